@@ -1,0 +1,263 @@
+//! The build.rs entry points: [`synthesize`] and the [`Config`] builder.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use crate::decl::{diagnostics::Diagnostics, parse_backend};
+use crate::error::Error;
+use crate::fs::{self as afs, WriteOutcome};
+use crate::scan::scan;
+use crate::synth::{self, ProjectSettings};
+
+/// Options for synthesis. `Config::new().synthesize()` is what [`synthesize`] does.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    project_name: Option<String>,
+    frontend: Option<String>,
+    sources: Vec<PathBuf>,
+}
+
+/// What a synthesis run did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The folder that holds (or would hold) `amplify/`.
+    pub project_dir: PathBuf,
+    /// Files created or replaced, relative to `project_dir`.
+    pub written: Vec<PathBuf>,
+    /// Files that already had the right bytes.
+    pub unchanged: usize,
+    /// Every input read: sources, schemas, resolver code.
+    pub inputs: Vec<PathBuf>,
+    /// What was found.
+    pub outcome: Outcome,
+    /// True when the source tree was read-only and `project_dir` is under `OUT_DIR`.
+    pub read_only_fallback: bool,
+}
+
+/// How synthesis ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The layout was synthesised.
+    Synthesized {
+        /// Number of resources.
+        resources: usize,
+    },
+    /// No `#[amplify::backend]` module was found; nothing was written.
+    NoBackend,
+    /// The declaration (or its file) has errors. Nothing was written: the compiler
+    /// reports each error at its span when it expands the macro.
+    InvalidDeclaration(Vec<String>),
+}
+
+/// Synthesises the crate's `amplify/` folder from its `#[amplify::backend]` module.
+/// Call it from `build.rs`:
+///
+/// ```no_run
+/// fn main() {
+///     amplify_build::synthesize().expect("amplify backend synthesis");
+/// }
+/// ```
+pub fn synthesize() -> Result<Report, Error> {
+    Config::new().synthesize()
+}
+
+impl Config {
+    /// Default options.
+    pub fn new() -> Self {
+        Config::default()
+    }
+
+    /// The Amplify project name (3–20 ASCII letters and digits). Default: the name in an
+    /// existing `amplify/.config/project-config.json`, else the crate name without
+    /// punctuation.
+    pub fn project_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.project_name = Some(name.into());
+        self
+    }
+
+    /// The frontend recorded in a new `project-config.json`: `rust` (default),
+    /// `javascript`, `android`, `ios` or `flutter`.
+    pub fn frontend(&mut self, frontend: impl Into<String>) -> &mut Self {
+        self.frontend = Some(frontend.into());
+        self
+    }
+
+    /// A crate root file to scan (relative to the crate root); default `src/lib.rs` and
+    /// `src/main.rs`.
+    pub fn source(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.sources.push(path.into());
+        self
+    }
+
+    /// Build-script flavour: reads `CARGO_MANIFEST_DIR`/`OUT_DIR`, prints
+    /// `cargo::rerun-if-changed` for every input and `cargo::warning` for what it skips.
+    pub fn synthesize(&self) -> Result<Report, Error> {
+        let crate_root = env_path("CARGO_MANIFEST_DIR")?;
+        let out_dir = env_path("OUT_DIR")?;
+        let read_only = afs::source_is_read_only(&crate_root);
+        let target = if read_only { out_dir } else { crate_root.clone() };
+        let report = self.run(&crate_root, &target, read_only)?;
+        for input in &report.inputs {
+            println!("cargo::rerun-if-changed={}", input.display());
+        }
+        if report.inputs.is_empty() {
+            // Nothing to watch yet; without any directive Cargo would watch the whole crate.
+            println!("cargo::rerun-if-changed=build.rs");
+        }
+        if read_only {
+            println!(
+                "cargo::warning=amplify: the source tree is read-only (packaged or vendored); wrote the amplify/ folder under {} instead",
+                report.project_dir.display()
+            );
+        }
+        match &report.outcome {
+            Outcome::InvalidDeclaration(problems) => {
+                for p in problems {
+                    println!("cargo::warning=amplify: {p} (amplify/ left unchanged)");
+                }
+            }
+            Outcome::NoBackend => println!(
+                "cargo::warning=amplify: no #[amplify::backend] module found from {}; nothing synthesised",
+                self.roots(&crate_root).iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            Outcome::Synthesized { .. } => {}
+        }
+        Ok(report)
+    }
+
+    /// Synthesises for the crate at `crate_root`, writing `amplify/` beside its
+    /// `Cargo.toml`. Prints nothing; for tools and tests.
+    pub fn synthesize_in(&self, crate_root: &Path) -> Result<Report, Error> {
+        self.run(crate_root, crate_root, false)
+    }
+
+    fn roots(&self, crate_root: &Path) -> Vec<PathBuf> {
+        if self.sources.is_empty() {
+            vec![crate_root.join("src/lib.rs"), crate_root.join("src/main.rs")]
+        } else {
+            self.sources.iter().map(|s| crate_root.join(s)).collect()
+        }
+    }
+
+    fn run(&self, crate_root: &Path, project_dir: &Path, read_only: bool) -> Result<Report, Error> {
+        let scan = scan(&self.roots(crate_root))?;
+        let mut report = Report {
+            project_dir: project_dir.to_owned(),
+            written: Vec::new(),
+            unchanged: 0,
+            inputs: scan.files_read.clone(),
+            outcome: Outcome::NoBackend,
+            read_only_fallback: read_only,
+        };
+        if !scan.syntax_errors.is_empty() {
+            report.outcome = Outcome::InvalidDeclaration(scan.syntax_errors);
+            return Ok(report);
+        }
+        let Some((file, module)) = scan.backend else { return Ok(report) };
+
+        let read_files: RefCell<Vec<PathBuf>> = RefCell::new(Vec::new());
+        let loader = |relative: &str| -> Result<String, String> {
+            let path = crate_root.join(relative);
+            read_files.borrow_mut().push(path.clone());
+            std::fs::read_to_string(&path).map_err(|e| e.to_string())
+        };
+        let cx = Diagnostics::new();
+        let backend = parse_backend(&module, &loader, &cx);
+        report.inputs.extend(read_files.into_inner());
+        let Some(backend) = backend else {
+            let problems = cx
+                .into_errors()
+                .into_iter()
+                .map(|e| {
+                    let at = e.span().start();
+                    format!("{}:{}:{}: {e}", file.display(), at.line, at.column + 1)
+                })
+                .collect();
+            report.outcome = Outcome::InvalidDeclaration(problems);
+            return Ok(report);
+        };
+
+        let project = ProjectSettings {
+            project_name: self.resolve_project_name(project_dir)?,
+            frontend: self.frontend.clone().unwrap_or_else(|| "rust".into()),
+        };
+        let files = synth::synthesize_backend(&backend, &project);
+        for (relative, contents) in &files.generated {
+            self.record(&mut report, relative, afs::write_if_changed(&project_dir.join(relative), contents)?);
+        }
+        for (relative, contents) in &files.seeded {
+            self.record(&mut report, relative, afs::seed(&project_dir.join(relative), contents)?);
+        }
+        let gitignore = afs::merge_gitignore(&project_dir.join(".gitignore"), &synth::gitignore_block())?;
+        self.record(&mut report, ".gitignore", gitignore);
+        report.outcome = Outcome::Synthesized {
+            resources: backend.resources.len(),
+        };
+        Ok(report)
+    }
+
+    fn record(&self, report: &mut Report, relative: &str, outcome: WriteOutcome) {
+        match outcome {
+            WriteOutcome::Written => report.written.push(PathBuf::from(relative)),
+            WriteOutcome::Unchanged | WriteOutcome::Kept => report.unchanged += 1,
+        }
+    }
+
+    /// Explicit name, else the one already in project-config.json, else the crate name.
+    fn resolve_project_name(&self, project_dir: &Path) -> Result<String, Error> {
+        if let Some(name) = &self.project_name {
+            return valid_project_name(name);
+        }
+        let config = project_dir.join("amplify/.config/project-config.json");
+        if config.exists() {
+            let json = afs::read_json(&config)?;
+            return match json.get("projectName").and_then(|v| v.as_str()) {
+                Some(name) => valid_project_name(name),
+                None => Err(Error::Shape {
+                    path: config,
+                    message: "has no string \"projectName\"; add one (3–20 letters and digits)".into(),
+                }),
+            };
+        }
+        let crate_name = std::env::var("CARGO_PKG_NAME").unwrap_or_else(|_| {
+            project_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        });
+        Ok(normalise_project_name(&crate_name))
+    }
+}
+
+fn valid_project_name(name: &str) -> Result<String, Error> {
+    let ok = (3..=20).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::ProjectName(name.to_owned()))
+    }
+}
+
+/// Amplify's normalisation: keep letters and digits, at most 20, padded to 3.
+fn normalise_project_name(name: &str) -> String {
+    let mut n: String = name.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
+    while n.len() < 3 {
+        n.push('x');
+    }
+    n
+}
+
+fn env_path(var: &'static str) -> Result<PathBuf, Error> {
+    std::env::var_os(var).map(PathBuf::from).ok_or(Error::NotInBuildScript(var))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_names_follow_amplify_rules() {
+        assert_eq!(normalise_project_name("blog-example"), "blogexample");
+        assert_eq!(normalise_project_name("a"), "axx");
+        assert_eq!(normalise_project_name("a-very-long-crate-name-indeed"), "averylongcratenamein");
+        assert!(valid_project_name("my-app").is_err());
+        assert!(valid_project_name("myapp").is_ok());
+    }
+}

@@ -1,0 +1,269 @@
+//! `#[api(...)]`: an AppSync GraphQL API with its auth modes, data sources and resolvers.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::Span;
+
+use super::args::{wrong_type, Arg, ArgReader, ArgValue};
+use super::diagnostics::{did_you_mean, Diagnostics};
+use super::FileLoader;
+use crate::model::{ApiSpec, AuthMode, Reference, Resolver};
+
+/// Keys accepted by `#[api]`.
+pub const KEYS: &[&str] = &[
+    "name",
+    "schema",
+    "auth",
+    "additional_auth",
+    "data_sources",
+    "resolvers",
+];
+
+const API_KEY_KEYS: &[&str] = &["expires_in_days"];
+const RESOLVER_KEYS: &[&str] = &["code"];
+
+/// Parses the arguments of `#[api]`, reading the schema (and resolver code) through `files`.
+pub fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Option<ApiSpec> {
+    let cx = r.cx();
+    let schema_arg = r.take("schema");
+    let schema = match &schema_arg {
+        Some(arg) => arg.string(cx).and_then(|lit| load_schema(cx, &lit, files)),
+        None => {
+            cx.error(
+                attr_span,
+                "`#[api]` needs a schema: add `schema = \"schema.graphql\"` (a path relative to the crate root)",
+            );
+            None
+        }
+    };
+
+    let default_auth = match r.take("auth") {
+        Some(arg) => arg.value(cx, "api_key").and_then(|v| auth_mode(cx, &arg, v)),
+        None => Some(AuthMode::ApiKey { expires_in_days: 7 }),
+    };
+    let mut additional_auth = Vec::new();
+    if let Some(arg) = r.take("additional_auth") {
+        for v in arg.list(cx).unwrap_or_default() {
+            if let Some(mode) = auth_mode(cx, &arg, &v) {
+                additional_auth.push((mode, v.span()));
+            }
+        }
+    }
+    if let Some(default) = &default_auth {
+        for (mode, span) in &additional_auth {
+            if mode.appsync_type() == default.appsync_type() {
+                cx.error(
+                    *span,
+                    format!("`{}` is already the default auth mode; remove it from `additional_auth`", mode.appsync_type()),
+                );
+            }
+        }
+    }
+
+    let mut data_sources: Vec<Reference> = Vec::new();
+    if let Some(arg) = r.take("data_sources") {
+        for v in arg.list(cx).unwrap_or_default() {
+            match v {
+                ArgValue::Ident(ident) => {
+                    let name = ident.to_string();
+                    if data_sources.iter().any(|d| d.name == name) {
+                        cx.error(ident.span(), format!("data source `{name}` is listed twice"));
+                    } else {
+                        data_sources.push(Reference { name, span: ident.span() });
+                    }
+                }
+                other => wrong_type(cx, &arg, &other, "declared function or table names, e.g. `[PostsFn]`"),
+            }
+        }
+    }
+
+    let mut resolvers = Vec::new();
+    if let Some(arg) = r.take("resolvers") {
+        for entry in arg.nested(cx, false).map(|a| a.items).unwrap_or_default() {
+            if let Some(resolver) = resolver(cx, &entry, files) {
+                resolvers.push(resolver);
+            }
+        }
+    }
+
+    if let Some(schema) = &schema {
+        check_resolver_fields(cx, &schema.1, &resolvers);
+    }
+
+    let (schema_path, schema) = schema?;
+    Some(ApiSpec {
+        schema_path,
+        schema: schema.text,
+        default_auth: default_auth?,
+        additional_auth: additional_auth.into_iter().map(|(m, _)| m).collect(),
+        data_sources,
+        resolvers,
+    })
+}
+
+/// A schema's text plus the fields of each object type.
+struct Schema {
+    text: String,
+    fields: BTreeMap<String, Vec<String>>,
+}
+
+fn load_schema(cx: &Diagnostics, lit: &syn::LitStr, files: FileLoader) -> Option<(String, Schema)> {
+    let path = lit.value();
+    let text = match files(&path) {
+        Ok(text) => text,
+        Err(reason) => {
+            cx.error(
+                lit.span(),
+                format!("cannot read GraphQL schema `{path}`: {reason}; the path is relative to the crate root (where Cargo.toml is)"),
+            );
+            return None;
+        }
+    };
+    let document = match graphql_parser::parse_schema::<String>(&text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            cx.error(lit.span(), format!("GraphQL schema `{path}` does not parse: {e}"));
+            return None;
+        }
+    };
+    use graphql_parser::schema::{Definition, TypeDefinition, TypeExtension};
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for def in &document.definitions {
+        let (name, names): (&String, Vec<String>) = match def {
+            Definition::TypeDefinition(TypeDefinition::Object(o)) => {
+                (&o.name, o.fields.iter().map(|f| f.name.clone()).collect())
+            }
+            Definition::TypeExtension(TypeExtension::Object(o)) => {
+                (&o.name, o.fields.iter().map(|f| f.name.clone()).collect())
+            }
+            _ => continue,
+        };
+        fields.entry(name.clone()).or_default().extend(names);
+    }
+    Some((path, Schema { text, fields }))
+}
+
+fn auth_mode(cx: &Diagnostics, arg: &Arg, value: &ArgValue) -> Option<AuthMode> {
+    const MODES: &[&str] = &["api_key", "user_pool", "iam"];
+    let (name, args, span) = match value {
+        ArgValue::Ident(i) => (i.to_string(), None, i.span()),
+        ArgValue::Call(i, args, span) => (i.to_string(), Some(args.clone()), *span),
+        other => {
+            wrong_type(cx, arg, other, "an auth mode: `api_key`, `user_pool(AuthName)` or `iam`");
+            return None;
+        }
+    };
+    match name.as_str() {
+        "api_key" => {
+            let mut expires_in_days = 7;
+            if let Some(args) = args {
+                let mut r = ArgReader::new(args, "`api_key(...)`", API_KEY_KEYS, cx);
+                if let Some(a) = r.take("expires_in_days") {
+                    expires_in_days = a.int(cx, 1..=365)?;
+                }
+                r.finish();
+            }
+            Some(AuthMode::ApiKey { expires_in_days })
+        }
+        "user_pool" => match args.as_ref().map(|a| a.items.as_slice()) {
+            Some([only]) if only.key.len() == 1 && matches!(only.body, super::args::ArgBody::Flag) => {
+                Some(AuthMode::UserPool(Reference {
+                    name: only.key[0].to_string(),
+                    span: only.key[0].span(),
+                }))
+            }
+            _ => {
+                cx.error(span, "`user_pool` names the auth resource it uses: write `user_pool(MyAuth)`");
+                None
+            }
+        },
+        "iam" => {
+            if args.is_some() {
+                cx.error(span, "`iam` takes no arguments");
+            }
+            Some(AuthMode::Iam)
+        }
+        other => {
+            let hint = did_you_mean(other, MODES)
+                .map(|b| format!("did you mean `{b}`?"))
+                .unwrap_or_else(|| format!("expected one of: {}", MODES.join(", ")));
+            cx.error(span, format!("unknown auth mode `{other}`; {hint}"));
+            None
+        }
+    }
+}
+
+/// `Type::field = DataSource` or `Type::field = DataSource(code = "file.js")`.
+fn resolver(cx: &Diagnostics, entry: &Arg, files: FileLoader) -> Option<Resolver> {
+    if entry.key.len() != 2 {
+        cx.error(
+            entry.key_span(),
+            format!("resolver keys are `Type::field`, e.g. `Query::listPosts`; found `{}`", entry.key_text()),
+        );
+        return None;
+    }
+    let value = entry.value(cx, "MyFunction")?;
+    let (target, code_args) = match value {
+        ArgValue::Ident(i) => (i.clone(), None),
+        ArgValue::Call(i, args, _) => (i.clone(), Some(args.clone())),
+        other => {
+            wrong_type(cx, entry, other, "a data source name, e.g. `PostsFn`");
+            return None;
+        }
+    };
+    let mut code = None;
+    let mut code_text = None;
+    if let Some(args) = code_args {
+        let mut r = ArgReader::new(args, "the resolver", RESOLVER_KEYS, cx);
+        if let Some(lit) = r.take("code").and_then(|a| a.string(cx)) {
+            match files(&lit.value()) {
+                Ok(text) => code_text = Some(text),
+                Err(reason) => cx.error(lit.span(), format!("cannot read resolver code `{}`: {reason}", lit.value())),
+            }
+            code = Some(lit.value());
+        }
+        r.finish();
+    }
+    Some(Resolver {
+        type_name: entry.key[0].to_string(),
+        field: entry.key[1].to_string(),
+        span: entry.key_span(),
+        data_source: Reference {
+            name: target.to_string(),
+            span: target.span(),
+        },
+        code,
+        code_text,
+    })
+}
+
+fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolver]) {
+    let types: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for r in resolvers {
+        if seen.contains(&(r.type_name.as_str(), r.field.as_str())) {
+            cx.error(r.span, format!("`{}::{}` has two resolvers; keep one", r.type_name, r.field));
+            continue;
+        }
+        seen.push((&r.type_name, &r.field));
+        match schema.fields.get(&r.type_name) {
+            None => {
+                let hint = did_you_mean(&r.type_name, &types)
+                    .map(|b| format!("did you mean `{b}`?"))
+                    .unwrap_or_else(|| format!("the schema's object types are: {}", types.join(", ")));
+                cx.error(r.span, format!("the schema has no type `{}`; {hint}", r.type_name));
+            }
+            Some(fields) if !fields.contains(&r.field) => {
+                let names: Vec<&str> = fields.iter().map(String::as_str).collect();
+                let hint = did_you_mean(&r.field, &names)
+                    .map(|b| format!("did you mean `{b}`?"))
+                    .unwrap_or_else(|| format!("its fields are: {}", names.join(", ")));
+                cx.error(
+                    r.span,
+                    format!("type `{}` in the schema has no field `{}`; {hint}", r.type_name, r.field),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! `#[bucket(...)]` (S3) and `#[table(...)]` (DynamoDB): the storage category.
+
+use super::args::{choice, wrong_type, Arg, ArgReader, ArgValue};
+use super::diagnostics::Diagnostics;
+use crate::model::{Access, Audience, Billing, BucketSpec, Index, KeyAttr, KeyType, TableSpec};
+
+/// Keys accepted by `#[bucket]`.
+pub const BUCKET_KEYS: &[&str] = &["name", "authenticated", "guest", "groups", "versioning"];
+/// Keys accepted by `#[table]`.
+pub const TABLE_KEYS: &[&str] = &[
+    "name",
+    "partition_key",
+    "sort_key",
+    "index",
+    "billing",
+    "point_in_time_recovery",
+    "stream",
+];
+const INDEX_KEYS: &[&str] = &["name", "partition_key", "sort_key"];
+const PROVISIONED_KEYS: &[&str] = &["read", "write"];
+
+/// Parses the arguments of `#[bucket]`.
+pub fn parse_bucket(r: &mut ArgReader) -> Option<BucketSpec> {
+    let cx = r.cx();
+    let mut access = Vec::new();
+    for (key, audience) in [("authenticated", Audience::Authenticated), ("guest", Audience::Guest)] {
+        if let Some(arg) = r.take(key) {
+            if let Some(perms) = permissions(cx, &arg) {
+                access.push((audience, perms, arg.key_span()));
+            }
+        }
+    }
+    if let Some(arg) = r.take("groups") {
+        for entry in arg.nested(cx, false).map(|a| a.items).unwrap_or_default() {
+            if let Some(perms) = permissions(cx, &entry) {
+                access.push((Audience::Group(entry.key_text()), perms, entry.key_span()));
+            }
+        }
+    }
+    let versioning = r.take("versioning").and_then(|a| a.flag(cx)).unwrap_or(true);
+    Some(BucketSpec { access, versioning })
+}
+
+/// `audience = [read, write, delete]`.
+fn permissions(cx: &Diagnostics, arg: &Arg) -> Option<Vec<Access>> {
+    let mut out = Vec::new();
+    for v in arg.list(cx)? {
+        if let Some((p, span)) = choice(cx, "bucket permission", &v, &["read", "write", "delete"]) {
+            let access = match p.as_str() {
+                "read" => Access::Read,
+                "write" => Access::Write,
+                _ => Access::Delete,
+            };
+            if out.contains(&access) {
+                cx.error(span, format!("permission `{p}` is listed twice"));
+            }
+            out.push(access);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// Parses the arguments of `#[table]`.
+pub fn parse_table(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<TableSpec> {
+    let cx = r.cx();
+    let partition_key = match r.take("partition_key") {
+        Some(arg) => key_attr(cx, &arg),
+        None => {
+            cx.error(attr_span, "`#[table]` needs a partition key: add `partition_key = id: string`");
+            None
+        }
+    };
+    let sort_key = r.take("sort_key").and_then(|a| key_attr(cx, &a));
+    let mut indexes: Vec<Index> = Vec::new();
+    for arg in r.take_all("index") {
+        let Some(args) = arg.nested(cx, false) else { continue };
+        let mut ir = ArgReader::new(args, "`index(...)`", INDEX_KEYS, cx);
+        let name = match ir.take("name") {
+            Some(a) => index_name(cx, &a),
+            None => {
+                cx.error(arg.span(), "an index needs a name: `index(name = byAuthor, partition_key = author: string)`");
+                None
+            }
+        };
+        let pk = match ir.take("partition_key") {
+            Some(a) => key_attr(cx, &a),
+            None => {
+                cx.error(arg.span(), "an index needs `partition_key = attribute: type`");
+                None
+            }
+        };
+        let sk = ir.take("sort_key").and_then(|a| key_attr(cx, &a));
+        ir.finish();
+        if let (Some((name, span)), Some(partition_key)) = (name, pk) {
+            if indexes.iter().any(|i| i.name == name) {
+                cx.error(span, format!("index `{name}` is declared twice"));
+            }
+            indexes.push(Index {
+                name,
+                partition_key,
+                sort_key: sk,
+            });
+        }
+    }
+    if indexes.len() > 20 {
+        cx.error(attr_span, "DynamoDB allows at most 20 global secondary indexes per table");
+    }
+
+    let billing = match r.take("billing") {
+        None => Billing::OnDemand,
+        Some(arg) => match arg.value(cx, "on_demand") {
+            Some(ArgValue::Ident(i)) if i == "on_demand" => Billing::OnDemand,
+            Some(ArgValue::Call(i, args, _)) if i == "provisioned" => {
+                let mut pr = ArgReader::new(args.clone(), "`provisioned(...)`", PROVISIONED_KEYS, cx);
+                let read = pr.take("read").and_then(|a| a.int(cx, 1..=40_000)).unwrap_or(5);
+                let write = pr.take("write").and_then(|a| a.int(cx, 1..=40_000)).unwrap_or(5);
+                pr.finish();
+                Billing::Provisioned { read, write }
+            }
+            Some(other) => {
+                wrong_type(cx, &arg, other, "`on_demand` or `provisioned(read = 5, write = 5)`");
+                Billing::OnDemand
+            }
+            None => Billing::OnDemand,
+        },
+    };
+    let point_in_time_recovery = r
+        .take("point_in_time_recovery")
+        .and_then(|a| a.flag(cx))
+        .unwrap_or(true);
+    let stream = r.take("stream").and_then(|a| a.flag(cx)).unwrap_or(false);
+
+    // Every key attribute needs one definition; the same name with two types is a mistake.
+    if let Some(pk) = &partition_key {
+        let mut all: Vec<&KeyAttr> = vec![pk];
+        all.extend(sort_key.iter());
+        for i in &indexes {
+            all.push(&i.partition_key);
+            all.extend(i.sort_key.iter());
+        }
+        for (n, a) in all.iter().enumerate() {
+            if let Some(b) = all[..n].iter().find(|b| b.name == a.name && b.kind != a.kind) {
+                cx.error(
+                    attr_span,
+                    format!(
+                        "key attribute `{}` is declared both as {} and as {}; use one type",
+                        a.name,
+                        b.kind.code(),
+                        a.kind.code()
+                    ),
+                );
+            }
+        }
+    }
+
+    Some(TableSpec {
+        partition_key: partition_key?,
+        sort_key,
+        indexes,
+        billing,
+        point_in_time_recovery,
+        stream,
+    })
+}
+
+fn index_name(cx: &Diagnostics, arg: &Arg) -> Option<(String, proc_macro2::Span)> {
+    let (name, span) = match arg.value(cx, "byAuthor")? {
+        ArgValue::Ident(i) => (i.to_string(), i.span()),
+        ArgValue::Str(s) => (s.value(), s.span()),
+        other => {
+            wrong_type(cx, arg, other, "an index name");
+            return None;
+        }
+    };
+    let valid = (3..=255).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if !valid {
+        cx.error(span, format!("index name `{name}` must be 3–255 characters of letters, digits, `_`, `-` or `.`"));
+        return None;
+    }
+    Some((name, span))
+}
+
+/// `name: string | number | binary`.
+fn key_attr(cx: &Diagnostics, arg: &Arg) -> Option<KeyAttr> {
+    match arg.value(cx, "id: string")? {
+        ArgValue::Typed(name, ty) => {
+            let kind = match choice(cx, "key type", &ArgValue::Ident(ty.clone()), &["string", "number", "binary"])?.0.as_str() {
+                "string" => KeyType::String,
+                "number" => KeyType::Number,
+                _ => KeyType::Binary,
+            };
+            Some(KeyAttr {
+                name: name.to_string(),
+                kind,
+            })
+        }
+        other => {
+            cx.error(
+                other.span(),
+                format!("`{}` expects `attribute: type`, e.g. `{} = id: string`", arg.key_text(), arg.key_text()),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Errors of the build library. Each message names the file (and line, for JSON) and
+//! says what to do; the caller's build.rs decides how to report it.
+
+use std::path::PathBuf;
+
+/// Why synthesis failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A file could not be written (or renamed into place).
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// An existing JSON file under `amplify/` does not parse.
+    #[error("`{}` line {line}, column {column}: {message}; fix the file or delete it to have it re-created", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// An existing JSON file has the wrong shape.
+    #[error("`{}`: {message}", path.display())]
+    Shape {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A required build-script environment variable is missing.
+    #[error("environment variable `{0}` is not set: amplify_build::synthesize() runs from a build script (build.rs); elsewhere use Config::synthesize_in")]
+    NotInBuildScript(&'static str),
+    /// Two backend modules were found.
+    #[error("found two `#[amplify::backend]` modules, in `{}` and `{}`; a crate declares one backend", first.display(), second.display())]
+    TwoBackends {
+        /// File of the first.
+        first: PathBuf,
+        /// File of the second.
+        second: PathBuf,
+    },
+    /// The configured project name is not valid for Amplify.
+    #[error("project name `{0}` is invalid: Amplify project names are 3–20 ASCII letters and digits; set another with Config::project_name")]
+    ProjectName(String),
+}

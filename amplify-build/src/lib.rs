@@ -1,0 +1,56 @@
+//! Synthesise an Amplify-compatible `amplify/` folder from a backend declared in Rust.
+//!
+//! Declare the backend with the attribute macros of `amplify-runtime` (re-exported from
+//! `amplify-macros`):
+//!
+//! ```ignore
+//! #[amplify::backend]
+//! pub mod backend {
+//!     #[auth(sign_in = [email], identity_pool)]
+//!     pub struct BlogAuth;
+//!
+//!     #[table(partition_key = id: string)]
+//!     pub struct PostTable;
+//!
+//!     #[function(runtime = rust(package = "blog-posts-fn"), grant(PostTable = [read, write]))]
+//!     pub struct PostsFn;
+//! }
+//! ```
+//!
+//! and call the library from `build.rs`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     amplify_build::synthesize().expect("amplify backend synthesis");
+//! }
+//! ```
+//!
+//! with `Cargo.toml`:
+//!
+//! ```toml
+//! [build-dependencies]
+//! amplify-build = "0.1"
+//! ```
+//!
+//! Synthesis writes, beside `Cargo.toml`, the layout the Amplify CLI uses:
+//! `amplify/.config/project-config.json`, `amplify/backend/backend-config.json`, one
+//! folder per resource with its nested CloudFormation template and `parameters.json`,
+//! the root stack in `amplify/backend/awscloudformation/build/`, `amplify/backend/tags.json`
+//! and Amplify's `.gitignore` block. Files are rewritten only when their bytes change,
+//! and `cargo::rerun-if-changed` lists exactly the files read, so an unchanged build
+//! does not re-run the build script.
+#![deny(missing_docs)]
+
+pub mod cfn;
+mod config;
+pub mod decl;
+pub mod deps;
+mod error;
+mod fs;
+pub mod model;
+mod scan;
+pub mod synth;
+
+pub use config::{synthesize, Config, Outcome, Report};
+pub use error::Error;

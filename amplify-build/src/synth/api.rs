@@ -1,0 +1,310 @@
+//! AppSync: the GraphQL API, its schema (uploaded with the AppSync files), API key,
+//! data sources with least-privilege service roles, resolvers and logging.
+
+use serde_json::json;
+
+use super::policy;
+use super::{content_hash, description, CategoryPlugin, NestedStack, StackContext};
+use crate::cfn::{list, obj, Parameter, Resource, Template, Value};
+use crate::deps::grant_actions;
+use crate::model::{ApiSpec, AuthMode, Spec};
+
+pub struct ApiPlugin;
+
+impl CategoryPlugin for ApiPlugin {
+    fn category(&self) -> &'static str {
+        "api"
+    }
+
+    fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack {
+        let Spec::Api(spec) = &cx.resource.spec else { unreachable!("api plugin on {:?}", cx.resource.spec) };
+        let name = &cx.resource.name;
+        let mut t = Template::new(description("api-AppSync"));
+        t.string_param("env").describe("Amplify environment name");
+        t.string_param("AppSyncApiName").describe("Base name of the GraphQL API");
+        t.string_param("S3DeploymentBucket").describe("Bucket holding the AppSync files");
+        t.string_param("S3DeploymentRootKey").describe("Key prefix of this API's AppSync files");
+        for dep in &cx.dependencies {
+            for attr in &dep.attributes {
+                t.string_param(StackContext::dependency_parameter(dep.target, attr));
+            }
+        }
+
+        let modes: Vec<&AuthMode> = std::iter::once(&spec.default_auth).chain(&spec.additional_auth).collect();
+        let has_api_key = modes.iter().any(|m| matches!(m, AuthMode::ApiKey { .. }));
+
+        t.resource(
+            "ApiLogsRole",
+            Resource::new("AWS::IAM::Role")
+                .prop("AssumeRolePolicyDocument", policy::service_trust("appsync.amazonaws.com"))
+                .prop(
+                    "Policies",
+                    list([obj([
+                        ("PolicyName", Value::from("appsync-logs")),
+                        (
+                            "PolicyDocument",
+                            policy::document(vec![policy::write_logs(Value::sub(
+                                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/appsync/apis/*",
+                            ))]),
+                        ),
+                    ])]),
+                ),
+        );
+
+        let mut api = Resource::new("AWS::AppSync::GraphQLApi")
+            .prop("Name", Value::sub("${AppSyncApiName}-${env}"))
+            .prop("AuthenticationType", spec.default_auth.appsync_type());
+        if let AuthMode::UserPool(r) = &spec.default_auth {
+            let target = cx.backend.resolve(r).expect("validated reference");
+            api = api.prop(
+                "UserPoolConfig",
+                obj([
+                    ("UserPoolId", StackContext::dependency_ref(target, "UserPoolId")),
+                    ("AwsRegion", Value::r#ref("AWS::Region")),
+                    ("DefaultAction", "ALLOW".into()),
+                ]),
+            );
+        }
+        if !spec.additional_auth.is_empty() {
+            let providers = spec
+                .additional_auth
+                .iter()
+                .map(|mode| {
+                    let mut p = vec![("AuthenticationType", Value::from(mode.appsync_type()))];
+                    if let AuthMode::UserPool(r) = mode {
+                        let target = cx.backend.resolve(r).expect("validated reference");
+                        p.push((
+                            "UserPoolConfig",
+                            obj([
+                                ("UserPoolId", StackContext::dependency_ref(target, "UserPoolId")),
+                                ("AwsRegion", Value::r#ref("AWS::Region")),
+                            ]),
+                        ));
+                    }
+                    obj(p)
+                })
+                .collect();
+            api = api.prop("AdditionalAuthenticationProviders", Value::List(providers));
+        }
+        api = api
+            .prop(
+                "LogConfig",
+                obj([
+                    ("CloudWatchLogsRoleArn", Value::get_att("ApiLogsRole", "Arn")),
+                    ("FieldLogLevel", "ERROR".into()),
+                    ("ExcludeVerboseContent", true.into()),
+                ]),
+            )
+            .checkov_skip(
+                "CKV2_AWS_33",
+                "a WAF web ACL costs money per month and rule; attach one outside amplify-rs if the API needs it",
+            );
+        t.resource("GraphQLAPI", api);
+
+        t.resource(
+            "GraphQLSchema",
+            Resource::new("AWS::AppSync::GraphQLSchema")
+                .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
+                .prop(
+                    "DefinitionS3Location",
+                    Value::sub("s3://${S3DeploymentBucket}/${S3DeploymentRootKey}/schema.graphql"),
+                ),
+        );
+
+        let mut root_inputs = indexmap::IndexMap::new();
+        if has_api_key {
+            let mut epoch = Parameter::new("Number");
+            epoch.default = Some(Value::Int(0));
+            epoch.describe("Expiry of the API key in seconds since the epoch; 0 lets AppSync choose (7 days)");
+            t.parameters.insert("APIKeyExpirationEpoch".into(), epoch.clone());
+            t.conditions.insert(
+                "HasAPIKeyExpiration".into(),
+                Value::Not(Box::new(Value::Equals(
+                    Box::new(Value::r#ref("APIKeyExpirationEpoch")),
+                    Box::new(Value::Int(0)),
+                ))),
+            );
+            t.resource(
+                "GraphQLAPIKey",
+                Resource::new("AWS::AppSync::ApiKey")
+                    .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
+                    .prop("Description", format!("{name} API key"))
+                    .prop(
+                        "Expires",
+                        Value::If(
+                            "HasAPIKeyExpiration".into(),
+                            Box::new(Value::r#ref("APIKeyExpirationEpoch")),
+                            Box::new(Value::no_value()),
+                        ),
+                    ),
+            );
+            root_inputs.insert(format!("api{name}APIKeyExpirationEpoch"), epoch);
+        }
+
+        for ds in &spec.data_sources {
+            let target = cx.backend.resolve(ds).expect("validated reference");
+            let role_id = format!("{}DataSourceRole", target.name);
+            let (kind, config_key, config, actions, resources) = match &target.spec {
+                Spec::Function(_) => {
+                    let arn = StackContext::dependency_ref(target, "Arn");
+                    (
+                        "AWS_LAMBDA",
+                        "LambdaConfig",
+                        obj([("LambdaFunctionArn", arn.clone())]),
+                        vec!["lambda:InvokeFunction"],
+                        vec![arn.clone(), Value::Join(String::new(), vec![arn, ":*".into()])],
+                    )
+                }
+                _ => {
+                    let arn = StackContext::dependency_ref(target, "Arn");
+                    let mut actions: Vec<&str> = Vec::new();
+                    for p in ["read", "write", "delete"] {
+                        actions.extend(grant_actions(&target.spec, p));
+                    }
+                    (
+                        "AMAZON_DYNAMODB",
+                        "DynamoDBConfig",
+                        obj([
+                            ("TableName", StackContext::dependency_ref(target, "Name")),
+                            ("AwsRegion", Value::r#ref("AWS::Region")),
+                        ]),
+                        actions,
+                        vec![arn.clone(), Value::Join(String::new(), vec![arn, "/index/*".into()])],
+                    )
+                }
+            };
+            t.resource(
+                &role_id,
+                Resource::new("AWS::IAM::Role")
+                    .prop("AssumeRolePolicyDocument", policy::service_trust("appsync.amazonaws.com"))
+                    .prop(
+                        "Policies",
+                        list([obj([
+                            ("PolicyName", Value::from(format!("{}-access", target.name))),
+                            ("PolicyDocument", policy::document(vec![policy::allow(&actions, resources)])),
+                        ])]),
+                    ),
+            );
+            t.resource(
+                format!("{}DataSource", target.name),
+                Resource::new("AWS::AppSync::DataSource")
+                    .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
+                    .prop("Name", target.name.as_str())
+                    .prop("Type", kind)
+                    .prop(config_key, config)
+                    .prop("ServiceRoleArn", Value::get_att(&role_id, "Arn")),
+            );
+        }
+
+        let mut appsync_files = vec![("schema.graphql".to_owned(), spec.schema.clone())];
+        for (id, r) in resolver_ids(spec) {
+            let target = cx.backend.resolve(&r.data_source).expect("validated reference");
+            let mut res = Resource::new("AWS::AppSync::Resolver")
+                .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
+                .prop("TypeName", r.type_name.as_str())
+                .prop("FieldName", r.field.as_str())
+                .prop("DataSourceName", Value::get_att(format!("{}DataSource", target.name), "Name"))
+                .prop("Kind", "UNIT");
+            if let Some(code) = &r.code_text {
+                res = res
+                    .prop(
+                        "Runtime",
+                        obj([("Name", Value::from("APPSYNC_JS")), ("RuntimeVersion", "1.0.0".into())]),
+                    )
+                    .prop("Code", code.as_str());
+                appsync_files.push((format!("resolvers/{}.{}.js", r.type_name, r.field), code.clone()));
+            }
+            res.depends_on.push("GraphQLSchema".into());
+            t.resource(id, res);
+        }
+
+        t.output("GraphQLAPIIdOutput", Value::get_att("GraphQLAPI", "ApiId"))
+            .description = Some("Your GraphQL API ID.".into());
+        t.output("GraphQLAPIEndpointOutput", Value::get_att("GraphQLAPI", "GraphQLUrl"))
+            .description = Some("Your GraphQL API endpoint.".into());
+        if has_api_key {
+            t.output("GraphQLAPIKeyOutput", Value::get_att("GraphQLAPIKey", "ApiKey"))
+                .description = Some("Your GraphQL API key.".into());
+        }
+
+        // The AppSync files are uploaded under a key derived from their content, so a
+        // schema change is a parameter change and an unchanged schema is no change at all.
+        let mut hasher_input = String::new();
+        for (path, text) in &appsync_files {
+            hasher_input.push_str(path);
+            hasher_input.push('\0');
+            hasher_input.push_str(text);
+            hasher_input.push('\0');
+        }
+        let root_key = format!("amplify-appsync-files/{}", content_hash(hasher_input.as_bytes()));
+
+        let mut stack = NestedStack::new(t, "build/cloudformation-template.json");
+        stack.parameters.insert("AppSyncApiName".into(), Value::from(name.as_str()));
+        stack
+            .root_parameters
+            .insert("S3DeploymentBucket".into(), Value::r#ref("DeploymentBucketName"));
+        stack
+            .root_parameters
+            .insert("S3DeploymentRootKey".into(), Value::from(root_key));
+        if has_api_key {
+            stack.root_parameters.insert(
+                "APIKeyExpirationEpoch".into(),
+                Value::r#ref(format!("api{name}APIKeyExpirationEpoch")),
+            );
+        }
+        stack.root_inputs = root_inputs;
+        stack.files.push(("schema.graphql".into(), spec.schema.clone()));
+        for (path, text) in appsync_files {
+            stack.files.push((format!("build/{path}"), text));
+        }
+        stack.backend_config.insert("output".into(), json!({ "authConfig": auth_config(spec, cx) }));
+        stack
+    }
+}
+
+/// Logical ids for resolvers: letters and digits only, unique even when two fields differ
+/// only in characters CloudFormation rejects.
+fn resolver_ids(spec: &ApiSpec) -> Vec<(String, &crate::model::Resolver)> {
+    let mut out: Vec<(String, &crate::model::Resolver)> = Vec::new();
+    for r in &spec.resolvers {
+        let base: String = format!("{}{}Resolver", r.type_name, upper_first(&r.field))
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let mut id = base.clone();
+        let mut n = 2;
+        while out.iter().any(|(existing, _)| *existing == id) {
+            id = format!("{base}{n}");
+            n += 1;
+        }
+        out.push((id, r));
+    }
+    out
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+/// Amplify's `output.authConfig` block, read by client-config generation.
+fn auth_config(spec: &ApiSpec, cx: &StackContext<'_>) -> serde_json::Value {
+    let mode_json = |mode: &AuthMode| match mode {
+        AuthMode::ApiKey { expires_in_days } => json!({
+            "authenticationType": "API_KEY",
+            "apiKeyConfig": { "apiKeyExpirationDays": expires_in_days }
+        }),
+        AuthMode::UserPool(r) => {
+            let target = cx.backend.resolve(r).expect("validated reference");
+            json!({
+                "authenticationType": "AMAZON_COGNITO_USER_POOLS",
+                "userPoolConfig": { "userPoolId": target.logical_id() }
+            })
+        }
+        AuthMode::Iam => json!({ "authenticationType": "AWS_IAM" }),
+    };
+    json!({
+        "defaultAuthentication": mode_json(&spec.default_auth),
+        "additionalAuthenticationProviders": spec.additional_auth.iter().map(mode_json).collect::<Vec<_>>()
+    })
+}

@@ -1,0 +1,179 @@
+//! Model → CloudFormation IR → file contents. Pure: produces a list of files and their
+//! bytes; writing them is `crate::fs`'s job.
+//!
+//! Each category implements [`CategoryPlugin`]; the root stack, `backend-config.json` and
+//! the rest of the layout are built generically from what the plugins return.
+
+mod api;
+mod auth;
+mod function;
+mod layout;
+mod policy;
+mod root;
+mod storage;
+
+use indexmap::IndexMap;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::cfn::{Parameter, Template, Value};
+use crate::deps::{dependencies, Dependency};
+use crate::model::{Backend, Resource, Spec};
+
+pub use layout::{gitignore_block, ProjectSettings};
+
+/// Version written into template descriptions.
+pub(crate) const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The interface every category implements. A new category is a new module with an
+/// implementation of this trait, registered in [`plugin_for`].
+pub trait CategoryPlugin: Sync {
+    /// Amplify category name (`auth`, `storage`, …).
+    fn category(&self) -> &'static str;
+    /// Whether `amplify export` can hand this category to CDK. Categories configured
+    /// through SDK calls rather than CloudFormation (notifications) say no.
+    fn exportable(&self) -> bool {
+        true
+    }
+    /// Builds the nested stack of one resource of this category.
+    fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack;
+}
+
+/// What a plugin sees while synthesising one resource.
+pub struct StackContext<'a> {
+    /// The whole backend (for looking up referenced resources).
+    pub backend: &'a Backend,
+    /// The resource being synthesised.
+    pub resource: &'a Resource,
+    /// Its resolved dependencies.
+    pub dependencies: Vec<Dependency<'a>>,
+    /// Project settings.
+    pub project: &'a ProjectSettings,
+}
+
+impl StackContext<'_> {
+    /// The nested-stack parameter through which `target`'s output `attribute` arrives:
+    /// Amplify's `<category><resource><Attribute>`.
+    pub fn dependency_parameter(target: &Resource, attribute: &str) -> String {
+        format!("{}{}{}", target.spec.category(), target.name, attribute)
+    }
+
+    /// A `Ref` to the parameter carrying `target`'s `attribute`.
+    pub fn dependency_ref(target: &Resource, attribute: &str) -> Value {
+        Value::r#ref(Self::dependency_parameter(target, attribute))
+    }
+}
+
+/// One synthesised nested stack and the files that go with it.
+pub struct NestedStack {
+    /// The template.
+    pub template: Template,
+    /// Template path relative to `amplify/backend/<category>/<resource>/`.
+    pub template_path: String,
+    /// Literal parameter values (`parameters.json`), env-independent.
+    pub parameters: IndexMap<String, Value>,
+    /// Parameters whose value the root stack computes (e.g. `Ref DeploymentBucketName`).
+    pub root_parameters: IndexMap<String, Value>,
+    /// Parameters the root stack must itself declare, because push supplies them per env
+    /// (e.g. a function's code key).
+    pub root_inputs: IndexMap<String, Parameter>,
+    /// Other files of the resource folder: (path relative to the folder, contents).
+    pub files: Vec<(String, String)>,
+    /// Extra keys of this resource's `backend-config.json` entry.
+    pub backend_config: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NestedStack {
+    /// A nested stack with only a template.
+    pub fn new(template: Template, template_path: impl Into<String>) -> Self {
+        NestedStack {
+            template,
+            template_path: template_path.into(),
+            parameters: IndexMap::new(),
+            root_parameters: IndexMap::new(),
+            root_inputs: IndexMap::new(),
+            files: Vec::new(),
+            backend_config: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The plugin responsible for a resource's kind.
+pub fn plugin_for(spec: &Spec) -> &'static dyn CategoryPlugin {
+    match spec {
+        Spec::Auth(_) => &auth::AuthPlugin,
+        Spec::Api(_) => &api::ApiPlugin,
+        Spec::Bucket(_) => &storage::BucketPlugin,
+        Spec::Table(_) => &storage::TablePlugin,
+        Spec::Function(_) => &function::FunctionPlugin,
+    }
+}
+
+/// Amplify's JSON template description, without host or time so that bytes are stable.
+pub(crate) fn description(stack_type: &str) -> String {
+    json!({
+        "createdBy": "amplify-rs",
+        "createdWith": GENERATOR_VERSION,
+        "stackType": stack_type,
+        "metadata": {}
+    })
+    .to_string()
+}
+
+/// First 16 hex digits of the SHA-256 of `bytes`: used in content-addressed S3 keys.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every file of the `amplify/` folder, relative to the folder that contains `amplify/`.
+#[derive(Debug, Clone, Default)]
+pub struct FileSet {
+    /// Files that synthesis owns and rewrites whenever their bytes change.
+    pub generated: Vec<(String, String)>,
+    /// Files created once and then owned by the user (never overwritten).
+    pub seeded: Vec<(String, String)>,
+}
+
+/// Synthesises every file of the backend.
+pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileSet {
+    let mut files = FileSet::default();
+    let mut stacks: Vec<(&Resource, NestedStack, Vec<Dependency>)> = Vec::new();
+    for resource in &backend.resources {
+        let cx = StackContext {
+            backend,
+            resource,
+            dependencies: dependencies(backend, resource),
+            project,
+        };
+        let stack = plugin_for(&resource.spec).synthesize(&cx);
+        debug_assert!(
+            stack.template.unused_parameters().is_empty(),
+            "{}: unused parameters {:?}",
+            resource.name,
+            stack.template.unused_parameters()
+        );
+        stacks.push((resource, stack, cx.dependencies));
+    }
+
+    for (resource, stack, _) in &stacks {
+        let dir = format!("amplify/backend/{}/{}", resource.spec.category(), resource.name);
+        files.generated.push((format!("{dir}/{}", stack.template_path), stack.template.to_json()));
+        let params_path = if stack.template_path.starts_with("build/") {
+            format!("{dir}/build/parameters.json")
+        } else {
+            format!("{dir}/parameters.json")
+        };
+        files.generated.push((params_path, crate::cfn::to_pretty_json(&stack.parameters)));
+        for (path, text) in &stack.files {
+            files.generated.push((format!("{dir}/{path}"), text.clone()));
+        }
+    }
+
+    let root = root::root_stack(backend, &stacks);
+    files
+        .generated
+        .push(("amplify/backend/awscloudformation/build/root-cloudformation-stack.json".into(), root.to_json()));
+    layout::add_layout_files(backend, &stacks, project, &mut files);
+    files
+}

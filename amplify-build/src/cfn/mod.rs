@@ -300,6 +300,12 @@ mod tests {
     }
 
     #[test]
+    fn sub_only_when_there_is_something_to_substitute() {
+        assert_eq!(Value::sub_if_needed("private/${!cognito:sub}/"), Value::Str("private/${cognito:sub}/".into()));
+        assert_eq!(Value::sub_if_needed("${B}/x"), Value::Sub("${B}/x".into()));
+    }
+
+    #[test]
     fn checkov_skips_accumulate() {
         let r = Resource::new("AWS::S3::Bucket")
             .checkov_skip("CKV_AWS_18", "a")

@@ -62,6 +62,19 @@ impl Value {
         Value::Sub(text.into())
     }
 
+    /// `Fn::Sub` when `text` has a placeholder; otherwise the plain string, with
+    /// `${!x}` escapes turned back into the literal `${x}` they stand for.
+    pub fn sub_if_needed(text: impl Into<String>) -> Value {
+        let text = text.into();
+        let mut has_placeholder = false;
+        sub_placeholders(&text, &[], &mut |_| has_placeholder = true);
+        if has_placeholder {
+            Value::Sub(text)
+        } else {
+            Value::Str(text.replace("${!", "${"))
+        }
+    }
+
     /// Calls `f` on every `Ref` target and every `${Name}` placeholder of a `Fn::Sub`.
     pub fn visit_refs(&self, f: &mut dyn FnMut(&str)) {
         match self {

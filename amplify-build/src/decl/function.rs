@@ -55,7 +55,7 @@ pub fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
         for entry in arg.nested(cx, false).map(|a| a.items).unwrap_or_default() {
             let key = entry.key_text();
             let Some(value) = entry.string(cx) else { continue };
-            if let Some(problem) = env_name_problem(&key) {
+            if let Some(problem) = env_name_problem(&key).or_else(|| secret_problem(&key, &value.value())) {
                 cx.error(entry.key_span(), format!("environment variable `{key}` {problem}"));
             } else if env.iter().any(|(k, _)| *k == key) {
                 cx.error(entry.key_span(), format!("environment variable `{key}` is set twice"));
@@ -125,6 +125,22 @@ fn env_name_problem(key: &str) -> Option<&'static str> {
         return Some("is set by amplify-rs itself (the environment name and region)");
     }
     None
+}
+
+/// Literal secrets do not belong in a template (they would sit in the deployment
+/// bucket and in CloudFormation's console); the check runs here, with a span, instead of
+/// leaving it to scanners of the synthesised template.
+fn secret_problem(key: &str, value: &str) -> Option<&'static str> {
+    let upper = key.to_ascii_uppercase();
+    let secret_name = ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "PRIVATE_KEY", "API_KEY", "ACCESS_KEY"]
+        .iter()
+        .any(|w| upper.contains(w));
+    let access_key_id = value.len() == 20
+        && (value.starts_with("AKIA") || value.starts_with("ASIA"))
+        && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    (secret_name || access_key_id).then_some(
+        "looks like a secret: templates are stored in plain text; keep secrets in SSM Parameter Store or Secrets Manager and pass their name instead",
+    )
 }
 
 fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {

@@ -131,6 +131,10 @@ fn lambda(spec: &FunctionSpec, function_name: Value, variables: Vec<(String, Val
         "CKV_AWS_173",
         "environment variables hold resource names, not secrets, and Lambda encrypts them at rest with an AWS-managed key",
     )
+    .checkov_skip(
+        "CKV_AWS_45",
+        "values are references and declared settings; amplify-rs rejects secret-looking names and values at compile time, where this entropy heuristic misfires",
+    )
     .checkov_skip_if(
         spec.reserved_concurrency.is_none(),
         "CKV_AWS_115",

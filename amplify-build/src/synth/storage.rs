@@ -178,7 +178,7 @@ fn access_statements(audience: &Audience, access: &[Access]) -> Vec<Value> {
                 if list_prefixes.is_empty() {
                     statements.push(policy::allow(&["s3:ListBucket"], vec![bucket]));
                 } else {
-                    let prefixes: Vec<Value> = list_prefixes.iter().map(|p| Value::sub(p.clone())).collect();
+                    let prefixes: Vec<Value> = list_prefixes.iter().map(|p| Value::sub_if_needed(p.clone())).collect();
                     statements.push(policy::allow_when(
                         &["s3:ListBucket"],
                         vec![bucket],

@@ -53,9 +53,8 @@ pub enum Outcome {
 /// Call it from `build.rs`:
 ///
 /// ```no_run
-/// fn main() {
-///     amplify_build::synthesize().expect("amplify backend synthesis");
-/// }
+/// // build.rs
+/// amplify_build::synthesize().expect("amplify backend synthesis");
 /// ```
 pub fn synthesize() -> Result<Report, Error> {
     Config::new().synthesize()
@@ -95,7 +94,11 @@ impl Config {
         let crate_root = env_path("CARGO_MANIFEST_DIR")?;
         let out_dir = env_path("OUT_DIR")?;
         let read_only = afs::source_is_read_only(&crate_root);
-        let target = if read_only { out_dir } else { crate_root.clone() };
+        let target = if read_only {
+            out_dir
+        } else {
+            crate_root.clone()
+        };
         let report = self.run(&crate_root, &target, read_only)?;
         for input in &report.inputs {
             println!("cargo::rerun-if-changed={}", input.display());
@@ -133,7 +136,10 @@ impl Config {
 
     fn roots(&self, crate_root: &Path) -> Vec<PathBuf> {
         if self.sources.is_empty() {
-            vec![crate_root.join("src/lib.rs"), crate_root.join("src/main.rs")]
+            vec![
+                crate_root.join("src/lib.rs"),
+                crate_root.join("src/main.rs"),
+            ]
         } else {
             self.sources.iter().map(|s| crate_root.join(s)).collect()
         }
@@ -153,7 +159,9 @@ impl Config {
             report.outcome = Outcome::InvalidDeclaration(scan.syntax_errors);
             return Ok(report);
         }
-        let Some((file, module)) = scan.backend else { return Ok(report) };
+        let Some((file, module)) = scan.backend else {
+            return Ok(report);
+        };
 
         let read_files: RefCell<Vec<PathBuf>> = RefCell::new(Vec::new());
         let loader = |relative: &str| -> Result<String, String> {
@@ -183,12 +191,21 @@ impl Config {
         };
         let files = synth::synthesize_backend(&backend, &project);
         for (relative, contents) in &files.generated {
-            self.record(&mut report, relative, afs::write_if_changed(&project_dir.join(relative), contents)?);
+            self.record(
+                &mut report,
+                relative,
+                afs::write_if_changed(&project_dir.join(relative), contents)?,
+            );
         }
         for (relative, contents) in &files.seeded {
-            self.record(&mut report, relative, afs::seed(&project_dir.join(relative), contents)?);
+            self.record(
+                &mut report,
+                relative,
+                afs::seed(&project_dir.join(relative), contents)?,
+            );
         }
-        let gitignore = afs::merge_gitignore(&project_dir.join(".gitignore"), &synth::gitignore_block())?;
+        let gitignore =
+            afs::merge_gitignore(&project_dir.join(".gitignore"), &synth::gitignore_block())?;
         self.record(&mut report, ".gitignore", gitignore);
         report.outcome = Outcome::Synthesized {
             resources: backend.resources.len(),
@@ -215,12 +232,16 @@ impl Config {
                 Some(name) => valid_project_name(name),
                 None => Err(Error::Shape {
                     path: config,
-                    message: "has no string \"projectName\"; add one (3–20 letters and digits)".into(),
+                    message: "has no string \"projectName\"; add one (3–20 letters and digits)"
+                        .into(),
                 }),
             };
         }
         let crate_name = std::env::var("CARGO_PKG_NAME").unwrap_or_else(|_| {
-            project_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            project_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         });
         Ok(normalise_project_name(&crate_name))
     }
@@ -237,7 +258,11 @@ fn valid_project_name(name: &str) -> Result<String, Error> {
 
 /// Amplify's normalisation: keep letters and digits, at most 20, padded to 3.
 fn normalise_project_name(name: &str) -> String {
-    let mut n: String = name.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
+    let mut n: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(20)
+        .collect();
     while n.len() < 3 {
         n.push('x');
     }
@@ -245,7 +270,9 @@ fn normalise_project_name(name: &str) -> String {
 }
 
 fn env_path(var: &'static str) -> Result<PathBuf, Error> {
-    std::env::var_os(var).map(PathBuf::from).ok_or(Error::NotInBuildScript(var))
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .ok_or(Error::NotInBuildScript(var))
 }
 
 #[cfg(test)]
@@ -256,7 +283,10 @@ mod tests {
     fn project_names_follow_amplify_rules() {
         assert_eq!(normalise_project_name("blog-example"), "blogexample");
         assert_eq!(normalise_project_name("a"), "axx");
-        assert_eq!(normalise_project_name("a-very-long-crate-name-indeed"), "averylongcratenamein");
+        assert_eq!(
+            normalise_project_name("a-very-long-crate-name-indeed"),
+            "averylongcratenamein"
+        );
         assert!(valid_project_name("my-app").is_err());
         assert!(valid_project_name("myapp").is_ok());
     }

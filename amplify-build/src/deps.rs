@@ -23,7 +23,10 @@ pub struct Dependency<'a> {
 pub fn consumed_attributes(target: &Spec) -> Vec<String> {
     match target {
         Spec::Auth(_) => vec!["UserPoolId".into(), "UserPoolArn".into()],
-        Spec::Api(_) => vec!["GraphQLAPIIdOutput".into(), "GraphQLAPIEndpointOutput".into()],
+        Spec::Api(_) => vec![
+            "GraphQLAPIIdOutput".into(),
+            "GraphQLAPIEndpointOutput".into(),
+        ],
         Spec::Bucket(_) => vec!["BucketName".into()],
         Spec::Table(_) => vec!["Name".into(), "Arn".into()],
         Spec::Function(_) => vec!["Name".into(), "Arn".into()],
@@ -43,7 +46,11 @@ pub fn dependencies<'a>(backend: &'a Backend, resource: &Resource) -> Vec<Depend
                 }
             }
         } else {
-            out.push(Dependency { target, attributes, span });
+            out.push(Dependency {
+                target,
+                attributes,
+                span,
+            });
         }
     };
     match &resource.spec {
@@ -78,7 +85,11 @@ pub fn dependencies<'a>(backend: &'a Backend, resource: &Resource) -> Vec<Depend
         Spec::Function(f) => {
             for grant in &f.grants {
                 if let Some(target) = backend.resolve(&grant.target) {
-                    add(Some(target), consumed_attributes(&target.spec), grant.target.span);
+                    add(
+                        Some(target),
+                        consumed_attributes(&target.spec),
+                        grant.target.span,
+                    );
                 }
             }
         }
@@ -107,7 +118,11 @@ pub fn grant_actions(target: &Spec, permission: &str) -> &'static [&'static str]
             "dynamodb:Query",
             "dynamodb:Scan",
         ],
-        (Spec::Table(_), "write") => &["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        (Spec::Table(_), "write") => &[
+            "dynamodb:BatchWriteItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+        ],
         (Spec::Table(_), "delete") => &["dynamodb:DeleteItem"],
         (Spec::Bucket(_), "read") => &["s3:GetObject"],
         (Spec::Bucket(_), "write") => &["s3:PutObject"],

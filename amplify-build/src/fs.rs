@@ -24,9 +24,17 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<WriteOutcome, Err
         Ok(existing) if existing == contents.as_bytes() => return Ok(WriteOutcome::Unchanged),
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(source) => return Err(Error::Read { path: path.to_owned(), source }),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_owned(),
+                source,
+            })
+        }
     }
-    write_atomic(path, contents.as_bytes()).map_err(|source| Error::Write { path: path.to_owned(), source })?;
+    write_atomic(path, contents.as_bytes()).map_err(|source| Error::Write {
+        path: path.to_owned(),
+        source,
+    })?;
     Ok(WriteOutcome::Written)
 }
 
@@ -39,18 +47,29 @@ pub fn seed(path: &Path, contents: &str) -> Result<WriteOutcome, Error> {
         }
         return Ok(WriteOutcome::Kept);
     }
-    write_atomic(path, contents.as_bytes()).map_err(|source| Error::Write { path: path.to_owned(), source })?;
+    write_atomic(path, contents.as_bytes()).map_err(|source| Error::Write {
+        path: path.to_owned(),
+        source,
+    })?;
     Ok(WriteOutcome::Written)
 }
 
 /// Reads and parses a JSON file, reporting syntax errors with line and column.
 pub fn read_json(path: &Path) -> Result<serde_json::Value, Error> {
-    let text = fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let text = fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     serde_json::from_str(&text).map_err(|e| Error::Json {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
     })
 }
 
@@ -59,13 +78,20 @@ pub fn merge_gitignore(path: &Path, block: &str) -> Result<WriteOutcome, Error> 
     let existing = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
-        Err(source) => return Err(Error::Read { path: path.to_owned(), source }),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_owned(),
+                source,
+            })
+        }
     };
     let begin = block.lines().next().unwrap_or_default();
     let end = block.lines().last().unwrap_or_default();
     let merged = match (existing.find(begin), existing.find(end)) {
         (Some(b), Some(e)) if e > b => {
-            let after = existing[e..].find('\n').map_or(existing.len(), |n| e + n + 1);
+            let after = existing[e..]
+                .find('\n')
+                .map_or(existing.len(), |n| e + n + 1);
             format!("{}{block}{}", &existing[..b], &existing[after..])
         }
         _ if existing.is_empty() => block.to_owned(),
@@ -80,7 +106,10 @@ pub fn merge_gitignore(path: &Path, block: &str) -> Result<WriteOutcome, Error> 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(dir)?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -97,7 +126,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Whether the crate's source tree must not be written: a packaged (`cargo package`,
 /// registry) or vendored copy, or a directory we cannot write.
 pub fn source_is_read_only(crate_root: &Path) -> bool {
-    if crate_root.join(".cargo_vcs_info.json").exists() || crate_root.join(".cargo-checksum.json").exists() {
+    if crate_root.join(".cargo_vcs_info.json").exists()
+        || crate_root.join(".cargo-checksum.json").exists()
+    {
         return true;
     }
     let probe = crate_root.join(format!(".amplify-write-probe-{}", std::process::id()));
@@ -121,7 +152,10 @@ mod tests {
         assert_eq!(write_if_changed(&p, "{}\n").unwrap(), WriteOutcome::Written);
         let before = fs::metadata(&p).unwrap().modified().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        assert_eq!(write_if_changed(&p, "{}\n").unwrap(), WriteOutcome::Unchanged);
+        assert_eq!(
+            write_if_changed(&p, "{}\n").unwrap(),
+            WriteOutcome::Unchanged
+        );
         assert_eq!(fs::metadata(&p).unwrap().modified().unwrap(), before);
         assert_eq!(write_if_changed(&p, "[]\n").unwrap(), WriteOutcome::Written);
         assert_eq!(fs::read_to_string(&p).unwrap(), "[]\n");
@@ -145,7 +179,10 @@ mod tests {
         fs::write(&p, "{\n  \"projectName\": \"x\",\n  oops\n}\n").unwrap();
         let err = seed(&p, "{}").unwrap_err().to_string();
         assert!(err.contains("project-config.json` line 3"), "{err}");
-        assert_eq!(fs::read_to_string(&p).unwrap(), "{\n  \"projectName\": \"x\",\n  oops\n}\n");
+        assert_eq!(
+            fs::read_to_string(&p).unwrap(),
+            "{\n  \"projectName\": \"x\",\n  oops\n}\n"
+        );
     }
 
     #[test]
@@ -154,8 +191,14 @@ mod tests {
         let p = dir.path().join(".gitignore");
         fs::write(&p, "target\n#begin\nold\n#end\nmine\n").unwrap();
         merge_gitignore(&p, "#begin\nnew\n#end\n").unwrap();
-        assert_eq!(fs::read_to_string(&p).unwrap(), "target\n#begin\nnew\n#end\nmine\n");
+        assert_eq!(
+            fs::read_to_string(&p).unwrap(),
+            "target\n#begin\nnew\n#end\nmine\n"
+        );
         merge_gitignore(&p, "#begin\nnew\n#end\n").unwrap();
-        assert_eq!(fs::read_to_string(&p).unwrap(), "target\n#begin\nnew\n#end\nmine\n");
+        assert_eq!(
+            fs::read_to_string(&p).unwrap(),
+            "target\n#begin\nnew\n#end\nmine\n"
+        );
     }
 }

@@ -21,9 +21,7 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() {
-//!     amplify_build::synthesize().expect("amplify backend synthesis");
-//! }
+//! amplify_build::synthesize().expect("amplify backend synthesis");
 //! ```
 //!
 //! with `Cargo.toml`:

@@ -37,13 +37,21 @@ pub fn scan(roots: &[PathBuf]) -> Result<Scan, Error> {
 
 /// `dir` is where `mod x;` inside this file looks for `x.rs` / `x/mod.rs`.
 fn visit_file(path: &Path, dir: &Path, scan: &mut Scan) -> Result<(), Error> {
-    let text = fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let text = fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     scan.files_read.push(path.to_owned());
     let file = match syn::parse_file(&text) {
         Ok(file) => file,
         Err(e) => {
             let at = e.span().start();
-            scan.syntax_errors.push(format!("{}:{}:{}: {e}", path.display(), at.line, at.column + 1));
+            scan.syntax_errors.push(format!(
+                "{}:{}:{}: {e}",
+                path.display(),
+                at.line,
+                at.column + 1
+            ));
             return Ok(());
         }
     };
@@ -73,7 +81,10 @@ fn visit_items(items: &[Item], path: &Path, dir: &Path, scan: &mut Scan) -> Resu
                 let name = m.ident.to_string();
                 let candidates = match explicit {
                     Some(p) => vec![dir.join(p)],
-                    None => vec![dir.join(format!("{name}.rs")), dir.join(&name).join("mod.rs")],
+                    None => vec![
+                        dir.join(format!("{name}.rs")),
+                        dir.join(&name).join("mod.rs"),
+                    ],
                 };
                 if let Some(file) = candidates.into_iter().find(|c| c.exists()) {
                     if scan.files_read.contains(&file) {
@@ -96,12 +107,17 @@ fn visit_items(items: &[Item], path: &Path, dir: &Path, scan: &mut Scan) -> Resu
 /// The value of a `#[path = "..."]` attribute.
 fn path_attribute(m: &ItemMod) -> Option<String> {
     m.attrs.iter().find_map(|a| {
-        let syn::Meta::NameValue(nv) = &a.meta else { return None };
+        let syn::Meta::NameValue(nv) = &a.meta else {
+            return None;
+        };
         if !nv.path.is_ident("path") {
             return None;
         }
         match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
             _ => None,
         }
     })
@@ -116,15 +132,30 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
         fs::create_dir_all(src.join("app")).unwrap();
-        fs::write(src.join("lib.rs"), "mod app;\nmod unrelated { fn f() {} }\n").unwrap();
+        fs::write(
+            src.join("lib.rs"),
+            "mod app;\nmod unrelated { fn f() {} }\n",
+        )
+        .unwrap();
         fs::write(src.join("app.rs"), "pub mod cloud;\n").unwrap();
-        fs::write(src.join("app/cloud.rs"), "#[amplify::backend]\npub mod backend {}\n").unwrap();
+        fs::write(
+            src.join("app/cloud.rs"),
+            "#[amplify::backend]\npub mod backend {}\n",
+        )
+        .unwrap();
         fs::write(src.join("orphan.rs"), "this is not rust").unwrap();
         let scan = scan(&[src.join("lib.rs"), src.join("main.rs")]).unwrap();
         let (file, module) = scan.backend.expect("found");
         assert_eq!(file, src.join("app/cloud.rs"));
         assert_eq!(module.ident, "backend");
-        assert_eq!(scan.files_read, vec![src.join("lib.rs"), src.join("app.rs"), src.join("app/cloud.rs")]);
+        assert_eq!(
+            scan.files_read,
+            vec![
+                src.join("lib.rs"),
+                src.join("app.rs"),
+                src.join("app/cloud.rs")
+            ]
+        );
         assert!(scan.syntax_errors.is_empty());
     }
 }

@@ -49,7 +49,10 @@ fn files_under(root: &Path) -> Vec<PathBuf> {
 fn synthesize(name: &str) -> tempfile::TempDir {
     let work = tempfile::tempdir().unwrap();
     copy_inputs(&fixtures_dir().join(name), work.path());
-    let report = Config::new().project_name("fixture").synthesize_in(work.path()).unwrap();
+    let report = Config::new()
+        .project_name("fixture")
+        .synthesize_in(work.path())
+        .unwrap();
     assert!(
         matches!(report.outcome, Outcome::Synthesized { .. }),
         "{name}: {:?}",
@@ -75,7 +78,11 @@ fn check(name: &str) {
         }
         return;
     }
-    assert_eq!(produced, files_under(&expected_root), "{name}: set of generated files differs");
+    assert_eq!(
+        produced,
+        files_under(&expected_root),
+        "{name}: set of generated files differs"
+    );
     for f in &produced {
         let got = fs::read_to_string(produced_root.join(f)).unwrap();
         let want = fs::read_to_string(expected_root.join(f)).unwrap();
@@ -87,8 +94,15 @@ fn check(name: &str) {
     }
 
     // Synthesising again over the result changes nothing.
-    let again = Config::new().project_name("fixture").synthesize_in(work.path()).unwrap();
-    assert!(again.written.is_empty(), "{name}: second run rewrote {:?}", again.written);
+    let again = Config::new()
+        .project_name("fixture")
+        .synthesize_in(work.path())
+        .unwrap();
+    assert!(
+        again.written.is_empty(),
+        "{name}: second run rewrote {:?}",
+        again.written
+    );
 }
 
 #[test]

@@ -4,7 +4,8 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 use amplify_build::decl::{
-    diagnostics::Diagnostics, is_resource_attribute, item_attrs, misspelt_resource_attribute, parse_backend,
+    diagnostics::Diagnostics, is_resource_attribute, item_attrs, misspelt_resource_attribute,
+    parse_backend,
 };
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -37,7 +38,8 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
     let read: RefCell<Vec<PathBuf>> = RefCell::new(Vec::new());
     let loader = |relative: &str| -> Result<String, String> {
         let path = root.join(relative);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{e} ({})", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{e} ({})", path.display()))?;
         read.borrow_mut().push(path);
         Ok(text)
     };
@@ -47,7 +49,9 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
     // `include_str!` makes rustc re-expand the macro when a schema or resolver changes.
     for path in read.into_inner() {
         let path = path.to_string_lossy().into_owned();
-        extra.push(quote!(const _: &str = include_str!(#path);));
+        extra.push(quote!(
+            const _: &str = include_str!(#path);
+        ));
     }
     if let Some(backend) = &backend {
         for r in &backend.resources {
@@ -74,14 +78,19 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
             items.push(Item::Verbatim(tokens));
         }
     }
-    let errors: TokenStream = cx.into_errors().into_iter().map(|e| e.to_compile_error()).collect();
+    let errors: TokenStream = cx
+        .into_errors()
+        .into_iter()
+        .map(|e| e.to_compile_error())
+        .collect();
     let mut out = module.into_token_stream();
     out.extend(errors);
     out
 }
 
 fn strip_resource_attributes(item: &mut Item) {
-    let keep = |a: &syn::Attribute| !is_resource_attribute(a) && misspelt_resource_attribute(a).is_none();
+    let keep =
+        |a: &syn::Attribute| !is_resource_attribute(a) && misspelt_resource_attribute(a).is_none();
     match item {
         Item::Struct(i) => i.attrs.retain(keep),
         Item::Enum(i) => i.attrs.retain(keep),

@@ -100,7 +100,8 @@ impl Template {
 
 /// Serialises any value as the project's canonical JSON text.
 pub fn to_pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("in-memory JSON serialisation cannot fail");
+    let mut text =
+        serde_json::to_string_pretty(value).expect("in-memory JSON serialisation cannot fail");
     text.push('\n');
     text
 }
@@ -276,8 +277,18 @@ mod tests {
         let v = obj([
             ("a", Value::r#ref("X")),
             ("b", Value::get_att("R", "Arn")),
-            ("c", Value::Join("/".into(), vec!["x".into(), Value::r#ref("Y")])),
-            ("d", Value::If("C".into(), Box::new(1i64.into()), Box::new(Value::no_value()))),
+            (
+                "c",
+                Value::Join("/".into(), vec!["x".into(), Value::r#ref("Y")]),
+            ),
+            (
+                "d",
+                Value::If(
+                    "C".into(),
+                    Box::new(1i64.into()),
+                    Box::new(Value::no_value()),
+                ),
+            ),
         ]);
         let text = serde_json::to_string(&v).unwrap();
         assert_eq!(
@@ -301,7 +312,10 @@ mod tests {
 
     #[test]
     fn sub_only_when_there_is_something_to_substitute() {
-        assert_eq!(Value::sub_if_needed("private/${!cognito:sub}/"), Value::Str("private/${cognito:sub}/".into()));
+        assert_eq!(
+            Value::sub_if_needed("private/${!cognito:sub}/"),
+            Value::Str("private/${cognito:sub}/".into())
+        );
         assert_eq!(Value::sub_if_needed("${B}/x"), Value::Sub("${B}/x".into()));
     }
 

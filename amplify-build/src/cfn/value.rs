@@ -79,7 +79,9 @@ impl Value {
     pub fn visit_refs(&self, f: &mut dyn FnMut(&str)) {
         match self {
             Value::Bool(_) | Value::Int(_) | Value::Str(_) => {}
-            Value::List(items) | Value::Join(_, items) => items.iter().for_each(|v| v.visit_refs(f)),
+            Value::List(items) | Value::Join(_, items) => {
+                items.iter().for_each(|v| v.visit_refs(f))
+            }
             Value::Map(map) => map.values().for_each(|v| v.visit_refs(f)),
             Value::Ref(name) => f(name),
             Value::GetAtt(resource, _) => f(resource),
@@ -168,7 +170,11 @@ pub fn list(items: impl IntoIterator<Item = Value>) -> Value {
     Value::List(items.into_iter().collect())
 }
 
-fn single<S: Serializer, V: Serialize + ?Sized>(s: S, key: &str, value: &V) -> Result<S::Ok, S::Error> {
+fn single<S: Serializer, V: Serialize + ?Sized>(
+    s: S,
+    key: &str,
+    value: &V,
+) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(1))?;
     map.serialize_entry(key, value)?;
     map.end()

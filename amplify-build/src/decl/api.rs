@@ -38,7 +38,9 @@ pub fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Option<Ap
     };
 
     let default_auth = match r.take("auth") {
-        Some(arg) => arg.value(cx, "api_key").and_then(|v| auth_mode(cx, &arg, v)),
+        Some(arg) => arg
+            .value(cx, "api_key")
+            .and_then(|v| auth_mode(cx, &arg, v)),
         None => Some(AuthMode::ApiKey { expires_in_days: 7 }),
     };
     let mut additional_auth = Vec::new();
@@ -54,7 +56,10 @@ pub fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Option<Ap
             if mode.appsync_type() == default.appsync_type() {
                 cx.error(
                     *span,
-                    format!("`{}` is already the default auth mode; remove it from `additional_auth`", mode.appsync_type()),
+                    format!(
+                        "`{}` is already the default auth mode; remove it from `additional_auth`",
+                        mode.appsync_type()
+                    ),
                 );
             }
         }
@@ -67,12 +72,23 @@ pub fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Option<Ap
                 ArgValue::Ident(ident) => {
                     let name = ident.to_string();
                     if data_sources.iter().any(|d| d.name == name) {
-                        cx.error(ident.span(), format!("data source `{name}` is listed twice"));
+                        cx.error(
+                            ident.span(),
+                            format!("data source `{name}` is listed twice"),
+                        );
                     } else {
-                        data_sources.push(Reference { name, span: ident.span() });
+                        data_sources.push(Reference {
+                            name,
+                            span: ident.span(),
+                        });
                     }
                 }
-                other => wrong_type(cx, &arg, &other, "declared function or table names, e.g. `[PostsFn]`"),
+                other => wrong_type(
+                    cx,
+                    &arg,
+                    &other,
+                    "declared function or table names, e.g. `[PostsFn]`",
+                ),
             }
         }
     }
@@ -122,7 +138,10 @@ fn load_schema(cx: &Diagnostics, lit: &syn::LitStr, files: FileLoader) -> Option
     let document = match graphql_parser::parse_schema::<String>(&text) {
         Ok(doc) => doc,
         Err(e) => {
-            cx.error(lit.span(), format!("GraphQL schema `{path}` does not parse: {e}"));
+            cx.error(
+                lit.span(),
+                format!("GraphQL schema `{path}` does not parse: {e}"),
+            );
             return None;
         }
     };
@@ -149,7 +168,12 @@ fn auth_mode(cx: &Diagnostics, arg: &Arg, value: &ArgValue) -> Option<AuthMode> 
         ArgValue::Ident(i) => (i.to_string(), None, i.span()),
         ArgValue::Call(i, args, span) => (i.to_string(), Some(args.clone()), *span),
         other => {
-            wrong_type(cx, arg, other, "an auth mode: `api_key`, `user_pool(AuthName)` or `iam`");
+            wrong_type(
+                cx,
+                arg,
+                other,
+                "an auth mode: `api_key`, `user_pool(AuthName)` or `iam`",
+            );
             return None;
         }
     };
@@ -166,14 +190,19 @@ fn auth_mode(cx: &Diagnostics, arg: &Arg, value: &ArgValue) -> Option<AuthMode> 
             Some(AuthMode::ApiKey { expires_in_days })
         }
         "user_pool" => match args.as_ref().map(|a| a.items.as_slice()) {
-            Some([only]) if only.key.len() == 1 && matches!(only.body, super::args::ArgBody::Flag) => {
+            Some([only])
+                if only.key.len() == 1 && matches!(only.body, super::args::ArgBody::Flag) =>
+            {
                 Some(AuthMode::UserPool(Reference {
                     name: only.key[0].to_string(),
                     span: only.key[0].span(),
                 }))
             }
             _ => {
-                cx.error(span, "`user_pool` names the auth resource it uses: write `user_pool(MyAuth)`");
+                cx.error(
+                    span,
+                    "`user_pool` names the auth resource it uses: write `user_pool(MyAuth)`",
+                );
                 None
             }
         },
@@ -198,7 +227,10 @@ fn resolver(cx: &Diagnostics, entry: &Arg, files: FileLoader) -> Option<Resolver
     if entry.key.len() != 2 {
         cx.error(
             entry.key_span(),
-            format!("resolver keys are `Type::field`, e.g. `Query::listPosts`; found `{}`", entry.key_text()),
+            format!(
+                "resolver keys are `Type::field`, e.g. `Query::listPosts`; found `{}`",
+                entry.key_text()
+            ),
         );
         return None;
     }
@@ -218,7 +250,10 @@ fn resolver(cx: &Diagnostics, entry: &Arg, files: FileLoader) -> Option<Resolver
         if let Some(lit) = r.take("code").and_then(|a| a.string(cx)) {
             match files(&lit.value()) {
                 Ok(text) => code_text = Some(text),
-                Err(reason) => cx.error(lit.span(), format!("cannot read resolver code `{}`: {reason}", lit.value())),
+                Err(reason) => cx.error(
+                    lit.span(),
+                    format!("cannot read resolver code `{}`: {reason}", lit.value()),
+                ),
             }
             code = Some(lit.value());
         }
@@ -242,7 +277,10 @@ fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolve
     let mut seen: Vec<(&str, &str)> = Vec::new();
     for r in resolvers {
         if seen.contains(&(r.type_name.as_str(), r.field.as_str())) {
-            cx.error(r.span, format!("`{}::{}` has two resolvers; keep one", r.type_name, r.field));
+            cx.error(
+                r.span,
+                format!("`{}::{}` has two resolvers; keep one", r.type_name, r.field),
+            );
             continue;
         }
         seen.push((&r.type_name, &r.field));
@@ -250,8 +288,13 @@ fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolve
             None => {
                 let hint = did_you_mean(&r.type_name, &types)
                     .map(|b| format!("did you mean `{b}`?"))
-                    .unwrap_or_else(|| format!("the schema's object types are: {}", types.join(", ")));
-                cx.error(r.span, format!("the schema has no type `{}`; {hint}", r.type_name));
+                    .unwrap_or_else(|| {
+                        format!("the schema's object types are: {}", types.join(", "))
+                    });
+                cx.error(
+                    r.span,
+                    format!("the schema has no type `{}`; {hint}", r.type_name),
+                );
             }
             Some(fields) if !fields.contains(&r.field) => {
                 let names: Vec<&str> = fields.iter().map(String::as_str).collect();
@@ -260,7 +303,10 @@ fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolve
                     .unwrap_or_else(|| format!("its fields are: {}", names.join(", ")));
                 cx.error(
                     r.span,
-                    format!("type `{}` in the schema has no field `{}`; {hint}", r.type_name, r.field),
+                    format!(
+                        "type `{}` in the schema has no field `{}`; {hint}",
+                        r.type_name, r.field
+                    ),
                 );
             }
             Some(_) => {}

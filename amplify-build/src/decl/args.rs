@@ -9,9 +9,9 @@
 //! ```
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::ext::IdentExt;
 use syn::{bracketed, parenthesized, Ident, LitBool, LitInt, LitStr, Token};
 
 use super::diagnostics::{did_you_mean, Diagnostics};
@@ -160,7 +160,10 @@ impl Parse for ArgValue {
             let content;
             let bracket = bracketed!(content in input);
             let items = Punctuated::<ArgValue, Token![,]>::parse_terminated(&content)?;
-            Ok(ArgValue::List(items.into_iter().collect(), bracket.span.join()))
+            Ok(ArgValue::List(
+                items.into_iter().collect(),
+                bracket.span.join(),
+            ))
         } else if lookahead.peek(Ident::peek_any) {
             let ident = input.call(Ident::parse_any)?;
             if input.peek(Token![:]) && !input.peek(Token![::]) {
@@ -170,7 +173,10 @@ impl Parse for ArgValue {
             } else if input.peek(syn::token::Paren) {
                 let content;
                 let paren = parenthesized!(content in input);
-                let span = ident.span().join(paren.span.close()).unwrap_or(ident.span());
+                let span = ident
+                    .span()
+                    .join(paren.span.close())
+                    .unwrap_or(ident.span());
                 Ok(ArgValue::Call(ident, content.parse()?, span))
             } else {
                 Ok(ArgValue::Ident(ident))
@@ -192,7 +198,12 @@ pub struct ArgReader<'a> {
 
 impl<'a> ArgReader<'a> {
     /// `context` names the attribute in messages, e.g. "`#[auth]`".
-    pub fn new(args: Args, context: impl Into<String>, known: &'static [&'static str], cx: &'a Diagnostics) -> Self {
+    pub fn new(
+        args: Args,
+        context: impl Into<String>,
+        known: &'static [&'static str],
+        cx: &'a Diagnostics,
+    ) -> Self {
         ArgReader {
             items: args.items.into_iter().map(Some).collect(),
             context: context.into(),
@@ -215,12 +226,18 @@ impl<'a> ArgReader<'a> {
     pub fn take(&mut self, key: &str) -> Option<Arg> {
         let mut found: Option<Arg> = None;
         for slot in &mut self.items {
-            if slot.as_ref().is_some_and(|a| a.key.len() == 1 && a.key[0] == key) {
+            if slot
+                .as_ref()
+                .is_some_and(|a| a.key.len() == 1 && a.key[0] == key)
+            {
                 let arg = slot.take().expect("checked above");
                 if found.is_some() {
                     self.cx.error(
                         arg.key_span(),
-                        format!("duplicate key `{key}` in {}; remove one of them", self.context),
+                        format!(
+                            "duplicate key `{key}` in {}; remove one of them",
+                            self.context
+                        ),
                     );
                 } else {
                     found = Some(arg);
@@ -234,7 +251,10 @@ impl<'a> ArgReader<'a> {
     pub fn take_all(&mut self, key: &str) -> Vec<Arg> {
         let mut out = Vec::new();
         for slot in &mut self.items {
-            if slot.as_ref().is_some_and(|a| a.key.len() == 1 && a.key[0] == key) {
+            if slot
+                .as_ref()
+                .is_some_and(|a| a.key.len() == 1 && a.key[0] == key)
+            {
                 out.push(slot.take().expect("checked above"));
             }
         }
@@ -272,7 +292,11 @@ impl Arg {
             _ => {
                 cx.error(
                     self.span(),
-                    format!("`{}` needs a value: write `{} = {expected}`", self.key_text(), self.key_text()),
+                    format!(
+                        "`{}` needs a value: write `{} = {expected}`",
+                        self.key_text(),
+                        self.key_text()
+                    ),
                 );
                 None
             }
@@ -328,7 +352,12 @@ impl Arg {
             ArgBody::Nested(_, span) => {
                 cx.error(
                     *span,
-                    format!("`{}` takes no arguments; write `{}` or `{} = false`", self.key_text(), self.key_text(), self.key_text()),
+                    format!(
+                        "`{}` takes no arguments; write `{}` or `{} = false`",
+                        self.key_text(),
+                        self.key_text(),
+                        self.key_text()
+                    ),
                 );
                 None
             }
@@ -343,7 +372,11 @@ impl Arg {
             _ => {
                 cx.error(
                     self.span(),
-                    format!("`{}` takes a parenthesised list: write `{}(...)`", self.key_text(), self.key_text()),
+                    format!(
+                        "`{}` takes a parenthesised list: write `{}(...)`",
+                        self.key_text(),
+                        self.key_text()
+                    ),
                 );
                 None
             }
@@ -363,12 +396,21 @@ impl Arg {
 pub fn wrong_type(cx: &Diagnostics, arg: &Arg, found: &ArgValue, expected: &str) {
     cx.error(
         found.span(),
-        format!("`{}` expects {expected}, found {}", arg.key_text(), found.describe()),
+        format!(
+            "`{}` expects {expected}, found {}",
+            arg.key_text(),
+            found.describe()
+        ),
     );
 }
 
 /// Reads a bare identifier value that must be one of `choices`.
-pub fn choice(cx: &Diagnostics, what: &str, value: &ArgValue, choices: &[&str]) -> Option<(String, Span)> {
+pub fn choice(
+    cx: &Diagnostics,
+    what: &str,
+    value: &ArgValue,
+    choices: &[&str],
+) -> Option<(String, Span)> {
     match value {
         ArgValue::Ident(ident) => {
             let text = ident.to_string();
@@ -386,7 +428,11 @@ pub fn choice(cx: &Diagnostics, what: &str, value: &ArgValue, choices: &[&str]) 
         other => {
             cx.error(
                 other.span(),
-                format!("expected {what} ({}), found {}", choices.join(", "), other.describe()),
+                format!(
+                    "expected {what} ({}), found {}",
+                    choices.join(", "),
+                    other.describe()
+                ),
             );
             None
         }

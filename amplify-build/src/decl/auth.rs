@@ -65,14 +65,19 @@ pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
                 })
                 .collect();
             if values.is_empty() {
-                cx.error(arg.span(), "`sign_in` needs at least one of: username, email, phone");
+                cx.error(
+                    arg.span(),
+                    "`sign_in` needs at least one of: username, email, phone",
+                );
             }
         }
     }
 
     if let Some(arg) = r.take("required_attributes") {
         for value in arg.list(cx).unwrap_or_default() {
-            if let Some((name, span)) = choice(cx, "standard attribute", &value, STANDARD_ATTRIBUTES) {
+            if let Some((name, span)) =
+                choice(cx, "standard attribute", &value, STANDARD_ATTRIBUTES)
+            {
                 if spec.required_attributes.contains(&name) {
                     cx.error(span, format!("attribute `{name}` is listed twice"));
                 } else {
@@ -141,7 +146,10 @@ pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
     if let Some(arg) = r.take("identity_pool") {
         if let Some(args) = arg.nested(cx, true) {
             let mut p = ArgReader::new(args, "`identity_pool(...)`", IDENTITY_POOL_KEYS, cx);
-            let guest = p.take("guest_access").and_then(|a| a.flag(cx)).unwrap_or(false);
+            let guest = p
+                .take("guest_access")
+                .and_then(|a| a.flag(cx))
+                .unwrap_or(false);
             p.finish();
             spec.identity_pool = Some(guest);
         }
@@ -152,12 +160,19 @@ pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
 
 /// `mfa = off | optional(totp, sms) | required(totp)`.
 fn parse_mfa(cx: &Diagnostics, arg: &super::args::Arg, spec: &mut AuthSpec) {
-    let Some(value) = arg.value(cx, "optional(totp)") else { return };
+    let Some(value) = arg.value(cx, "optional(totp)") else {
+        return;
+    };
     let (mode, methods, span) = match value {
         ArgValue::Ident(i) => (i.to_string(), None, i.span()),
         ArgValue::Call(i, args, span) => (i.to_string(), Some(args), *span),
         other => {
-            wrong_type(cx, arg, other, "`off`, `optional(totp, sms)` or `required(totp, sms)`");
+            wrong_type(
+                cx,
+                arg,
+                other,
+                "`off`, `optional(totp, sms)` or `required(totp, sms)`",
+            );
             return;
         }
     };

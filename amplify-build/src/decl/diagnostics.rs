@@ -19,7 +19,9 @@ impl Diagnostics {
 
     /// Records an error at `span`.
     pub fn error(&self, span: Span, message: impl std::fmt::Display) {
-        self.errors.borrow_mut().push(syn::Error::new(span, message));
+        self.errors
+            .borrow_mut()
+            .push(syn::Error::new(span, message));
     }
 
     /// Records an existing syn error (e.g. a parse failure).
@@ -48,19 +50,28 @@ pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> 
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over chars.
+/// Edit distance counting a swap of two neighbours as one edit (`rsut` → `rust`),
+/// the commonest typo.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -69,8 +80,12 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("pasword", &["password", "mfa"]), Some("password"));
+        assert_eq!(
+            did_you_mean("pasword", &["password", "mfa"]),
+            Some("password")
+        );
         assert_eq!(did_you_mean("Buckt", &["bucket", "table"]), Some("bucket"));
+        assert_eq!(did_you_mean("rsut", &["rust", "node"]), Some("rust"));
         assert_eq!(did_you_mean("zzz", &["password", "mfa"]), None);
     }
 }

@@ -25,13 +25,21 @@ const NODE_VERSIONS: &[u32] = &[20, 22, 24];
 const PYTHON_VERSIONS: &[&str] = &["3.11", "3.12", "3.13"];
 
 /// Environment variable names that Lambda reserves for itself.
-const RESERVED_ENV: &[&str] = &["_HANDLER", "_X_AMZN_TRACE_ID", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ"];
+const RESERVED_ENV: &[&str] = &[
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+    "TZ",
+];
 
 /// Parses the arguments of `#[function]`.
 pub fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
     let cx = r.cx();
     let runtime = match r.take("runtime") {
-        Some(arg) => arg.value(cx, "rust(package = \"my-fn\")").and_then(|v| runtime(cx, v)),
+        Some(arg) => arg
+            .value(cx, "rust(package = \"my-fn\")")
+            .and_then(|v| runtime(cx, v)),
         None => {
             cx.error(
                 attr_span,
@@ -40,10 +48,19 @@ pub fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
             None
         }
     };
-    let memory = r.take("memory").and_then(|a| a.int(cx, 128..=10_240)).unwrap_or(128);
-    let timeout = r.take("timeout").and_then(|a| a.int(cx, 1..=900)).unwrap_or(25);
+    let memory = r
+        .take("memory")
+        .and_then(|a| a.int(cx, 128..=10_240))
+        .unwrap_or(128);
+    let timeout = r
+        .take("timeout")
+        .and_then(|a| a.int(cx, 1..=900))
+        .unwrap_or(25);
     let architecture = match r.take("architecture") {
-        Some(arg) => match arg.value(cx, "arm64").and_then(|v| choice(cx, "architecture", v, &["x86_64", "arm64"])) {
+        Some(arg) => match arg
+            .value(cx, "arm64")
+            .and_then(|v| choice(cx, "architecture", v, &["x86_64", "arm64"]))
+        {
             Some((a, _)) if a == "arm64" => Architecture::Arm64,
             _ => Architecture::X86_64,
         },
@@ -54,11 +71,21 @@ pub fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
     if let Some(arg) = r.take("env") {
         for entry in arg.nested(cx, false).map(|a| a.items).unwrap_or_default() {
             let key = entry.key_text();
-            let Some(value) = entry.string(cx) else { continue };
-            if let Some(problem) = env_name_problem(&key).or_else(|| secret_problem(&key, &value.value())) {
-                cx.error(entry.key_span(), format!("environment variable `{key}` {problem}"));
+            let Some(value) = entry.string(cx) else {
+                continue;
+            };
+            if let Some(problem) =
+                env_name_problem(&key).or_else(|| secret_problem(&key, &value.value()))
+            {
+                cx.error(
+                    entry.key_span(),
+                    format!("environment variable `{key}` {problem}"),
+                );
             } else if env.iter().any(|(k, _)| *k == key) {
-                cx.error(entry.key_span(), format!("environment variable `{key}` is set twice"));
+                cx.error(
+                    entry.key_span(),
+                    format!("environment variable `{key}` is set twice"),
+                );
             } else {
                 env.push((key, value.value()));
             }
@@ -67,21 +94,36 @@ pub fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
 
     let mut grants = Vec::new();
     for arg in r.take_all("grant") {
-        let Some(args) = arg.nested(cx, false) else { continue };
+        let Some(args) = arg.nested(cx, false) else {
+            continue;
+        };
         if args.items.is_empty() {
-            cx.error(arg.span(), "`grant(...)` names resources and permissions: `grant(PostTable = [read, write])`");
+            cx.error(
+                arg.span(),
+                "`grant(...)` names resources and permissions: `grant(PostTable = [read, write])`",
+            );
         }
         for entry in args.items {
             if entry.key.len() != 1 {
-                cx.error(entry.key_span(), "grant targets are resource names, e.g. `PostTable`");
+                cx.error(
+                    entry.key_span(),
+                    "grant targets are resource names, e.g. `PostTable`",
+                );
                 continue;
             }
-            let Some(perms) = entry.list(cx) else { continue };
+            let Some(perms) = entry.list(cx) else {
+                continue;
+            };
             let mut permissions = Vec::new();
             for p in perms {
                 match p {
                     ArgValue::Ident(i) => permissions.push((i.to_string(), i.span())),
-                    other => wrong_type(cx, &entry, &other, "permission names such as `[read, write]`"),
+                    other => wrong_type(
+                        cx,
+                        &entry,
+                        &other,
+                        "permission names such as `[read, write]`",
+                    ),
                 }
             }
             grants.push(Grant {
@@ -132,12 +174,22 @@ fn env_name_problem(key: &str) -> Option<&'static str> {
 /// leaving it to scanners of the synthesised template.
 fn secret_problem(key: &str, value: &str) -> Option<&'static str> {
     let upper = key.to_ascii_uppercase();
-    let secret_name = ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "PRIVATE_KEY", "API_KEY", "ACCESS_KEY"]
-        .iter()
-        .any(|w| upper.contains(w));
+    let secret_name = [
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "TOKEN",
+        "PRIVATE_KEY",
+        "API_KEY",
+        "ACCESS_KEY",
+    ]
+    .iter()
+    .any(|w| upper.contains(w));
     let access_key_id = value.len() == 20
         && (value.starts_with("AKIA") || value.starts_with("ASIA"))
-        && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     (secret_name || access_key_id).then_some(
         "looks like a secret: templates are stored in plain text; keep secrets in SSM Parameter Store or Secrets Manager and pass their name instead",
     )
@@ -148,7 +200,10 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
         ArgValue::Call(i, args, span) => (i.to_string(), args.clone(), *span),
         ArgValue::Ident(i) => (i.to_string(), Default::default(), i.span()),
         other => {
-            cx.error(other.span(), "expected a runtime: `rust(package = \"my-fn\")`, `node(...)` or `python(...)`");
+            cx.error(
+                other.span(),
+                "expected a runtime: `rust(package = \"my-fn\")`, `node(...)` or `python(...)`",
+            );
             return None;
         }
     };
@@ -158,9 +213,14 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
             let package = r.take("package").and_then(|a| a.string(cx));
             r.finish();
             match package {
-                Some(p) if is_package_name(&p.value()) => Some(Runtime::Rust { package: p.value() }),
+                Some(p) if is_package_name(&p.value()) => {
+                    Some(Runtime::Rust { package: p.value() })
+                }
                 Some(p) => {
-                    cx.error(p.span(), format!("`{}` is not a valid Cargo package name", p.value()));
+                    cx.error(
+                        p.span(),
+                        format!("`{}` is not a valid Cargo package name", p.value()),
+                    );
                     None
                 }
                 None => {
@@ -172,12 +232,20 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
         "node" | "python" => {
             let mut r = ArgReader::new(args, format!("`{kind}(...)`"), SCRIPT_KEYS, cx);
             let version = r.take("version");
-            let handler = r.take("handler").and_then(|a| a.string(cx)).map(|s| s.value());
+            let handler = r
+                .take("handler")
+                .and_then(|a| a.string(cx))
+                .map(|s| s.value());
             let code = r.take("code").and_then(|a| a.string(cx)).map(|s| s.value());
             r.finish();
             let handler = handler.unwrap_or_else(|| "index.handler".into());
             let Some(code) = code else {
-                cx.error(span, format!("`{kind}(...)` needs the code folder: `{kind}(code = \"functions/my-fn\")`"));
+                cx.error(
+                    span,
+                    format!(
+                        "`{kind}(...)` needs the code folder: `{kind}(code = \"functions/my-fn\")`"
+                    ),
+                );
                 return None;
             };
             if kind == "node" {
@@ -188,11 +256,17 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
                 if !NODE_VERSIONS.contains(&v) {
                     cx.error(
                         version.as_ref().map_or(span, |a| a.span()),
-                        format!("Node.js {v} is not a supported Lambda runtime; use one of 20, 22, 24"),
+                        format!(
+                            "Node.js {v} is not a supported Lambda runtime; use one of 20, 22, 24"
+                        ),
                     );
                     return None;
                 }
-                Some(Runtime::Node { version: v, handler, code })
+                Some(Runtime::Node {
+                    version: v,
+                    handler,
+                    code,
+                })
             } else {
                 let v = match &version {
                     Some(a) => a.string(cx)?.value(),
@@ -201,11 +275,18 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
                 if !PYTHON_VERSIONS.contains(&v.as_str()) {
                     cx.error(
                         version.as_ref().map_or(span, |a| a.span()),
-                        format!("Python {v} is not a supported Lambda runtime; use one of {}", PYTHON_VERSIONS.join(", ")),
+                        format!(
+                            "Python {v} is not a supported Lambda runtime; use one of {}",
+                            PYTHON_VERSIONS.join(", ")
+                        ),
                     );
                     return None;
                 }
-                Some(Runtime::Python { version: v, handler, code })
+                Some(Runtime::Python {
+                    version: v,
+                    handler,
+                    code,
+                })
             }
         }
         other => {
@@ -221,5 +302,7 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
 fn is_package_name(name: &str) -> bool {
     !name.is_empty()
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

@@ -18,8 +18,8 @@
 //! Files (GraphQL schemas, resolver code) are read through a caller-supplied
 //! [`FileLoader`], so this module itself never touches the file system.
 
-pub mod args;
 mod api;
+pub mod args;
 mod auth;
 pub mod diagnostics;
 mod function;
@@ -41,17 +41,44 @@ pub const RESOURCE_ATTRIBUTES: &[&str] = &["auth", "api", "bucket", "table", "fu
 
 /// Attributes Rust or common tools own; never mistaken for a misspelt resource attribute.
 const FOREIGN_ATTRIBUTES: &[&str] = &[
-    "doc", "allow", "warn", "deny", "forbid", "expect", "cfg", "cfg_attr", "derive", "must_use",
-    "deprecated", "inline", "repr", "non_exhaustive", "path", "test", "ignore", "automatically_derived",
+    "doc",
+    "allow",
+    "warn",
+    "deny",
+    "forbid",
+    "expect",
+    "cfg",
+    "cfg_attr",
+    "derive",
+    "must_use",
+    "deprecated",
+    "inline",
+    "repr",
+    "non_exhaustive",
+    "path",
+    "test",
+    "ignore",
+    "automatically_derived",
 ];
 
 /// Whether `attr` is the backend attribute (`#[amplify::backend]`, `#[amplify_runtime::backend]`
 /// or an imported `#[backend]`).
 pub fn is_backend_attribute(attr: &Attribute) -> bool {
-    let segments: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
+    let segments: Vec<String> = attr
+        .path()
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     match segments.as_slice() {
         [last] => last == "backend",
-        [krate, last] => last == "backend" && matches!(krate.as_str(), "amplify" | "amplify_runtime" | "amplify_macros"),
+        [krate, last] => {
+            last == "backend"
+                && matches!(
+                    krate.as_str(),
+                    "amplify" | "amplify_runtime" | "amplify_macros"
+                )
+        }
         _ => false,
     }
 }
@@ -85,22 +112,36 @@ pub fn parse_backend(module: &ItemMod, files: FileLoader, cx: &Diagnostics) -> O
             }
             continue;
         };
-        let declaring: Vec<&Attribute> = item_struct.attrs.iter().filter(|a| is_resource_attribute(a)).collect();
-        let Some(attr) = declaring.first() else { continue };
+        let declaring: Vec<&Attribute> = item_struct
+            .attrs
+            .iter()
+            .filter(|a| is_resource_attribute(a))
+            .collect();
+        let Some(attr) = declaring.first() else {
+            continue;
+        };
         if let Some(second) = declaring.get(1) {
             cx.error(
                 second.span(),
                 format!(
                     "`{}` already has `#[{}]`; a struct declares one resource",
                     item_struct.ident,
-                    attr.path().get_ident().map(ToString::to_string).unwrap_or_default()
+                    attr.path()
+                        .get_ident()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
                 ),
             );
         }
-        if !matches!(item_struct.fields, syn::Fields::Unit) || !item_struct.generics.params.is_empty() {
+        if !matches!(item_struct.fields, syn::Fields::Unit)
+            || !item_struct.generics.params.is_empty()
+        {
             cx.error(
                 item_struct.ident.span(),
-                format!("resource `{}` must be a unit struct: `pub struct {};`", item_struct.ident, item_struct.ident),
+                format!(
+                    "resource `{}` must be a unit struct: `pub struct {};`",
+                    item_struct.ident, item_struct.ident
+                ),
             );
         }
         if let Some(resource) = parse_resource(&item_struct.ident, attr, files, cx) {
@@ -151,7 +192,12 @@ fn check_misspelt_attributes(item: &Item, cx: &Diagnostics) {
     }
 }
 
-fn parse_resource(ident: &syn::Ident, attr: &Attribute, files: FileLoader, cx: &Diagnostics) -> Option<Resource> {
+fn parse_resource(
+    ident: &syn::Ident,
+    attr: &Attribute,
+    files: FileLoader,
+    cx: &Diagnostics,
+) -> Option<Resource> {
     let kind = attr.path().get_ident()?.to_string();
     let args = match &attr.meta {
         Meta::Path(_) => Args::default(),
@@ -163,7 +209,10 @@ fn parse_resource(ident: &syn::Ident, attr: &Attribute, files: FileLoader, cx: &
             }
         },
         Meta::NameValue(nv) => {
-            cx.error(nv.span(), format!("write `#[{kind}(...)]`, not `#[{kind} = ...]`"));
+            cx.error(
+                nv.span(),
+                format!("write `#[{kind}(...)]`, not `#[{kind} = ...]`"),
+            );
             return None;
         }
     };

@@ -23,7 +23,10 @@ const PROVISIONED_KEYS: &[&str] = &["read", "write"];
 pub fn parse_bucket(r: &mut ArgReader) -> Option<BucketSpec> {
     let cx = r.cx();
     let mut access = Vec::new();
-    for (key, audience) in [("authenticated", Audience::Authenticated), ("guest", Audience::Guest)] {
+    for (key, audience) in [
+        ("authenticated", Audience::Authenticated),
+        ("guest", Audience::Guest),
+    ] {
         if let Some(arg) = r.take(key) {
             if let Some(perms) = permissions(cx, &arg) {
                 access.push((audience, perms, arg.key_span()));
@@ -37,7 +40,10 @@ pub fn parse_bucket(r: &mut ArgReader) -> Option<BucketSpec> {
             }
         }
     }
-    let versioning = r.take("versioning").and_then(|a| a.flag(cx)).unwrap_or(true);
+    let versioning = r
+        .take("versioning")
+        .and_then(|a| a.flag(cx))
+        .unwrap_or(true);
     Some(BucketSpec { access, versioning })
 }
 
@@ -68,14 +74,19 @@ pub fn parse_table(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<Ta
     let partition_key = match r.take("partition_key") {
         Some(arg) => key_attr(cx, &arg),
         None => {
-            cx.error(attr_span, "`#[table]` needs a partition key: add `partition_key = id: string`");
+            cx.error(
+                attr_span,
+                "`#[table]` needs a partition key: add `partition_key = id: string`",
+            );
             None
         }
     };
     let sort_key = r.take("sort_key").and_then(|a| key_attr(cx, &a));
     let mut indexes: Vec<Index> = Vec::new();
     for arg in r.take_all("index") {
-        let Some(args) = arg.nested(cx, false) else { continue };
+        let Some(args) = arg.nested(cx, false) else {
+            continue;
+        };
         let mut ir = ArgReader::new(args, "`index(...)`", INDEX_KEYS, cx);
         let name = match ir.take("name") {
             Some(a) => index_name(cx, &a),
@@ -87,7 +98,10 @@ pub fn parse_table(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<Ta
         let pk = match ir.take("partition_key") {
             Some(a) => key_attr(cx, &a),
             None => {
-                cx.error(arg.span(), "an index needs `partition_key = attribute: type`");
+                cx.error(
+                    arg.span(),
+                    "an index needs `partition_key = attribute: type`",
+                );
                 None
             }
         };
@@ -105,7 +119,10 @@ pub fn parse_table(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<Ta
         }
     }
     if indexes.len() > 20 {
-        cx.error(attr_span, "DynamoDB allows at most 20 global secondary indexes per table");
+        cx.error(
+            attr_span,
+            "DynamoDB allows at most 20 global secondary indexes per table",
+        );
     }
 
     let billing = match r.take("billing") {
@@ -113,14 +130,26 @@ pub fn parse_table(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<Ta
         Some(arg) => match arg.value(cx, "on_demand") {
             Some(ArgValue::Ident(i)) if i == "on_demand" => Billing::OnDemand,
             Some(ArgValue::Call(i, args, _)) if i == "provisioned" => {
-                let mut pr = ArgReader::new(args.clone(), "`provisioned(...)`", PROVISIONED_KEYS, cx);
-                let read = pr.take("read").and_then(|a| a.int(cx, 1..=40_000)).unwrap_or(5);
-                let write = pr.take("write").and_then(|a| a.int(cx, 1..=40_000)).unwrap_or(5);
+                let mut pr =
+                    ArgReader::new(args.clone(), "`provisioned(...)`", PROVISIONED_KEYS, cx);
+                let read = pr
+                    .take("read")
+                    .and_then(|a| a.int(cx, 1..=40_000))
+                    .unwrap_or(5);
+                let write = pr
+                    .take("write")
+                    .and_then(|a| a.int(cx, 1..=40_000))
+                    .unwrap_or(5);
                 pr.finish();
                 Billing::Provisioned { read, write }
             }
             Some(other) => {
-                wrong_type(cx, &arg, other, "`on_demand` or `provisioned(read = 5, write = 5)`");
+                wrong_type(
+                    cx,
+                    &arg,
+                    other,
+                    "`on_demand` or `provisioned(read = 5, write = 5)`",
+                );
                 Billing::OnDemand
             }
             None => Billing::OnDemand,
@@ -141,7 +170,10 @@ pub fn parse_table(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<Ta
             all.extend(i.sort_key.iter());
         }
         for (n, a) in all.iter().enumerate() {
-            if let Some(b) = all[..n].iter().find(|b| b.name == a.name && b.kind != a.kind) {
+            if let Some(b) = all[..n]
+                .iter()
+                .find(|b| b.name == a.name && b.kind != a.kind)
+            {
                 cx.error(
                     attr_span,
                     format!(
@@ -175,9 +207,16 @@ fn index_name(cx: &Diagnostics, arg: &Arg) -> Option<(String, proc_macro2::Span)
         }
     };
     let valid = (3..=255).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
     if !valid {
-        cx.error(span, format!("index name `{name}` must be 3–255 characters of letters, digits, `_`, `-` or `.`"));
+        cx.error(
+            span,
+            format!(
+                "index name `{name}` must be 3–255 characters of letters, digits, `_`, `-` or `.`"
+            ),
+        );
         return None;
     }
     Some((name, span))
@@ -187,7 +226,15 @@ fn index_name(cx: &Diagnostics, arg: &Arg) -> Option<(String, proc_macro2::Span)
 fn key_attr(cx: &Diagnostics, arg: &Arg) -> Option<KeyAttr> {
     match arg.value(cx, "id: string")? {
         ArgValue::Typed(name, ty) => {
-            let kind = match choice(cx, "key type", &ArgValue::Ident(ty.clone()), &["string", "number", "binary"])?.0.as_str() {
+            let kind = match choice(
+                cx,
+                "key type",
+                &ArgValue::Ident(ty.clone()),
+                &["string", "number", "binary"],
+            )?
+            .0
+            .as_str()
+            {
                 "string" => KeyType::String,
                 "number" => KeyType::Number,
                 _ => KeyType::Binary,
@@ -200,7 +247,11 @@ fn key_attr(cx: &Diagnostics, arg: &Arg) -> Option<KeyAttr> {
         other => {
             cx.error(
                 other.span(),
-                format!("`{}` expects `attribute: type`, e.g. `{} = id: string`", arg.key_text(), arg.key_text()),
+                format!(
+                    "`{}` expects `attribute: type`, e.g. `{} = id: string`",
+                    arg.key_text(),
+                    arg.key_text()
+                ),
             );
             None
         }

@@ -22,7 +22,11 @@ fn check_names(backend: &Backend, cx: &Diagnostics) {
     let mut seen: HashMap<String, &str> = HashMap::new();
     let mut auth_seen = false;
     for r in &backend.resources {
-        let valid_chars = r.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        let valid_chars = r
+            .name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
             && r.name.chars().all(|c| c.is_ascii_alphanumeric());
         if !valid_chars {
             cx.error(
@@ -35,7 +39,13 @@ fn check_names(backend: &Backend, cx: &Diagnostics) {
                 ),
             );
         } else if r.name.len() > MAX_NAME || r.logical_id().len() > MAX_LOGICAL_ID {
-            cx.error(r.span, format!("resource name `{}` is longer than {MAX_NAME} characters; shorten it", r.name));
+            cx.error(
+                r.span,
+                format!(
+                    "resource name `{}` is longer than {MAX_NAME} characters; shorten it",
+                    r.name
+                ),
+            );
         }
         let folded = r.name.to_ascii_lowercase();
         if let Some(first) = seen.get(&folded) {
@@ -60,8 +70,11 @@ fn check_references(backend: &Backend, cx: &Diagnostics) {
     let unknown = |name: &str, span, what: &str| {
         let hint = did_you_mean(name, &names)
             .map(|b| format!("did you mean `{b}`?"))
-            .unwrap_or_else(|| format!("declare it in this module as a `{what}`"));
-        cx.error(span, format!("no resource named `{name}` in this backend; {hint}"));
+            .unwrap_or_else(|| format!("declare `{name}` in this module as {what}"));
+        cx.error(
+            span,
+            format!("no resource named `{name}` in this backend; {hint}"),
+        );
     };
     let auth = backend.auth();
     for r in &backend.resources {
@@ -70,7 +83,7 @@ fn check_references(backend: &Backend, cx: &Diagnostics) {
                 for mode in std::iter::once(&api.default_auth).chain(&api.additional_auth) {
                     if let AuthMode::UserPool(reference) = mode {
                         match backend.resolve(reference) {
-                            None => unknown(&reference.name, reference.span, "#[auth] struct"),
+                            None => unknown(&reference.name, reference.span, "an `#[auth]` struct"),
                             Some(t) if !matches!(t.spec, Spec::Auth(_)) => cx.error(
                                 reference.span,
                                 format!("`user_pool({})` must name an `#[auth]` resource, but `{}` is a {}", reference.name, reference.name, t.spec.attribute()),
@@ -81,7 +94,7 @@ fn check_references(backend: &Backend, cx: &Diagnostics) {
                 }
                 for ds in &api.data_sources {
                     match backend.resolve(ds) {
-                        None => unknown(&ds.name, ds.span, "#[function] or #[table] struct"),
+                        None => unknown(&ds.name, ds.span, "a `#[function]` or `#[table]` struct"),
                         Some(t) if !matches!(t.spec, Spec::Function(_) | Spec::Table(_)) => cx.error(
                             ds.span,
                             format!("data source `{}` is a {}; data sources are `#[function]` or `#[table]` resources", ds.name, t.spec.attribute()),
@@ -147,11 +160,14 @@ fn check_references(backend: &Backend, cx: &Diagnostics) {
             Spec::Function(f) => {
                 for grant in &f.grants {
                     let Some(target) = backend.resolve(&grant.target) else {
-                        unknown(&grant.target.name, grant.target.span, "resource");
+                        unknown(&grant.target.name, grant.target.span, "a resource struct");
                         continue;
                     };
                     if target.ident == r.ident {
-                        cx.error(grant.target.span, format!("`{}` cannot be granted access to itself", r.ident));
+                        cx.error(
+                            grant.target.span,
+                            format!("`{}` cannot be granted access to itself", r.ident),
+                        );
                         continue;
                     }
                     let allowed = grantable_permissions(&target.spec);
@@ -159,8 +175,17 @@ fn check_references(backend: &Backend, cx: &Diagnostics) {
                         if !allowed.contains(&perm.as_str()) {
                             let hint = did_you_mean(perm, allowed)
                                 .map(|b| format!("did you mean `{b}`?"))
-                                .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
-                            cx.error(*span, format!("`{perm}` is not a permission on {} `{}`; {hint}", target.spec.attribute(), target.ident));
+                                .unwrap_or_else(|| {
+                                    format!("expected one of: {}", allowed.join(", "))
+                                });
+                            cx.error(
+                                *span,
+                                format!(
+                                    "`{perm}` is not a permission on {} `{}`; {hint}",
+                                    target.spec.attribute(),
+                                    target.ident
+                                ),
+                            );
                         }
                     }
                 }
@@ -182,7 +207,12 @@ fn check_cycles(backend: &Backend, cx: &Diagnostics) {
         Active,
         Done,
     }
-    let index: HashMap<&str, usize> = backend.resources.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = backend
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.as_str(), i))
+        .collect();
     let mut marks = vec![Mark::New; backend.resources.len()];
     let mut stack: Vec<usize> = Vec::new();
 
@@ -201,7 +231,10 @@ fn check_cycles(backend: &Backend, cx: &Diagnostics) {
             match marks[j] {
                 Mark::Active => {
                     let start = stack.iter().position(|&k| k == j).unwrap_or(0);
-                    let mut path: Vec<&str> = stack[start..].iter().map(|&k| backend.resources[k].ident.as_str()).collect();
+                    let mut path: Vec<&str> = stack[start..]
+                        .iter()
+                        .map(|&k| backend.resources[k].ident.as_str())
+                        .collect();
                     path.push(&backend.resources[j].ident);
                     cx.error(
                         dep.span,

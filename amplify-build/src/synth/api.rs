@@ -17,20 +17,27 @@ impl CategoryPlugin for ApiPlugin {
     }
 
     fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack {
-        let Spec::Api(spec) = &cx.resource.spec else { unreachable!("api plugin on {:?}", cx.resource.spec) };
+        let Spec::Api(spec) = &cx.resource.spec else {
+            unreachable!("api plugin on {:?}", cx.resource.spec)
+        };
         let name = &cx.resource.name;
         let mut t = Template::new(description("api-AppSync"));
         t.string_param("env").describe("Amplify environment name");
-        t.string_param("AppSyncApiName").describe("Base name of the GraphQL API");
-        t.string_param("S3DeploymentBucket").describe("Bucket holding the AppSync files");
-        t.string_param("S3DeploymentRootKey").describe("Key prefix of this API's AppSync files");
+        t.string_param("AppSyncApiName")
+            .describe("Base name of the GraphQL API");
+        t.string_param("S3DeploymentBucket")
+            .describe("Bucket holding the AppSync files");
+        t.string_param("S3DeploymentRootKey")
+            .describe("Key prefix of this API's AppSync files");
         for dep in &cx.dependencies {
             for attr in &dep.attributes {
                 t.string_param(StackContext::dependency_parameter(dep.target, attr));
             }
         }
 
-        let modes: Vec<&AuthMode> = std::iter::once(&spec.default_auth).chain(&spec.additional_auth).collect();
+        let modes: Vec<&AuthMode> = std::iter::once(&spec.default_auth)
+            .chain(&spec.additional_auth)
+            .collect();
         let has_api_key = modes.iter().any(|m| matches!(m, AuthMode::ApiKey { .. }));
 
         t.resource(
@@ -59,7 +66,10 @@ impl CategoryPlugin for ApiPlugin {
             api = api.prop(
                 "UserPoolConfig",
                 obj([
-                    ("UserPoolId", StackContext::dependency_ref(target, "UserPoolId")),
+                    (
+                        "UserPoolId",
+                        StackContext::dependency_ref(target, "UserPoolId"),
+                    ),
                     ("AwsRegion", Value::r#ref("AWS::Region")),
                     ("DefaultAction", "ALLOW".into()),
                 ]),
@@ -76,7 +86,10 @@ impl CategoryPlugin for ApiPlugin {
                         p.push((
                             "UserPoolConfig",
                             obj([
-                                ("UserPoolId", StackContext::dependency_ref(target, "UserPoolId")),
+                                (
+                                    "UserPoolId",
+                                    StackContext::dependency_ref(target, "UserPoolId"),
+                                ),
                                 ("AwsRegion", Value::r#ref("AWS::Region")),
                             ]),
                         ));
@@ -115,8 +128,11 @@ impl CategoryPlugin for ApiPlugin {
         if has_api_key {
             let mut epoch = Parameter::new("Number");
             epoch.default = Some(Value::Int(0));
-            epoch.describe("Expiry of the API key in seconds since the epoch; 0 lets AppSync choose (7 days)");
-            t.parameters.insert("APIKeyExpirationEpoch".into(), epoch.clone());
+            epoch.describe(
+                "Expiry of the API key in seconds since the epoch; 0 lets AppSync choose (7 days)",
+            );
+            t.parameters
+                .insert("APIKeyExpirationEpoch".into(), epoch.clone());
             t.conditions.insert(
                 "HasAPIKeyExpiration".into(),
                 Value::Not(Box::new(Value::Equals(
@@ -152,7 +168,10 @@ impl CategoryPlugin for ApiPlugin {
                         "LambdaConfig",
                         obj([("LambdaFunctionArn", arn.clone())]),
                         vec!["lambda:InvokeFunction"],
-                        vec![arn.clone(), Value::Join(String::new(), vec![arn, ":*".into()])],
+                        vec![
+                            arn.clone(),
+                            Value::Join(String::new(), vec![arn, ":*".into()]),
+                        ],
                     )
                 }
                 _ => {
@@ -169,19 +188,28 @@ impl CategoryPlugin for ApiPlugin {
                             ("AwsRegion", Value::r#ref("AWS::Region")),
                         ]),
                         actions,
-                        vec![arn.clone(), Value::Join(String::new(), vec![arn, "/index/*".into()])],
+                        vec![
+                            arn.clone(),
+                            Value::Join(String::new(), vec![arn, "/index/*".into()]),
+                        ],
                     )
                 }
             };
             t.resource(
                 &role_id,
                 Resource::new("AWS::IAM::Role")
-                    .prop("AssumeRolePolicyDocument", policy::service_trust("appsync.amazonaws.com"))
+                    .prop(
+                        "AssumeRolePolicyDocument",
+                        policy::service_trust("appsync.amazonaws.com"),
+                    )
                     .prop(
                         "Policies",
                         list([obj([
                             ("PolicyName", Value::from(format!("{}-access", target.name))),
-                            ("PolicyDocument", policy::document(vec![policy::allow(&actions, resources)])),
+                            (
+                                "PolicyDocument",
+                                policy::document(vec![policy::allow(&actions, resources)]),
+                            ),
                         ])]),
                     ),
             );
@@ -198,21 +226,33 @@ impl CategoryPlugin for ApiPlugin {
 
         let mut appsync_files = vec![("schema.graphql".to_owned(), spec.schema.clone())];
         for (id, r) in resolver_ids(spec) {
-            let target = cx.backend.resolve(&r.data_source).expect("validated reference");
+            let target = cx
+                .backend
+                .resolve(&r.data_source)
+                .expect("validated reference");
             let mut res = Resource::new("AWS::AppSync::Resolver")
                 .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
                 .prop("TypeName", r.type_name.as_str())
                 .prop("FieldName", r.field.as_str())
-                .prop("DataSourceName", Value::get_att(format!("{}DataSource", target.name), "Name"))
+                .prop(
+                    "DataSourceName",
+                    Value::get_att(format!("{}DataSource", target.name), "Name"),
+                )
                 .prop("Kind", "UNIT");
             if let Some(code) = &r.code_text {
                 res = res
                     .prop(
                         "Runtime",
-                        obj([("Name", Value::from("APPSYNC_JS")), ("RuntimeVersion", "1.0.0".into())]),
+                        obj([
+                            ("Name", Value::from("APPSYNC_JS")),
+                            ("RuntimeVersion", "1.0.0".into()),
+                        ]),
                     )
                     .prop("Code", code.as_str());
-                appsync_files.push((format!("resolvers/{}.{}.js", r.type_name, r.field), code.clone()));
+                appsync_files.push((
+                    format!("resolvers/{}.{}.js", r.type_name, r.field),
+                    code.clone(),
+                ));
             }
             res.depends_on.push("GraphQLSchema".into());
             t.resource(id, res);
@@ -220,11 +260,17 @@ impl CategoryPlugin for ApiPlugin {
 
         t.output("GraphQLAPIIdOutput", Value::get_att("GraphQLAPI", "ApiId"))
             .description = Some("Your GraphQL API ID.".into());
-        t.output("GraphQLAPIEndpointOutput", Value::get_att("GraphQLAPI", "GraphQLUrl"))
-            .description = Some("Your GraphQL API endpoint.".into());
+        t.output(
+            "GraphQLAPIEndpointOutput",
+            Value::get_att("GraphQLAPI", "GraphQLUrl"),
+        )
+        .description = Some("Your GraphQL API endpoint.".into());
         if has_api_key {
-            t.output("GraphQLAPIKeyOutput", Value::get_att("GraphQLAPIKey", "ApiKey"))
-                .description = Some("Your GraphQL API key.".into());
+            t.output(
+                "GraphQLAPIKeyOutput",
+                Value::get_att("GraphQLAPIKey", "ApiKey"),
+            )
+            .description = Some("Your GraphQL API key.".into());
         }
 
         // The AppSync files are uploaded under a key derived from their content, so a
@@ -236,13 +282,19 @@ impl CategoryPlugin for ApiPlugin {
             hasher_input.push_str(text);
             hasher_input.push('\0');
         }
-        let root_key = format!("amplify-appsync-files/{}", content_hash(hasher_input.as_bytes()));
+        let root_key = format!(
+            "amplify-appsync-files/{}",
+            content_hash(hasher_input.as_bytes())
+        );
 
         let mut stack = NestedStack::new(t, "build/cloudformation-template.json");
-        stack.parameters.insert("AppSyncApiName".into(), Value::from(name.as_str()));
         stack
-            .root_parameters
-            .insert("S3DeploymentBucket".into(), Value::r#ref("DeploymentBucketName"));
+            .parameters
+            .insert("AppSyncApiName".into(), Value::from(name.as_str()));
+        stack.root_parameters.insert(
+            "S3DeploymentBucket".into(),
+            Value::r#ref("DeploymentBucketName"),
+        );
         stack
             .root_parameters
             .insert("S3DeploymentRootKey".into(), Value::from(root_key));
@@ -253,11 +305,16 @@ impl CategoryPlugin for ApiPlugin {
             );
         }
         stack.root_inputs = root_inputs;
-        stack.files.push(("schema.graphql".into(), spec.schema.clone()));
+        stack
+            .files
+            .push(("schema.graphql".into(), spec.schema.clone()));
         for (path, text) in appsync_files {
             stack.files.push((format!("build/{path}"), text));
         }
-        stack.backend_config.insert("output".into(), json!({ "authConfig": auth_config(spec, cx) }));
+        stack.backend_config.insert(
+            "output".into(),
+            json!({ "authConfig": auth_config(spec, cx) }),
+        );
         stack
     }
 }
@@ -284,7 +341,9 @@ fn resolver_ids(spec: &ApiSpec) -> Vec<(String, &crate::model::Resolver)> {
 
 fn upper_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// Amplify's `output.authConfig` block, read by client-config generation.

@@ -17,7 +17,9 @@ impl CategoryPlugin for AuthPlugin {
     }
 
     fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack {
-        let Spec::Auth(spec) = &cx.resource.spec else { unreachable!("auth plugin on {:?}", cx.resource.spec) };
+        let Spec::Auth(spec) = &cx.resource.spec else {
+            unreachable!("auth plugin on {:?}", cx.resource.spec)
+        };
         let name = &cx.resource.name;
         let mut t = Template::new(description("auth-Cognito"));
         t.string_param("env").describe("Amplify environment name");
@@ -68,7 +70,10 @@ impl CategoryPlugin for AuthPlugin {
                     .prop("PreventUserExistenceErrors", "ENABLED")
                     .prop("EnableTokenRevocation", true)
                     .prop("RefreshTokenValidity", 30u32)
-                    .prop("TokenValidityUnits", obj([("RefreshToken", Value::from("days"))]))
+                    .prop(
+                        "TokenValidityUnits",
+                        obj([("RefreshToken", Value::from("days"))]),
+                    )
                     .prop("SupportedIdentityProviders", vec!["COGNITO"]),
             );
         }
@@ -84,11 +89,17 @@ impl CategoryPlugin for AuthPlugin {
                 })
                 .collect();
             let mut pool = Resource::new("AWS::Cognito::IdentityPool")
-                .prop("IdentityPoolName", Value::sub(format!("{name}_identitypool_${{env}}")))
+                .prop(
+                    "IdentityPoolName",
+                    Value::sub(format!("{name}_identitypool_${{env}}")),
+                )
                 .prop("AllowUnauthenticatedIdentities", guest)
                 .prop("CognitoIdentityProviders", Value::List(providers));
             if guest {
-                pool = pool.checkov_skip("CKV_AWS_366", "guest access is declared: #[auth(identity_pool(guest_access = true))]");
+                pool = pool.checkov_skip(
+                    "CKV_AWS_366",
+                    "guest access is declared: #[auth(identity_pool(guest_access = true))]",
+                );
             }
             t.resource("IdentityPool", pool);
         }
@@ -124,13 +135,20 @@ impl CategoryPlugin for AuthPlugin {
         t.output("AppClientID", Value::r#ref("UserPoolClient"));
         if spec.identity_pool.is_some() {
             for group in &spec.groups {
-                t.output(format!("{group}GroupRole"), Value::r#ref(format!("{group}GroupRole")));
+                t.output(
+                    format!("{group}GroupRole"),
+                    Value::r#ref(format!("{group}GroupRole")),
+                );
             }
         }
 
         let mut stack = NestedStack::new(t, format!("build/{name}-cloudformation-template.json"));
-        stack.backend_config.insert("customAuth".into(), json!(false));
-        stack.backend_config.insert("frontendAuthConfig".into(), frontend_auth_config(spec));
+        stack
+            .backend_config
+            .insert("customAuth".into(), json!(false));
+        stack
+            .backend_config
+            .insert("frontendAuthConfig".into(), frontend_auth_config(spec));
         stack
     }
 }
@@ -146,7 +164,8 @@ fn user_pool(name: &str, spec: &AuthSpec, needs_sms: bool) -> Resource {
             SignIn::Username => None,
         })
         .collect();
-    let uses_email = spec.sign_in.contains(&SignIn::Email) || spec.required_attributes.iter().any(|a| a == "email");
+    let uses_email = spec.sign_in.contains(&SignIn::Email)
+        || spec.required_attributes.iter().any(|a| a == "email");
     let mut verified: Vec<&str> = Vec::new();
     if uses_email {
         verified.push("email");
@@ -187,23 +206,37 @@ fn user_pool(name: &str, spec: &AuthSpec, needs_sms: bool) -> Resource {
         pool = pool.prop("Schema", Value::List(schema));
     }
     if !identifiers.is_empty() {
-        let key = if signs_in_with_username { "AliasAttributes" } else { "UsernameAttributes" };
+        let key = if signs_in_with_username {
+            "AliasAttributes"
+        } else {
+            "UsernameAttributes"
+        };
         pool = pool.prop(key, identifiers);
     }
     if !verified.is_empty() {
         pool = pool.prop("AutoVerifiedAttributes", verified);
     }
-    let recovery = if uses_email { "verified_email" } else { "verified_phone_number" };
+    let recovery = if uses_email {
+        "verified_email"
+    } else {
+        "verified_phone_number"
+    };
     if uses_email || spec.sign_in.contains(&SignIn::Phone) {
         pool = pool.prop(
             "AccountRecoverySetting",
             obj([(
                 "RecoveryMechanisms",
-                list([obj([("Name", Value::from(recovery)), ("Priority", 1u32.into())])]),
+                list([obj([
+                    ("Name", Value::from(recovery)),
+                    ("Priority", 1u32.into()),
+                ])]),
             )]),
         );
     }
-    pool = pool.prop("UsernameConfiguration", obj([("CaseSensitive", false.into())]));
+    pool = pool.prop(
+        "UsernameConfiguration",
+        obj([("CaseSensitive", false.into())]),
+    );
     let mfa = match spec.mfa {
         MfaMode::Off => "OFF",
         MfaMode::Optional => "OPTIONAL",
@@ -264,7 +297,9 @@ fn frontend_auth_config(spec: &AuthSpec) -> serde_json::Value {
         mfa_types.push("TOTP");
     }
     let mut verification = Vec::new();
-    if spec.sign_in.contains(&SignIn::Email) || spec.required_attributes.iter().any(|a| a == "email") {
+    if spec.sign_in.contains(&SignIn::Email)
+        || spec.required_attributes.iter().any(|a| a == "email")
+    {
         verification.push("EMAIL");
     }
     if spec.sign_in.contains(&SignIn::Phone) {

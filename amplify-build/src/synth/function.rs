@@ -18,12 +18,16 @@ impl CategoryPlugin for FunctionPlugin {
     }
 
     fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack {
-        let Spec::Function(spec) = &cx.resource.spec else { unreachable!("function plugin on {:?}", cx.resource.spec) };
+        let Spec::Function(spec) = &cx.resource.spec else {
+            unreachable!("function plugin on {:?}", cx.resource.spec)
+        };
         let name = &cx.resource.name;
         let mut t = Template::new(description("function-Lambda"));
         t.string_param("env").describe("Amplify environment name");
-        t.string_param("deploymentBucketName").describe("Bucket holding the code zip");
-        t.string_param("s3Key").describe("Key of the code zip, content-addressed");
+        t.string_param("deploymentBucketName")
+            .describe("Bucket holding the code zip");
+        t.string_param("s3Key")
+            .describe("Key of the code zip, content-addressed");
         for dep in &cx.dependencies {
             for attr in &dep.attributes {
                 t.string_param(StackContext::dependency_parameter(dep.target, attr));
@@ -35,22 +39,31 @@ impl CategoryPlugin for FunctionPlugin {
             "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/{name}-${{env}}:*"
         )))];
         for grant in &spec.grants {
-            let target = cx.backend.resolve(&grant.target).expect("validated reference");
+            let target = cx
+                .backend
+                .resolve(&grant.target)
+                .expect("validated reference");
             for (perm, _) in &grant.permissions {
-                statements.push(policy::allow(grant_actions(&target.spec, perm), grant_resources(target, perm)));
+                statements.push(policy::allow(
+                    grant_actions(&target.spec, perm),
+                    grant_resources(target, perm),
+                ));
                 if matches!(target.spec, Spec::Bucket(_)) && perm == "read" {
-                    statements.push(policy::allow(
-                        &["s3:ListBucket"],
-                        vec![bucket_arn(target)],
-                    ));
+                    statements.push(policy::allow(&["s3:ListBucket"], vec![bucket_arn(target)]));
                 }
             }
         }
         if spec.tracing {
-            statements.push(policy::allow(&["xray:PutTelemetryRecords", "xray:PutTraceSegments"], vec!["*".into()]));
+            statements.push(policy::allow(
+                &["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+                vec!["*".into()],
+            ));
         }
         let mut role = Resource::new("AWS::IAM::Role")
-            .prop("AssumeRolePolicyDocument", policy::service_trust("lambda.amazonaws.com"))
+            .prop(
+                "AssumeRolePolicyDocument",
+                policy::service_trust("lambda.amazonaws.com"),
+            )
             .prop(
                 "Policies",
                 list([obj([
@@ -69,28 +82,44 @@ impl CategoryPlugin for FunctionPlugin {
         ];
         for dep in &cx.dependencies {
             for attr in &dep.attributes {
-                variables.push((env_var_name(dep.target, attr), StackContext::dependency_ref(dep.target, attr)));
+                variables.push((
+                    env_var_name(dep.target, attr),
+                    StackContext::dependency_ref(dep.target, attr),
+                ));
             }
         }
         for (k, v) in &spec.env {
             variables.push((k.clone(), Value::from(v.as_str())));
         }
-        t.resource("LambdaFunction", lambda(spec, function_name.clone(), variables));
+        t.resource(
+            "LambdaFunction",
+            lambda(spec, function_name.clone(), variables),
+        );
 
-        t.output("Name", Value::r#ref("LambdaFunction")).description = Some("Lambda function name".into());
-        t.output("Arn", Value::get_att("LambdaFunction", "Arn")).description = Some("Lambda function ARN".into());
+        t.output("Name", Value::r#ref("LambdaFunction")).description =
+            Some("Lambda function name".into());
+        t.output("Arn", Value::get_att("LambdaFunction", "Arn"))
+            .description = Some("Lambda function ARN".into());
         t.output("Region", Value::r#ref("AWS::Region"));
         t.output("LambdaExecutionRole", Value::r#ref("LambdaExecutionRole"));
-        t.output("LambdaExecutionRoleArn", Value::get_att("LambdaExecutionRole", "Arn"));
+        t.output(
+            "LambdaExecutionRoleArn",
+            Value::get_att("LambdaExecutionRole", "Arn"),
+        );
 
         let mut stack = NestedStack::new(t, format!("{name}-cloudformation-template.json"));
+        stack.root_parameters.insert(
+            "deploymentBucketName".into(),
+            Value::r#ref("DeploymentBucketName"),
+        );
+        let key_input = format!("function{name}s3Key");
         stack
             .root_parameters
-            .insert("deploymentBucketName".into(), Value::r#ref("DeploymentBucketName"));
-        let key_input = format!("function{name}s3Key");
-        stack.root_parameters.insert("s3Key".into(), Value::r#ref(&key_input));
+            .insert("s3Key".into(), Value::r#ref(&key_input));
         let mut input = Parameter::new("String");
-        input.describe(format!("Deployment-bucket key of {name}'s code zip; set by `cargo amplify push`"));
+        input.describe(format!(
+            "Deployment-bucket key of {name}'s code zip; set by `cargo amplify push`"
+        ));
         stack.root_inputs.insert(key_input, input);
         stack.backend_config.insert("build".into(), json!(true));
         stack
@@ -117,7 +146,10 @@ fn lambda(spec: &FunctionSpec, function_name: Value, variables: Vec<(String, Val
         .prop("MemorySize", spec.memory)
         .prop("Timeout", spec.timeout)
         .prop("Role", Value::get_att("LambdaExecutionRole", "Arn"))
-        .prop("Environment", obj([("Variables", Value::Map(variables.into_iter().collect()))]))
+        .prop(
+            "Environment",
+            obj([("Variables", Value::Map(variables.into_iter().collect()))]),
+        )
         .prop_opt("ReservedConcurrentExecutions", spec.reserved_concurrency);
     if spec.tracing {
         f = f.prop("TracingConfig", obj([("Mode", Value::from("Active"))]));
@@ -160,9 +192,15 @@ fn grant_resources(target: &Decl, permission: &str) -> Vec<Value> {
     match &target.spec {
         Spec::Table(_) => {
             let arn = Value::r#ref(param("Arn"));
-            vec![arn.clone(), Value::Join(String::new(), vec![arn, "/index/*".into()])]
+            vec![
+                arn.clone(),
+                Value::Join(String::new(), vec![arn, "/index/*".into()]),
+            ]
         }
-        Spec::Bucket(_) => vec![Value::sub(format!("arn:${{AWS::Partition}}:s3:::${{{}}}/*", param("BucketName")))],
+        Spec::Bucket(_) => vec![Value::sub(format!(
+            "arn:${{AWS::Partition}}:s3:::${{{}}}/*",
+            param("BucketName")
+        ))],
         Spec::Function(_) => vec![Value::r#ref(param("Arn"))],
         Spec::Auth(_) => vec![Value::r#ref(param("UserPoolArn"))],
         Spec::Api(_) => {

@@ -46,12 +46,14 @@ pub(super) fn add_layout_files(
     project: &ProjectSettings,
     files: &mut FileSet,
 ) {
-    files
-        .generated
-        .push(("amplify/backend/backend-config.json".into(), backend_config(backend, stacks)));
-    files
-        .seeded
-        .push(("amplify/.config/project-config.json".into(), project_config(project)));
+    files.generated.push((
+        "amplify/backend/backend-config.json".into(),
+        backend_config(backend, stacks),
+    ));
+    files.seeded.push((
+        "amplify/.config/project-config.json".into(),
+        project_config(project),
+    ));
     files.seeded.push((
         "amplify/backend/tags.json".into(),
         to_pretty_json(&json!([
@@ -63,7 +65,10 @@ pub(super) fn add_layout_files(
 
 /// `backend-config.json`: category → resource → metadata, plus the env-specific
 /// parameters (`AMPLIFY_<category>_<resource>_<name>`) each env must provide.
-fn backend_config(backend: &Backend, stacks: &[(&Resource, NestedStack, Vec<Dependency>)]) -> String {
+fn backend_config(
+    backend: &Backend,
+    stacks: &[(&Resource, NestedStack, Vec<Dependency>)],
+) -> String {
     let mut root = Map::new();
     let mut parameters = Map::new();
     for (resource, stack, deps) in stacks {
@@ -99,7 +104,12 @@ fn backend_config(backend: &Backend, stacks: &[(&Resource, NestedStack, Vec<Depe
             }
         }
     }
-    debug_assert_eq!(root.values().map(|c| c.as_object().map_or(0, Map::len)).sum::<usize>(), backend.resources.len());
+    debug_assert_eq!(
+        root.values()
+            .map(|c| c.as_object().map_or(0, Map::len))
+            .sum::<usize>(),
+        backend.resources.len()
+    );
     if !parameters.is_empty() {
         root.insert("parameters".into(), Json::Object(parameters));
     }
@@ -109,7 +119,10 @@ fn backend_config(backend: &Backend, stacks: &[(&Resource, NestedStack, Vec<Depe
 /// Parameters whose value differs per environment (Amplify keeps these in
 /// team-provider-info.json); the rest are the same everywhere.
 fn is_env_specific(name: &str) -> bool {
-    matches!(name, "deploymentBucketName" | "s3Key" | "APIKeyExpirationEpoch" | "S3DeploymentBucket")
+    matches!(
+        name,
+        "deploymentBucketName" | "s3Key" | "APIKeyExpirationEpoch" | "S3DeploymentBucket"
+    )
 }
 
 fn project_config(project: &ProjectSettings) -> String {

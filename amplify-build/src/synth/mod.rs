@@ -157,23 +157,35 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileS
     }
 
     for (resource, stack, _) in &stacks {
-        let dir = format!("amplify/backend/{}/{}", resource.spec.category(), resource.name);
-        files.generated.push((format!("{dir}/{}", stack.template_path), stack.template.to_json()));
+        let dir = format!(
+            "amplify/backend/{}/{}",
+            resource.spec.category(),
+            resource.name
+        );
+        files.generated.push((
+            format!("{dir}/{}", stack.template_path),
+            stack.template.to_json(),
+        ));
         let params_path = if stack.template_path.starts_with("build/") {
             format!("{dir}/build/parameters.json")
         } else {
             format!("{dir}/parameters.json")
         };
-        files.generated.push((params_path, crate::cfn::to_pretty_json(&stack.parameters)));
+        files
+            .generated
+            .push((params_path, crate::cfn::to_pretty_json(&stack.parameters)));
         for (path, text) in &stack.files {
-            files.generated.push((format!("{dir}/{path}"), text.clone()));
+            files
+                .generated
+                .push((format!("{dir}/{path}"), text.clone()));
         }
     }
 
     let root = root::root_stack(backend, &stacks);
-    files
-        .generated
-        .push(("amplify/backend/awscloudformation/build/root-cloudformation-stack.json".into(), root.to_json()));
+    files.generated.push((
+        "amplify/backend/awscloudformation/build/root-cloudformation-stack.json".into(),
+        root.to_json(),
+    ));
     layout::add_layout_files(backend, &stacks, project, &mut files);
     files
 }

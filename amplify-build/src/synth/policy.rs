@@ -5,7 +5,10 @@ use crate::cfn::{list, obj, Value};
 
 /// `{"Version": "2012-10-17", "Statement": [...]}`.
 pub fn document(statements: Vec<Value>) -> Value {
-    obj([("Version", Value::from("2012-10-17")), ("Statement", Value::List(statements))])
+    obj([
+        ("Version", Value::from("2012-10-17")),
+        ("Statement", Value::List(statements)),
+    ])
 }
 
 /// An `Allow` statement.
@@ -15,14 +18,19 @@ pub fn allow(actions: &[&str], resources: Vec<Value>) -> Value {
     actions.dedup();
     obj([
         ("Effect", Value::from("Allow")),
-        ("Action", Value::List(actions.into_iter().map(Value::from).collect())),
+        (
+            "Action",
+            Value::List(actions.into_iter().map(Value::from).collect()),
+        ),
         ("Resource", Value::List(resources)),
     ])
 }
 
 /// An `Allow` statement with a condition block.
 pub fn allow_when(actions: &[&str], resources: Vec<Value>, condition: Value) -> Value {
-    let Value::Map(mut map) = allow(actions, resources) else { unreachable!("allow builds a map") };
+    let Value::Map(mut map) = allow(actions, resources) else {
+        unreachable!("allow builds a map")
+    };
     map.insert("Condition".into(), condition);
     Value::Map(map)
 }
@@ -41,13 +49,25 @@ pub fn service_trust(service: &str) -> Value {
 pub fn identity_pool_trust(identity_pool_id: Value, amr: &str) -> Value {
     document(vec![obj([
         ("Effect", Value::from("Allow")),
-        ("Principal", obj([("Federated", Value::from("cognito-identity.amazonaws.com"))])),
-        ("Action", list([Value::from("sts:AssumeRoleWithWebIdentity")])),
+        (
+            "Principal",
+            obj([("Federated", Value::from("cognito-identity.amazonaws.com"))]),
+        ),
+        (
+            "Action",
+            list([Value::from("sts:AssumeRoleWithWebIdentity")]),
+        ),
         (
             "Condition",
             obj([
-                ("StringEquals", obj([("cognito-identity.amazonaws.com:aud", identity_pool_id)])),
-                ("ForAnyValue:StringLike", obj([("cognito-identity.amazonaws.com:amr", Value::from(amr))])),
+                (
+                    "StringEquals",
+                    obj([("cognito-identity.amazonaws.com:aud", identity_pool_id)]),
+                ),
+                (
+                    "ForAnyValue:StringLike",
+                    obj([("cognito-identity.amazonaws.com:amr", Value::from(amr))]),
+                ),
             ]),
         ),
     ])])
@@ -57,15 +77,25 @@ pub fn identity_pool_trust(identity_pool_id: Value, amr: &str) -> Value {
 pub fn deny_all_trust() -> Value {
     document(vec![obj([
         ("Effect", Value::from("Deny")),
-        ("Principal", obj([("Federated", Value::from("cognito-identity.amazonaws.com"))])),
-        ("Action", list([Value::from("sts:AssumeRoleWithWebIdentity")])),
+        (
+            "Principal",
+            obj([("Federated", Value::from("cognito-identity.amazonaws.com"))]),
+        ),
+        (
+            "Action",
+            list([Value::from("sts:AssumeRoleWithWebIdentity")]),
+        ),
     ])])
 }
 
 /// The CloudWatch Logs permissions a service needs to write into one log-group ARN pattern.
 pub fn write_logs(log_group_arn: Value) -> Value {
     allow(
-        &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        &[
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+        ],
         vec![log_group_arn],
     )
 }

@@ -11,19 +11,32 @@ use crate::model::{Backend, Resource as Decl};
 /// S3 key (under the deployment bucket) of a nested template: content-addressed, so a
 /// changed template is a changed `TemplateURL` and an unchanged one is no update at all.
 pub fn template_key(resource: &Decl, stack: &NestedStack) -> String {
-    let file = stack.template_path.rsplit('/').next().unwrap_or(&stack.template_path);
+    let file = stack
+        .template_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&stack.template_path);
     let stem = file.strip_suffix(".json").unwrap_or(file);
     let hash = content_hash(stack.template.to_json().as_bytes());
-    format!("amplify-cfn-templates/{}/{}/{stem}-{hash}.json", resource.spec.category(), resource.name)
+    format!(
+        "amplify-cfn-templates/{}/{}/{stem}-{hash}.json",
+        resource.spec.category(),
+        resource.name
+    )
 }
 
 pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependency>)]) -> Template {
     let mut t = Template::new(description("root"));
     t.string_param("DeploymentBucketName")
         .describe("Name of the common deployment bucket provided by the parent stack");
-    t.string_param("AuthRoleName").describe("Name of the role assumed by signed-in users");
-    t.string_param("UnauthRoleName").describe("Name of the role assumed by guests");
-    if stacks.iter().any(|(_, s, _)| s.template.parameters.contains_key("env")) {
+    t.string_param("AuthRoleName")
+        .describe("Name of the role assumed by signed-in users");
+    t.string_param("UnauthRoleName")
+        .describe("Name of the role assumed by guests");
+    if stacks
+        .iter()
+        .any(|(_, s, _)| s.template.parameters.contains_key("env"))
+    {
         t.string_param("env").describe("Amplify environment name");
     }
     for (_, stack, _) in stacks {
@@ -51,7 +64,10 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
                             Value::sub("arn:${AWS::Partition}:s3:::${DeploymentBucketName}/*"),
                         ]),
                     ),
-                    ("Condition", obj([("Bool", obj([("aws:SecureTransport", "false".into())]))])),
+                    (
+                        "Condition",
+                        obj([("Bool", obj([("aws:SecureTransport", "false".into())]))]),
+                    ),
                 ])]),
             ),
     );
@@ -59,7 +75,8 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
     let identity = backend
         .auth()
         .and_then(|(r, spec)| spec.identity_pool.map(|guest| (r, spec, guest)));
-    let pool_output = |r: &Decl, output: &str| Value::get_att(r.logical_id(), format!("Outputs.{output}"));
+    let pool_output =
+        |r: &Decl, output: &str| Value::get_att(r.logical_id(), format!("Outputs.{output}"));
     let (auth_trust, unauth_trust) = match identity {
         Some((r, _, guest)) => (
             policy::identity_pool_trust(pool_output(r, "IdentityPoolId"), "authenticated"),
@@ -116,7 +133,10 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
             };
             attachment = attachment.prop(
                 "RoleMappings",
-                obj([("UserPoolWeb", mapping("AppClientIDWeb")), ("UserPoolNative", mapping("AppClientID"))]),
+                obj([
+                    ("UserPoolWeb", mapping("AppClientIDWeb")),
+                    ("UserPoolNative", mapping("AppClientID")),
+                ]),
             );
         }
         t.resource("IdentityPoolRoleAttachment", attachment);
@@ -127,9 +147,12 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
     }
 
     let export = |name: &str| Value::sub(format!("${{AWS::StackName}}-{name}"));
-    t.output("Region", Value::r#ref("AWS::Region")).export_as(export("Region"));
-    t.output("StackName", Value::r#ref("AWS::StackName")).export_as(export("StackName"));
-    t.output("StackId", Value::r#ref("AWS::StackId")).export_as(export("StackId"));
+    t.output("Region", Value::r#ref("AWS::Region"))
+        .export_as(export("Region"));
+    t.output("StackName", Value::r#ref("AWS::StackName"))
+        .export_as(export("StackName"));
+    t.output("StackId", Value::r#ref("AWS::StackId"))
+        .export_as(export("StackId"));
     t.output("DeploymentBucketName", Value::r#ref("DeploymentBucketName"))
         .export_as(export("DeploymentBucketName"));
     t.output("AuthRoleArn", Value::get_att("AuthRole", "Arn"));
@@ -204,8 +227,12 @@ fn nested_stack(resource: &Decl, stack: &NestedStack, deps: &[Dependency]) -> Re
         }
     }
     let key = template_key(resource, stack);
-    let mut r = Resource::new("AWS::CloudFormation::Stack")
-        .prop("TemplateURL", Value::sub(format!("https://s3.amazonaws.com/${{DeploymentBucketName}}/{key}")));
+    let mut r = Resource::new("AWS::CloudFormation::Stack").prop(
+        "TemplateURL",
+        Value::sub(format!(
+            "https://s3.amazonaws.com/${{DeploymentBucketName}}/{key}"
+        )),
+    );
     if !params.is_empty() {
         r = r.prop("Parameters", Value::Map(params));
     }

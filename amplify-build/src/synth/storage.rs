@@ -14,18 +14,23 @@ impl CategoryPlugin for BucketPlugin {
     }
 
     fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack {
-        let Spec::Bucket(spec) = &cx.resource.spec else { unreachable!("bucket plugin on {:?}", cx.resource.spec) };
+        let Spec::Bucket(spec) = &cx.resource.spec else {
+            unreachable!("bucket plugin on {:?}", cx.resource.spec)
+        };
         let mut t = Template::new(description("storage-S3"));
         let mut root_parameters = indexmap::IndexMap::new();
         for (audience, _, _) in &spec.access {
             match audience {
                 Audience::Authenticated => {
-                    t.string_param("authRoleName").describe("Role assumed by signed-in users");
+                    t.string_param("authRoleName")
+                        .describe("Role assumed by signed-in users");
                     root_parameters.insert("authRoleName".to_owned(), Value::r#ref("AuthRoleName"));
                 }
                 Audience::Guest => {
-                    t.string_param("unauthRoleName").describe("Role assumed by guests");
-                    root_parameters.insert("unauthRoleName".to_owned(), Value::r#ref("UnauthRoleName"));
+                    t.string_param("unauthRoleName")
+                        .describe("Role assumed by guests");
+                    root_parameters
+                        .insert("unauthRoleName".to_owned(), Value::r#ref("UnauthRoleName"));
                 }
                 Audience::Group(_) => {}
             }
@@ -52,20 +57,35 @@ impl CategoryPlugin for BucketPlugin {
                             "Resource",
                             list([
                                 Value::get_att("S3Bucket", "Arn"),
-                                Value::Join(String::new(), vec![Value::get_att("S3Bucket", "Arn"), "/*".into()]),
+                                Value::Join(
+                                    String::new(),
+                                    vec![Value::get_att("S3Bucket", "Arn"), "/*".into()],
+                                ),
                             ]),
                         ),
-                        ("Condition", obj([("Bool", obj([("aws:SecureTransport", "false".into())]))])),
+                        (
+                            "Condition",
+                            obj([("Bool", obj([("aws:SecureTransport", "false".into())]))]),
+                        ),
                     ])]),
                 ),
         );
 
         for (audience, access, _) in &spec.access {
             let (id, role) = match audience {
-                Audience::Authenticated => ("AuthenticatedAccessPolicy".to_owned(), Value::r#ref("authRoleName")),
-                Audience::Guest => ("GuestAccessPolicy".to_owned(), Value::r#ref("unauthRoleName")),
+                Audience::Authenticated => (
+                    "AuthenticatedAccessPolicy".to_owned(),
+                    Value::r#ref("authRoleName"),
+                ),
+                Audience::Guest => (
+                    "GuestAccessPolicy".to_owned(),
+                    Value::r#ref("unauthRoleName"),
+                ),
                 Audience::Group(g) => {
-                    let (auth, _) = cx.backend.auth().expect("validated: group access needs auth");
+                    let (auth, _) = cx
+                        .backend
+                        .auth()
+                        .expect("validated: group access needs auth");
                     (
                         format!("{g}GroupAccessPolicy"),
                         StackContext::dependency_ref(auth, &format!("{g}GroupRole")),
@@ -77,11 +97,15 @@ impl CategoryPlugin for BucketPlugin {
                 Resource::new("AWS::IAM::Policy")
                     .prop("PolicyName", Value::sub(format!("{id}-${{S3Bucket}}")))
                     .prop("Roles", list([role]))
-                    .prop("PolicyDocument", policy::document(access_statements(audience, access))),
+                    .prop(
+                        "PolicyDocument",
+                        policy::document(access_statements(audience, access)),
+                    ),
             );
         }
 
-        t.output("BucketName", Value::r#ref("S3Bucket")).description = Some("Bucket name for the S3 bucket".into());
+        t.output("BucketName", Value::r#ref("S3Bucket")).description =
+            Some("Bucket name for the S3 bucket".into());
         t.output("Region", Value::r#ref("AWS::Region"));
 
         let mut stack = NestedStack::new(t, "build/cloudformation-template.json");
@@ -148,7 +172,9 @@ fn bucket(spec: &BucketSpec) -> Resource {
 
 /// Object ARN under a prefix; `${!...}` keeps IAM policy variables away from `Fn::Sub`.
 fn objects(prefix: &str) -> Value {
-    Value::sub(format!("arn:${{AWS::Partition}}:s3:::${{S3Bucket}}/{prefix}"))
+    Value::sub(format!(
+        "arn:${{AWS::Partition}}:s3:::${{S3Bucket}}/{prefix}"
+    ))
 }
 
 const OWN: &str = "${!cognito-identity.amazonaws.com:sub}";
@@ -159,26 +185,52 @@ fn access_statements(audience: &Audience, access: &[Access]) -> Vec<Value> {
     let mut statements = Vec::new();
     let (read, write, list_prefixes): (Vec<String>, Vec<String>, Vec<String>) = match audience {
         Audience::Authenticated => (
-            vec!["public/*".into(), "protected/*".into(), format!("private/{OWN}/*")],
-            vec!["public/*".into(), format!("protected/{OWN}/*"), format!("private/{OWN}/*")],
-            vec!["public/".into(), "public/*".into(), "protected/".into(), "protected/*".into(), format!("private/{OWN}/"), format!("private/{OWN}/*")],
+            vec![
+                "public/*".into(),
+                "protected/*".into(),
+                format!("private/{OWN}/*"),
+            ],
+            vec![
+                "public/*".into(),
+                format!("protected/{OWN}/*"),
+                format!("private/{OWN}/*"),
+            ],
+            vec![
+                "public/".into(),
+                "public/*".into(),
+                "protected/".into(),
+                "protected/*".into(),
+                format!("private/{OWN}/"),
+                format!("private/{OWN}/*"),
+            ],
         ),
         Audience::Guest => (
             vec!["public/*".into(), "protected/*".into()],
             vec!["public/*".into()],
-            vec!["public/".into(), "public/*".into(), "protected/".into(), "protected/*".into()],
+            vec![
+                "public/".into(),
+                "public/*".into(),
+                "protected/".into(),
+                "protected/*".into(),
+            ],
         ),
         Audience::Group(_) => (vec!["*".into()], vec!["*".into()], Vec::new()),
     };
     for a in access {
         match a {
             Access::Read => {
-                statements.push(policy::allow(&["s3:GetObject"], read.iter().map(|p| objects(p)).collect()));
+                statements.push(policy::allow(
+                    &["s3:GetObject"],
+                    read.iter().map(|p| objects(p)).collect(),
+                ));
                 let bucket = Value::sub("arn:${AWS::Partition}:s3:::${S3Bucket}");
                 if list_prefixes.is_empty() {
                     statements.push(policy::allow(&["s3:ListBucket"], vec![bucket]));
                 } else {
-                    let prefixes: Vec<Value> = list_prefixes.iter().map(|p| Value::sub_if_needed(p.clone())).collect();
+                    let prefixes: Vec<Value> = list_prefixes
+                        .iter()
+                        .map(|p| Value::sub_if_needed(p.clone()))
+                        .collect();
                     statements.push(policy::allow_when(
                         &["s3:ListBucket"],
                         vec![bucket],
@@ -186,8 +238,14 @@ fn access_statements(audience: &Audience, access: &[Access]) -> Vec<Value> {
                     ));
                 }
             }
-            Access::Write => statements.push(policy::allow(&["s3:PutObject"], write.iter().map(|p| objects(p)).collect())),
-            Access::Delete => statements.push(policy::allow(&["s3:DeleteObject"], write.iter().map(|p| objects(p)).collect())),
+            Access::Write => statements.push(policy::allow(
+                &["s3:PutObject"],
+                write.iter().map(|p| objects(p)).collect(),
+            )),
+            Access::Delete => statements.push(policy::allow(
+                &["s3:DeleteObject"],
+                write.iter().map(|p| objects(p)).collect(),
+            )),
         }
     }
     statements
@@ -199,7 +257,9 @@ impl CategoryPlugin for TablePlugin {
     }
 
     fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack {
-        let Spec::Table(spec) = &cx.resource.spec else { unreachable!("table plugin on {:?}", cx.resource.spec) };
+        let Spec::Table(spec) = &cx.resource.spec else {
+            unreachable!("table plugin on {:?}", cx.resource.spec)
+        };
         let name = &cx.resource.name;
         let mut t = Template::new(description("storage-DynamoDB"));
         t.string_param("env").describe("Amplify environment name");
@@ -209,8 +269,14 @@ impl CategoryPlugin for TablePlugin {
         if spec.stream {
             t.output("StreamArn", Value::get_att("DynamoDBTable", "StreamArn"));
         }
-        t.output("PartitionKeyName", Value::from(spec.partition_key.name.as_str()));
-        t.output("PartitionKeyType", Value::from(spec.partition_key.kind.code()));
+        t.output(
+            "PartitionKeyName",
+            Value::from(spec.partition_key.name.as_str()),
+        );
+        t.output(
+            "PartitionKeyType",
+            Value::from(spec.partition_key.kind.code()),
+        );
         if let Some(sk) = &spec.sort_key {
             t.output("SortKeyName", Value::from(sk.name.as_str()));
             t.output("SortKeyType", Value::from(sk.kind.code()));
@@ -221,9 +287,15 @@ impl CategoryPlugin for TablePlugin {
 }
 
 fn key_schema(pk: &KeyAttr, sk: Option<&KeyAttr>) -> Value {
-    let mut keys = vec![obj([("AttributeName", Value::from(pk.name.as_str())), ("KeyType", "HASH".into())])];
+    let mut keys = vec![obj([
+        ("AttributeName", Value::from(pk.name.as_str())),
+        ("KeyType", "HASH".into()),
+    ])];
     if let Some(sk) = sk {
-        keys.push(obj([("AttributeName", Value::from(sk.name.as_str())), ("KeyType", "RANGE".into())]));
+        keys.push(obj([
+            ("AttributeName", Value::from(sk.name.as_str())),
+            ("KeyType", "RANGE".into()),
+        ]));
     }
     Value::List(keys)
 }
@@ -242,7 +314,11 @@ fn table(name: &str, spec: &TableSpec) -> Resource {
     let mut attributes: Vec<&KeyAttr> = Vec::new();
     let keys = std::iter::once(&spec.partition_key)
         .chain(spec.sort_key.iter())
-        .chain(spec.indexes.iter().flat_map(|i| std::iter::once(&i.partition_key).chain(i.sort_key.iter())));
+        .chain(
+            spec.indexes
+                .iter()
+                .flat_map(|i| std::iter::once(&i.partition_key).chain(i.sort_key.iter())),
+        );
     for a in keys {
         if !attributes.iter().any(|b| b.name == a.name) {
             attributes.push(a);
@@ -250,13 +326,21 @@ fn table(name: &str, spec: &TableSpec) -> Resource {
     }
     let definitions: Vec<Value> = attributes
         .iter()
-        .map(|a| obj([("AttributeName", Value::from(a.name.as_str())), ("AttributeType", a.kind.code().into())]))
+        .map(|a| {
+            obj([
+                ("AttributeName", Value::from(a.name.as_str())),
+                ("AttributeType", a.kind.code().into()),
+            ])
+        })
         .collect();
 
     let mut table = Resource::new("AWS::DynamoDB::Table")
         .prop("TableName", Value::sub(format!("{name}-${{env}}")))
         .prop("AttributeDefinitions", Value::List(definitions))
-        .prop("KeySchema", key_schema(&spec.partition_key, spec.sort_key.as_ref()))
+        .prop(
+            "KeySchema",
+            key_schema(&spec.partition_key, spec.sort_key.as_ref()),
+        )
         .prop(
             "BillingMode",
             match spec.billing {
@@ -272,7 +356,10 @@ fn table(name: &str, spec: &TableSpec) -> Resource {
             .map(|i| {
                 let mut fields = vec![
                     ("IndexName", Value::from(i.name.as_str())),
-                    ("KeySchema", key_schema(&i.partition_key, i.sort_key.as_ref())),
+                    (
+                        "KeySchema",
+                        key_schema(&i.partition_key, i.sort_key.as_ref()),
+                    ),
                     ("Projection", obj([("ProjectionType", Value::from("ALL"))])),
                 ];
                 if let Some(t) = throughput(spec.billing) {
@@ -294,10 +381,16 @@ fn table(name: &str, spec: &TableSpec) -> Resource {
         )
         .prop(
             "PointInTimeRecoverySpecification",
-            obj([("PointInTimeRecoveryEnabled", spec.point_in_time_recovery.into())]),
+            obj([(
+                "PointInTimeRecoveryEnabled",
+                spec.point_in_time_recovery.into(),
+            )]),
         );
     if spec.stream {
-        table = table.prop("StreamSpecification", obj([("StreamViewType", Value::from("NEW_AND_OLD_IMAGES"))]));
+        table = table.prop(
+            "StreamSpecification",
+            obj([("StreamViewType", Value::from("NEW_AND_OLD_IMAGES"))]),
+        );
     }
     table.checkov_skip_if(
         !spec.point_in_time_recovery,

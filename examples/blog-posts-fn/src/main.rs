@@ -25,7 +25,10 @@ fn main() {
             }
         };
         let (path, body) = match handle(&event, &mut posts) {
-            Ok(result) => (format!("/2018-06-01/runtime/invocation/{request_id}/response"), result),
+            Ok(result) => (
+                format!("/2018-06-01/runtime/invocation/{request_id}/response"),
+                result,
+            ),
             Err(message) => (
                 format!("/2018-06-01/runtime/invocation/{request_id}/error"),
                 json!({ "errorMessage": message, "errorType": "ResolverError" }),
@@ -44,8 +47,12 @@ fn handle(event: &Value, posts: &mut Vec<Value>) -> Result<Value, String> {
         "listPosts" => Ok(Value::Array(posts.clone())),
         "createPost" => {
             let input = &event["arguments"]["post"];
-            let title = input["title"].as_str().ok_or("createPost needs post.title")?;
-            let content = input["content"].as_str().ok_or("createPost needs post.content")?;
+            let title = input["title"]
+                .as_str()
+                .ok_or("createPost needs post.title")?;
+            let content = input["content"]
+                .as_str()
+                .ok_or("createPost needs post.content")?;
             let id = input["id"]
                 .as_str()
                 .map(str::to_owned)
@@ -70,7 +77,12 @@ fn next_invocation(api: &str) -> std::io::Result<(String, Value)> {
 }
 
 /// A minimal HTTP/1.1 exchange with the local runtime API.
-fn http(api: &str, method: &str, path: &str, body: Option<&str>) -> std::io::Result<(Vec<(String, String)>, Vec<u8>)> {
+fn http(
+    api: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> std::io::Result<(Vec<(String, String)>, Vec<u8>)> {
     let mut stream = TcpStream::connect(api)?;
     let body = body.unwrap_or("");
     write!(
@@ -112,7 +124,10 @@ mod tests {
         .unwrap();
         assert_eq!(created["id"], "post-1");
         let listed = handle(&json!({"info": {"fieldName": "listPosts"}}), &mut posts).unwrap();
-        assert_eq!(listed, json!([{"id": "post-1", "title": "t", "content": "c"}]));
+        assert_eq!(
+            listed,
+            json!([{"id": "post-1", "title": "t", "content": "c"}])
+        );
         assert!(handle(&json!({"info": {"fieldName": "nope"}}), &mut posts).is_err());
     }
 }

@@ -1,9 +1,9 @@
 //! The blog app. It prints the resources its backend declares; once deployed, it reads
 //! their outputs from the typed configuration.
 
-mod backend;
+mod cloud;
 
-use backend::backend::{BlogApi, BlogAuth, Photos, PostTable, PostsFn};
+use cloud::backend::{BlogApi, BlogAuth, Photos, PostTable, PostsFn};
 
 fn main() {
     for (category, name) in [

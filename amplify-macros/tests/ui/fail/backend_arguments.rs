@@ -1,0 +1,3 @@
+#[amplify_runtime::backend(region = "eu-west-1")]
+mod backend {}
+fn main() {}

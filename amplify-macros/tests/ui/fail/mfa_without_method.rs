@@ -1,0 +1,6 @@
+#[amplify_runtime::backend]
+mod backend {
+    #[auth(mfa = required)]
+    pub struct Users;
+}
+fn main() {}

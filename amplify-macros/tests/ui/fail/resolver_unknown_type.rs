@@ -1,0 +1,8 @@
+#[amplify_runtime::backend]
+mod backend {
+    #[function(runtime = rust(package = "f"))]
+    pub struct F;
+    #[api(schema = "../../../../amplify-macros/tests/ui/schema.graphql", data_sources = [F], resolvers(Querry::listPosts = F))]
+    pub struct Api;
+}
+fn main() {}

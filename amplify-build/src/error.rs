@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 /// Why synthesis failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be read.
@@ -57,4 +57,12 @@ pub enum Error {
     /// The configured project name is not valid for Amplify.
     #[error("project name `{0}` is invalid: Amplify project names are 3–20 ASCII letters and digits; set another with Config::project_name")]
     ProjectName(String),
+}
+
+/// `Debug` shows the message itself, so `synthesize().expect(..)` in a build.rs prints
+/// something a person can act on rather than a struct dump.
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }

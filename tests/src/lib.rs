@@ -1,1 +1,129 @@
-//! Shared helpers live in the test files; this crate exists for its tests.
+//! Helpers shared by the end-to-end tests: locating the workspace and its tools,
+//! copying a crate into a scratch workspace, and running real `cargo` builds there.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_owned()
+}
+
+/// The golden fixtures of amplify-build.
+pub fn fixtures_dir() -> PathBuf {
+    workspace_root().join("amplify-build/tests/fixtures")
+}
+
+/// A tool installed by `scripts/setup-python-tools.sh`; panics with the fix if missing.
+pub fn python_tool(name: &str) -> PathBuf {
+    let path = workspace_root().join("target/tools/venv/bin").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `bash scripts/setup-python-tools.sh` (the test command in the README does)",
+        path.display()
+    );
+    path
+}
+
+/// Copies a directory tree, skipping `target/`, `expected/` and an existing `amplify/`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if ["target", "expected", "amplify", ".gitignore"]
+            .iter()
+            .any(|n| name == *n)
+        {
+            continue;
+        }
+        let dest = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &dest);
+        } else {
+            fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Every file under `root` with its bytes, sorted by path.
+pub fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((
+                    path.strip_prefix(root).unwrap().to_owned(),
+                    fs::read(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A copy of the blog example as a stand-alone workspace in a temp directory, built
+/// with a target directory shared between test runs (so dependencies compile once).
+pub struct ScratchCrate {
+    /// Keeps the directory alive.
+    pub dir: tempfile::TempDir,
+}
+
+impl ScratchCrate {
+    /// Copies `examples/blog` (sources, schema, resolvers, build.rs) into a new workspace
+    /// whose path dependencies point back at this repository.
+    pub fn blog() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = workspace_root();
+        copy_tree(&root.join("examples/blog"), dir.path());
+        let manifest = format!(
+            r#"[package]
+name = "blog-example"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+amplify = {{ package = "amplify-runtime", path = "{runtime}" }}
+
+[build-dependencies]
+amplify-build = {{ path = "{build}" }}
+
+[workspace]
+"#,
+            runtime = root.join("amplify-runtime").display(),
+            build = root.join("amplify-build").display(),
+        );
+        fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+        fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+        ScratchCrate { dir }
+    }
+
+    /// The crate directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `cargo <args>` in the crate with the shared target directory.
+    pub fn cargo(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(self.path())
+            .env(
+                "CARGO_TARGET_DIR",
+                workspace_root().join("target/scratch-builds"),
+            )
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs")
+    }
+}

@@ -76,13 +76,11 @@ fn next_invocation(api: &str) -> std::io::Result<(String, Value)> {
     Ok((id, event))
 }
 
+/// Response headers and body.
+type Response = (Vec<(String, String)>, Vec<u8>);
+
 /// A minimal HTTP/1.1 exchange with the local runtime API.
-fn http(
-    api: &str,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> std::io::Result<(Vec<(String, String)>, Vec<u8>)> {
+fn http(api: &str, method: &str, path: &str, body: Option<&str>) -> std::io::Result<Response> {
     let mut stream = TcpStream::connect(api)?;
     let body = body.unwrap_or("");
     write!(

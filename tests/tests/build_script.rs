@@ -1,0 +1,159 @@
+//! `cargo build` of a backend crate, for real: synthesis writes the folder, a second
+//! build is fresh and byte-identical, exactly the inputs read trigger a re-run, and bad
+//! input fails with the file named.
+
+use std::fs;
+
+use amplify_tests::{snapshot, ScratchCrate};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Whether this `cargo build -v` ran the example's build script.
+fn ran_build_script(out: &std::process::Output) -> bool {
+    stderr(out).lines().any(|l| {
+        l.contains("Running") && l.contains("blog-example-") && l.contains("build-script-build")
+    })
+}
+
+#[test]
+fn second_build_is_fresh_and_only_read_inputs_trigger_synthesis() {
+    let krate = ScratchCrate::blog();
+    let first = krate.cargo(&["build", "-v"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        ran_build_script(&first),
+        "first build runs the build script"
+    );
+    let amplify = krate.path().join("amplify");
+    for file in [
+        "backend/backend-config.json",
+        "backend/awscloudformation/build/root-cloudformation-stack.json",
+        "backend/auth/BlogAuth/build/BlogAuth-cloudformation-template.json",
+        "backend/api/BlogApi/build/cloudformation-template.json",
+        "backend/function/PostsFn/PostsFn-cloudformation-template.json",
+        "backend/storage/PostTable/build/PostTable-cloudformation-template.json",
+        "backend/storage/Photos/build/cloudformation-template.json",
+        ".config/project-config.json",
+        "backend/tags.json",
+    ] {
+        assert!(amplify.join(file).is_file(), "{file} was not written");
+    }
+    assert!(fs::read_to_string(krate.path().join(".gitignore"))
+        .unwrap()
+        .contains("#amplify-do-not-edit-begin"));
+    let before = snapshot(&amplify);
+
+    let second = krate.cargo(&["build", "-v"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        !ran_build_script(&second),
+        "second build re-ran the build script:\n{}",
+        stderr(&second)
+    );
+    assert!(
+        stderr(&second).contains("Fresh blog-example"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(
+        snapshot(&amplify),
+        before,
+        "a second build changed bytes under amplify/"
+    );
+
+    // A file the build script never read does not wake it up…
+    fs::write(krate.path().join("NOTES.md"), "unrelated\n").unwrap();
+    let unrelated = krate.cargo(&["build", "-v"]);
+    assert!(!ran_build_script(&unrelated), "{}", stderr(&unrelated));
+
+    // …but the schema it read does, and the change reaches the synthesised files.
+    let schema = krate.path().join("schema.graphql");
+    let text = fs::read_to_string(&schema).unwrap();
+    fs::write(
+        &schema,
+        text.replace("author: String", "author: String\n  tags: [String]"),
+    )
+    .unwrap();
+    let third = krate.cargo(&["build", "-v"]);
+    assert!(third.status.success(), "{}", stderr(&third));
+    assert!(
+        ran_build_script(&third),
+        "editing the schema must re-run synthesis"
+    );
+    let synthesized =
+        fs::read_to_string(amplify.join("backend/api/BlogApi/build/schema.graphql")).unwrap();
+    assert!(synthesized.contains("tags: [String]"));
+    assert_ne!(snapshot(&amplify), before);
+}
+
+#[test]
+fn corrupt_json_under_amplify_fails_the_build_naming_file_and_line() {
+    let krate = ScratchCrate::blog();
+    let config = krate.path().join("amplify/.config/project-config.json");
+    fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let corrupt = "{\n  \"projectName\": \"blog\",\n  \"frontend\": rust\n}\n";
+    fs::write(&config, corrupt).unwrap();
+    let out = krate.cargo(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("project-config.json` line 3"), "{err}");
+    assert_eq!(
+        fs::read_to_string(&config).unwrap(),
+        corrupt,
+        "the user's file is untouched"
+    );
+    assert!(
+        !krate
+            .path()
+            .join("amplify/backend/backend-config.json")
+            .exists(),
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn missing_schema_is_a_compile_error_naming_the_path() {
+    let krate = ScratchCrate::blog();
+    fs::remove_file(krate.path().join("schema.graphql")).unwrap();
+    let out = krate.cargo(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot read GraphQL schema `schema.graphql`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("src/cloud.rs"),
+        "the error points at the declaration: {err}"
+    );
+    assert!(!krate
+        .path()
+        .join("amplify/backend/backend-config.json")
+        .exists());
+}
+
+#[test]
+fn packaged_source_tree_is_left_alone_and_synthesis_goes_to_out_dir() {
+    let krate = ScratchCrate::blog();
+    // What `cargo package` and registry downloads leave beside Cargo.toml.
+    fs::write(krate.path().join(".cargo_vcs_info.json"), "{}").unwrap();
+    let out = krate.cargo(&["build", "-vv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !krate.path().join("amplify").exists(),
+        "the source tree was written"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("source tree is read-only"), "{err}");
+    let mentioned = err
+        .lines()
+        .find(|l| l.contains("wrote the amplify/ folder under"))
+        .and_then(|l| l.split("wrote the amplify/ folder under ").nth(1))
+        .map(|p| std::path::PathBuf::from(p.trim().trim_end_matches(" instead")))
+        .expect("warning names the folder");
+    assert!(mentioned
+        .join("amplify/backend/backend-config.json")
+        .is_file());
+}

@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PYTHON="${PYTHON:-python3}"
-REQS="scripts/python-tools.txt"
+# python-tools.txt names what we use; python-tools.lock pins every transitive package
+# (regenerate with `target/tools/venv/bin/python -m pip freeze > scripts/python-tools.lock`).
+REQS="scripts/python-tools.lock"
 VENV="target/tools/venv"
 
 hash="$(sha256sum "$REQS" | cut -c1-16)"
@@ -26,4 +28,4 @@ mkdir -p "$(dirname "$VENV")"
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS"
 touch "$stamp"
-echo "python tools: installed $(tr '\n' ' ' <"$REQS")into $VENV in $((SECONDS - start))s"
+echo "python tools: installed $(grep -E '^(cfn-lint|checkov)==' "$REQS" | tr '\n' ' ')into $VENV in $((SECONDS - start))s"

@@ -32,6 +32,8 @@ pub struct Report {
     pub outcome: Outcome,
     /// True when the source tree was read-only and `project_dir` is under `OUT_DIR`.
     pub read_only_fallback: bool,
+    /// Problems that do not stop synthesis but would stop a deploy (quotas).
+    pub warnings: Vec<String>,
 }
 
 /// How synthesis ended.
@@ -125,6 +127,9 @@ impl Config {
             ),
             Outcome::Synthesized { .. } => {}
         }
+        for w in &report.warnings {
+            println!("cargo::warning=amplify: {w}");
+        }
         Ok(report)
     }
 
@@ -154,6 +159,7 @@ impl Config {
             inputs: scan.files_read.clone(),
             outcome: Outcome::NoBackend,
             read_only_fallback: read_only,
+            warnings: Vec::new(),
         };
         if !scan.syntax_errors.is_empty() {
             report.outcome = Outcome::InvalidDeclaration(scan.syntax_errors);
@@ -190,6 +196,7 @@ impl Config {
             frontend: self.frontend.clone().unwrap_or_else(|| "rust".into()),
         };
         let files = synth::synthesize_backend(&backend, &project);
+        report.warnings = files.warnings.clone();
         for (relative, contents) in &files.generated {
             self.record(
                 &mut report,

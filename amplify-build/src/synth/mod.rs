@@ -133,7 +133,13 @@ pub struct FileSet {
     pub generated: Vec<(String, String)>,
     /// Files created once and then owned by the user (never overwritten).
     pub seeded: Vec<(String, String)>,
+    /// Problems that do not stop synthesis but will stop a deploy.
+    pub warnings: Vec<String>,
 }
+
+/// CloudFormation quotas a synthesised template must stay within.
+const MAX_RESOURCES_PER_TEMPLATE: usize = 500;
+const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 
 /// Synthesises every file of the backend.
 pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileSet {
@@ -182,9 +188,28 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileS
     }
 
     let root = root::root_stack(backend, &stacks);
+    let root_json = root.to_json();
+    for (name, template, json) in stacks
+        .iter()
+        .map(|(r, s, _)| (r.logical_id(), &s.template, None))
+        .chain(std::iter::once(("the root stack".to_owned(), &root, Some(&root_json))))
+    {
+        let size = json.map_or_else(|| template.to_json().len(), String::len);
+        if template.resources.len() > MAX_RESOURCES_PER_TEMPLATE {
+            files.warnings.push(format!(
+                "{name} has {} resources; CloudFormation allows {MAX_RESOURCES_PER_TEMPLATE} per template, so a deploy would be refused",
+                template.resources.len()
+            ));
+        }
+        if size > MAX_TEMPLATE_BYTES {
+            files.warnings.push(format!(
+                "{name} is {size} bytes; CloudFormation allows {MAX_TEMPLATE_BYTES} bytes per template (S3 URL)"
+            ));
+        }
+    }
     files.generated.push((
         "amplify/backend/awscloudformation/build/root-cloudformation-stack.json".into(),
-        root.to_json(),
+        root_json,
     ));
     layout::add_layout_files(backend, &stacks, project, &mut files);
     files

@@ -22,7 +22,9 @@ const SCHEMA: &str = "type Item { id: ID! }\ntype Query { listItems: [Item] }\n"
 /// read/write on a table) and buckets in rotation.
 fn generated_source(n: usize) -> String {
     let mut s = String::from("#[amplify::backend]\npub mod backend {\n");
-    s.push_str("    #[auth(sign_in = [email], groups = [Admins], identity_pool)]\n    pub struct Users;\n");
+    s.push_str(
+        "    #[auth(sign_in = [email], groups = [Admins], identity_pool)]\n    pub struct Users;\n",
+    );
     s.push_str("    #[function(runtime = rust(package = \"f\"))]\n    pub struct Resolver;\n");
     s.push_str("    #[api(schema = \"schema.graphql\", auth = user_pool(Users), data_sources = [Resolver], resolvers(Query::listItems = Resolver))]\n    pub struct Api;\n");
     let mut i = 3;
@@ -76,11 +78,15 @@ fn row(label: &str, source: &str, root: &Path) {
     let loader = |p: &str| std::fs::read_to_string(root.join(p)).map_err(|e| e.to_string());
     let parse = time(iterations, || {
         let file = syn::parse_file(source).unwrap();
-        let syn::Item::Mod(m) = &file.items[0] else { unreachable!() };
+        let syn::Item::Mod(m) = &file.items[0] else {
+            unreachable!()
+        };
         parse_backend(m, &loader, &Diagnostics::new()).unwrap()
     });
     let file = syn::parse_file(source).unwrap();
-    let syn::Item::Mod(m) = &file.items[0] else { unreachable!() };
+    let syn::Item::Mod(m) = &file.items[0] else {
+        unreachable!()
+    };
     let backend = parse_backend(m, &loader, &Diagnostics::new()).unwrap();
     let project = ProjectSettings {
         project_name: "bench".into(),
@@ -96,13 +102,21 @@ fn row(label: &str, source: &str, root: &Path) {
             .map(|_| {
                 let _ = std::fs::remove_dir_all(root.join("amplify"));
                 let start = Instant::now();
-                black_box(Config::new().project_name("bench").synthesize_in(root).unwrap());
+                black_box(
+                    Config::new()
+                        .project_name("bench")
+                        .synthesize_in(root)
+                        .unwrap(),
+                );
                 start.elapsed()
             })
             .collect(),
     );
     let rerun = time(iterations, || {
-        let report = Config::new().project_name("bench").synthesize_in(root).unwrap();
+        let report = Config::new()
+            .project_name("bench")
+            .synthesize_in(root)
+            .unwrap();
         assert!(report.written.is_empty());
         report
     });
@@ -126,9 +140,17 @@ fn main() {
     println!("|------------------------|-----:|------:|------:|------:|------:|------:|");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/blog");
     let example_src = std::fs::read_to_string(example.join("src/cloud.rs")).unwrap();
-    let dir = crate_dir(&example_src, "schema.graphql", &std::fs::read_to_string(example.join("schema.graphql")).unwrap());
+    let dir = crate_dir(
+        &example_src,
+        "schema.graphql",
+        &std::fs::read_to_string(example.join("schema.graphql")).unwrap(),
+    );
     std::fs::create_dir_all(dir.path().join("resolvers")).unwrap();
-    std::fs::copy(example.join("resolvers/getPost.js"), dir.path().join("resolvers/getPost.js")).unwrap();
+    std::fs::copy(
+        example.join("resolvers/getPost.js"),
+        dir.path().join("resolvers/getPost.js"),
+    )
+    .unwrap();
     row("examples/blog", &example_src, dir.path());
     for n in [10, 100, 1000] {
         let source = generated_source(n);
@@ -137,7 +159,10 @@ fn main() {
     }
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
-            println!("\npeak RSS of the whole bench process: {}", line.trim_start_matches("VmHWM:").trim());
+            println!(
+                "\npeak RSS of the whole bench process: {}",
+                line.trim_start_matches("VmHWM:").trim()
+            );
         }
     }
 }

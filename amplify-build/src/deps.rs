@@ -39,6 +39,10 @@ pub fn dependencies<'a>(backend: &'a Backend, resource: &Resource) -> Vec<Depend
     let mut out: Vec<Dependency<'a>> = Vec::new();
     let mut add = |target: Option<&'a Resource>, attributes: Vec<String>, span: Span| {
         let Some(target) = target else { return };
+        // A reference to oneself is reported by validation; it is not an edge.
+        if target.ident == resource.ident {
+            return;
+        }
         if let Some(existing) = out.iter_mut().find(|d| d.target.name == target.name) {
             for a in attributes {
                 if !existing.attributes.contains(&a) {

@@ -128,6 +128,10 @@ impl Parse for Args {
 
 impl Parse for Arg {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        if !input.peek(Ident::peek_any) {
+            return Err(input
+                .error("expected a key, such as `min_length = 10`, `numbers` or `password(...)`"));
+        }
         let mut key = vec![input.call(Ident::parse_any)?];
         while input.peek(Token![::]) {
             input.parse::<Token![::]>()?;

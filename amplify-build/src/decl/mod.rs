@@ -259,3 +259,39 @@ pub fn camel_case(name: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Backend, Vec<String>> {
+        let module: ItemMod = syn::parse_str(src).unwrap();
+        let cx = Diagnostics::new();
+        let loader = |p: &str| Err(format!("no file {p} in this test"));
+        parse_backend(&module, &loader, &cx)
+            .ok_or_else(|| cx.into_errors().iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_file_module_is_refused_with_the_fix() {
+        let errors = parse("#[amplify::backend] mod backend;").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains("needs an inline module"), "{errors:?}");
+    }
+
+    #[test]
+    fn items_without_resource_attributes_are_ignored() {
+        let backend = parse(
+            "#[amplify::backend] mod backend { use std::fmt; #[derive(Debug)] struct Helper; #[table(partition_key = id: string)] pub struct T; }",
+        )
+        .unwrap();
+        assert_eq!(backend.resources.len(), 1);
+        assert_eq!(backend.resources[0].name, "T");
+    }
+
+    #[test]
+    fn camel_case_suggestions() {
+        assert_eq!(camel_case("post_table"), "PostTable");
+        assert_eq!(camel_case("team-leads"), "TeamLeads");
+    }
+}

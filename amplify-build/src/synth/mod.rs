@@ -192,7 +192,11 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileS
     for (name, template, json) in stacks
         .iter()
         .map(|(r, s, _)| (r.logical_id(), &s.template, None))
-        .chain(std::iter::once(("the root stack".to_owned(), &root, Some(&root_json))))
+        .chain(std::iter::once((
+            "the root stack".to_owned(),
+            &root,
+            Some(&root_json),
+        )))
     {
         let size = json.map_or_else(|| template.to_json().len(), String::len);
         if template.resources.len() > MAX_RESOURCES_PER_TEMPLATE {

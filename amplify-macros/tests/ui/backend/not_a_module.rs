@@ -1,0 +1,4 @@
+#[amplify_runtime::backend]
+pub struct Backend;
+
+fn main() {}

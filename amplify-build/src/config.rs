@@ -24,6 +24,8 @@ pub struct Report {
     pub project_dir: PathBuf,
     /// Files created or replaced, relative to `project_dir`.
     pub written: Vec<PathBuf>,
+    /// Folders of resources that are no longer declared, removed.
+    pub removed: Vec<PathBuf>,
     /// Files that already had the right bytes.
     pub unchanged: usize,
     /// Every input read: sources, schemas, resolver code.
@@ -155,6 +157,7 @@ impl Config {
         let mut report = Report {
             project_dir: project_dir.to_owned(),
             written: Vec::new(),
+            removed: Vec::new(),
             unchanged: 0,
             inputs: scan.files_read.clone(),
             outcome: Outcome::NoBackend,
@@ -211,6 +214,15 @@ impl Config {
                 afs::seed(&project_dir.join(relative), contents)?,
             );
         }
+        let keep: Vec<(&str, &str)> = backend
+            .resources
+            .iter()
+            .map(|r| (r.spec.category(), r.name.as_str()))
+            .collect();
+        let (removed, stale) =
+            afs::prune_stale_resources(&project_dir.join("amplify/backend"), &keep)?;
+        report.removed = removed;
+        report.warnings.extend(stale);
         let gitignore =
             afs::merge_gitignore(&project_dir.join(".gitignore"), &synth::gitignore_block())?;
         self.record(&mut report, ".gitignore", gitignore);

@@ -143,6 +143,61 @@ pub fn source_is_read_only(crate_root: &Path) -> bool {
     }
 }
 
+/// Categories whose resource folders synthesis owns.
+const OWNED_CATEGORIES: &[&str] = &["auth", "api", "storage", "function"];
+
+/// Removes the folders of resources no longer declared. Only files synthesis writes are
+/// deleted (templates, `parameters.json`, `schema.graphql`, `build/`); a folder that
+/// still holds anything else is left in place and reported.
+pub fn prune_stale_resources(
+    backend_dir: &Path,
+    keep: &[(&str, &str)],
+) -> Result<(Vec<PathBuf>, Vec<String>), Error> {
+    let mut removed = Vec::new();
+    let mut warnings = Vec::new();
+    for category in OWNED_CATEGORIES {
+        let dir = backend_dir.join(category);
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !path.is_dir() || keep.contains(&(category, name.as_str())) {
+                continue;
+            }
+            let io = |source| Error::Write {
+                path: path.clone(),
+                source,
+            };
+            let build = path.join("build");
+            if build.is_dir() {
+                fs::remove_dir_all(&build).map_err(io)?;
+            }
+            for file in fs::read_dir(&path).map_err(io)?.flatten() {
+                let file_name = file.file_name().to_string_lossy().into_owned();
+                let generated = file_name.ends_with("cloudformation-template.json")
+                    || file_name == "parameters.json"
+                    || file_name == "schema.graphql";
+                if generated && file.path().is_file() {
+                    fs::remove_file(file.path()).map_err(io)?;
+                }
+            }
+            if fs::remove_dir(&path).is_ok() {
+                removed.push(path);
+            } else {
+                warnings.push(format!(
+                    "{} is no longer declared but holds files amplify-rs did not write; move them and delete the folder",
+                    path.display()
+                ));
+            }
+        }
+        // An emptied category folder goes too.
+        let _ = fs::remove_dir(&dir);
+    }
+    Ok((removed, warnings))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,6 +170,20 @@ fn check_references(backend: &Backend, cx: &Diagnostics) {
                         );
                         continue;
                     }
+                    if let Spec::Api(api) = &target.spec {
+                        let iam = std::iter::once(&api.default_auth)
+                            .chain(&api.additional_auth)
+                            .any(|m| matches!(m, AuthMode::Iam));
+                        if !iam {
+                            cx.error(
+                                grant.target.span,
+                                format!(
+                                    "`{}` signs its GraphQL calls with IAM, but API `{}` does not accept IAM: add `additional_auth = [iam]` to it",
+                                    r.ident, target.ident
+                                ),
+                            );
+                        }
+                    }
                     let allowed = grantable_permissions(&target.spec);
                     for (perm, span) in &grant.permissions {
                         if !allowed.contains(&perm.as_str()) {

@@ -29,7 +29,14 @@ impl CategoryPlugin for ApiPlugin {
             .describe("Bucket holding the AppSync files");
         t.string_param("S3DeploymentRootKey")
             .describe("Key prefix of this API's AppSync files");
+        // The user pool arrives as `AuthCognitoUserPoolId`, the name Amplify's API
+        // templates use; other dependencies use the generic `<category><name><Attr>`.
         for dep in &cx.dependencies {
+            if matches!(dep.target.spec, Spec::Auth(_)) {
+                t.string_param("AuthCognitoUserPoolId")
+                    .describe("Id of the Cognito user pool used for user-pool auth");
+                continue;
+            }
             for attr in &dep.attributes {
                 t.string_param(StackContext::dependency_parameter(dep.target, attr));
             }
@@ -62,14 +69,11 @@ impl CategoryPlugin for ApiPlugin {
             .prop("Name", Value::sub("${AppSyncApiName}-${env}"))
             .prop("AuthenticationType", spec.default_auth.appsync_type());
         if let AuthMode::UserPool(r) = &spec.default_auth {
-            let target = cx.backend.resolve(r).expect("validated reference");
+            let _ = r;
             api = api.prop(
                 "UserPoolConfig",
                 obj([
-                    (
-                        "UserPoolId",
-                        StackContext::dependency_ref(target, "UserPoolId"),
-                    ),
+                    ("UserPoolId", Value::r#ref("AuthCognitoUserPoolId")),
                     ("AwsRegion", Value::r#ref("AWS::Region")),
                     ("DefaultAction", "ALLOW".into()),
                 ]),
@@ -81,15 +85,11 @@ impl CategoryPlugin for ApiPlugin {
                 .iter()
                 .map(|mode| {
                     let mut p = vec![("AuthenticationType", Value::from(mode.appsync_type()))];
-                    if let AuthMode::UserPool(r) = mode {
-                        let target = cx.backend.resolve(r).expect("validated reference");
+                    if let AuthMode::UserPool(_) = mode {
                         p.push((
                             "UserPoolConfig",
                             obj([
-                                (
-                                    "UserPoolId",
-                                    StackContext::dependency_ref(target, "UserPoolId"),
-                                ),
+                                ("UserPoolId", Value::r#ref("AuthCognitoUserPoolId")),
                                 ("AwsRegion", Value::r#ref("AWS::Region")),
                             ]),
                         ));
@@ -224,7 +224,7 @@ impl CategoryPlugin for ApiPlugin {
             );
         }
 
-        let mut appsync_files = vec![("schema.graphql".to_owned(), spec.schema.clone())];
+        let mut appsync_files = vec![("schema.graphql".to_owned(), with_auth_directives(spec))];
         for (id, r) in resolver_ids(spec) {
             let target = cx
                 .backend
@@ -305,6 +305,16 @@ impl CategoryPlugin for ApiPlugin {
             );
         }
         stack.root_inputs = root_inputs;
+        if let Some(dep) = cx
+            .dependencies
+            .iter()
+            .find(|d| matches!(d.target.spec, Spec::Auth(_)))
+        {
+            stack.root_parameters.insert(
+                "AuthCognitoUserPoolId".into(),
+                Value::get_att(dep.target.logical_id(), "Outputs.UserPoolId"),
+            );
+        }
         stack
             .files
             .push(("schema.graphql".into(), spec.schema.clone()));
@@ -318,6 +328,75 @@ impl CategoryPlugin for ApiPlugin {
         stack
     }
 }
+
+/// AppSync applies additional auth modes only to types and fields that name them. When
+/// a schema says nothing about auth, every declared mode is granted on every object
+/// type, default included (naming one mode on a type drops the implicit default). Types
+/// or fields that already carry an `@aws_*` auth directive are the user's choice and
+/// stay as written.
+fn with_auth_directives(spec: &ApiSpec) -> String {
+    if spec.additional_auth.is_empty() {
+        return spec.schema.clone();
+    }
+    let directives: String = std::iter::once(&spec.default_auth)
+        .chain(&spec.additional_auth)
+        .map(|m| match m {
+            AuthMode::ApiKey { .. } => " @aws_api_key",
+            AuthMode::UserPool(_) => " @aws_cognito_user_pools",
+            AuthMode::Iam => " @aws_iam",
+        })
+        .collect();
+    let Ok(document) = graphql_parser::parse_schema::<String>(&spec.schema) else {
+        // Declaration parsing already rejected unparsable schemas.
+        return spec.schema.clone();
+    };
+    use graphql_parser::schema::{Definition, TypeDefinition, TypeExtension};
+    let is_auth =
+        |d: &graphql_parser::schema::Directive<String>| AUTH_DIRECTIVES.contains(&d.name.as_str());
+    let mut positions = Vec::new();
+    for def in &document.definitions {
+        let (pos, directives, fields) = match def {
+            Definition::TypeDefinition(TypeDefinition::Object(o)) => {
+                (o.position, &o.directives, &o.fields)
+            }
+            Definition::TypeExtension(TypeExtension::Object(o)) => {
+                (o.position, &o.directives, &o.fields)
+            }
+            _ => continue,
+        };
+        let annotated = directives.iter().any(is_auth)
+            || fields.iter().any(|f| f.directives.iter().any(is_auth));
+        if !annotated && !fields.is_empty() {
+            positions.push(pos);
+        }
+    }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(spec.schema.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut text = spec.schema.clone();
+    let mut inserts: Vec<usize> = positions
+        .iter()
+        .filter_map(|p| {
+            let start = line_starts.get(p.line - 1)? + p.column - 1;
+            spec.schema[start..].find('{').map(|i| start + i)
+        })
+        .collect();
+    inserts.sort_unstable();
+    for at in inserts.into_iter().rev() {
+        let trimmed = text[..at].trim_end().len();
+        text.insert_str(trimmed, &directives);
+    }
+    text
+}
+
+const AUTH_DIRECTIVES: &[&str] = &[
+    "aws_api_key",
+    "aws_iam",
+    "aws_cognito_user_pools",
+    "aws_oidc",
+    "aws_lambda",
+    "aws_auth",
+];
 
 /// Logical ids for resolvers: letters and digits only, unique even when two fields differ
 /// only in characters CloudFormation rejects.
@@ -366,4 +445,43 @@ fn auth_config(spec: &ApiSpec, cx: &StackContext<'_>) -> serde_json::Value {
         "defaultAuthentication": mode_json(&spec.default_auth),
         "additionalAuthenticationProviders": spec.additional_auth.iter().map(mode_json).collect::<Vec<_>>()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Reference;
+
+    fn spec(schema: &str, additional: Vec<AuthMode>) -> ApiSpec {
+        ApiSpec {
+            schema_path: "schema.graphql".into(),
+            schema: schema.into(),
+            default_auth: AuthMode::ApiKey { expires_in_days: 7 },
+            additional_auth: additional,
+            data_sources: Vec::new(),
+            resolvers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_mode_is_granted_where_the_schema_is_silent() {
+        let pool = AuthMode::UserPool(Reference {
+            name: "A".into(),
+            span: proc_macro2::Span::call_site(),
+        });
+        let out = with_auth_directives(&spec(
+            "type Post {\n  id: ID!\n}\ninput In { id: ID }\ntype Query @aws_iam {\n  posts: [Post]\n}\n",
+            vec![pool, AuthMode::Iam],
+        ));
+        assert_eq!(
+            out,
+            "type Post @aws_api_key @aws_cognito_user_pools @aws_iam {\n  id: ID!\n}\ninput In { id: ID }\ntype Query @aws_iam {\n  posts: [Post]\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_single_mode_leaves_the_schema_alone() {
+        let text = "type Query {\n  a: Int\n}\n";
+        assert_eq!(with_auth_directives(&spec(text, Vec::new())), text);
+    }
 }

@@ -173,13 +173,14 @@ fn user_pool(name: &str, spec: &AuthSpec, needs_sms: bool) -> Resource {
     if spec.sign_in.contains(&SignIn::Phone) {
         verified.push("phone_number");
     }
+    // Standard attributes keep the type Cognito gives them (`updated_at` is a number):
+    // only requiredness is declared.
     let schema: Vec<Value> = spec
         .required_attributes
         .iter()
         .map(|a| {
             obj([
                 ("Name", Value::from(a.as_str())),
-                ("AttributeDataType", "String".into()),
                 ("Mutable", true.into()),
                 ("Required", true.into()),
             ])
@@ -269,9 +270,11 @@ fn user_pool(name: &str, spec: &AuthSpec, needs_sms: bool) -> Resource {
 /// configuration (sign-in form, password rules) is generated.
 fn frontend_auth_config(spec: &AuthSpec) -> serde_json::Value {
     let upper = |s: &str| s.to_ascii_uppercase();
+    // With a user name, e-mail and phone are aliases, not the user name itself.
     let username_attributes: Vec<String> = spec
         .sign_in
         .iter()
+        .filter(|_| !spec.sign_in.contains(&SignIn::Username))
         .filter_map(|s| match s {
             SignIn::Email => Some("EMAIL".to_owned()),
             SignIn::Phone => Some("PHONE_NUMBER".to_owned()),

@@ -118,11 +118,9 @@ fn backend_config(
 
 /// Parameters whose value differs per environment (Amplify keeps these in
 /// team-provider-info.json); the rest are the same everywhere.
-fn is_env_specific(name: &str) -> bool {
-    matches!(
-        name,
-        "deploymentBucketName" | "s3Key" | "APIKeyExpirationEpoch" | "S3DeploymentBucket"
-    )
+pub(super) fn is_env_specific(name: &str) -> bool {
+    // Exactly the pair Amplify's environment-parameter check exempts.
+    matches!(name, "deploymentBucketName" | "s3Key")
 }
 
 fn project_config(project: &ProjectSettings) -> String {

@@ -98,6 +98,18 @@ impl NestedStack {
     }
 }
 
+/// `parameters.json`: the values the root passes to the nested stack, as Amplify keeps
+/// them, minus the per-environment code location (team-provider-info's job).
+fn parameters_file(stack: &NestedStack) -> IndexMap<String, Value> {
+    let mut values = stack.parameters.clone();
+    for (k, v) in &stack.root_parameters {
+        if !layout::is_env_specific(k) {
+            values.insert(k.clone(), v.clone());
+        }
+    }
+    values
+}
+
 /// The plugin responsible for a resource's kind.
 pub fn plugin_for(spec: &Spec) -> &'static dyn CategoryPlugin {
     match spec {
@@ -177,9 +189,10 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileS
         } else {
             format!("{dir}/parameters.json")
         };
-        files
-            .generated
-            .push((params_path, crate::cfn::to_pretty_json(&stack.parameters)));
+        files.generated.push((
+            params_path,
+            crate::cfn::to_pretty_json(&parameters_file(stack)),
+        ));
         for (path, text) in &stack.files {
             files
                 .generated

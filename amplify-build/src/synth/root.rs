@@ -49,7 +49,7 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
     t.resource(
         "DeploymentBucketBlockHTTP",
         Resource::new("AWS::S3::BucketPolicy")
-            .prop("Bucket", Value::r#ref("DeploymentBucketName"))
+            .prop("Bucket", Value::r#ref("DeploymentBucket"))
             .prop(
                 "PolicyDocument",
                 policy::document(vec![obj([

@@ -18,19 +18,21 @@ impl CategoryPlugin for BucketPlugin {
             unreachable!("bucket plugin on {:?}", cx.resource.spec)
         };
         let mut t = Template::new(description("storage-S3"));
+        t.string_param("env").describe("Amplify environment name");
         let mut root_parameters = indexmap::IndexMap::new();
         for (audience, _, _) in &spec.access {
             match audience {
                 Audience::Authenticated => {
                     t.string_param("authRoleName")
                         .describe("Role assumed by signed-in users");
-                    root_parameters.insert("authRoleName".to_owned(), Value::r#ref("AuthRoleName"));
+                    // The role resource, not the name parameter: the reference makes CloudFormation
+                    // create the role before attaching this stack's policy to it.
+                    root_parameters.insert("authRoleName".to_owned(), Value::r#ref("AuthRole"));
                 }
                 Audience::Guest => {
                     t.string_param("unauthRoleName")
                         .describe("Role assumed by guests");
-                    root_parameters
-                        .insert("unauthRoleName".to_owned(), Value::r#ref("UnauthRoleName"));
+                    root_parameters.insert("unauthRoleName".to_owned(), Value::r#ref("UnauthRole"));
                 }
                 Audience::Group(_) => {}
             }
@@ -41,7 +43,16 @@ impl CategoryPlugin for BucketPlugin {
             }
         }
 
-        t.resource("S3Bucket", bucket(spec));
+        t.resource(
+            "S3Bucket",
+            bucket(spec).prop(
+                "Tags",
+                list([obj([
+                    ("Key", Value::from("amplify:env")),
+                    ("Value", Value::r#ref("env")),
+                ])]),
+            ),
+        );
         t.resource(
             "S3BucketRequireTLS",
             Resource::new("AWS::S3::BucketPolicy")

@@ -30,7 +30,8 @@ pub mod backend {
     )]
     pub struct PostsFn;
 
-    /// The GraphQL API: an API key for public reads, the user pool for signed-in users.
+    /// The GraphQL API: the API key reads, signed-in users also write (see the directives
+    /// in `schema.graphql`).
     #[api(
         schema = "schema.graphql",
         auth = api_key(expires_in_days = 30),

@@ -72,4 +72,14 @@ mod function_cycle {
     pub struct B;
 }
 
+#[amplify_runtime::backend]
+mod query_without_iam {
+    #[function(runtime = rust(package = "f"))]
+    pub struct F;
+    #[api(schema = "../../../../amplify-macros/tests/ui/schema.graphql", data_sources = [F], resolvers(Query::listPosts = F))]
+    pub struct Api;
+    #[function(runtime = rust(package = "g"), grant(Api = [query]))]
+    pub struct Caller;
+}
+
 fn main() {}

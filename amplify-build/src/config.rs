@@ -141,6 +141,39 @@ impl Config {
         self.run(crate_root, crate_root, false)
     }
 
+    /// Parses and validates the crate's declaration without writing anything: for tools
+    /// (the deployer) that need the model itself.
+    pub fn load_backend(&self, crate_root: &Path) -> Result<crate::model::Backend, Error> {
+        let scan = scan(&self.roots(crate_root))?;
+        if !scan.syntax_errors.is_empty() {
+            return Err(Error::InvalidDeclaration {
+                problems: scan.syntax_errors,
+            });
+        }
+        let Some((file, module)) = scan.backend else {
+            return Err(Error::NoBackend {
+                root: crate_root.to_owned(),
+            });
+        };
+        let loader = |relative: &str| {
+            std::fs::read_to_string(crate_root.join(relative)).map_err(|e| e.to_string())
+        };
+        let cx = Diagnostics::new();
+        match parse_backend(&module, &loader, &cx) {
+            Some(backend) => Ok(backend),
+            None => Err(Error::InvalidDeclaration {
+                problems: cx
+                    .into_errors()
+                    .into_iter()
+                    .map(|e| {
+                        let at = e.span().start();
+                        format!("{}:{}:{}: {e}", file.display(), at.line, at.column + 1)
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
     fn roots(&self, crate_root: &Path) -> Vec<PathBuf> {
         if self.sources.is_empty() {
             vec![
@@ -256,14 +289,37 @@ impl Config {
                 }),
             };
         }
-        let crate_name = std::env::var("CARGO_PKG_NAME").unwrap_or_else(|_| {
-            project_dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
+        let crate_name = std::env::var("CARGO_PKG_NAME")
+            .ok()
+            .or_else(|| package_name(&project_dir.join("Cargo.toml")))
+            .unwrap_or_else(|| {
+                project_dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+
         Ok(normalise_project_name(&crate_name))
     }
+}
+
+/// `name = "..."` of the `[package]` table, read without a TOML parser: enough for the
+/// default project name when synthesis runs outside a build script.
+fn package_name(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package {
+            if let Some(rest) = line.strip_prefix("name") {
+                let value = rest.trim_start().strip_prefix('=')?.trim();
+                return Some(value.trim_matches('"').to_owned());
+            }
+        }
+    }
+    None
 }
 
 fn valid_project_name(name: &str) -> Result<String, Error> {

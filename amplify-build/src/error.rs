@@ -54,6 +54,18 @@ pub enum Error {
         /// File of the second.
         second: PathBuf,
     },
+    /// The declaration has errors (reported at their spans by `cargo build`).
+    #[error("the backend declaration has errors:\n  {}\nrun `cargo build` to see them at their source spans", problems.join("\n  "))]
+    InvalidDeclaration {
+        /// `file:line:col: message` per problem.
+        problems: Vec<String>,
+    },
+    /// No `#[amplify::backend]` module was found.
+    #[error("no `#[amplify::backend]` module found from `{}`", root.display())]
+    NoBackend {
+        /// The crate root searched.
+        root: PathBuf,
+    },
     /// The configured project name is not valid for Amplify.
     #[error("project name `{0}` is invalid: Amplify project names are 3–20 ASCII letters and digits; set another with Config::project_name")]
     ProjectName(String),

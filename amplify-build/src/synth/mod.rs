@@ -132,6 +132,12 @@ pub(crate) fn description(stack_type: &str) -> String {
     .to_string()
 }
 
+/// The JSON of the root stack that `cargo amplify init` creates (see
+/// `root::bootstrap_root_stack`).
+pub fn bootstrap_root_template() -> String {
+    root::bootstrap_root_stack().to_json()
+}
+
 /// First 16 hex digits of the SHA-256 of `bytes`: used in content-addressed S3 keys.
 pub fn content_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);

@@ -25,6 +25,16 @@ pub fn template_key(resource: &Decl, stack: &NestedStack) -> String {
     )
 }
 
+/// The root stack `init` creates before anything is uploaded: the deployment bucket,
+/// its TLS policy and the two roles (trusted by nobody until an identity pool exists).
+/// The first push replaces it with the synthesised root stack.
+pub fn bootstrap_root_stack() -> Template {
+    let empty = Backend {
+        resources: Vec::new(),
+    };
+    root_stack(&empty, &[])
+}
+
 pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependency>)]) -> Template {
     let mut t = Template::new(description("root"));
     t.string_param("DeploymentBucketName")

@@ -1,0 +1,313 @@
+//! Function code: source fingerprints (for status, without building) and byte-for-byte
+//! reproducible zips (for push): a Rust package built for Linux with `bootstrap` at the
+//! root, or a Node.js/Python code folder.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use amplify_build::model::{Architecture, FunctionSpec, Runtime};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::error::{CliError, Kind, Result};
+use super::project::files_under;
+
+/// Locations of the workspace's packages, from `cargo metadata` (run once).
+pub struct Packages {
+    by_name: BTreeMap<String, PathBuf>,
+    lockfile: PathBuf,
+}
+
+impl Packages {
+    /// Reads the workspace around `project_root`.
+    pub fn load(project_root: &Path) -> Result<Packages> {
+        let out = Command::new(cargo())
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .current_dir(project_root)
+            .output()
+            .map_err(|e| CliError::new(Kind::Other, format!("cannot run `cargo metadata`: {e}")))?;
+        if !out.status.success() {
+            return Err(CliError::input(format!(
+                "`cargo metadata` failed in `{}`: {}",
+                project_root.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        let meta: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+            CliError::new(
+                Kind::Other,
+                format!("`cargo metadata` printed invalid JSON: {e}"),
+            )
+        })?;
+        let by_name = meta["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let dir = Path::new(p["manifest_path"].as_str()?).parent()?.to_owned();
+                Some((p["name"].as_str()?.to_owned(), dir))
+            })
+            .collect();
+        let lockfile = Path::new(meta["workspace_root"].as_str().unwrap_or(".")).join("Cargo.lock");
+        Ok(Packages { by_name, lockfile })
+    }
+
+    fn dir(&self, function: &str, package: &str) -> Result<&PathBuf> {
+        self.by_name.get(package).ok_or_else(|| {
+            CliError::input(format!("function `{function}` names package `{package}`, which is not in this Cargo workspace"))
+                .help(format!("add `{package}` to the workspace members, or fix `runtime = rust(package = \"...\")`"))
+        })
+    }
+}
+
+/// A content hash of everything a function's code is built from. Changes exactly when
+/// a rebuild could produce a different zip.
+pub fn source_fingerprint(
+    project_root: &Path,
+    name: &str,
+    spec: &FunctionSpec,
+    packages: &mut Option<Packages>,
+) -> Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(spec.runtime.lambda_runtime());
+    match &spec.runtime {
+        Runtime::Rust { package } => {
+            if packages.is_none() {
+                *packages = Some(Packages::load(project_root)?);
+            }
+            let packages = packages.as_ref().expect("loaded above");
+            let dir = packages.dir(name, package)?;
+            hash_tree(&mut hasher, dir, &["target"]);
+            if let Ok(lock) = std::fs::read(&packages.lockfile) {
+                hasher.update(&lock);
+            }
+        }
+        Runtime::Node { code, .. } | Runtime::Python { code, .. } => {
+            let dir = project_root.join(code);
+            if !dir.is_dir() {
+                return Err(missing_code(name, &dir));
+            }
+            hash_tree(&mut hasher, &dir, &[]);
+        }
+    }
+    Ok(hex(&hasher.finalize()[..8]))
+}
+
+fn hash_tree(hasher: &mut Sha256, dir: &Path, skip_top: &[&str]) {
+    for rel in files_under(dir) {
+        let top = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if skip_top.contains(&top.as_str()) || top.starts_with('.') {
+            continue;
+        }
+        hasher.update(rel.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        if let Ok(bytes) = std::fs::read(dir.join(&rel)) {
+            hasher.update(&bytes);
+        }
+        hasher.update([0]);
+    }
+}
+
+fn missing_code(name: &str, dir: &Path) -> CliError {
+    CliError::input(format!(
+        "the code folder of function `{name}` does not exist: `{}`",
+        dir.display()
+    ))
+    .help("create it, or fix `code = \"...\"` in the declaration (relative to the crate root)")
+}
+
+/// Builds the function and returns its zip.
+pub fn build_zip(
+    project_root: &Path,
+    name: &str,
+    spec: &FunctionSpec,
+    packages: &mut Option<Packages>,
+) -> Result<Vec<u8>> {
+    match &spec.runtime {
+        Runtime::Rust { package } => {
+            if packages.is_none() {
+                *packages = Some(Packages::load(project_root)?);
+            }
+            let binary = build_rust(project_root, name, package, spec.architecture)?;
+            let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
+            zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
+        }
+        Runtime::Node { code, .. } | Runtime::Python { code, .. } => {
+            let dir = project_root.join(code);
+            if !dir.is_dir() {
+                return Err(missing_code(name, &dir));
+            }
+            let mut files = Vec::new();
+            for rel in files_under(&dir) {
+                if rel
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                {
+                    continue;
+                }
+                let bytes = std::fs::read(dir.join(&rel))
+                    .map_err(|e| CliError::io("read", &dir.join(&rel), e))?;
+                files.push((rel.to_string_lossy().replace('\\', "/"), bytes, 0o644));
+            }
+            zip_files(&files)
+        }
+    }
+}
+
+/// `cargo build --release` of the package's binary for Lambda's architecture.
+fn build_rust(
+    project_root: &Path,
+    name: &str,
+    package: &str,
+    arch: Architecture,
+) -> Result<PathBuf> {
+    let wanted = match arch {
+        Architecture::X86_64 => "x86_64",
+        Architecture::Arm64 => "aarch64",
+    };
+    let mut cmd = Command::new(cargo());
+    cmd.args([
+        "build",
+        "--release",
+        "-p",
+        package,
+        "--message-format=json-render-diagnostics",
+    ])
+    .current_dir(project_root)
+    .stderr(std::process::Stdio::inherit());
+    if std::env::consts::ARCH != wanted || std::env::consts::OS != "linux" {
+        cmd.args(["--target", &format!("{wanted}-unknown-linux-gnu")]);
+    }
+    let out = cmd.output().map_err(|e| {
+        CliError::new(
+            Kind::Other,
+            format!("cannot run cargo to build function `{name}`: {e}"),
+        )
+    })?;
+    if !out.status.success() {
+        return Err(CliError::input(format!("building function `{name}` (package `{package}`) failed")).help(format!(
+            "fix the compile errors above; for {wanted} Lambda functions on another host, install the target: `rustup target add {wanted}-unknown-linux-gnu` and a linker for it"
+        )));
+    }
+    let mut executables = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if msg["reason"] != "compiler-artifact"
+            || msg["target"]["kind"]
+                .as_array()
+                .is_none_or(|k| !k.iter().any(|k| k == "bin"))
+        {
+            continue;
+        }
+        let from_package = msg["package_id"].as_str().is_some_and(|id| {
+            id.contains(&format!("#{package}@"))
+                || id.contains(&format!("/{package}#"))
+                || id.starts_with(&format!("{package} "))
+        });
+        if let (true, Some(exe)) = (from_package, msg["executable"].as_str()) {
+            executables.push((
+                msg["target"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                PathBuf::from(exe),
+            ));
+        }
+    }
+    let chosen = match executables.len() {
+        0 => None,
+        1 => executables.pop(),
+        _ => executables
+            .into_iter()
+            .find(|(n, _)| n == "bootstrap" || n == package),
+    };
+    chosen.map(|(_, p)| p).ok_or_else(|| {
+        CliError::input(format!(
+            "package `{package}` of function `{name}` has no single binary to deploy"
+        ))
+        .help("give it one `[[bin]]` target (named `bootstrap` if it has several)")
+    })
+}
+
+/// A zip whose bytes depend only on the file names, modes and contents: fixed
+/// timestamps, sorted entries.
+pub fn zip_files(files: &[(String, Vec<u8>, u32)]) -> Result<Vec<u8>> {
+    let mut sorted: Vec<&(String, Vec<u8>, u32)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes, mode) in sorted {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(*mode);
+        writer
+            .start_file(name.as_str(), options)
+            .and_then(|_| writer.write_all(bytes).map_err(Into::into))
+            .map_err(|e| CliError::new(Kind::Other, format!("cannot zip `{name}`: {e}")))?;
+    }
+    let cursor = writer
+        .finish()
+        .map_err(|e| CliError::new(Kind::Other, format!("cannot finish zip: {e}")))?;
+    Ok(cursor.into_inner())
+}
+
+/// The content-addressed key of a function zip, Amplify's `<name>-<hash>-build.zip`.
+pub fn zip_key(name: &str, zip: &[u8]) -> String {
+    format!(
+        "amplify-builds/{name}-{}-build.zip",
+        hex(&Sha256::digest(zip)[..8])
+    )
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zips_are_byte_reproducible_and_order_independent() {
+        let a = zip_files(&[
+            ("b.txt".into(), b"2".to_vec(), 0o644),
+            ("a.txt".into(), b"1".to_vec(), 0o644),
+        ])
+        .unwrap();
+        let b = zip_files(&[
+            ("a.txt".into(), b"1".to_vec(), 0o644),
+            ("b.txt".into(), b"2".to_vec(), 0o644),
+        ])
+        .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(zip_key("Fn", &a), zip_key("Fn", &b));
+        let c = zip_files(&[
+            ("a.txt".into(), b"changed".to_vec(), 0o644),
+            ("b.txt".into(), b"2".to_vec(), 0o644),
+        ])
+        .unwrap();
+        assert_ne!(zip_key("Fn", &a), zip_key("Fn", &c));
+    }
+
+    #[test]
+    fn bootstrap_keeps_its_execute_bit() {
+        let bytes = zip_files(&[("bootstrap".into(), b"\x7fELF".to_vec(), 0o755)]).unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let entry = archive.by_index(0).unwrap();
+        assert_eq!(entry.name().unwrap(), "bootstrap");
+        assert_eq!(entry.unix_mode().map(|m| m & 0o777), Some(0o755));
+    }
+}

@@ -1,0 +1,191 @@
+//! One `SdkConfig` for the run, CloudFormation and S3 clients built from it, and the
+//! mapping of SDK errors to messages that name what was being done.
+
+use std::sync::{Arc, Mutex};
+
+use aws_config::BehaviorVersion;
+use aws_sdk_s3::config::{Intercept, ProvideCredentials};
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use super::error::{CliError, Kind, Result};
+
+/// AWS settings from flags; everything else comes from the standard chain
+/// (environment, profiles).
+#[derive(Debug, Clone, Default)]
+pub struct AwsSettings {
+    /// `--profile`
+    pub profile: Option<String>,
+    /// `--region`
+    pub region: Option<String>,
+    /// `--endpoint-url` (otherwise `AWS_ENDPOINT_URL`)
+    pub endpoint_url: Option<String>,
+}
+
+/// The clients of one run, and the log of every API call they made.
+#[derive(Clone)]
+pub struct Aws {
+    /// CloudFormation.
+    pub cfn: aws_sdk_cloudformation::Client,
+    /// S3 (path-style when an endpoint is set).
+    pub s3: aws_sdk_s3::Client,
+    /// The resolved region.
+    pub region: String,
+    /// `Service.Operation` of every call, in order.
+    pub calls: CallLog,
+}
+
+/// Records every API call (an interceptor on both clients).
+#[derive(Debug, Clone, Default)]
+pub struct CallLog(Arc<Mutex<Vec<String>>>);
+
+impl CallLog {
+    /// The calls so far.
+    pub fn calls(&self) -> Vec<String> {
+        self.0.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+}
+
+impl Intercept for CallLog {
+    fn name(&self) -> &'static str {
+        "amplify-rs call log"
+    }
+
+    fn read_before_serialization(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &aws_sdk_s3::config::RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> std::result::Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        if let Some(meta) = cfg.load::<Metadata>() {
+            if let Ok(mut calls) = self.0.lock() {
+                calls.push(format!("{}.{}", meta.service(), meta.name()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Loads the configuration once and checks that a region and credentials exist, so a
+/// missing one is reported before any work starts.
+pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client);
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(aws_config::Region::new(region.clone()));
+    }
+    if let Some(endpoint) = &settings.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    let sdk = loader.load().await;
+    let region = sdk.region().map(ToString::to_string).ok_or_else(|| {
+        CliError::input("no AWS region is configured").help(
+            "pass `--region us-east-1`, set AWS_REGION, or add `region = ...` to your AWS profile",
+        )
+    })?;
+    let provider = sdk.credentials_provider().ok_or_else(no_credentials)?;
+    if let Err(e) = provider.provide_credentials().await {
+        return Err(no_credentials().help(format!(
+            "{e}; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass `--profile NAME`, or run `aws configure` (any values work with a local emulator)"
+        )));
+    }
+    let endpoint = sdk.endpoint_url().map(ToOwned::to_owned);
+    let calls = CallLog::default();
+    let cfn_config = aws_sdk_cloudformation::config::Builder::from(&sdk)
+        .interceptor(calls.clone())
+        .build();
+    let s3_config = aws_sdk_s3::config::Builder::from(&sdk)
+        // Emulators answer on one host name; virtual-host buckets would not resolve.
+        .force_path_style(endpoint.is_some())
+        .interceptor(calls.clone())
+        .build();
+    Ok(Aws {
+        cfn: aws_sdk_cloudformation::Client::from_conf(cfn_config),
+        s3: aws_sdk_s3::Client::from_conf(s3_config),
+        region,
+        calls,
+    })
+}
+
+fn no_credentials() -> CliError {
+    CliError::input("no AWS credentials found")
+        .help("set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass `--profile NAME`, or run `aws configure` (any values work with a local emulator)")
+}
+
+/// Turns an SDK error into a message that names what was being done and what to check.
+pub fn sdk_error<E, R>(context: impl Into<String>, err: SdkError<E, R>) -> CliError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let context = context.into();
+    match &err {
+        SdkError::DispatchFailure(d) => {
+            let detail = if d.is_io() {
+                "connection failed"
+            } else if d.is_timeout() {
+                "timed out"
+            } else {
+                "request could not be sent"
+            };
+            CliError::new(Kind::Aws, format!("{context}: {detail} ({})", aws_smithy_types::error::display::DisplayErrorContext(&err)))
+                .help("check the network, or `--endpoint-url` / AWS_ENDPOINT_URL if you deploy to an emulator")
+        }
+        SdkError::TimeoutError(_) => CliError::new(Kind::Aws, format!("{context}: timed out"))
+            .help("try again; check the network"),
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().unwrap_or("Error");
+            let message = e.message().unwrap_or("no message");
+            let help = match code {
+                "ExpiredToken" | "ExpiredTokenException" => {
+                    "your AWS session expired: refresh the credentials and run the command again"
+                }
+                "AccessDenied"
+                | "AccessDeniedException"
+                | "InvalidClientTokenId"
+                | "SignatureDoesNotMatch" => {
+                    "the credentials in use may not perform this call: check the profile or keys"
+                }
+                "Throttling" | "ThrottlingException" => {
+                    "AWS is throttling requests: wait a moment and retry"
+                }
+                _ => "see the message above; `cargo amplify status` shows the current state",
+            };
+            CliError::new(Kind::Aws, format!("{context}: {code}: {message}")).help(help)
+        }
+        _ => CliError::new(
+            Kind::Aws,
+            format!(
+                "{context}: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(&err)
+            ),
+        ),
+    }
+}
+
+/// The error code of a service error, if it is one.
+pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
+    match err {
+        SdkError::ServiceError(s) => s.err().code(),
+        _ => None,
+    }
+}
+
+/// The message of a service error, if it is one.
+pub fn error_message<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
+    match err {
+        SdkError::ServiceError(s) => s.err().message(),
+        _ => None,
+    }
+}

@@ -1,0 +1,337 @@
+//! `cargo amplify init` (create an environment's root stack and local state) and
+//! `cargo amplify delete` (remove it, its bucket and its local state).
+
+use serde_json::{json, Map, Value};
+
+use super::aws::{self, sdk_error, Aws, AwsSettings};
+use super::deploy::{confirm, hydrate_tags};
+use super::error::{CliError, Kind, Result};
+use super::lock::PushLock;
+use super::progress::Progress;
+use super::project::{write_json, Project};
+use super::stack::Stacks;
+
+/// Flags of `init`.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// `--project-name`
+    pub project_name: Option<String>,
+    /// `--env`
+    pub env: String,
+}
+
+/// Amplify's rule for environment names.
+pub fn validate_env(env: &str) -> Result<()> {
+    if (2..=10).contains(&env.len()) && env.chars().all(|c| c.is_ascii_lowercase()) {
+        Ok(())
+    } else {
+        Err(CliError::input(format!("invalid environment name `{env}`"))
+            .help("environment names are 2–10 lowercase letters, e.g. `dev` or `prod`"))
+    }
+}
+
+/// Amplify's rule for project names.
+pub fn validate_project_name(name: &str) -> Result<()> {
+    if (3..=20).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(CliError::input(format!("invalid project name `{name}`"))
+            .help("project names are 3–20 ASCII letters and digits (no dashes: exports split stack names on `-`)"))
+    }
+}
+
+/// `amplify-<project>-<env>-<suffix>`, lower-case, as Amplify names root stacks.
+pub fn stack_name(project: &str, env: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let seed = format!("{project}{env}{nanos}{}", std::process::id());
+    let suffix = super::assets::hex(&<sha2::Sha256 as sha2::Digest>::digest(seed.as_bytes())[..3]);
+    format!(
+        "amplify-{}-{env}-{}",
+        project.to_ascii_lowercase(),
+        &suffix[..5]
+    )
+}
+
+/// Runs `init`.
+pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions) -> Result<()> {
+    validate_env(&opts.env)?;
+    if let Some(name) = &opts.project_name {
+        validate_project_name(name)?;
+    }
+    let mut config = amplify_build::Config::new();
+    if let Some(name) = &opts.project_name {
+        config.project_name(name);
+    }
+    config.synthesize_in(&project.root)?;
+    let name = project.project_name()?;
+    if let Some(flag) = &opts.project_name {
+        if *flag != name {
+            return Err(CliError::input(format!(
+                "`amplify/.config/project-config.json` names the project `{name}`, not `{flag}`"
+            ))
+            .help("edit projectName in that file, or leave out --project-name"));
+        }
+    }
+    validate_project_name(&name)?;
+    let tpi = project.team_provider_info()?;
+    if tpi.contains_key(&opts.env) {
+        return Err(CliError::input(format!(
+            "environment `{}` already exists in `amplify/team-provider-info.json`",
+            opts.env
+        ))
+        .help("push to it with `cargo amplify push`, or choose another `--env`"));
+    }
+
+    let aws = aws::connect(settings).await?;
+    let stacks = Stacks::new(&aws);
+    let stack = stack_name(&name, &opts.env);
+    let bucket = format!("{stack}-deployment");
+    let parameters = vec![
+        ("DeploymentBucketName".to_owned(), bucket.clone()),
+        ("AuthRoleName".to_owned(), format!("{stack}-authRole")),
+        ("UnauthRoleName".to_owned(), format!("{stack}-unauthRole")),
+    ];
+    let tags_text = std::fs::read_to_string(project.backend_dir().join("tags.json"))
+        .unwrap_or_else(|_| "[]".into());
+    let tags = hydrate_tags(&tags_text, &name, &opts.env)?;
+    eprintln!("Creating root stack {stack} in {} …", aws.region);
+    let baseline = stacks.event_baseline(&stack).await?;
+    stacks
+        .create(
+            &stack,
+            amplify_build::synth::bootstrap_root_template(),
+            &parameters,
+            &tags,
+        )
+        .await?;
+    let progress = Progress::new(&format!("Creating {stack} …"));
+    let (status, failures) = stacks.wait(&stack, &baseline, &progress).await?;
+    progress.finish();
+    if status != "CREATE_COMPLETE" {
+        // Leave nothing half-made behind: the stack is ours and was just created.
+        let _ = stacks.delete(&stack).await;
+        let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
+        return Err(CliError::new(
+            Kind::Deploy,
+            format!(
+                "creating `{stack}` failed ({status}):\n    {}",
+                causes.join("\n    ")
+            ),
+        )
+        .help("fix the cause and run init again; no local files were written"));
+    }
+    let info = stacks.describe(&stack).await?.ok_or_else(|| {
+        CliError::new(
+            Kind::Aws,
+            format!("stack `{stack}` vanished after creation"),
+        )
+    })?;
+
+    let mut provider = Map::new();
+    for key in [
+        "AuthRoleName",
+        "UnauthRoleArn",
+        "AuthRoleArn",
+        "Region",
+        "DeploymentBucketName",
+        "UnauthRoleName",
+        "StackName",
+    ] {
+        if let Some(v) = info.outputs.get(key) {
+            provider.insert(key.to_owned(), json!(v));
+        }
+    }
+    provider.insert("Region".into(), json!(aws.region));
+    provider.insert("StackName".into(), json!(stack));
+    provider.insert("StackId".into(), json!(info.id));
+    provider.insert("DeploymentBucketName".into(), json!(bucket));
+
+    // Local state, all after the stack exists.
+    let _ = std::fs::remove_dir_all(project.current_cloud_backend());
+    write_json(
+        &project.meta_path(),
+        &json!({ "providers": { "awscloudformation": provider } }),
+    )?;
+    let mut local_aws = super::project::read_json(&project.local_aws_path())?
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    local_aws.insert(
+        opts.env.clone(),
+        match &settings.profile {
+            Some(p) => json!({ "configLevel": "project", "useProfile": true, "profileName": p }),
+            None => json!({ "configLevel": "general" }),
+        },
+    );
+    write_json(&project.local_aws_path(), &Value::Object(local_aws))?;
+    write_json(
+        &project.local_env_path(),
+        &json!({ "projectPath": project.root.display().to_string(), "defaultEditor": "none", "envName": opts.env }),
+    )?;
+    let mut tpi = tpi;
+    tpi.insert(opts.env.clone(), json!({ "awscloudformation": provider }));
+    write_json(&project.team_provider_info_path(), &Value::Object(tpi))?;
+    eprintln!(
+        "Environment `{}` is ready: stack {stack}, bucket {bucket}. Next: `cargo amplify push`.",
+        opts.env
+    );
+    Ok(())
+}
+
+/// Runs `delete`.
+pub async fn delete(
+    project: &Project,
+    settings: &AwsSettings,
+    env: Option<&str>,
+    yes: bool,
+) -> Result<()> {
+    let env = project.resolve_env(env)?;
+    let provider = project.env_provider(&env)?;
+    let stack = provider
+        .get("StackName")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let bucket = provider
+        .get("DeploymentBucketName")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    confirm(
+        yes,
+        &format!(
+            "Delete environment `{env}`: stack {stack}, every resource in it, and bucket {bucket}?"
+        ),
+    )?;
+    let _lock = PushLock::acquire(project, &env)?;
+    let aws = aws::connect(settings).await?;
+    let stacks = Stacks::new(&aws);
+    if let Some(info) = stacks.describe(&stack).await? {
+        let baseline = stacks.event_baseline(&stack).await?;
+        stacks.delete(&info.id).await?;
+        let progress = Progress::new(&format!("Deleting {stack} …"));
+        let (status, failures) = stacks.wait(&stack, &baseline, &progress).await?;
+        progress.finish();
+        if status != "DELETE_COMPLETE" {
+            let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
+            return Err(CliError::new(Kind::Deploy, format!("deleting `{stack}` failed ({status}):\n    {}", causes.join("\n    ")))
+                .help("remove the resources named above by hand, then run delete again; local state was kept"));
+        }
+    }
+    empty_and_delete_bucket(&aws, &bucket).await?;
+
+    let mut tpi = project.team_provider_info()?;
+    tpi.remove(&env);
+    write_json(&project.team_provider_info_path(), &Value::Object(tpi))?;
+    if let Some(mut local_aws) =
+        super::project::read_json(&project.local_aws_path())?.and_then(|v| v.as_object().cloned())
+    {
+        local_aws.remove(&env);
+        write_json(&project.local_aws_path(), &Value::Object(local_aws))?;
+    }
+    if project.current_env()?.as_deref() == Some(env.as_str()) {
+        let _ = std::fs::remove_file(project.local_env_path());
+        let _ = std::fs::remove_file(project.meta_path());
+        let _ = std::fs::remove_dir_all(project.current_cloud_backend());
+    }
+    let _ = std::fs::remove_file(super::state::pending_path(project, &env));
+    eprintln!("Deleted environment `{env}`.");
+    Ok(())
+}
+
+/// Removes every object version (the deployment bucket is versioned), then the bucket.
+async fn empty_and_delete_bucket(aws: &Aws, bucket: &str) -> Result<()> {
+    use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+    let mut key_marker: Option<String> = None;
+    let mut version_marker: Option<String> = None;
+    loop {
+        let out = match aws
+            .s3
+            .list_object_versions()
+            .bucket(bucket)
+            .set_key_marker(key_marker.clone())
+            .set_version_id_marker(version_marker.clone())
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) if aws::error_code(&e) == Some("NoSuchBucket") => return Ok(()),
+            Err(e) => {
+                return Err(sdk_error(
+                    format!("cannot list the objects of `{bucket}`"),
+                    e,
+                ))
+            }
+        };
+        let mut ids: Vec<ObjectIdentifier> = Vec::new();
+        for v in out.versions() {
+            if let Some(k) = v.key() {
+                ids.push(
+                    ObjectIdentifier::builder()
+                        .key(k)
+                        .set_version_id(v.version_id().map(ToOwned::to_owned))
+                        .build()
+                        .expect("key set"),
+                );
+            }
+        }
+        for m in out.delete_markers() {
+            if let Some(k) = m.key() {
+                ids.push(
+                    ObjectIdentifier::builder()
+                        .key(k)
+                        .set_version_id(m.version_id().map(ToOwned::to_owned))
+                        .build()
+                        .expect("key set"),
+                );
+            }
+        }
+        for chunk in ids.chunks(1000) {
+            let delete = Delete::builder()
+                .set_objects(Some(chunk.to_vec()))
+                .quiet(true)
+                .build()
+                .expect("objects set");
+            aws.s3
+                .delete_objects()
+                .bucket(bucket)
+                .delete(delete)
+                .send()
+                .await
+                .map_err(|e| sdk_error(format!("cannot delete objects of `{bucket}`"), e))?;
+        }
+        if out.is_truncated() == Some(true) {
+            key_marker = out.next_key_marker().map(ToOwned::to_owned);
+            version_marker = out.next_version_id_marker().map(ToOwned::to_owned);
+        } else {
+            break;
+        }
+    }
+    match aws.s3.delete_bucket().bucket(bucket).send().await {
+        Ok(_) => Ok(()),
+        Err(e) if aws::error_code(&e) == Some("NoSuchBucket") => Ok(()),
+        Err(e) => Err(sdk_error(format!("cannot delete bucket `{bucket}`"), e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_amplify_rules() {
+        assert!(validate_env("dev").is_ok());
+        assert!(validate_env("Dev").is_err());
+        assert!(validate_env("d").is_err());
+        assert!(validate_env("development1").is_err());
+        assert!(validate_project_name("blog").is_ok());
+        assert!(validate_project_name("my-app").is_err());
+        let s = stack_name("BlogApp", "dev");
+        let parts: Vec<&str> = s.split('-').collect();
+        assert_eq!(parts.len(), 4, "{s}");
+        assert_eq!(&parts[..3], ["amplify", "blogapp", "dev"]);
+        assert_eq!(parts[3].len(), 5);
+    }
+}

@@ -1,0 +1,96 @@
+//! The one error type of `cargo amplify`, rendered once in `main` as a short paragraph:
+//! what went wrong, naming the file, flag, stack or bucket, then what to do.
+
+use std::fmt;
+use std::path::Path;
+
+/// What kind of failure, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A bad flag, name or file: fix the input (exit 2).
+    Input,
+    /// AWS (or the emulator) could not be reached or refused a call (exit 3).
+    Aws,
+    /// CloudFormation rolled the deployment back (exit 4).
+    Deploy,
+    /// Another push of the same environment holds the lock (exit 5).
+    Busy,
+    /// Ctrl-C (exit 130).
+    Interrupted,
+    /// Anything else (exit 1).
+    Other,
+}
+
+/// An error with its remedy.
+#[derive(Debug)]
+pub struct CliError {
+    /// The category.
+    pub kind: Kind,
+    /// What went wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl CliError {
+    /// An error of `kind`.
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        CliError {
+            kind,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A bad-input error.
+    pub fn input(message: impl Into<String>) -> Self {
+        Self::new(Kind::Input, message)
+    }
+
+    /// Adds the remedy.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The documented exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            Kind::Other => 1,
+            Kind::Input => 2,
+            Kind::Aws => 3,
+            Kind::Deploy => 4,
+            Kind::Busy => 5,
+            Kind::Interrupted => 130,
+        }
+    }
+
+    /// A file that could not be read or written.
+    pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
+        Self::new(
+            Kind::Other,
+            format!("cannot {action} `{}`: {err}", path.display()),
+        )
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<amplify_build::Error> for CliError {
+    fn from(e: amplify_build::Error) -> Self {
+        CliError::input(e.to_string())
+    }
+}
+
+/// Shorthand for results of the CLI.
+pub type Result<T, E = CliError> = std::result::Result<T, E>;

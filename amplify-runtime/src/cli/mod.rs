@@ -1,0 +1,189 @@
+//! `cargo amplify`: init, status, push and delete an environment of a backend declared
+//! in Rust. Thin command layer over the modules below; errors are rendered once, in
+//! [`main`], with a documented exit code:
+//! 0 success, 1 other failure, 2 bad input, 3 AWS unreachable or refusing,
+//! 4 deployment rolled back, 5 another push holds the lock, 130 interrupted.
+
+mod assets;
+mod aws;
+mod deploy;
+mod env;
+mod error;
+mod lock;
+mod plan;
+mod progress;
+mod project;
+mod stack;
+mod state;
+mod status;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+pub use error::{CliError, Kind};
+
+#[derive(Parser)]
+#[command(name = "cargo", bin_name = "cargo")]
+enum CargoCli {
+    /// Deploy and manage an Amplify backend declared with `#[amplify::backend]`.
+    Amplify(AmplifyArgs),
+}
+
+#[derive(Args)]
+#[command(version)]
+struct AmplifyArgs {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// AWS profile to use.
+    #[arg(long, global = true)]
+    profile: Option<String>,
+    /// AWS region (default: AWS_REGION or the profile's region).
+    #[arg(long, global = true)]
+    region: Option<String>,
+    /// Endpoint of an AWS emulator, e.g. http://127.0.0.1:4566 (default: AWS_ENDPOINT_URL).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
+    /// The crate to work on (default: the current directory or its nearest parent crate).
+    #[arg(short = 'C', long = "project-dir", global = true)]
+    project_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an environment: its root stack, deployment bucket and roles.
+    Init {
+        /// Project name (3–20 letters and digits); default: project-config.json.
+        #[arg(long)]
+        project_name: Option<String>,
+        /// Environment name (2–10 lowercase letters).
+        #[arg(long, default_value = "dev")]
+        env: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Show what a push would create, update or delete.
+    Status {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deploy the backend to the environment.
+    Push {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Deploy even when nothing changed.
+        #[arg(long)]
+        force: bool,
+        /// Print a JSON report (operations, uploads, API calls) on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete the environment: its stacks, its deployment bucket and its local state.
+    Delete {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+/// Entry point of the `cargo-amplify` binary.
+pub fn main() -> ExitCode {
+    let CargoCli::Amplify(args) = CargoCli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+async fn run(args: AmplifyArgs) -> Result<(), CliError> {
+    let settings = aws::AwsSettings {
+        profile: args.global.profile,
+        region: args.global.region,
+        endpoint_url: args.global.endpoint_url,
+    };
+    let start = match args.global.project_dir {
+        Some(dir) => dir,
+        None => std::env::current_dir().map_err(|e| {
+            CliError::new(
+                Kind::Other,
+                format!("cannot read the current directory: {e}"),
+            )
+        })?,
+    };
+    let project = project::Project::find(&start)?;
+    match args.command {
+        Command::Init {
+            project_name,
+            env,
+            yes: _,
+        } => env::init(&project, &settings, &env::InitOptions { project_name, env }).await,
+        Command::Status { env, json } => {
+            status::status(&project, &settings, env.as_deref(), json).await
+        }
+        Command::Push {
+            env,
+            yes,
+            force,
+            json,
+        } => {
+            let report = deploy::push(
+                &project,
+                &settings,
+                &deploy::PushOptions { env, yes, force },
+            )
+            .await?;
+            if json {
+                let rows: Vec<_> = report
+                    .rows
+                    .iter()
+                    .map(|r| json!({ "category": r.category, "resourceName": r.name, "operation": r.operation.label() }))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({
+                        "resources": rows,
+                        "deployed": report.deployed,
+                        "uploaded": report.uploaded,
+                        "apiCalls": report.api_calls,
+                    }))
+                    .expect("JSON")
+                );
+            }
+            Ok(())
+        }
+        Command::Delete { env, yes } => env::delete(&project, &settings, env.as_deref(), yes).await,
+    }
+}

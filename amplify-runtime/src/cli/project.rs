@@ -1,0 +1,333 @@
+//! The project on disk: where it is, and Amplify's state files (`team-provider-info.json`,
+//! `amplify-meta.json`, `.config/local-*.json`, `#current-cloud-backend`). Every write is
+//! a temp file plus rename; state is written only after a deployment succeeded.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::error::{CliError, Result};
+
+/// A crate whose `amplify/` folder `cargo amplify` works on.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The crate root (where `Cargo.toml` and `amplify/` are).
+    pub root: PathBuf,
+}
+
+impl Project {
+    /// The nearest ancestor of `start` with an `amplify/` folder, else the nearest with a
+    /// `Cargo.toml` (synthesis creates the folder).
+    pub fn find(start: &Path) -> Result<Project> {
+        let start = fs::canonicalize(start).map_err(|e| CliError::io("open", start, e))?;
+        if let Some(dir) = start
+            .ancestors()
+            .find(|d| d.join("amplify/.config/project-config.json").is_file())
+        {
+            return Ok(Project {
+                root: dir.to_owned(),
+            });
+        }
+        if let Some(dir) = start.ancestors().find(|d| d.join("Cargo.toml").is_file()) {
+            return Ok(Project {
+                root: dir.to_owned(),
+            });
+        }
+        Err(CliError::input(format!("no Cargo project at or above `{}`", start.display()))
+            .help("run cargo amplify inside the crate that declares `#[amplify::backend]`, or pass `-C <dir>`"))
+    }
+
+    /// `amplify/`.
+    pub fn amplify_dir(&self) -> PathBuf {
+        self.root.join("amplify")
+    }
+
+    /// `amplify/backend/`.
+    pub fn backend_dir(&self) -> PathBuf {
+        self.root.join("amplify/backend")
+    }
+
+    /// `amplify/#current-cloud-backend/`.
+    pub fn current_cloud_backend(&self) -> PathBuf {
+        self.root.join("amplify/#current-cloud-backend")
+    }
+
+    /// `amplify/team-provider-info.json`.
+    pub fn team_provider_info_path(&self) -> PathBuf {
+        self.root.join("amplify/team-provider-info.json")
+    }
+
+    /// `amplify/backend/amplify-meta.json`.
+    pub fn meta_path(&self) -> PathBuf {
+        self.root.join("amplify/backend/amplify-meta.json")
+    }
+
+    /// `amplify/.config/local-env-info.json`.
+    pub fn local_env_path(&self) -> PathBuf {
+        self.root.join("amplify/.config/local-env-info.json")
+    }
+
+    /// `amplify/.config/local-aws-info.json`.
+    pub fn local_aws_path(&self) -> PathBuf {
+        self.root.join("amplify/.config/local-aws-info.json")
+    }
+
+    /// The project name from `project-config.json`.
+    pub fn project_name(&self) -> Result<String> {
+        let path = self.root.join("amplify/.config/project-config.json");
+        let config = read_json(&path)?.ok_or_else(|| {
+            CliError::input(format!("`{}` does not exist", path.display())).help(
+                "run `cargo build` in the crate so amplify-build synthesises the amplify/ folder",
+            )
+        })?;
+        config
+            .get("projectName")
+            .and_then(Value::as_str)
+            .map(ToOwned::to_owned)
+            .ok_or_else(|| {
+                CliError::input(format!("`{}` has no \"projectName\"", path.display()))
+                    .help("add `\"projectName\": \"myapp\"`")
+            })
+    }
+
+    /// The environment selected on this machine (`local-env-info.json`), if any.
+    pub fn current_env(&self) -> Result<Option<String>> {
+        Ok(read_json(&self.local_env_path())?.and_then(|v| {
+            v.get("envName")
+                .and_then(Value::as_str)
+                .map(ToOwned::to_owned)
+        }))
+    }
+
+    /// The environment to work on: `--env` if given, else the current one.
+    pub fn resolve_env(&self, flag: Option<&str>) -> Result<String> {
+        if let Some(env) = flag {
+            return Ok(env.to_owned());
+        }
+        self.current_env()?.ok_or_else(|| {
+            CliError::input("no environment is initialised on this machine")
+                .help("run `cargo amplify init --env dev --yes` first")
+        })
+    }
+
+    /// `team-provider-info.json` (empty when missing).
+    pub fn team_provider_info(&self) -> Result<Map<String, Value>> {
+        object(
+            &self.team_provider_info_path(),
+            read_json(&self.team_provider_info_path())?,
+        )
+    }
+
+    /// The `awscloudformation` block of one env, or a clear error naming the file.
+    pub fn env_provider(&self, env: &str) -> Result<Map<String, Value>> {
+        let tpi = self.team_provider_info()?;
+        let Some(entry) = tpi.get(env) else {
+            let known: Vec<&String> = tpi.keys().collect();
+            return Err(CliError::input(format!(
+                "environment `{env}` does not exist in `{}`",
+                self.team_provider_info_path().display()
+            ))
+            .help(if known.is_empty() {
+                "run `cargo amplify init --env <name> --yes` to create one".to_owned()
+            } else {
+                format!("known environments: {}; or create it with `cargo amplify init --env {env} --yes`", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+            }));
+        };
+        entry
+            .get("awscloudformation")
+            .and_then(Value::as_object)
+            .cloned()
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "`{}`: env `{env}` has no \"awscloudformation\" block",
+                    self.team_provider_info_path().display()
+                ))
+            })
+    }
+
+    /// `amplify-meta.json` (empty when missing).
+    pub fn meta(&self) -> Result<Map<String, Value>> {
+        object(&self.meta_path(), read_json(&self.meta_path())?)
+    }
+
+    /// `backend-config.json` (written by synthesis).
+    pub fn backend_config(&self) -> Result<Map<String, Value>> {
+        let path = self.backend_dir().join("backend-config.json");
+        object(&path, read_json(&path)?)
+    }
+
+    /// `amplify-meta.json` of the last successful push (`#current-cloud-backend`).
+    pub fn deployed_meta(&self) -> Result<Map<String, Value>> {
+        let path = self.current_cloud_backend().join("amplify-meta.json");
+        object(&path, read_json(&path)?)
+    }
+}
+
+/// Reads a JSON file; `None` when it does not exist; a parse error names file and line.
+pub fn read_json(path: &Path) -> Result<Option<Value>> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(CliError::io("read", path, e)),
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        CliError::input(format!(
+            "`{}` line {}, column {}: invalid JSON: {}",
+            path.display(),
+            e.line(),
+            e.column(),
+            strip_position(&e.to_string())
+        ))
+        .help("fix the file (or restore it from version control); nothing was changed")
+    })
+}
+
+fn strip_position(message: &str) -> &str {
+    message.split(" at line ").next().unwrap_or(message)
+}
+
+fn object(path: &Path, value: Option<Value>) -> Result<Map<String, Value>> {
+    match value {
+        None => Ok(Map::new()),
+        Some(Value::Object(map)) => Ok(map),
+        Some(_) => Err(CliError::input(format!(
+            "`{}` must hold a JSON object",
+            path.display()
+        ))),
+    }
+}
+
+/// Writes JSON through a temp file and a rename: readers and interrupted runs see the old
+/// file or the new one, never half of one.
+pub fn write_json(path: &Path, value: &Value) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    text.push('\n');
+    write_atomic(path, text.as_bytes())
+}
+
+/// Atomic write of bytes (temp file in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&tmp, bytes).map_err(|e| CliError::io("write", &tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        CliError::io("replace", path, e)
+    })
+}
+
+/// Copies a directory tree (files only), skipping `skip` names at any depth.
+pub fn copy_dir(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
+    fs::create_dir_all(to).map_err(|e| CliError::io("create", to, e))?;
+    let mut entries: Vec<_> = fs::read_dir(from)
+        .map_err(|e| CliError::io("read", from, e))?
+        .flatten()
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let src = entry.path();
+        let dst = to.join(&name);
+        if src.is_dir() {
+            copy_dir(&src, &dst, skip)?;
+        } else {
+            fs::copy(&src, &dst).map_err(|e| CliError::io("copy", &src, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces directory `target` with the contents built in `staging`, by rename.
+pub fn swap_dir(staging: &Path, target: &Path) -> Result<()> {
+    let old = target.with_extension("old");
+    let _ = fs::remove_dir_all(&old);
+    if target.exists() {
+        fs::rename(target, &old).map_err(|e| CliError::io("move", target, e))?;
+    }
+    fs::rename(staging, target).map_err(|e| CliError::io("move", staging, e))?;
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Every file under `dir`, as sorted relative paths.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.push(rel.to_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// ISO-8601 UTC with milliseconds, as Amplify writes `lastPushTimeStamp`.
+pub fn timestamp_now() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        now.subsec_millis()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_json_is_reported_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("team-provider-info.json");
+        fs::write(&p, "{\n  \"dev\": {,\n}").unwrap();
+        let e = read_json(&p).unwrap_err();
+        assert!(
+            e.message.contains("team-provider-info.json` line 2"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn timestamps_are_iso_8601() {
+        let t = timestamp_now();
+        assert_eq!(t.len(), 24, "{t}");
+        assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T', "{t}");
+        assert!(t.starts_with("20"), "{t}");
+    }
+}

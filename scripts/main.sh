@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
-# The main job: build the blog example, which synthesises its amplify/ folder from the
-# Rust declaration in examples/blog/src/cloud.rs, and run the app.
+# The main job, with no AWS account: start the local emulator, push the blog example
+# (synthesised from examples/blog/src/cloud.rs) to it, and run the app.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+source <(bash scripts/emulator.sh)
+trap 'kill -9 "$MINISTACK_PID" 2>/dev/null || true' EXIT
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+
+cargo build --locked -p amplify-runtime --features cli --bin cargo-amplify
+amplify="$PWD/target/debug/cargo-amplify amplify -C examples/blog"
+
+# The emulator starts empty: forget a `local` env left by an earlier run, then create it.
+if grep -q '"local"' examples/blog/amplify/team-provider-info.json 2>/dev/null; then
+    $amplify delete --env local --yes
+fi
+$amplify init --env local --yes
+$amplify push --yes
+$amplify status
 cargo run --locked -p blog-example
-echo
-echo "synthesised: examples/blog/amplify/ (backend-config.json, nested templates, root stack)"

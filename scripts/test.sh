@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs the pinned checkers (cached under
-# target/), then formatting, lints, and every test (unit, golden, trybuild UI, real
-# cargo builds, cfn-lint, checkov). `.ci/run` calls exactly this.
+# The whole test suite, from a fresh clone: installs the pinned checkers and the local
+# AWS emulator (cached under target/), then formatting, lints, and every test (unit,
+# golden, trybuild UI, real cargo builds, cfn-lint, checkov, deploys to MiniStack).
+# `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -9,6 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export AWS_EC2_METADATA_DISABLED=true
 
 bash scripts/setup-python-tools.sh
+bash scripts/setup-emulator.sh
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --locked
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+cargo test --workspace --all-features --locked

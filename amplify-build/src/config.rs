@@ -228,7 +228,7 @@ impl Config {
         };
 
         let project = ProjectSettings {
-            project_name: self.resolve_project_name(project_dir)?,
+            project_name: self.resolve_project_name(crate_root, project_dir)?,
             frontend: self.frontend.clone().unwrap_or_else(|| "rust".into()),
         };
         let files = synth::synthesize_backend(&backend, &project);
@@ -273,7 +273,7 @@ impl Config {
     }
 
     /// Explicit name, else the one already in project-config.json, else the crate name.
-    fn resolve_project_name(&self, project_dir: &Path) -> Result<String, Error> {
+    fn resolve_project_name(&self, crate_root: &Path, project_dir: &Path) -> Result<String, Error> {
         if let Some(name) = &self.project_name {
             return valid_project_name(name);
         }
@@ -289,11 +289,12 @@ impl Config {
                 }),
             };
         }
-        let crate_name = std::env::var("CARGO_PKG_NAME")
-            .ok()
-            .or_else(|| package_name(&project_dir.join("Cargo.toml")))
+        // The crate's own manifest, not CARGO_PKG_NAME: tools that synthesise outside a
+        // build script may run under another package's cargo environment.
+        let crate_name = package_name(&crate_root.join("Cargo.toml"))
+            .or_else(|| std::env::var("CARGO_PKG_NAME").ok())
             .unwrap_or_else(|| {
-                project_dir
+                crate_root
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default()

@@ -1,1 +1,720 @@
-//! placeholder
+//! `cargo amplify` against a real local AWS emulator (MiniStack, installed by
+//! `scripts/setup-emulator.sh`) on a free loopback port: init, push, no-op push,
+//! one-resource change, failing change, concurrent push, delete.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// A MiniStack process on a free port, killed on drop.
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        let python = repo().join("target/tools/ministack/bin/python");
+        assert!(
+            python.exists(),
+            "MiniStack is missing: run `bash scripts/setup-emulator.sh` (scripts/test.sh does)"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log =
+            fs::File::create(std::env::temp_dir().join(format!("ministack-{port}.log"))).unwrap();
+        let child = Command::new(python)
+            .arg(repo().join("scripts/ministack_launcher.py"))
+            .env("GATEWAY_PORT", port.to_string())
+            .env("BIND_HOST", "127.0.0.1")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        // Owned by the guard from here on, so it is killed and reaped on every path.
+        let emulator = Emulator {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if http_get(port, "/_ministack/health").is_some_and(|b| b.contains("available")) {
+                return emulator;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("MiniStack did not start on port {port}");
+    }
+
+    fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // It keeps its state in memory: SIGKILL loses nothing worth keeping.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+/// A scratch workspace with the blog example and its function crate.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn blog() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let root = repo();
+        copy(&root.join("examples/blog"), &dir.path().join("blog"));
+        copy(
+            &root.join("examples/blog-posts-fn"),
+            &dir.path().join("blog-posts-fn"),
+        );
+        fs::write(
+            dir.path().join("Cargo.toml"),
+            format!(
+                "[workspace]\nresolver = \"2\"\nmembers = [\"blog\", \"blog-posts-fn\"]\n\n[workspace.package]\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.95\"\nlicense = \"Apache-2.0\"\n\n[workspace.dependencies]\namplify-build = {{ path = \"{}\" }}\nserde_json = \"1\"\n",
+                root.join("amplify-build").display()
+            ),
+        )
+        .unwrap();
+        let manifest = dir.path().join("blog/Cargo.toml");
+        let text = fs::read_to_string(&manifest).unwrap();
+        fs::write(
+            &manifest,
+            text.replace(
+                "../../amplify-runtime",
+                &root.join("amplify-runtime").display().to_string(),
+            ),
+        )
+        .unwrap();
+        fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+        Scratch { dir }
+    }
+
+    fn crate_dir(&self) -> PathBuf {
+        self.dir.path().join("blog")
+    }
+
+    fn amplify(&self, emulator: &Emulator, args: &[&str]) -> Output {
+        self.amplify_with(emulator, args, &[])
+    }
+
+    fn amplify_with(&self, emulator: &Emulator, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        cmd.env("AWS_ENDPOINT_URL", &emulator.url);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-amplify"));
+        cmd.arg("amplify")
+            .args(args)
+            .current_dir(self.crate_dir())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+            .env_remove("AWS_PROFILE")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.crate_dir().join(rel)).unwrap_or_default()
+    }
+
+    fn json(&self, rel: &str) -> Value {
+        serde_json::from_str(&self.read(rel)).unwrap()
+    }
+
+    /// Bytes of every local state file, to prove a failure changed nothing.
+    fn state_snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for rel in [
+            "amplify/team-provider-info.json",
+            "amplify/backend/amplify-meta.json",
+        ] {
+            out.push((
+                rel.to_owned(),
+                fs::read(self.crate_dir().join(rel)).unwrap_or_default(),
+            ));
+        }
+        let ccb = self.crate_dir().join("amplify/#current-cloud-backend");
+        let mut stack = vec![ccb.clone()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push((
+                        p.strip_prefix(&ccb).unwrap().display().to_string(),
+                        fs::read(&p).unwrap(),
+                    ));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let name = e.file_name();
+        if ["target", "amplify", ".gitignore"]
+            .iter()
+            .any(|n| name == *n)
+        {
+            continue;
+        }
+        if e.path().is_dir() {
+            copy(&e.path(), &to.join(&name));
+        } else {
+            fs::copy(e.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+fn ok(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "cargo amplify failed ({:?}):\n{stderr}",
+        out.status.code()
+    );
+    stderr
+}
+
+fn push_json(scratch: &Scratch, emulator: &Emulator) -> Value {
+    let out = scratch.amplify(emulator, &["push", "--yes", "--json"]);
+    ok(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (logical id, status, outputs) of one nested stack.
+type NestedStack = (String, String, Vec<(String, String)>);
+
+/// Our own view of the emulator, through the SDK, to check what the CLI claims.
+struct Cloud {
+    cfn: aws_sdk_cloudformation::Client,
+    s3: aws_sdk_s3::Client,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Cloud {
+    fn new(emulator: &Emulator) -> Cloud {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let sdk = rt.block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .http_client(http)
+                .region(aws_config::Region::new("us-east-1"))
+                .endpoint_url(&emulator.url)
+                .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                    "testing", "testing", None, None, "test",
+                ))
+                .load(),
+        );
+        Cloud {
+            cfn: aws_sdk_cloudformation::Client::new(&sdk),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&sdk)
+                    .force_path_style(true)
+                    .build(),
+            ),
+            rt,
+        }
+    }
+
+    fn stack(&self, name: &str) -> Option<aws_sdk_cloudformation::types::Stack> {
+        self.rt
+            .block_on(self.cfn.describe_stacks().stack_name(name).send())
+            .ok()
+            .and_then(|o| o.stacks().first().cloned())
+    }
+
+    /// Logical id, status and outputs of every nested stack.
+    fn nested(&self, root: &str) -> Vec<NestedStack> {
+        let resources = self
+            .rt
+            .block_on(self.cfn.list_stack_resources().stack_name(root).send())
+            .unwrap();
+        resources
+            .stack_resource_summaries()
+            .iter()
+            .filter(|r| r.resource_type() == Some("AWS::CloudFormation::Stack"))
+            .map(|r| {
+                let s = self.stack(r.physical_resource_id().unwrap()).unwrap();
+                let outputs = s
+                    .outputs()
+                    .iter()
+                    .map(|o| {
+                        (
+                            o.output_key().unwrap().to_owned(),
+                            o.output_value().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect();
+                (
+                    r.logical_resource_id().unwrap().to_owned(),
+                    s.stack_status().unwrap().as_str().to_owned(),
+                    outputs,
+                )
+            })
+            .collect()
+    }
+
+    /// Number of resource events inside a nested stack so far.
+    fn nested_event_count(&self, root: &str, logical: &str) -> usize {
+        let resources = self
+            .rt
+            .block_on(self.cfn.list_stack_resources().stack_name(root).send())
+            .unwrap();
+        let physical = resources
+            .stack_resource_summaries()
+            .iter()
+            .find(|r| r.logical_resource_id() == Some(logical))
+            .and_then(|r| r.physical_resource_id())
+            .unwrap()
+            .to_owned();
+        let events = self
+            .rt
+            .block_on(
+                self.cfn
+                    .describe_stack_events()
+                    .stack_name(&physical)
+                    .send(),
+            )
+            .unwrap();
+        events
+            .stack_events()
+            .iter()
+            .filter(|e| e.resource_type() != Some("AWS::CloudFormation::Stack"))
+            .count()
+    }
+
+    fn object_exists(&self, bucket: &str, key: &str) -> bool {
+        self.rt
+            .block_on(self.s3.head_object().bucket(bucket).key(key).send())
+            .is_ok()
+    }
+
+    fn bucket_exists(&self, bucket: &str) -> bool {
+        self.rt
+            .block_on(self.s3.head_bucket().bucket(bucket).send())
+            .is_ok()
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn init_push_noop_change_failure_and_delete() {
+    let emulator = Emulator::start();
+    let cloud = Cloud::new(&emulator);
+    let scratch = Scratch::blog();
+
+    // init: root stack, bucket, roles, Amplify's state files.
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    let tpi = scratch.json("amplify/team-provider-info.json");
+    let provider = &tpi["dev"]["awscloudformation"];
+    let stack = provider["StackName"].as_str().unwrap().to_owned();
+    let bucket = provider["DeploymentBucketName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(stack.starts_with("amplify-blogexample-dev-"), "{stack}");
+    assert_eq!(bucket, format!("{stack}-deployment"));
+    assert_eq!(provider["AuthRoleName"], format!("{stack}-authRole"));
+    assert_eq!(
+        scratch.json("amplify/.config/local-env-info.json")["envName"],
+        "dev"
+    );
+    assert!(scratch.json("amplify/.config/local-aws-info.json")["dev"].is_object());
+    assert_eq!(
+        scratch.json("amplify/backend/amplify-meta.json")["providers"]["awscloudformation"]
+            ["StackName"],
+        stack
+    );
+    assert_eq!(
+        cloud
+            .stack(&stack)
+            .unwrap()
+            .stack_status()
+            .unwrap()
+            .as_str(),
+        "CREATE_COMPLETE"
+    );
+    assert!(cloud.bucket_exists(&bucket));
+
+    // push: everything deployed, outputs recorded.
+    let first = push_json(&scratch, &emulator);
+    assert_eq!(first["deployed"], true);
+    assert_eq!(
+        cloud
+            .stack(&stack)
+            .unwrap()
+            .stack_status()
+            .unwrap()
+            .as_str(),
+        "UPDATE_COMPLETE"
+    );
+    let nested = cloud.nested(&stack);
+    assert_eq!(nested.len(), 5, "{nested:?}");
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    for (logical, status, outputs) in &nested {
+        assert!(status.ends_with("_COMPLETE"), "{logical}: {status}");
+        let (category, name) =
+            logical.split_at(logical.find(|c: char| c.is_ascii_uppercase()).unwrap());
+        let entry = &meta[category][name];
+        assert!(entry["lastPushTimeStamp"].is_string(), "{logical}");
+        for (k, v) in outputs {
+            assert_eq!(
+                entry["output"][k],
+                v.as_str(),
+                "{logical}.{k} in amplify-meta.json"
+            );
+        }
+    }
+    assert!(meta["auth"]["BlogAuth"]["output"]["UserPoolId"]
+        .as_str()
+        .unwrap()
+        .contains('_'));
+    assert!(meta["api"]["BlogApi"]["output"]["GraphQLAPIEndpointOutput"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    let uploaded: Vec<String> = first["uploaded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .collect();
+    for key in &uploaded {
+        assert!(cloud.object_exists(&bucket, key), "{key} not in the bucket");
+    }
+    assert!(uploaded
+        .iter()
+        .any(|k| k.starts_with("amplify-builds/PostsFn-") && k.ends_with("-build.zip")));
+    assert!(uploaded
+        .iter()
+        .any(|k| k.starts_with("amplify-appsync-files/") && k.ends_with("/schema.graphql")));
+    assert!(
+        uploaded
+            .iter()
+            .filter(|k| k.starts_with("amplify-cfn-templates/"))
+            .count()
+            >= 6,
+        "{uploaded:?}"
+    );
+    assert!(cloud.object_exists(&bucket, "#current-cloud-backend.zip"));
+    assert!(scratch
+        .crate_dir()
+        .join("amplify/#current-cloud-backend/backend-config.json")
+        .is_file());
+    let function_key = tpi_after(&scratch)["dev"]["categories"]["function"]["PostsFn"]["s3Key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(uploaded.contains(&function_key));
+
+    // A push with nothing changed: decided locally, no AWS call at all.
+    let again = push_json(&scratch, &emulator);
+    assert_eq!(again["deployed"], false);
+    assert_eq!(again["uploaded"].as_array().unwrap().len(), 0);
+    assert_eq!(again["apiCalls"].as_array().unwrap().len(), 0, "{again}");
+    let status = scratch.amplify(&emulator, &["status", "--json"]);
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert!(
+        status["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["operation"] == "No Change"),
+        "{status}"
+    );
+
+    // One resource changes: only its template (and the root) is uploaded, only its
+    // stack is updated.
+    let cloud_rs = scratch.crate_dir().join("src/cloud.rs");
+    edit(
+        &cloud_rs,
+        "index(name = byAuthor, partition_key = author: string),",
+        "index(name = byAuthor, partition_key = author: string),\n        stream,",
+    );
+    let status = scratch.amplify(&emulator, &["status", "--json"]);
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let changed: Vec<&Value> = status["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["operation"] != "No Change")
+        .collect();
+    assert_eq!(changed.len(), 1, "{status}");
+    assert_eq!(changed[0]["resourceName"], "PostTable");
+    assert_eq!(changed[0]["operation"], "Update");
+    let names = [
+        "storagePostTable",
+        "authBlogAuth",
+        "functionPostsFn",
+        "apiBlogApi",
+        "storagePhotos",
+    ];
+    let before: Vec<usize> = names
+        .iter()
+        .map(|n| cloud.nested_event_count(&stack, n))
+        .collect();
+    let change = push_json(&scratch, &emulator);
+    assert_eq!(change["deployed"], true);
+    let uploaded: Vec<&str> = change["uploaded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(uploaded.len(), 2, "{uploaded:?}");
+    assert!(uploaded
+        .iter()
+        .any(|k| k.starts_with("amplify-cfn-templates/storage/PostTable/")));
+    assert!(uploaded
+        .iter()
+        .any(|k| k.starts_with("amplify-cfn-templates/root-cloudformation-stack-")));
+    let after: Vec<usize> = names
+        .iter()
+        .map(|n| cloud.nested_event_count(&stack, n))
+        .collect();
+    assert!(after[0] > before[0], "PostTable's stack was not updated");
+    for i in 1..names.len() {
+        assert_eq!(after[i], before[i], "{} was touched", names[i]);
+    }
+    assert!(
+        scratch.json("amplify/backend/amplify-meta.json")["storage"]["PostTable"]["output"]
+            ["StreamArn"]
+            .is_string()
+    );
+
+    // A change CloudFormation refuses: the rollback's root cause is printed, and local
+    // state is byte-for-byte what it was.
+    let snapshot = scratch.state_snapshot();
+    edit(
+        &cloud_rs,
+        "partition_key = id: string,",
+        "partition_key = slug: string,",
+    );
+    let failed = scratch.amplify(&emulator, &["push", "--yes"]);
+    assert_eq!(failed.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("Root cause:"), "{stderr}");
+    assert!(
+        stderr.contains("storagePostTable › DynamoDBTable (AWS::DynamoDB::Table) UPDATE_FAILED"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("requires replacing"), "{stderr}");
+    assert!(
+        !stderr.contains("stackUpdateComplete"),
+        "the waiter's message is not the error"
+    );
+    assert_eq!(
+        scratch.state_snapshot(),
+        snapshot,
+        "a failed push changed local state"
+    );
+    assert!(cloud
+        .stack(&stack)
+        .unwrap()
+        .stack_status()
+        .unwrap()
+        .as_str()
+        .ends_with("ROLLBACK_COMPLETE"));
+    // The next push after a failed update works without cleanup.
+    edit(
+        &cloud_rs,
+        "partition_key = slug: string,",
+        "partition_key = id: string,",
+    );
+    let recovered = push_json(&scratch, &emulator);
+    assert_eq!(
+        recovered["deployed"], false,
+        "back to the deployed declaration: nothing to do"
+    );
+
+    // delete: no stack, no bucket, no local env.
+    ok(&scratch.amplify(&emulator, &["delete", "--yes"]));
+    assert!(cloud
+        .stack(&stack)
+        .is_none_or(|s| s.stack_status().unwrap().as_str() == "DELETE_COMPLETE"));
+    assert!(
+        !cloud.bucket_exists(&bucket),
+        "deployment bucket left behind"
+    );
+    assert!(tpi_after(&scratch).get("dev").is_none());
+    assert!(!scratch
+        .crate_dir()
+        .join("amplify/.config/local-env-info.json")
+        .exists());
+}
+
+fn tpi_after(scratch: &Scratch) -> Value {
+    scratch.json("amplify/team-provider-info.json")
+}
+
+#[test]
+fn a_second_push_of_the_same_env_is_refused_while_one_runs() {
+    let emulator = Emulator::start();
+    let scratch = Scratch::blog();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    let mut first = scratch.command(&["push", "--yes"]);
+    first
+        .env("AWS_ENDPOINT_URL", &emulator.url)
+        .stderr(Stdio::null());
+    let mut first = first.spawn().unwrap();
+    let lock = scratch
+        .crate_dir()
+        .join("amplify/.config/local-push-dev.lock");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !lock.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(lock.exists(), "the first push never took the lock");
+    let second = scratch.amplify(&emulator, &["push", "--yes"]);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("another push of environment `dev` is running"),
+        "{stderr}"
+    );
+    assert!(
+        first.wait().unwrap().success(),
+        "the first push still completes"
+    );
+    assert!(!lock.exists(), "the lock is released");
+}
+
+#[test]
+fn bad_environment_and_settings_are_explained_and_touch_nothing() {
+    let emulator = Emulator::start();
+    let scratch = Scratch::blog();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    let snapshot = scratch.state_snapshot();
+
+    let invalid = scratch.amplify(&emulator, &["init", "--env", "Prod1", "--yes"]);
+    assert_eq!(invalid.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&invalid.stderr).contains("2–10 lowercase letters"));
+
+    let missing = scratch.amplify(&emulator, &["push", "--env", "prod", "--yes"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("environment `prod` does not exist")
+            && stderr.contains("known environments: dev"),
+        "{stderr}"
+    );
+
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let unreachable = scratch.amplify_with(
+        &emulator,
+        &["push", "--yes", "--force"],
+        &[("AWS_ENDPOINT_URL", &format!("http://127.0.0.1:{closed}"))],
+    );
+    assert_eq!(
+        unreachable.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&unreachable.stderr)
+    );
+    assert!(String::from_utf8_lossy(&unreachable.stderr).contains("endpoint-url"));
+
+    let home = tempfile::tempdir().unwrap();
+    let nowhere = home.path().join("none").display().to_string();
+    let mut no_creds = scratch.command(&["push", "--yes", "--force"]);
+    no_creds
+        .env("AWS_ENDPOINT_URL", &emulator.url)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", &nowhere)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &nowhere);
+    let no_creds = no_creds.output().unwrap();
+    assert_eq!(
+        no_creds.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&no_creds.stderr)
+    );
+    assert!(String::from_utf8_lossy(&no_creds.stderr).contains("no AWS credentials"));
+
+    let mut no_region = scratch.command(&["push", "--yes", "--force"]);
+    no_region
+        .env("AWS_ENDPOINT_URL", &emulator.url)
+        .env_remove("AWS_REGION")
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", &nowhere)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &nowhere);
+    let no_region = no_region.output().unwrap();
+    assert_eq!(no_region.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_region.stderr).contains("no AWS region"));
+
+    let tpi = scratch.crate_dir().join("amplify/team-provider-info.json");
+    let good = fs::read_to_string(&tpi).unwrap();
+    fs::write(&tpi, good.replacen('{', "{ oops", 1)).unwrap();
+    let corrupt = scratch.amplify(&emulator, &["status"]);
+    assert_eq!(corrupt.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&corrupt.stderr).contains("team-provider-info.json` line 1"));
+    fs::write(&tpi, good).unwrap();
+
+    assert_eq!(
+        scratch.state_snapshot(),
+        snapshot,
+        "a refused command changed local state"
+    );
+    let _ = emulator.port();
+}

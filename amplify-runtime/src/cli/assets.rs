@@ -17,7 +17,6 @@ use super::project::files_under;
 /// Locations of the workspace's packages, from `cargo metadata` (run once).
 pub struct Packages {
     by_name: BTreeMap<String, PathBuf>,
-    lockfile: PathBuf,
 }
 
 impl Packages {
@@ -50,8 +49,7 @@ impl Packages {
                 Some((p["name"].as_str()?.to_owned(), dir))
             })
             .collect();
-        let lockfile = Path::new(meta["workspace_root"].as_str().unwrap_or(".")).join("Cargo.lock");
-        Ok(Packages { by_name, lockfile })
+        Ok(Packages { by_name })
     }
 
     fn dir(&self, function: &str, package: &str) -> Result<&PathBuf> {
@@ -79,10 +77,10 @@ pub fn source_fingerprint(
             }
             let packages = packages.as_ref().expect("loaded above");
             let dir = packages.dir(name, package)?;
+            // The package's own files. Cargo.lock is left out: cargo rewrites it for
+            // reasons unrelated to this function, which would report false updates; a
+            // dependency-only upgrade is deployed with `push --force`.
             hash_tree(&mut hasher, dir, &["target"]);
-            if let Ok(lock) = std::fs::read(&packages.lockfile) {
-                hasher.update(&lock);
-            }
         }
         Runtime::Node { code, .. } | Runtime::Python { code, .. } => {
             let dir = project_root.join(code);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use aws_sdk_cloudformation::types::{Capability, Parameter, StackEvent, Tag};
 use aws_smithy_types::DateTime;
 
-use super::aws::{error_code, error_message, sdk_error, Aws};
+use super::aws::{error_message, sdk_error, Aws};
 use super::error::{CliError, Kind, Result};
 use super::progress::Progress;
 
@@ -221,31 +221,27 @@ impl<'a> Stacks<'a> {
         let mut failures: Vec<Failure> = Vec::new();
         let mut delay = Duration::from_millis(200);
         loop {
+            // Status first, events second: every event up to the status read is then seen
+            // in this pass, so a stack that just finished never loses its last events.
+            let info = self.describe(root).await?;
             let mut i = 0;
             while i < watched.len() {
                 let (label, id) = watched[i].clone();
-                let events = match self
-                    .aws
-                    .cfn
-                    .describe_stack_events()
-                    .stack_name(&id)
-                    .send()
-                    .await
-                {
-                    Ok(out) => out.stack_events().to_vec(),
+                let events = match self.events(&id, &seen).await {
+                    Ok(events) => events,
                     // A nested stack deleted during a rollback has no events to read any more.
-                    Err(e) if error_code(&e) == Some("ValidationError") && i > 0 => Vec::new(),
-                    Err(e) => {
-                        return Err(sdk_error(format!("cannot read the events of `{label}`"), e))
-                    }
+                    Err(e) if i > 0 && e.message.contains("does not exist") => Vec::new(),
+                    Err(e) => return Err(e),
                 };
                 let mut fresh: Vec<&StackEvent> = events
                     .iter()
-                    .filter(|e| e.event_id().is_some_and(|id| !seen.contains(id)))
                     .filter(|e| {
                         i == 0
-                            || since
-                                .is_none_or(|s| e.timestamp().is_none_or(|t| t.secs() >= s.secs()))
+                            || since.is_none_or(|s| {
+                                e.timestamp().is_none_or(|t| {
+                                    (t.secs(), t.subsec_nanos()) >= (s.secs(), s.subsec_nanos())
+                                })
+                            })
                     })
                     .collect();
                 fresh.reverse(); // oldest first
@@ -275,7 +271,8 @@ impl<'a> Stacks<'a> {
                             reason: reason.to_owned(),
                         });
                     }
-                    if kind == "AWS::CloudFormation::Stack" {
+                    // The root's own events name the root; only children are watched.
+                    if kind == "AWS::CloudFormation::Stack" && logical != root {
                         if let Some(physical) = e
                             .physical_resource_id()
                             .filter(|p| p.starts_with("arn:") && *p != id)
@@ -288,7 +285,7 @@ impl<'a> Stacks<'a> {
                 }
                 i += 1;
             }
-            let Some(info) = self.describe(root).await? else {
+            let Some(info) = info else {
                 // Deleted: the final state of a delete, or of a failed create being removed.
                 return Ok(("DELETE_COMPLETE".into(), root_causes(&failures)));
             };
@@ -310,6 +307,36 @@ impl<'a> Stacks<'a> {
             tokio::time::sleep(delay).await;
             delay = (delay * 3 / 2).min(Duration::from_secs(5));
         }
+    }
+
+    /// Events of a stack not seen yet, newest first, following pages until a seen one.
+    async fn events(&self, stack: &str, seen: &HashSet<String>) -> Result<Vec<StackEvent>> {
+        let mut out = Vec::new();
+        let mut token = None;
+        for _ in 0..50 {
+            let page = self
+                .aws
+                .cfn
+                .describe_stack_events()
+                .stack_name(stack)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| sdk_error(format!("cannot read the events of `{stack}`"), e))?;
+            let mut reached_seen = false;
+            for e in page.stack_events() {
+                if e.event_id().is_some_and(|id| seen.contains(id)) {
+                    reached_seen = true;
+                    break;
+                }
+                out.push(e.clone());
+            }
+            token = page.next_token().map(ToOwned::to_owned);
+            if reached_seen || token.is_none() {
+                break;
+            }
+        }
+        Ok(out)
     }
 
     /// Outputs of the root and of each nested stack, by the nested stack's logical id.
@@ -412,7 +439,16 @@ pub fn root_causes(failures: &[Failure]) -> Vec<Failure> {
             || r.contains("nested stack")
             || (f.resource_type == "AWS::CloudFormation::Stack" && r.is_empty())
     };
-    let deep: Vec<Failure> = failures.iter().filter(|f| !cascade(f)).cloned().collect();
+    // A nested stack whose own resources reported the failure adds nothing.
+    let explained = |f: &Failure| {
+        f.resource_type == "AWS::CloudFormation::Stack"
+            && failures.iter().any(|g| g.stack == f.resource)
+    };
+    let deep: Vec<Failure> = failures
+        .iter()
+        .filter(|f| !cascade(f) && !explained(f))
+        .cloned()
+        .collect();
     let mut out = if deep.is_empty() {
         failures.to_vec()
     } else {
@@ -454,6 +490,27 @@ mod tests {
     }
 
     #[test]
+    fn a_nested_stack_repeating_its_resource_is_dropped() {
+        let events = vec![
+            failure(
+                "root",
+                "storagePosts",
+                "AWS::CloudFormation::Stack",
+                "cannot replace PostTable-dev",
+            ),
+            failure(
+                "storagePosts",
+                "DynamoDBTable",
+                "AWS::DynamoDB::Table",
+                "cannot replace PostTable-dev",
+            ),
+        ];
+        let causes = root_causes(&events);
+        assert_eq!(causes.len(), 1);
+        assert_eq!(causes[0].resource, "DynamoDBTable");
+    }
+
+    #[test]
     fn without_a_deeper_cause_the_stack_failure_is_kept() {
         let events = vec![failure(
             "root",
@@ -462,5 +519,109 @@ mod tests {
             "Embedded stack failed",
         )];
         assert_eq!(root_causes(&events), events);
+    }
+}
+
+/// Request shapes against SDK mock clients: what exactly is sent, and how answers map.
+#[cfg(test)]
+mod sdk_tests {
+    use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+    use aws_sdk_cloudformation::operation::update_stack::{UpdateStackError, UpdateStackOutput};
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    use super::*;
+    use crate::cli::aws::CallLog;
+
+    fn aws_with(cfn: aws_sdk_cloudformation::Client) -> Aws {
+        Aws {
+            cfn,
+            s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[]),
+            region: "us-east-1".into(),
+            calls: CallLog::default(),
+        }
+    }
+
+    fn validation_error(message: &str) -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code("ValidationError")
+            .message(message)
+            .build()
+    }
+
+    #[tokio::test]
+    async fn update_sends_the_url_both_capabilities_parameters_and_tags() {
+        let rule = mock!(aws_sdk_cloudformation::Client::update_stack)
+            .match_requests(|r| {
+                r.stack_name() == Some("amplify-app-dev-12345")
+                    && r.template_url() == Some("https://s3.amazonaws.com/b/root-1.json")
+                    && r.capabilities()
+                        == [
+                            Capability::CapabilityNamedIam,
+                            Capability::CapabilityAutoExpand,
+                        ]
+                    && r.parameters().len() == 2
+                    && r.parameters()[0].parameter_key() == Some("env")
+                    && r.parameters()[0].parameter_value() == Some("dev")
+                    && r.tags().len() == 1
+                    && r.tags()[0].key() == Some("user:Stack")
+                    && r.tags()[0].value() == Some("dev")
+            })
+            .then_output(|| UpdateStackOutput::builder().stack_id("id").build());
+        let aws = aws_with(mock_client!(aws_sdk_cloudformation, [&rule]));
+        let started = Stacks::new(&aws)
+            .update(
+                "amplify-app-dev-12345",
+                "https://s3.amazonaws.com/b/root-1.json",
+                &[
+                    ("env".into(), "dev".into()),
+                    ("DeploymentBucketName".into(), "b".into()),
+                ],
+                &[("user:Stack".into(), "dev".into())],
+            )
+            .await
+            .unwrap();
+        assert_eq!(started, UpdateStarted::Started);
+        assert_eq!(rule.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn no_updates_to_perform_is_success() {
+        let rule = mock!(aws_sdk_cloudformation::Client::update_stack).then_error(|| {
+            UpdateStackError::generic(validation_error("No updates are to be performed."))
+        });
+        let aws = aws_with(mock_client!(aws_sdk_cloudformation, [&rule]));
+        let started = Stacks::new(&aws)
+            .update("s", "https://x", &[], &[])
+            .await
+            .unwrap();
+        assert_eq!(started, UpdateStarted::NoChanges);
+    }
+
+    #[tokio::test]
+    async fn other_update_errors_name_the_stack_and_the_code() {
+        let rule = mock!(aws_sdk_cloudformation::Client::update_stack).then_error(|| {
+            UpdateStackError::generic(validation_error(
+                "Stack:x is in UPDATE_IN_PROGRESS state and can not be updated.",
+            ))
+        });
+        let aws = aws_with(mock_client!(aws_sdk_cloudformation, [&rule]));
+        let err = Stacks::new(&aws)
+            .update("app-stack", "https://x", &[], &[])
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, Kind::Aws);
+        assert!(err.message.starts_with("cannot update stack `app-stack`: ValidationError: Stack:x is in UPDATE_IN_PROGRESS"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn a_missing_stack_is_none_not_an_error() {
+        let rule = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+            .match_requests(|r| r.stack_name() == Some("gone"))
+            .then_error(|| {
+                DescribeStacksError::generic(validation_error("Stack with id gone does not exist"))
+            });
+        let aws = aws_with(mock_client!(aws_sdk_cloudformation, [&rule]));
+        assert!(Stacks::new(&aws).describe("gone").await.unwrap().is_none());
     }
 }

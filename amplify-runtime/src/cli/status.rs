@@ -70,9 +70,10 @@ pub async fn status(
     as_json: bool,
 ) -> Result<()> {
     let env = project.resolve_env(env)?;
+    // The env must exist (and its file parse) even though status itself is local.
+    let provider = project.env_provider(&env)?;
     if let Some(pending) = Pending::read(project, &env)? {
         // Reconciling needs the stack's real state: the only case where status calls AWS.
-        let provider = project.env_provider(&env)?;
         let aws = aws::connect(settings).await?;
         super::deploy::reconcile_pending(project, &env, &aws, &pending, &provider).await?;
     }

@@ -718,3 +718,75 @@ fn bad_environment_and_settings_are_explained_and_touch_nothing() {
     );
     let _ = emulator.port();
 }
+
+#[test]
+fn a_root_stack_whose_creation_failed_is_recreated_by_the_next_push() {
+    let emulator = Emulator::start();
+    let cloud = Cloud::new(&emulator);
+    let scratch = Scratch::blog();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    let tpi = scratch.json("amplify/team-provider-info.json");
+    let stack = tpi["dev"]["awscloudformation"]["StackName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bucket = tpi["dev"]["awscloudformation"]["DeploymentBucketName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Replace the root stack by one whose creation failed (its bucket name is taken by
+    // the retained deployment bucket): the state an interrupted or failed init leaves.
+    cloud
+        .rt
+        .block_on(cloud.cfn.delete_stack().stack_name(&stack).send())
+        .unwrap();
+    let template = format!(
+        r#"{{"Resources": {{"Clash": {{"Type": "AWS::S3::Bucket", "Properties": {{"BucketName": "{bucket}"}}}}}}}}"#
+    );
+    let _ = cloud.rt.block_on(
+        cloud
+            .cfn
+            .create_stack()
+            .stack_name(&stack)
+            .template_body(template)
+            .send(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut status = String::new();
+    while Instant::now() < deadline {
+        status = cloud
+            .stack(&stack)
+            .map(|s| s.stack_status().unwrap().as_str().to_owned())
+            .unwrap_or_default();
+        if !status.ends_with("_IN_PROGRESS") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        matches!(
+            status.as_str(),
+            "ROLLBACK_COMPLETE" | "CREATE_FAILED" | "ROLLBACK_FAILED"
+        ),
+        "{status}"
+    );
+
+    // Without --yes on a non-terminal stdin, deleting something needs confirmation.
+    let refused = scratch.amplify(&emulator, &["push"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
+
+    let recovered = push_json(&scratch, &emulator);
+    assert_eq!(recovered["deployed"], true);
+    assert_eq!(
+        cloud
+            .stack(&stack)
+            .unwrap()
+            .stack_status()
+            .unwrap()
+            .as_str(),
+        "UPDATE_COMPLETE"
+    );
+    assert_eq!(cloud.nested(&stack).len(), 5);
+}

@@ -115,7 +115,8 @@ pub async fn push(
     let stacks = Stacks::new(&aws);
     let stack_name = provider_str(&provider, "StackName")?;
     let bucket = provider_str(&provider, "DeploymentBucketName")?;
-    prepare_stack(&stacks, &stack_name).await?;
+    let init_tags = hydrate_tags(&desired.tags, &project.project_name()?, &env)?;
+    prepare_stack(&aws, &stacks, &provider, &init_tags, opts.yes).await?;
 
     // Code: build what changed, reuse the deployed key for the rest.
     let mut parameters: BTreeMap<String, String> = BTreeMap::new();
@@ -367,10 +368,18 @@ pub(super) async fn reconcile_pending(
     }
 }
 
-/// Refuses to deploy over a stack that cannot take an update, and resumes a failed
-/// rollback (the state Amplify users most often get stuck in).
-async fn prepare_stack(stacks: &Stacks<'_>, name: &str) -> Result<()> {
-    let Some(info) = stacks.describe(name).await? else {
+/// Makes the root stack ready for an update: refuses a busy stack, resumes a failed
+/// rollback (the state Amplify users most often get stuck in), and re-creates a root
+/// stack whose creation failed (after confirmation: it has to be deleted).
+async fn prepare_stack(
+    aws: &Aws,
+    stacks: &Stacks<'_>,
+    provider: &Map<String, Value>,
+    tags: &[(String, String)],
+    yes: bool,
+) -> Result<()> {
+    let name = provider_str(provider, "StackName")?;
+    let Some(info) = stacks.describe(&name).await? else {
         return Err(CliError::input(format!("the root stack `{name}` does not exist"))
             .help("it was deleted outside amplify-rs: run `cargo amplify delete --yes` to clear the env locally, then `cargo amplify init`"));
     };
@@ -380,17 +389,53 @@ async fn prepare_stack(stacks: &Stacks<'_>, name: &str) -> Result<()> {
             format!("stack `{name}` is busy ({s})"),
         )
         .help("another deployment is running; wait for it to finish")),
-        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => Err(CliError::input(format!(
-            "stack `{name}` never finished being created ({})",
-            info.status
-        ))
-        .help("run `cargo amplify delete --yes`, then `cargo amplify init` again")),
+        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => {
+            confirm(yes, &format!("Root stack `{name}` never finished being created ({}). Delete it and create it again?", info.status))?;
+            let baseline = stacks.event_baseline(&name).await?;
+            stacks.delete(&info.id).await?;
+            let progress = Progress::new(&format!("Deleting the failed stack {name} …"));
+            stacks.wait(&info.id, &baseline, &progress).await?;
+            progress.finish();
+            // The bucket is retained by design; an empty one left by the failed create
+            // would block the new stack's bucket of the same name.
+            let bucket = provider_str(provider, "DeploymentBucketName")?;
+            let _ = aws.s3.delete_bucket().bucket(&bucket).send().await;
+            let parameters: Vec<(String, String)> =
+                ["DeploymentBucketName", "AuthRoleName", "UnauthRoleName"]
+                    .iter()
+                    .map(|k| Ok(((*k).to_owned(), provider_str(provider, k)?)))
+                    .collect::<Result<_>>()?;
+            let baseline = stacks.event_baseline(&name).await?;
+            stacks
+                .create(
+                    &name,
+                    amplify_build::synth::bootstrap_root_template(),
+                    &parameters,
+                    tags,
+                )
+                .await?;
+            let progress = Progress::new(&format!("Creating {name} …"));
+            let (status, failures) = stacks.wait(&name, &baseline, &progress).await?;
+            progress.finish();
+            if status != "CREATE_COMPLETE" {
+                let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
+                return Err(CliError::new(
+                    Kind::Deploy,
+                    format!(
+                        "re-creating `{name}` failed ({status}):\n    {}",
+                        causes.join("\n    ")
+                    ),
+                )
+                .help("fix the cause shown above, then push again"));
+            }
+            Ok(())
+        }
         "UPDATE_ROLLBACK_FAILED" => {
             eprintln!("Stack `{name}` is in UPDATE_ROLLBACK_FAILED; resuming the rollback first …");
-            let baseline = stacks.event_baseline(name).await?;
-            stacks.continue_rollback(name).await?;
+            let baseline = stacks.event_baseline(&name).await?;
+            stacks.continue_rollback(&name).await?;
             let progress = Progress::new("Rolling back …");
-            let (status, failures) = stacks.wait(name, &baseline, &progress).await?;
+            let (status, failures) = stacks.wait(&name, &baseline, &progress).await?;
             progress.finish();
             if status != "UPDATE_ROLLBACK_COMPLETE" {
                 let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();

@@ -54,6 +54,7 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
         ));
     }
     if let Some(backend) = &backend {
+        extra.push(crate::accessors::expand(backend));
         for r in &backend.resources {
             let ident = syn::Ident::new(&r.ident, proc_macro2::Span::call_site());
             let name = &r.name;

@@ -13,6 +13,7 @@
 //! compile errors at the offending token; every mistake of a module is reported at once.
 #![deny(missing_docs)]
 
+mod accessors;
 mod expand;
 
 use proc_macro::TokenStream;
@@ -21,7 +22,10 @@ use proc_macro::TokenStream;
 /// `#[api(...)]`, `#[bucket(...)]`, `#[table(...)]` or `#[function(...)]`.
 ///
 /// The module is kept as written (minus the resource attributes); each resource struct
-/// gains `RESOURCE_NAME` and `CATEGORY` constants.
+/// gains `RESOURCE_NAME` and `CATEGORY` constants and typed accessors for its deployed
+/// outputs (`Photos::bucket_name()`, `BlogApi::endpoint()` …), and the module gains
+/// `outputs()`. The outputs come from `amplify_outputs.json`, embedded by the crate's
+/// build.rs (`amplify_build::synthesize()`), or from the file named by `AMPLIFY_OUTPUTS`.
 #[proc_macro_attribute]
 pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::backend(attr.into(), item.into()).into()

@@ -1,5 +1,5 @@
-//! Runtime side of amplify-rs: the declaration macros, and (feature `cli`) the
-//! `cargo amplify` deployer.
+//! Runtime side of amplify-rs: typed client configuration ([`config`]), the declaration
+//! macros, and (feature `cli`) the `cargo amplify` deployer.
 //!
 //! Depend on it under the name `amplify` so declarations read `#[amplify::backend]`:
 //!
@@ -12,6 +12,10 @@
 //! the AWS SDK or tokio: `cargo install amplify-runtime --features cli` gives
 //! `cargo amplify`.
 #![deny(missing_docs)]
+
+pub mod config;
+
+pub use config::{ConfigError, Outputs};
 
 #[cfg(feature = "macros")]
 pub use amplify_macros::backend;

@@ -146,6 +146,11 @@ impl CategoryPlugin for AuthPlugin {
         stack
             .backend_config
             .insert("customAuth".into(), json!(false));
+        if let Some(guest) = spec.identity_pool {
+            stack
+                .backend_config
+                .insert("allowUnauthenticatedIdentities".into(), json!(guest));
+        }
         stack
             .backend_config
             .insert("frontendAuthConfig".into(), frontend_auth_config(spec));

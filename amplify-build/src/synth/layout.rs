@@ -33,6 +33,7 @@ pub const GITIGNORE_ENTRIES: &[&str] = &[
     "awsconfiguration.json",
     "amplifyconfiguration.json",
     "amplifyconfiguration.dart",
+    "amplify_outputs*",
     "amplify-build-config.json",
     "amplify-gradle-config.json",
     "amplifytools.xcconfig",

@@ -326,6 +326,9 @@ async fn finalize(
     tpi.insert(env.to_owned(), Value::Object(entry));
     write_json(&project.team_provider_info_path(), &Value::Object(tpi))?;
     Pending::clear(project, env);
+    let written = super::frontend::write_frontend(project, env)?;
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("Client configuration written: {}", names.join(", "));
     Ok(())
 }
 

@@ -9,10 +9,12 @@ mod aws;
 mod deploy;
 mod env;
 mod error;
+mod frontend;
 mod lock;
 mod plan;
 mod progress;
 mod project;
+mod pull;
 mod stack;
 mod state;
 mod status;
@@ -95,6 +97,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Refresh outputs from the deployed stacks and write the client configuration.
+    Pull {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+    },
+    /// Write client configuration from local state.
+    Generate {
+        #[command(subcommand)]
+        what: GenerateCommand,
+    },
+    /// Configuration that comes from elsewhere.
+    Config {
+        #[command(subcommand)]
+        what: ConfigCommand,
+    },
     /// Delete the environment: its stacks, its deployment bucket and its local state.
     Delete {
         /// Environment (default: the current one).
@@ -103,6 +121,34 @@ enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// One client configuration file.
+    Outputs {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// amplify-outputs, aws-exports, amplifyconfiguration, awsconfiguration or native-amplifyconfiguration.
+        #[arg(long, default_value = "amplify-outputs")]
+        format: String,
+        /// Folder to write into (default: the crate root).
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Merge a `cdk deploy --outputs-file` JSON into the client configuration.
+    ImportCdkOutputs {
+        /// The CDK outputs file.
+        file: PathBuf,
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
     },
 }
 
@@ -185,5 +231,17 @@ async fn run(args: AmplifyArgs) -> Result<(), CliError> {
             Ok(())
         }
         Command::Delete { env, yes } => env::delete(&project, &settings, env.as_deref(), yes).await,
+        Command::Pull { env } => pull::pull(&project, &settings, env.as_deref()).await,
+        Command::Generate {
+            what:
+                GenerateCommand::Outputs {
+                    env,
+                    format,
+                    out_dir,
+                },
+        } => pull::generate(&project, env.as_deref(), &format, out_dir.as_deref()).map(|_| ()),
+        Command::Config {
+            what: ConfigCommand::ImportCdkOutputs { file, env },
+        } => pull::import_cdk_outputs(&project, env.as_deref(), &file),
     }
 }

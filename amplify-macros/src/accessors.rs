@@ -1,0 +1,202 @@
+//! Typed accessors for deployed outputs: each resource struct gets one function per
+//! output it has (`Photos::bucket_name()`, `BlogApi::endpoint()` …), so asking for an
+//! output a resource does not have, or for a resource that is not declared, does not
+//! compile.
+
+use std::path::Path;
+
+use amplify_build::model::{AuthMode, Backend, Spec};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// `(function name, output key, doc)` for each output of a resource.
+fn outputs(spec: &Spec) -> Vec<(&'static str, &'static str, &'static str)> {
+    match spec {
+        Spec::Auth(a) => {
+            let mut v = vec![
+                ("user_pool_id", "UserPoolId", "The Cognito user pool id."),
+                ("user_pool_arn", "UserPoolArn", "The user pool ARN."),
+                (
+                    "web_client_id",
+                    "AppClientIDWeb",
+                    "The app client id for web clients.",
+                ),
+                (
+                    "native_client_id",
+                    "AppClientID",
+                    "The app client id for native clients.",
+                ),
+            ];
+            if a.identity_pool.is_some() {
+                v.push((
+                    "identity_pool_id",
+                    "IdentityPoolId",
+                    "The Cognito identity pool id.",
+                ));
+            }
+            v
+        }
+        Spec::Api(api) => {
+            let mut v = vec![
+                (
+                    "endpoint",
+                    "GraphQLAPIEndpointOutput",
+                    "The GraphQL endpoint URL.",
+                ),
+                ("api_id", "GraphQLAPIIdOutput", "The AppSync API id."),
+            ];
+            if std::iter::once(&api.default_auth)
+                .chain(&api.additional_auth)
+                .any(|m| matches!(m, AuthMode::ApiKey { .. }))
+            {
+                v.push(("api_key", "GraphQLAPIKeyOutput", "The API key."));
+            }
+            v
+        }
+        Spec::Bucket(_) => vec![
+            ("bucket_name", "BucketName", "The S3 bucket name."),
+            ("region", "Region", "The bucket's region."),
+        ],
+        Spec::Table(t) => {
+            let mut v = vec![
+                ("table_name", "Name", "The DynamoDB table name."),
+                ("table_arn", "Arn", "The table ARN."),
+                ("region", "Region", "The table's region."),
+            ];
+            if t.stream {
+                v.push(("stream_arn", "StreamArn", "The table's stream ARN."));
+            }
+            v
+        }
+        Spec::Function(_) => vec![
+            ("function_name", "Name", "The Lambda function name."),
+            ("function_arn", "Arn", "The function ARN."),
+            ("region", "Region", "The function's region."),
+        ],
+    }
+}
+
+/// The accessors of every resource, plus `outputs()` for the whole file.
+pub fn expand(backend: &Backend) -> TokenStream {
+    let rt = runtime_path();
+    let embedded = embedded(&rt);
+    let mut out = quote! {
+        #embedded
+
+        /// Every output of this backend: the file named by `AMPLIFY_OUTPUTS` if set, else
+        /// the `amplify_outputs.json` embedded at build time.
+        #[allow(dead_code)]
+        pub fn outputs() -> ::core::result::Result<&'static #rt::config::Outputs, #rt::config::ConfigError> {
+            #rt::config::__private::outputs(__AMPLIFY_EMBEDDED).map(|(o, _)| o)
+        }
+    };
+    for r in &backend.resources {
+        let ident = syn::Ident::new(&r.ident, Span::call_site());
+        let category = r.spec.category();
+        let name = &r.name;
+        let fns = outputs(&r.spec).into_iter().map(|(f, key, doc)| {
+            let f = format_ident!("{f}");
+            quote! {
+                #[doc = #doc]
+                #[allow(dead_code)]
+                pub fn #f() -> ::core::result::Result<&'static str, #rt::config::ConfigError> {
+                    #rt::config::__private::output(__AMPLIFY_EMBEDDED, #category, #name, #key)
+                }
+            }
+        });
+        out.extend(quote! {
+            impl #ident {
+                #(#fns)*
+            }
+        });
+    }
+    out
+}
+
+/// The outputs build.rs embedded, or `None` when the crate has no amplify build script.
+fn embedded(rt: &TokenStream) -> TokenStream {
+    let generated = std::env::var_os("OUT_DIR").map(|d| Path::new(&d).join("amplify_outputs.rs"));
+    match generated {
+        Some(path) if path.is_file() => {
+            let path = path.to_string_lossy().into_owned();
+            quote! {
+                include!(#path);
+                #[doc(hidden)]
+                static __AMPLIFY_EMBEDDED_DATA: #rt::config::__private::Embedded = #rt::config::__private::Embedded {
+                    project: __AMPLIFY_PROJECT,
+                    file: __AMPLIFY_OUTPUTS_FILE,
+                    json: __AMPLIFY_OUTPUTS_JSON,
+                };
+                #[doc(hidden)]
+                static __AMPLIFY_EMBEDDED: ::core::option::Option<&'static #rt::config::__private::Embedded> =
+                    ::core::option::Option::Some(&__AMPLIFY_EMBEDDED_DATA);
+            }
+        }
+        _ => quote! {
+            #[doc(hidden)]
+            static __AMPLIFY_EMBEDDED: ::core::option::Option<&'static #rt::config::__private::Embedded> =
+                ::core::option::Option::None;
+        },
+    }
+}
+
+/// How the crate being compiled names `amplify-runtime`: usually renamed to `amplify`
+/// (`amplify = { package = "amplify-runtime" }`), else `amplify_runtime`.
+fn runtime_path() -> TokenStream {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(|d| Path::new(&d).join("Cargo.toml"));
+    let name = manifest
+        .and_then(|m| std::fs::read_to_string(m).ok())
+        .and_then(|text| dependency_name(&text, "amplify-runtime"))
+        .unwrap_or_else(|| "amplify_runtime".to_owned());
+    let ident = syn::Ident::new(&name, Span::call_site());
+    quote!(::#ident)
+}
+
+/// The name under which a manifest depends on `package`, read line by line (enough for
+/// `name = { package = "..." }` and `package-name = ...` forms).
+fn dependency_name(manifest: &str, package: &str) -> Option<String> {
+    let mut in_deps = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line.ends_with("dependencies]");
+            continue;
+        }
+        if !in_deps {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches('"');
+        let renamed = value.contains(&format!("package = \"{package}\""))
+            || value.contains(&format!("package=\"{package}\""));
+        if renamed || key == package {
+            return Some(key.replace('-', "_"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_and_plain_dependencies() {
+        let renamed = "[package]\nname = \"x\"\n[dependencies]\namplify = { package = \"amplify-runtime\", path = \"..\" }\n";
+        assert_eq!(
+            dependency_name(renamed, "amplify-runtime").as_deref(),
+            Some("amplify")
+        );
+        let plain = "[dev-dependencies]\namplify-runtime = { path = \"..\" }\n";
+        assert_eq!(
+            dependency_name(plain, "amplify-runtime").as_deref(),
+            Some("amplify_runtime")
+        );
+        assert_eq!(
+            dependency_name("[dependencies]\nserde = \"1\"\n", "amplify-runtime"),
+            None
+        );
+    }
+}

@@ -198,7 +198,7 @@ fn copy(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for e in fs::read_dir(from).unwrap().flatten() {
         let name = e.file_name();
-        if ["target", "amplify", ".gitignore"]
+        if ["target", "amplify", ".gitignore", "amplify_outputs.json"]
             .iter()
             .any(|n| name == *n)
         {
@@ -462,6 +462,76 @@ fn init_push_noop_change_failure_and_delete() {
         .unwrap()
         .to_owned();
     assert!(uploaded.contains(&function_key));
+
+    // The app, built after the push, prints what DescribeStacks says.
+    let app = Command::new(env!("CARGO"))
+        .args(["run", "-q", "-p", "blog-example"])
+        .current_dir(scratch.crate_dir())
+        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+        .env_remove("AMPLIFY_OUTPUTS")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&app.stdout).into_owned();
+    assert!(
+        app.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&app.stderr)
+    );
+    let output_of = |logical: &str, key: &str| {
+        nested
+            .iter()
+            .find(|(l, _, _)| l == logical)
+            .and_then(|(_, _, o)| o.iter().find(|(k, _)| k == key))
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    for (label, logical, key) in [
+        ("user pool", "authBlogAuth", "UserPoolId"),
+        ("web client", "authBlogAuth", "AppClientIDWeb"),
+        ("identity pool", "authBlogAuth", "IdentityPoolId"),
+        ("graphql endpoint", "apiBlogApi", "GraphQLAPIEndpointOutput"),
+        ("graphql api key", "apiBlogApi", "GraphQLAPIKeyOutput"),
+        ("posts table", "storagePostTable", "Name"),
+        ("posts function", "functionPostsFn", "Name"),
+        ("photos bucket", "storagePhotos", "BucketName"),
+    ] {
+        let line = format!("{label:<16} {}", output_of(logical, key));
+        assert!(
+            printed.lines().any(|l| l == line),
+            "missing `{line}` in:\n{printed}"
+        );
+    }
+    let outputs = scratch.json("amplify_outputs.json");
+    assert_eq!(outputs["version"], "1.4");
+    assert_eq!(
+        outputs["auth"]["user_pool_id"],
+        output_of("authBlogAuth", "UserPoolId").as_str()
+    );
+    assert_eq!(
+        outputs["data"]["url"],
+        output_of("apiBlogApi", "GraphQLAPIEndpointOutput").as_str()
+    );
+    assert_eq!(
+        outputs["storage"]["bucket_name"],
+        output_of("storagePhotos", "BucketName").as_str()
+    );
+
+    // pull rebuilds the same outputs from the stacks alone (as on a fresh clone).
+    fs::remove_file(
+        scratch
+            .crate_dir()
+            .join("amplify/backend/amplify-meta.json"),
+    )
+    .unwrap();
+    fs::remove_file(scratch.crate_dir().join("amplify_outputs.json")).unwrap();
+    ok(&scratch.amplify(&emulator, &["pull"]));
+    let pulled = scratch.json("amplify_outputs.json");
+    assert_eq!(pulled["auth"], outputs["auth"]);
+    assert_eq!(pulled["data"], outputs["data"]);
+    assert_eq!(
+        pulled["custom"]["amplify_rs"]["resources"],
+        outputs["custom"]["amplify_rs"]["resources"]
+    );
 
     // A push with nothing changed: decided locally, no AWS call at all.
     let again = push_json(&scratch, &emulator);

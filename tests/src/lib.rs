@@ -35,9 +35,15 @@ pub fn copy_tree(from: &Path, to: &Path) {
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if ["target", "expected", "amplify", ".gitignore"]
-            .iter()
-            .any(|n| name == *n)
+        if [
+            "target",
+            "expected",
+            "amplify",
+            ".gitignore",
+            "amplify_outputs.json",
+        ]
+        .iter()
+        .any(|n| name == *n)
         {
             continue;
         }

@@ -6,6 +6,16 @@ use std::fs;
 
 use amplify_tests::{snapshot, ScratchCrate};
 
+/// The scratch crates share one target directory (dependencies build once), so their
+/// binaries share a path: one test at a time may build and run.
+static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    SHARED_TARGET
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -19,6 +29,7 @@ fn ran_build_script(out: &std::process::Output) -> bool {
 
 #[test]
 fn second_build_is_fresh_and_only_read_inputs_trigger_synthesis() {
+    let _serial = exclusive();
     let krate = ScratchCrate::blog();
     let first = krate.cargo(&["build", "-v"]);
     assert!(first.status.success(), "{}", stderr(&first));
@@ -90,6 +101,7 @@ fn second_build_is_fresh_and_only_read_inputs_trigger_synthesis() {
 
 #[test]
 fn corrupt_json_under_amplify_fails_the_build_naming_file_and_line() {
+    let _serial = exclusive();
     let krate = ScratchCrate::blog();
     let config = krate.path().join("amplify/.config/project-config.json");
     fs::create_dir_all(config.parent().unwrap()).unwrap();
@@ -115,6 +127,7 @@ fn corrupt_json_under_amplify_fails_the_build_naming_file_and_line() {
 
 #[test]
 fn missing_schema_is_a_compile_error_naming_the_path() {
+    let _serial = exclusive();
     let krate = ScratchCrate::blog();
     fs::remove_file(krate.path().join("schema.graphql")).unwrap();
     let out = krate.cargo(&["build"]);
@@ -136,6 +149,7 @@ fn missing_schema_is_a_compile_error_naming_the_path() {
 
 #[test]
 fn packaged_source_tree_is_left_alone_and_synthesis_goes_to_out_dir() {
+    let _serial = exclusive();
     let krate = ScratchCrate::blog();
     // What `cargo package` and registry downloads leave beside Cargo.toml.
     fs::write(krate.path().join(".cargo_vcs_info.json"), "{}").unwrap();
@@ -156,4 +170,137 @@ fn packaged_source_tree_is_left_alone_and_synthesis_goes_to_out_dir() {
     assert!(mentioned
         .join("amplify/backend/backend-config.json")
         .is_file());
+}
+
+fn run_app(
+    krate: &ScratchCrate,
+    outputs_override: Option<&std::path::Path>,
+) -> std::process::Output {
+    let bin = amplify_tests::workspace_root().join("target/scratch-builds/debug/blog-example");
+    let mut cmd = std::process::Command::new(bin);
+    cmd.current_dir(krate.path()).env_remove("AMPLIFY_OUTPUTS");
+    if let Some(path) = outputs_override {
+        cmd.env("AMPLIFY_OUTPUTS", path);
+    }
+    cmd.output().unwrap()
+}
+
+fn outputs_file(project: &str, table: Option<&str>) -> String {
+    let table = table
+        .map(|t| format!(r#", "storage": {{"PostTable": {{"Name": "{t}", "Arn": "arn:aws:dynamodb:us-east-1:1:table/{t}"}}, "Photos": {{"BucketName": "photos-bucket", "Region": "us-east-1"}}}}"#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"version": "1.4", "custom": {{"amplify_rs": {{"project": "{project}", "environment": "dev", "resources": {{
+            "auth": {{"BlogAuth": {{"UserPoolId": "us-east-1_pool", "AppClientIDWeb": "webclient", "AppClientID": "nativeclient", "IdentityPoolId": "us-east-1:ids"}}}},
+            "api": {{"BlogApi": {{"GraphQLAPIEndpointOutput": "https://api.example/graphql", "GraphQLAPIKeyOutput": "da2-key", "GraphQLAPIIdOutput": "apiid"}}}},
+            "function": {{"PostsFn": {{"Name": "PostsFn-dev", "Arn": "arn:fn"}}}}{table}
+        }}}}}}}}"#
+    )
+}
+
+#[test]
+fn pushed_outputs_reach_the_typed_config_and_only_they_rerun_synthesis() {
+    let _serial = exclusive();
+    let krate = ScratchCrate::blog();
+    let first = krate.cargo(&["build", "-v"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = run_app(&krate, None);
+    assert_eq!(before.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&before.stderr)
+        .contains("`BlogAuth` is not deployed yet: run `cargo amplify push`"));
+
+    // What `cargo amplify push` does to the file: the next build re-runs the script and
+    // the app sees the new values.
+    fs::write(
+        krate.path().join("amplify_outputs.json"),
+        outputs_file("blogexample", Some("PostTable-dev")),
+    )
+    .unwrap();
+    let rebuilt = krate.cargo(&["build", "-v"]);
+    assert!(
+        ran_build_script(&rebuilt),
+        "a changed outputs file must re-run the build script"
+    );
+    let after = run_app(&krate, None);
+    let stdout = String::from_utf8_lossy(&after.stdout);
+    assert!(
+        after.status.success(),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
+    assert!(
+        stdout.contains("user pool        us-east-1_pool"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("graphql endpoint https://api.example/graphql"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("posts table      PostTable-dev"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("photos bucket    photos-bucket"),
+        "{stdout}"
+    );
+    let again = krate.cargo(&["build", "-v"]);
+    assert!(!ran_build_script(&again), "{}", stderr(&again));
+
+    // One binary, another environment's file at run time.
+    let other_env = krate.path().join("prod_outputs.json");
+    fs::write(
+        &other_env,
+        outputs_file("blogexample", Some("PostTable-prod")),
+    )
+    .unwrap();
+    let prod = run_app(&krate, Some(&other_env));
+    assert!(String::from_utf8_lossy(&prod.stdout).contains("posts table      PostTable-prod"));
+
+    // Someone else's project, and stale outputs, are errors that name the file.
+    let foreign = krate.path().join("foreign.json");
+    fs::write(&foreign, outputs_file("shop", Some("Orders"))).unwrap();
+    let wrong = run_app(&krate, Some(&foreign));
+    assert_eq!(wrong.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        err.contains("foreign.json` belongs to project `shop`") && err.contains("`blogexample`"),
+        "{err}"
+    );
+    let stale = krate.path().join("stale.json");
+    fs::write(&stale, outputs_file("blogexample", None)).unwrap();
+    let err = run_app(&krate, Some(&stale));
+    let err = String::from_utf8_lossy(&err.stderr);
+    assert!(
+        err.contains("`PostTable` is declared but")
+            && err.contains("stale.json` has no outputs for it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_app_that_reads_config_builds_without_the_aws_sdk() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "-p",
+            "blog-example",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(amplify_tests::workspace_root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("amplify-runtime"), "{tree}");
+    for heavy in ["aws-sdk-", "aws-config", "tokio ", "hyper "] {
+        assert!(
+            !tree.contains(heavy),
+            "blog-example depends on {heavy}:\n{tree}"
+        );
+    }
 }

@@ -109,10 +109,17 @@ pub fn compose_meta(
                 );
             }
         }
-        entry.insert(
-            "output".into(),
-            json!(outputs.get(&r.logical_id).cloned().unwrap_or_default()),
-        );
+        // Stack outputs join what backend-config already keeps under `output`
+        // (an API's `authConfig`), as Amplify's meta does.
+        let mut output = entry
+            .get("output")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        for (k, v) in outputs.get(&r.logical_id).into_iter().flatten() {
+            output.insert(k.clone(), json!(v));
+        }
+        entry.insert("output".into(), Value::Object(output));
         meta.entry(r.category.clone())
             .or_insert_with(|| Value::Object(Map::new()))
             .as_object_mut()

@@ -11,6 +11,7 @@ export AWS_EC2_METADATA_DISABLED=true
 
 bash scripts/setup-python-tools.sh
 bash scripts/setup-emulator.sh
+bash scripts/setup-node-tools.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 cargo test --workspace --all-features --locked

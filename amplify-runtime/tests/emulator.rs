@@ -860,3 +860,152 @@ fn a_root_stack_whose_creation_failed_is_recreated_by_the_next_push() {
     );
     assert_eq!(cloud.nested(&stack).len(), 5);
 }
+
+#[test]
+fn client_files_load_in_the_real_aws_amplify_library() {
+    let checker = repo().join("tests/js-config");
+    assert!(
+        checker.join("node_modules/aws-amplify").is_dir(),
+        "aws-amplify is missing: run `bash scripts/setup-node-tools.sh` (scripts/test.sh does)"
+    );
+    let emulator = Emulator::start();
+    let scratch = Scratch::blog();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    push_json(&scratch, &emulator);
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    for format in ["aws-exports", "amplify-outputs", "awsconfiguration"] {
+        ok(&scratch.amplify(
+            &emulator,
+            &["generate", "outputs", "--format", format, "--out-dir", dir],
+        ));
+    }
+    // A key the user added by hand survives regeneration.
+    let exports_path = out.path().join("aws-exports.js");
+    let exports = fs::read_to_string(&exports_path).unwrap();
+    fs::write(
+        &exports_path,
+        exports.replacen("{\n", "{\n    \"my_feature_flag\": \"on\",\n", 1),
+    )
+    .unwrap();
+    ok(&scratch.amplify(
+        &emulator,
+        &[
+            "generate",
+            "outputs",
+            "--format",
+            "aws-exports",
+            "--out-dir",
+            dir,
+        ],
+    ));
+    assert!(fs::read_to_string(&exports_path)
+        .unwrap()
+        .contains("\"my_feature_flag\": \"on\""));
+
+    let node = Command::new("node")
+        .arg(checker.join("check.mjs"))
+        .arg(&exports_path)
+        .arg(out.path().join("amplify_outputs.json"))
+        .current_dir(&checker)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&node.stdout);
+    assert!(
+        node.status.success(),
+        "aws-amplify rejected a file: {stdout}{}",
+        String::from_utf8_lossy(&node.stderr)
+    );
+    let parsed: Value = serde_json::from_str(&stdout).unwrap();
+    let auth = &meta["auth"]["BlogAuth"]["output"];
+    let api = &meta["api"]["BlogApi"]["output"];
+    let bucket = &meta["storage"]["Photos"]["output"];
+    for file in ["aws-exports.js", "amplify_outputs.json"] {
+        let c = &parsed[file];
+        assert_eq!(
+            c["Auth"]["Cognito"]["userPoolId"], auth["UserPoolId"],
+            "{file}: {c}"
+        );
+        assert_eq!(
+            c["Auth"]["Cognito"]["userPoolClientId"], auth["AppClientIDWeb"],
+            "{file}"
+        );
+        assert_eq!(
+            c["Auth"]["Cognito"]["identityPoolId"], auth["IdentityPoolId"],
+            "{file}"
+        );
+        assert_eq!(c["Auth"]["Cognito"]["loginWith"]["email"], true, "{file}");
+        assert_eq!(
+            c["API"]["GraphQL"]["endpoint"], api["GraphQLAPIEndpointOutput"],
+            "{file}"
+        );
+        assert_eq!(
+            c["API"]["GraphQL"]["apiKey"], api["GraphQLAPIKeyOutput"],
+            "{file}"
+        );
+        assert_eq!(c["API"]["GraphQL"]["defaultAuthMode"], "apiKey", "{file}");
+        assert_eq!(c["API"]["GraphQL"]["region"], "us-east-1", "{file}");
+        assert_eq!(c["Storage"]["S3"]["bucket"], bucket["BucketName"], "{file}");
+        assert_eq!(c["Storage"]["S3"]["region"], "us-east-1", "{file}");
+    }
+
+    // awsconfiguration.json, field by field against the native clients' shape.
+    let native: Value = serde_json::from_str(
+        &fs::read_to_string(out.path().join("awsconfiguration.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(native["UserAgent"], "aws-amplify-cli/0.1.0");
+    assert_eq!(native["Version"], "0.1.0");
+    assert_eq!(native["IdentityManager"]["Default"], serde_json::json!({}));
+    assert_eq!(
+        native["CredentialsProvider"]["CognitoIdentity"]["Default"]["PoolId"],
+        auth["IdentityPoolId"]
+    );
+    assert_eq!(
+        native["CredentialsProvider"]["CognitoIdentity"]["Default"]["Region"],
+        "us-east-1"
+    );
+    assert_eq!(
+        native["CognitoUserPool"]["Default"]["PoolId"],
+        auth["UserPoolId"]
+    );
+    assert_eq!(
+        native["CognitoUserPool"]["Default"]["AppClientId"], auth["AppClientID"],
+        "native clients use AppClientID"
+    );
+    assert_ne!(
+        native["CognitoUserPool"]["Default"]["AppClientId"],
+        auth["AppClientIDWeb"]
+    );
+    assert_eq!(native["CognitoUserPool"]["Default"]["Region"], "us-east-1");
+    assert_eq!(
+        native["Auth"]["Default"]["authenticationFlowType"],
+        "USER_SRP_AUTH"
+    );
+    assert_eq!(
+        native["AppSync"]["Default"]["ApiUrl"],
+        api["GraphQLAPIEndpointOutput"]
+    );
+    assert_eq!(native["AppSync"]["Default"]["AuthMode"], "API_KEY");
+    assert_eq!(
+        native["AppSync"]["Default"]["ApiKey"],
+        api["GraphQLAPIKeyOutput"]
+    );
+    assert_eq!(
+        native["AppSync"]["Default"]["ClientDatabasePrefix"],
+        "BlogApi_API_KEY"
+    );
+    assert_eq!(
+        native["AppSync"]["BlogApi_AMAZON_COGNITO_USER_POOLS"]["AuthMode"],
+        "AMAZON_COGNITO_USER_POOLS"
+    );
+    assert_eq!(
+        native["S3TransferUtility"]["Default"]["Bucket"],
+        bucket["BucketName"]
+    );
+    assert_eq!(
+        native["S3TransferUtility"]["Default"]["Region"],
+        "us-east-1"
+    );
+}

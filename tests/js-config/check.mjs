@@ -1,0 +1,31 @@
+// Configures the real aws-amplify library with each file given and prints what it
+// parsed, as one JSON object keyed by file name. Exits 1 if any file is rejected.
+// aws-exports.js is an ES module (`export default`); it is loaded from a .mjs copy so
+// Node does not mistake it for CommonJS.
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Amplify } from 'aws-amplify';
+
+const results = {};
+let failed = false;
+for (const file of process.argv.slice(2)) {
+  try {
+    let config;
+    if (file.endsWith('.js')) {
+      const copy = join(mkdtempSync(join(tmpdir(), 'aws-exports-')), 'aws-exports.mjs');
+      writeFileSync(copy, readFileSync(file));
+      config = (await import(pathToFileURL(copy).href)).default;
+    } else {
+      config = JSON.parse(readFileSync(file, 'utf8'));
+    }
+    Amplify.configure(config);
+    results[basename(file)] = Amplify.getConfig();
+  } catch (e) {
+    failed = true;
+    results[basename(file)] = { error: String(e && e.message ? e.message : e) };
+  }
+}
+console.log(JSON.stringify(results));
+process.exit(failed ? 1 : 0);

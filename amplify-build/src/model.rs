@@ -41,9 +41,17 @@ pub struct Resource {
     pub span: Span,
     /// What kind of resource it is, with its options.
     pub spec: Spec,
+    /// For a resource that already exists elsewhere (`import(...)`): its outputs, by
+    /// Amplify output name. Imported resources get no stack.
+    pub imported: Option<indexmap::IndexMap<String, String>>,
 }
 
 impl Resource {
+    /// Whether the resource is imported by id rather than created.
+    pub fn is_imported(&self) -> bool {
+        self.imported.is_some()
+    }
+
     /// The logical id of this resource's nested stack in the root stack: `<category><name>`.
     pub fn logical_id(&self) -> String {
         format!("{}{}", self.spec.category(), self.name)

@@ -129,3 +129,8 @@ fn storage_options() {
 fn function_grants() {
     check("function_grants");
 }
+
+#[test]
+fn imports() {
+    check("imports");
+}

@@ -1009,3 +1009,116 @@ fn client_files_load_in_the_real_aws_amplify_library() {
         "us-east-1"
     );
 }
+
+#[test]
+fn imported_resources_and_cdk_outputs_reach_the_typed_config() {
+    let emulator = Emulator::start();
+    let cloud = Cloud::new(&emulator);
+    let scratch = Scratch::blog();
+    let cloud_rs = scratch.crate_dir().join("src/cloud.rs");
+    edit(
+        &cloud_rs,
+        "grant(PostTable = [read, write]),",
+        "grant(PostTable = [read, write], Orders = [read]),",
+    );
+    edit(
+        &cloud_rs,
+        "    pub struct Photos;\n",
+        "    pub struct Photos;\n\n    /// Orders live in a table created before this backend.\n    #[table(import(name = \"LegacyOrders\"))]\n    pub struct Orders;\n",
+    );
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    push_json(&scratch, &emulator);
+    let stack = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
+        ["StackName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // No stack for the imported table; its name reaches the function's parameters.
+    let nested = cloud.nested(&stack);
+    assert!(
+        !nested.iter().any(|(l, _, _)| l == "storageOrders"),
+        "an imported table got a stack"
+    );
+    let resources = cloud
+        .rt
+        .block_on(cloud.cfn.list_stack_resources().stack_name(&stack).send())
+        .unwrap();
+    let function_stack = resources
+        .stack_resource_summaries()
+        .iter()
+        .find(|r| r.logical_resource_id() == Some("functionPostsFn"))
+        .and_then(|r| r.physical_resource_id())
+        .unwrap()
+        .to_owned();
+    let parameters: Vec<(String, String)> = cloud
+        .stack(&function_stack)
+        .unwrap()
+        .parameters()
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_key().unwrap().to_owned(),
+                p.parameter_value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        parameters.contains(&("storageOrdersName".into(), "LegacyOrders".into())),
+        "{parameters:?}"
+    );
+
+    // The outputs of a CDK app, in the shape `cdk deploy --outputs-file` writes.
+    let cdk_file = scratch.dir.path().join("cdk-outputs.json");
+    fs::write(
+        &cdk_file,
+        r#"{"CdkBackendStack": {"aws_appsync_graphqlEndpoint": "https://cdk.example/graphql", "aws_appsync_apiKey": "da2-cdkkey", "PostTableName": "cdk-posts"}}"#,
+    )
+    .unwrap();
+    ok(&scratch.amplify(
+        &emulator,
+        &["config", "import-cdk-outputs", cdk_file.to_str().unwrap()],
+    ));
+
+    let outputs =
+        amplify_runtime::Outputs::from_path(scratch.crate_dir().join("amplify_outputs.json"))
+            .unwrap();
+    assert_eq!(
+        outputs.output("storage", "Orders", "Name", "f").unwrap(),
+        "LegacyOrders"
+    );
+    let arn = outputs.output("storage", "Orders", "Arn", "f").unwrap();
+    assert_eq!(
+        arn,
+        "arn:aws:dynamodb:us-east-1:000000000000:table/LegacyOrders"
+    );
+    assert_eq!(
+        outputs.cdk_output("CdkBackendStack", "aws_appsync_apiKey"),
+        Some("da2-cdkkey")
+    );
+    assert_eq!(
+        outputs.cdk_output("CdkBackendStack", "PostTableName"),
+        Some("cdk-posts")
+    );
+    // Deployed resources are still there beside them.
+    assert!(outputs
+        .output("storage", "PostTable", "Name", "f")
+        .unwrap()
+        .starts_with("PostTable-"));
+
+    // A file that is not a CDK outputs file is refused, naming it, and changes nothing.
+    let before = fs::read(scratch.crate_dir().join("amplify_outputs.json")).unwrap();
+    let bad = scratch.dir.path().join("not-cdk.json");
+    fs::write(&bad, r#"{"CdkBackendStack": ["not", "outputs"]}"#).unwrap();
+    let refused = scratch.amplify(
+        &emulator,
+        &["config", "import-cdk-outputs", bad.to_str().unwrap()],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("not-cdk.json` is not a CDK outputs file"));
+    assert_eq!(
+        fs::read(scratch.crate_dir().join("amplify_outputs.json")).unwrap(),
+        before
+    );
+}

@@ -12,6 +12,7 @@ use crate::model::{ApiSpec, AuthMode, Reference, Resolver};
 /// Keys accepted by `#[api]`.
 pub const KEYS: &[&str] = &[
     "name",
+    "import",
     "schema",
     "auth",
     "additional_auth",

@@ -7,6 +7,7 @@ use crate::model::{AuthSpec, MfaMode, PasswordPolicy, SignIn};
 /// Keys accepted by `#[auth]`.
 pub const KEYS: &[&str] = &[
     "name",
+    "import",
     "sign_in",
     "required_attributes",
     "password",
@@ -38,6 +39,20 @@ pub const STANDARD_ATTRIBUTES: &[&str] = &[
     "website",
     "zoneinfo",
 ];
+
+/// The spec of an imported user pool: nothing is synthesised from it.
+pub fn imported() -> AuthSpec {
+    AuthSpec {
+        sign_in: vec![SignIn::Username],
+        required_attributes: Vec::new(),
+        password: PasswordPolicy::default(),
+        mfa: MfaMode::Off,
+        mfa_sms: false,
+        mfa_totp: false,
+        groups: Vec::new(),
+        identity_pool: None,
+    }
+}
 
 /// Parses the arguments of `#[auth]`.
 pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {

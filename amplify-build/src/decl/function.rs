@@ -9,6 +9,7 @@ use crate::model::{Architecture, FunctionSpec, Grant, Reference, Runtime};
 /// Keys accepted by `#[function]`.
 pub const KEYS: &[&str] = &[
     "name",
+    "import",
     "runtime",
     "memory",
     "timeout",

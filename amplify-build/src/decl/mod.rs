@@ -230,6 +230,9 @@ fn parse_resource(
         None => (ident.to_string(), ident.span()),
     };
     let attr_span = attr.span();
+    if let Some(import) = reader.take("import") {
+        return parse_import(ident, &kind, &import, reader, name, span, cx);
+    }
     let spec = match kind.as_str() {
         "auth" => auth::parse(&mut reader).map(Spec::Auth),
         "api" => api::parse(&mut reader, attr_span, files).map(Spec::Api),
@@ -243,6 +246,104 @@ fn parse_resource(
         ident: ident.to_string(),
         span,
         spec: spec?,
+        imported: None,
+    })
+}
+
+/// `import(...)`: the resource exists already; only its ids are declared.
+fn parse_import(
+    ident: &syn::Ident,
+    kind: &str,
+    import: &args::Arg,
+    mut reader: ArgReader,
+    name: String,
+    span: proc_macro2::Span,
+    cx: &Diagnostics,
+) -> Option<Resource> {
+    const AUTH: &[&str] = &[
+        "user_pool_id",
+        "web_client_id",
+        "native_client_id",
+        "identity_pool_id",
+    ];
+    const NAMED: &[&str] = &["name"];
+    let (known, required, spec): (&'static [&'static str], &[&str], Spec) = match kind {
+        "auth" => (
+            AUTH,
+            &["user_pool_id", "web_client_id"],
+            Spec::Auth(auth::imported()),
+        ),
+        "bucket" => (
+            NAMED,
+            &["name"],
+            Spec::Bucket(crate::model::BucketSpec {
+                access: Vec::new(),
+                versioning: true,
+            }),
+        ),
+        "table" => (NAMED, &["name"], Spec::Table(storage::imported_table())),
+        other => {
+            cx.error(
+                import.key_span(),
+                format!("`#[{other}]` resources cannot be imported; auth, bucket and table can"),
+            );
+            return None;
+        }
+    };
+    let args = import.nested(cx, false)?;
+    let mut r = ArgReader::new(args, "`import(...)`", known, cx);
+    let mut values = indexmap::IndexMap::new();
+    for key in known {
+        if let Some(v) = r.take(key).and_then(|a| a.string(cx)) {
+            if v.value().is_empty() {
+                cx.error(v.span(), format!("`{key}` must not be empty"));
+            }
+            let output = match (kind, *key) {
+                ("auth", "user_pool_id") => "UserPoolId",
+                ("auth", "web_client_id") => "AppClientIDWeb",
+                ("auth", "native_client_id") => "AppClientID",
+                ("auth", "identity_pool_id") => "IdentityPoolId",
+                ("bucket", _) => "BucketName",
+                _ => "Name",
+            };
+            values.insert(output.to_owned(), v.value());
+        }
+    }
+    r.finish();
+    for key in required {
+        let output = match (kind, *key) {
+            ("auth", "user_pool_id") => "UserPoolId",
+            ("auth", _) => "AppClientIDWeb",
+            ("bucket", _) => "BucketName",
+            _ => "Name",
+        };
+        if !values.contains_key(output) {
+            cx.error(
+                import.span(),
+                format!("importing a `#[{kind}]` needs `{key} = \"...\"`"),
+            );
+        }
+    }
+    if kind == "auth" && !values.contains_key("AppClientID") {
+        if let Some(web) = values.get("AppClientIDWeb").cloned() {
+            values.insert("AppClientID".to_owned(), web);
+        }
+    }
+    for extra in reader.take_rest() {
+        cx.error(
+            extra.key_span(),
+            format!(
+                "`{}` cannot be set on an imported `#[{kind}]`: it is configured where it was created; keep only `import(...)`",
+                extra.key_text()
+            ),
+        );
+    }
+    Some(Resource {
+        name,
+        ident: ident.to_string(),
+        span,
+        spec,
+        imported: Some(values),
     })
 }
 

@@ -5,10 +5,18 @@ use super::diagnostics::Diagnostics;
 use crate::model::{Access, Audience, Billing, BucketSpec, Index, KeyAttr, KeyType, TableSpec};
 
 /// Keys accepted by `#[bucket]`.
-pub const BUCKET_KEYS: &[&str] = &["name", "authenticated", "guest", "groups", "versioning"];
+pub const BUCKET_KEYS: &[&str] = &[
+    "name",
+    "import",
+    "authenticated",
+    "guest",
+    "groups",
+    "versioning",
+];
 /// Keys accepted by `#[table]`.
 pub const TABLE_KEYS: &[&str] = &[
     "name",
+    "import",
     "partition_key",
     "sort_key",
     "index",
@@ -66,6 +74,21 @@ fn permissions(cx: &Diagnostics, arg: &Arg) -> Option<Vec<Access>> {
     out.sort();
     out.dedup();
     Some(out)
+}
+
+/// The spec of an imported table: its keys are whatever the existing table has.
+pub fn imported_table() -> TableSpec {
+    TableSpec {
+        partition_key: KeyAttr {
+            name: String::new(),
+            kind: KeyType::String,
+        },
+        sort_key: None,
+        indexes: Vec::new(),
+        billing: Billing::OnDemand,
+        point_in_time_recovery: true,
+        stream: false,
+    }
 }
 
 /// Parses the arguments of `#[table]`.

@@ -129,6 +129,13 @@ fn check_references(backend: &Backend, cx: &Diagnostics) {
             }
             Spec::Bucket(bucket) => {
                 for (audience, _, span) in &bucket.access {
+                    if let Some((a, _)) = auth.filter(|(a, _)| a.is_imported()) {
+                        cx.error(
+                            *span,
+                            format!("bucket access rules attach policies to roles this backend creates, but `{}` is imported; grant access where that user pool's identity pool is managed", a.ident),
+                        );
+                        continue;
+                    }
                     match (audience, auth) {
                         (_, None) => cx.error(
                             *span,

@@ -312,7 +312,7 @@ impl CategoryPlugin for ApiPlugin {
         {
             stack.root_parameters.insert(
                 "AuthCognitoUserPoolId".into(),
-                Value::get_att(dep.target.logical_id(), "Outputs.UserPoolId"),
+                super::output_value(dep.target, "UserPoolId"),
             );
         }
         stack

@@ -72,6 +72,20 @@ fn backend_config(
 ) -> String {
     let mut root = Map::new();
     let mut parameters = Map::new();
+    for resource in backend.resources.iter().filter(|r| r.is_imported()) {
+        let entry = json!({
+            "service": resource.spec.service(),
+            "serviceType": "imported",
+            "providerPlugin": "awscloudformation",
+            "dependsOn": [],
+            "output": resource.imported,
+        });
+        root.entry(resource.spec.category())
+            .or_insert_with(|| Json::Object(Map::new()))
+            .as_object_mut()
+            .expect("categories are objects")
+            .insert(resource.name.clone(), entry);
+    }
     for (resource, stack, deps) in stacks {
         let category = resource.spec.category();
         let mut entry = Map::new();

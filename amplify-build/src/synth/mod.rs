@@ -121,6 +121,30 @@ pub fn plugin_for(spec: &Spec) -> &'static dyn CategoryPlugin {
     }
 }
 
+/// How a resource's output reaches another stack: `Fn::GetAtt` on its nested stack, or,
+/// for an imported resource, the declared id (ARNs built from it in the stack's own
+/// account and region).
+pub(crate) fn output_value(target: &Resource, attribute: &str) -> Value {
+    let Some(values) = &target.imported else {
+        return Value::get_att(target.logical_id(), format!("Outputs.{attribute}"));
+    };
+    if let Some(v) = values.get(attribute) {
+        return Value::from(v.as_str());
+    }
+    let id = |key: &str| values.get(key).cloned().unwrap_or_default();
+    match attribute {
+        "Arn" => Value::sub(format!(
+            "arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{}",
+            id("Name")
+        )),
+        "UserPoolArn" => Value::sub(format!(
+            "arn:${{AWS::Partition}}:cognito-idp:${{AWS::Region}}:${{AWS::AccountId}}:userpool/{}",
+            id("UserPoolId")
+        )),
+        _ => Value::r#ref("AWS::Region"),
+    }
+}
+
 /// Amplify's JSON template description, without host or time so that bytes are stable.
 pub(crate) fn description(stack_type: &str) -> String {
     json!({
@@ -163,7 +187,7 @@ const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileSet {
     let mut files = FileSet::default();
     let mut stacks: Vec<(&Resource, NestedStack, Vec<Dependency>)> = Vec::new();
-    for resource in &backend.resources {
+    for resource in backend.resources.iter().filter(|r| !r.is_imported()) {
         let cx = StackContext {
             backend,
             resource,

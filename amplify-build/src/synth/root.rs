@@ -221,7 +221,7 @@ fn nested_stack(resource: &Decl, stack: &NestedStack, deps: &[Dependency]) -> Re
             deps.iter().find_map(|d| {
                 d.attributes.iter().find_map(|attr| {
                     (super::StackContext::dependency_parameter(d.target, attr) == *name)
-                        .then(|| Value::get_att(d.target.logical_id(), format!("Outputs.{attr}")))
+                        .then(|| super::output_value(d.target, attr))
                 })
             })
         };

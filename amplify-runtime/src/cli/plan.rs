@@ -124,7 +124,8 @@ pub fn desired(project: &Project) -> Result<Desired> {
 
     let mut packages: Option<Packages> = None;
     let mut resources = Vec::new();
-    for r in &backend.resources {
+    // Imported resources have no stack: nothing to upload or compare.
+    for r in backend.resources.iter().filter(|r| !r.is_imported()) {
         let category = r.spec.category().to_owned();
         let logical_id = r.logical_id();
         let dir = project.backend_dir().join(&category).join(&r.name);
@@ -257,7 +258,10 @@ pub fn rows(desired: &Desired, deployed: &Map<String, Value>) -> Vec<Row> {
         if category == "providers" {
             continue;
         }
-        for name in entries.as_object().into_iter().flat_map(|m| m.keys()) {
+        for (name, entry) in entries.as_object().into_iter().flatten() {
+            if entry["serviceType"] == "imported" {
+                continue;
+            }
             if !desired
                 .resources
                 .iter()

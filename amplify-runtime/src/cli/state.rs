@@ -126,6 +126,63 @@ pub fn compose_meta(
             .expect("category entries are objects")
             .insert(r.name.clone(), Value::Object(entry));
     }
+    // Imported resources: their declared ids, plus the ARNs and region they imply.
+    let account = provider
+        .get("AuthRoleArn")
+        .and_then(Value::as_str)
+        .and_then(|arn| arn.split(':').nth(4))
+        .unwrap_or_default()
+        .to_owned();
+    let region = provider
+        .get("Region")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    for (category, entries) in &desired.backend_config {
+        for (name, entry) in entries.as_object().into_iter().flatten() {
+            if entry["serviceType"] != "imported" {
+                continue;
+            }
+            let mut entry = entry.as_object().cloned().unwrap_or_default();
+            let mut output = entry
+                .get("output")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let id = |k: &str| {
+                output
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let arn = match entry.get("service").and_then(Value::as_str) {
+                Some("DynamoDB") => Some((
+                    "Arn",
+                    format!("arn:aws:dynamodb:{region}:{account}:table/{}", id("Name")),
+                )),
+                Some("Cognito") => Some((
+                    "UserPoolArn",
+                    format!(
+                        "arn:aws:cognito-idp:{region}:{account}:userpool/{}",
+                        id("UserPoolId")
+                    ),
+                )),
+                _ => None,
+            };
+            if let Some((key, value)) = arn {
+                output.insert(key.into(), json!(value));
+            }
+            output.insert("Region".into(), json!(region));
+            entry.insert("output".into(), Value::Object(output));
+            entry.insert("lastPushTimeStamp".into(), json!(now));
+            meta.entry(category.clone())
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .expect("category entries are objects")
+                .insert(name.clone(), Value::Object(entry));
+        }
+    }
     meta
 }
 

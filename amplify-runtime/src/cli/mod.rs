@@ -9,6 +9,7 @@ mod aws;
 mod deploy;
 mod env;
 mod error;
+mod export;
 mod frontend;
 mod lock;
 mod plan;
@@ -112,6 +113,18 @@ enum Command {
     Config {
         #[command(subcommand)]
         what: ConfigCommand,
+    },
+    /// Write the backend as a folder the CDK construct AmplifyExportedBackend includes.
+    Export {
+        /// Folder to write `amplify-export-<project>/` into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Environment whose names to use (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Replace an existing folder that `cargo amplify export` did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Delete the environment: its stacks, its deployment bucket and its local state.
     Delete {
@@ -231,6 +244,9 @@ async fn run(args: AmplifyArgs) -> Result<(), CliError> {
             Ok(())
         }
         Command::Delete { env, yes } => env::delete(&project, &settings, env.as_deref(), yes).await,
+        Command::Export { out, env, force } => {
+            export::export(&project, env.as_deref(), &out, force).map(|_| ())
+        }
         Command::Pull { env } => pull::pull(&project, &settings, env.as_deref()).await,
         Command::Generate {
             what:

@@ -1,7 +1,7 @@
 //! IAM policy documents. Every statement names its actions and resources; callers pass
 //! the narrowest resource expression they have.
 
-use crate::cfn::{list, obj, Value};
+use crate::cfn::{list, obj, Resource, Value};
 
 /// `{"Version": "2012-10-17", "Statement": [...]}`.
 pub fn document(statements: Vec<Value>) -> Value {
@@ -98,4 +98,39 @@ pub fn write_logs(log_group_arn: Value) -> Value {
         ],
         vec![log_group_arn],
     )
+}
+
+/// An S3 bucket nobody outside the account can reach: all public access blocked, objects
+/// encrypted at rest, ACLs disabled. Pair it with a policy denying plain HTTP.
+pub fn private_bucket() -> Resource {
+    Resource::new("AWS::S3::Bucket")
+        .prop(
+            "PublicAccessBlockConfiguration",
+            obj([
+                ("BlockPublicAcls", true.into()),
+                ("BlockPublicPolicy", true.into()),
+                ("IgnorePublicAcls", true.into()),
+                ("RestrictPublicBuckets", true.into()),
+            ]),
+        )
+        .prop(
+            "BucketEncryption",
+            obj([(
+                "ServerSideEncryptionConfiguration",
+                list([obj([(
+                    "ServerSideEncryptionByDefault",
+                    obj([("SSEAlgorithm", Value::from("AES256"))]),
+                )])]),
+            )]),
+        )
+        .prop(
+            "OwnershipControls",
+            obj([(
+                "Rules",
+                list([obj([(
+                    "ObjectOwnership",
+                    Value::from("BucketOwnerEnforced"),
+                )])]),
+            )]),
+        )
 }

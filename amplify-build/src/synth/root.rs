@@ -173,32 +173,9 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
 }
 
 fn deployment_bucket() -> Resource {
-    Resource::new("AWS::S3::Bucket")
+    policy::private_bucket()
         .retain()
         .prop("BucketName", Value::r#ref("DeploymentBucketName"))
-        .prop(
-            "PublicAccessBlockConfiguration",
-            obj([
-                ("BlockPublicAcls", true.into()),
-                ("BlockPublicPolicy", true.into()),
-                ("IgnorePublicAcls", true.into()),
-                ("RestrictPublicBuckets", true.into()),
-            ]),
-        )
-        .prop(
-            "BucketEncryption",
-            obj([(
-                "ServerSideEncryptionConfiguration",
-                list([obj([(
-                    "ServerSideEncryptionByDefault",
-                    obj([("SSEAlgorithm", Value::from("AES256"))]),
-                )])]),
-            )]),
-        )
-        .prop(
-            "OwnershipControls",
-            obj([("Rules", list([obj([("ObjectOwnership", Value::from("BucketOwnerEnforced"))])]))]),
-        )
         .prop("VersioningConfiguration", obj([("Status", Value::from("Enabled"))]))
         .checkov_skip(
             "CKV_AWS_18",

@@ -126,30 +126,7 @@ impl CategoryPlugin for BucketPlugin {
 }
 
 fn bucket(spec: &BucketSpec) -> Resource {
-    Resource::new("AWS::S3::Bucket")
-        .prop(
-            "PublicAccessBlockConfiguration",
-            obj([
-                ("BlockPublicAcls", true.into()),
-                ("BlockPublicPolicy", true.into()),
-                ("IgnorePublicAcls", true.into()),
-                ("RestrictPublicBuckets", true.into()),
-            ]),
-        )
-        .prop(
-            "BucketEncryption",
-            obj([(
-                "ServerSideEncryptionConfiguration",
-                list([obj([(
-                    "ServerSideEncryptionByDefault",
-                    obj([("SSEAlgorithm", Value::from("AES256"))]),
-                )])]),
-            )]),
-        )
-        .prop(
-            "OwnershipControls",
-            obj([("Rules", list([obj([("ObjectOwnership", Value::from("BucketOwnerEnforced"))])]))]),
-        )
+    policy::private_bucket()
         .prop(
             "VersioningConfiguration",
             obj([("Status", Value::from(if spec.versioning { "Enabled" } else { "Suspended" }))]),

@@ -1,0 +1,359 @@
+//! Shared by the emulator tests: a MiniStack process on a free loopback port, a scratch
+//! copy of the blog example to run `cargo amplify` in, and an SDK view of the emulator to
+//! check what the CLI claims. Each test binary uses a different part of it.
+#![allow(dead_code)]
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// A MiniStack process on a free port, killed on drop.
+pub struct Emulator {
+    child: Child,
+    pub url: String,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let python = repo().join("target/tools/ministack/bin/python");
+        assert!(
+            python.exists(),
+            "MiniStack is missing: run `bash scripts/setup-emulator.sh` (scripts/test.sh does)"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log =
+            fs::File::create(std::env::temp_dir().join(format!("ministack-{port}.log"))).unwrap();
+        let child = Command::new(python)
+            .arg(repo().join("scripts/ministack_launcher.py"))
+            .env("GATEWAY_PORT", port.to_string())
+            .env("BIND_HOST", "127.0.0.1")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        // Owned by the guard from here on, so it is killed and reaped on every path.
+        let emulator = Emulator {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if http_get(port, "/_ministack/health").is_some_and(|b| b.contains("available")) {
+                return emulator;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("MiniStack did not start on port {port}");
+    }
+
+    pub fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // It keeps its state in memory: SIGKILL loses nothing worth keeping.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+/// A scratch workspace with the blog example and its function crate.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn blog() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let root = repo();
+        copy(&root.join("examples/blog"), &dir.path().join("blog"));
+        copy(
+            &root.join("examples/blog-posts-fn"),
+            &dir.path().join("blog-posts-fn"),
+        );
+        fs::write(
+            dir.path().join("Cargo.toml"),
+            format!(
+                "[workspace]\nresolver = \"2\"\nmembers = [\"blog\", \"blog-posts-fn\"]\n\n[workspace.package]\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.95\"\nlicense = \"Apache-2.0\"\n\n[workspace.dependencies]\namplify-build = {{ path = \"{}\" }}\nserde_json = \"1\"\n",
+                root.join("amplify-build").display()
+            ),
+        )
+        .unwrap();
+        let manifest = dir.path().join("blog/Cargo.toml");
+        let text = fs::read_to_string(&manifest).unwrap();
+        fs::write(
+            &manifest,
+            text.replace(
+                "../../amplify-runtime",
+                &root.join("amplify-runtime").display().to_string(),
+            ),
+        )
+        .unwrap();
+        fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+        Scratch { dir }
+    }
+
+    pub fn crate_dir(&self) -> PathBuf {
+        self.dir.path().join("blog")
+    }
+
+    pub fn amplify(&self, emulator: &Emulator, args: &[&str]) -> Output {
+        self.amplify_with(emulator, args, &[])
+    }
+
+    pub fn amplify_with(&self, emulator: &Emulator, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        cmd.env("AWS_ENDPOINT_URL", &emulator.url);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-amplify"));
+        cmd.arg("amplify")
+            .args(args)
+            .current_dir(self.crate_dir())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+            .env_remove("AWS_PROFILE")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.crate_dir().join(rel)).unwrap_or_default()
+    }
+
+    pub fn json(&self, rel: &str) -> Value {
+        serde_json::from_str(&self.read(rel)).unwrap()
+    }
+
+    /// Bytes of every local state file, to prove a failure changed nothing.
+    pub fn state_snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for rel in [
+            "amplify/team-provider-info.json",
+            "amplify/backend/amplify-meta.json",
+        ] {
+            out.push((
+                rel.to_owned(),
+                fs::read(self.crate_dir().join(rel)).unwrap_or_default(),
+            ));
+        }
+        let ccb = self.crate_dir().join("amplify/#current-cloud-backend");
+        let mut stack = vec![ccb.clone()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push((
+                        p.strip_prefix(&ccb).unwrap().display().to_string(),
+                        fs::read(&p).unwrap(),
+                    ));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+pub fn copy(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let name = e.file_name();
+        if ["target", "amplify", ".gitignore", "amplify_outputs.json"]
+            .iter()
+            .any(|n| name == *n)
+        {
+            continue;
+        }
+        if e.path().is_dir() {
+            copy(&e.path(), &to.join(&name));
+        } else {
+            fs::copy(e.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+pub fn ok(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "cargo amplify failed ({:?}):\n{stderr}",
+        out.status.code()
+    );
+    stderr
+}
+
+pub fn push_json(scratch: &Scratch, emulator: &Emulator) -> Value {
+    let out = scratch.amplify(emulator, &["push", "--yes", "--json"]);
+    ok(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (logical id, status, outputs) of one nested stack.
+pub type NestedStack = (String, String, Vec<(String, String)>);
+
+/// Our own view of the emulator, through the SDK, to check what the CLI claims.
+pub struct Cloud {
+    pub cfn: aws_sdk_cloudformation::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub rt: tokio::runtime::Runtime,
+}
+
+impl Cloud {
+    pub fn new(emulator: &Emulator) -> Cloud {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let sdk = rt.block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .http_client(http)
+                .region(aws_config::Region::new("us-east-1"))
+                .endpoint_url(&emulator.url)
+                .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                    "testing", "testing", None, None, "test",
+                ))
+                .load(),
+        );
+        Cloud {
+            cfn: aws_sdk_cloudformation::Client::new(&sdk),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&sdk)
+                    .force_path_style(true)
+                    .build(),
+            ),
+            rt,
+        }
+    }
+
+    pub fn stack(&self, name: &str) -> Option<aws_sdk_cloudformation::types::Stack> {
+        self.rt
+            .block_on(self.cfn.describe_stacks().stack_name(name).send())
+            .ok()
+            .and_then(|o| o.stacks().first().cloned())
+    }
+
+    /// Logical id, status and outputs of every nested stack.
+    pub fn nested(&self, root: &str) -> Vec<NestedStack> {
+        let resources = self
+            .rt
+            .block_on(self.cfn.list_stack_resources().stack_name(root).send())
+            .unwrap();
+        resources
+            .stack_resource_summaries()
+            .iter()
+            .filter(|r| r.resource_type() == Some("AWS::CloudFormation::Stack"))
+            .map(|r| {
+                let s = self.stack(r.physical_resource_id().unwrap()).unwrap();
+                let outputs = s
+                    .outputs()
+                    .iter()
+                    .map(|o| {
+                        (
+                            o.output_key().unwrap().to_owned(),
+                            o.output_value().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect();
+                (
+                    r.logical_resource_id().unwrap().to_owned(),
+                    s.stack_status().unwrap().as_str().to_owned(),
+                    outputs,
+                )
+            })
+            .collect()
+    }
+
+    /// Number of resource events inside a nested stack so far.
+    pub fn nested_event_count(&self, root: &str, logical: &str) -> usize {
+        let resources = self
+            .rt
+            .block_on(self.cfn.list_stack_resources().stack_name(root).send())
+            .unwrap();
+        let physical = resources
+            .stack_resource_summaries()
+            .iter()
+            .find(|r| r.logical_resource_id() == Some(logical))
+            .and_then(|r| r.physical_resource_id())
+            .unwrap()
+            .to_owned();
+        let events = self
+            .rt
+            .block_on(
+                self.cfn
+                    .describe_stack_events()
+                    .stack_name(&physical)
+                    .send(),
+            )
+            .unwrap();
+        events
+            .stack_events()
+            .iter()
+            .filter(|e| e.resource_type() != Some("AWS::CloudFormation::Stack"))
+            .count()
+    }
+
+    pub fn object_exists(&self, bucket: &str, key: &str) -> bool {
+        self.rt
+            .block_on(self.s3.head_object().bucket(bucket).key(key).send())
+            .is_ok()
+    }
+
+    pub fn bucket_exists(&self, bucket: &str) -> bool {
+        self.rt
+            .block_on(self.s3.head_bucket().bucket(bucket).send())
+            .is_ok()
+    }
+}
+
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+pub fn tpi_after(scratch: &Scratch) -> Value {
+    scratch.json("amplify/team-provider-info.json")
+}

@@ -186,6 +186,23 @@ pub struct AuthSpec {
     pub identity_pool: Option<bool>,
 }
 
+impl Default for AuthSpec {
+    /// User-name sign-in, Cognito's default password rules, no MFA, no groups, no
+    /// identity pool: what `#[auth]` alone declares (and all an imported pool needs).
+    fn default() -> Self {
+        AuthSpec {
+            sign_in: vec![SignIn::Username],
+            required_attributes: Vec::new(),
+            password: PasswordPolicy::default(),
+            mfa: MfaMode::Off,
+            mfa_sms: false,
+            mfa_totp: false,
+            groups: Vec::new(),
+            identity_pool: None,
+        }
+    }
+}
+
 /// An AppSync authorization mode.
 #[derive(Debug, Clone)]
 pub enum AuthMode {

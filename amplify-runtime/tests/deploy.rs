@@ -41,29 +41,13 @@ fn init_push_noop_change_failure_and_delete() {
             ["StackName"],
         stack
     );
-    assert_eq!(
-        cloud
-            .stack(&stack)
-            .unwrap()
-            .stack_status()
-            .unwrap()
-            .as_str(),
-        "CREATE_COMPLETE"
-    );
+    assert_eq!(cloud.status(&stack).as_str(), "CREATE_COMPLETE");
     assert!(cloud.bucket_exists(&bucket));
 
     // push: everything deployed, outputs recorded.
     let first = push_json(&scratch, &emulator);
     assert_eq!(first["deployed"], true);
-    assert_eq!(
-        cloud
-            .stack(&stack)
-            .unwrap()
-            .stack_status()
-            .unwrap()
-            .as_str(),
-        "UPDATE_COMPLETE"
-    );
+    assert_eq!(cloud.status(&stack).as_str(), "UPDATE_COMPLETE");
     let nested = cloud.nested(&stack);
     assert_eq!(nested.len(), 5, "{nested:?}");
     let meta = scratch.json("amplify/backend/amplify-meta.json");
@@ -294,13 +278,7 @@ fn init_push_noop_change_failure_and_delete() {
         snapshot,
         "a failed push changed local state"
     );
-    assert!(cloud
-        .stack(&stack)
-        .unwrap()
-        .stack_status()
-        .unwrap()
-        .as_str()
-        .ends_with("ROLLBACK_COMPLETE"));
+    assert!(cloud.status(&stack).as_str().ends_with("ROLLBACK_COMPLETE"));
     // The next push after a failed update works without cleanup.
     edit(
         &cloud_rs,
@@ -505,14 +483,6 @@ fn a_root_stack_whose_creation_failed_is_recreated_by_the_next_push() {
 
     let recovered = push_json(&scratch, &emulator);
     assert_eq!(recovered["deployed"], true);
-    assert_eq!(
-        cloud
-            .stack(&stack)
-            .unwrap()
-            .stack_status()
-            .unwrap()
-            .as_str(),
-        "UPDATE_COMPLETE"
-    );
+    assert_eq!(cloud.status(&stack).as_str(), "UPDATE_COMPLETE");
     assert_eq!(cloud.nested(&stack).len(), 5);
 }

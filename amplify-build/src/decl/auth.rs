@@ -40,33 +40,10 @@ pub const STANDARD_ATTRIBUTES: &[&str] = &[
     "zoneinfo",
 ];
 
-/// The spec of an imported user pool: nothing is synthesised from it.
-pub fn imported() -> AuthSpec {
-    AuthSpec {
-        sign_in: vec![SignIn::Username],
-        required_attributes: Vec::new(),
-        password: PasswordPolicy::default(),
-        mfa: MfaMode::Off,
-        mfa_sms: false,
-        mfa_totp: false,
-        groups: Vec::new(),
-        identity_pool: None,
-    }
-}
-
 /// Parses the arguments of `#[auth]`.
 pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
     let cx = r.cx();
-    let mut spec = AuthSpec {
-        sign_in: vec![SignIn::Username],
-        required_attributes: Vec::new(),
-        password: PasswordPolicy::default(),
-        mfa: MfaMode::Off,
-        mfa_sms: false,
-        mfa_totp: false,
-        groups: Vec::new(),
-        identity_pool: None,
-    };
+    let mut spec = AuthSpec::default();
 
     if let Some(arg) = r.take("sign_in") {
         if let Some(values) = arg.list(cx) {

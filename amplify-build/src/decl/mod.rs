@@ -271,7 +271,7 @@ fn parse_import(
         "auth" => (
             AUTH,
             &["user_pool_id", "web_client_id"],
-            Spec::Auth(auth::imported()),
+            Spec::Auth(crate::model::AuthSpec::default()),
         ),
         "bucket" => (
             NAMED,

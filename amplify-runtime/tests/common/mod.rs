@@ -275,6 +275,14 @@ impl Cloud {
             .and_then(|o| o.stacks().first().cloned())
     }
 
+    /// The status of a stack that must exist.
+    pub fn status(&self, name: &str) -> String {
+        let stack = self
+            .stack(name)
+            .unwrap_or_else(|| panic!("stack {name} does not exist"));
+        stack.stack_status().unwrap().as_str().to_owned()
+    }
+
     /// Logical id, status and outputs of every nested stack.
     pub fn nested(&self, root: &str) -> Vec<NestedStack> {
         let resources = self

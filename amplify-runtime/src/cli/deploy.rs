@@ -13,7 +13,7 @@ use super::error::{CliError, Kind, Result};
 use super::lock::PushLock;
 use super::plan::{self, Desired, Operation, Row};
 use super::progress::Progress;
-use super::project::{copy_dir, swap_dir, write_json, Project};
+use super::project::{copy_dir, provider_value, swap_dir, write_json, Project};
 use super::stack::{Stacks, UpdateStarted};
 use super::state::{compose_categories, compose_meta, Pending};
 
@@ -113,8 +113,8 @@ pub async fn push(
         None => aws::connect(settings).await?,
     };
     let stacks = Stacks::new(&aws);
-    let stack_name = provider_str(&provider, "StackName")?;
-    let bucket = provider_str(&provider, "DeploymentBucketName")?;
+    let stack_name = provider_value(&provider, "StackName")?;
+    let bucket = provider_value(&provider, "DeploymentBucketName")?;
     let init_tags = hydrate_tags(&desired.tags, &project.project_name()?, &env)?;
     prepare_stack(&aws, &stacks, &provider, &init_tags, opts.yes).await?;
 
@@ -173,7 +173,7 @@ pub async fn push(
     {
         let value = match name.as_str() {
             "DeploymentBucketName" | "AuthRoleName" | "UnauthRoleName" => {
-                provider_str(&provider, name)?
+                provider_value(&provider, name)?
             }
             "env" => env.clone(),
             _ if parameters.contains_key(name) => continue,
@@ -257,8 +257,8 @@ async fn finalize(
     parameters: &BTreeMap<String, String>,
 ) -> Result<()> {
     let stacks = Stacks::new(aws);
-    let stack_name = provider_str(provider, "StackName")?;
-    let bucket = provider_str(provider, "DeploymentBucketName")?;
+    let stack_name = provider_value(provider, "StackName")?;
+    let bucket = provider_value(provider, "DeploymentBucketName")?;
     let (root, outputs) = stacks.outputs(&stack_name).await?;
     let mut provider = provider.clone();
     for (k, v) in &root.outputs {
@@ -381,7 +381,7 @@ async fn prepare_stack(
     tags: &[(String, String)],
     yes: bool,
 ) -> Result<()> {
-    let name = provider_str(provider, "StackName")?;
+    let name = provider_value(provider, "StackName")?;
     let Some(info) = stacks.describe(&name).await? else {
         return Err(CliError::input(format!("the root stack `{name}` does not exist"))
             .help("it was deleted outside amplify-rs: run `cargo amplify delete --yes` to clear the env locally, then `cargo amplify init`"));
@@ -401,12 +401,12 @@ async fn prepare_stack(
             progress.finish();
             // The bucket is retained by design; an empty one left by the failed create
             // would block the new stack's bucket of the same name.
-            let bucket = provider_str(provider, "DeploymentBucketName")?;
+            let bucket = provider_value(provider, "DeploymentBucketName")?;
             let _ = aws.s3.delete_bucket().bucket(&bucket).send().await;
             let parameters: Vec<(String, String)> =
                 ["DeploymentBucketName", "AuthRoleName", "UnauthRoleName"]
                     .iter()
-                    .map(|k| Ok(((*k).to_owned(), provider_str(provider, k)?)))
+                    .map(|k| Ok(((*k).to_owned(), provider_value(provider, k)?)))
                     .collect::<Result<_>>()?;
             let baseline = stacks.event_baseline(&name).await?;
             stacks
@@ -557,19 +557,6 @@ pub fn hydrate_tags(text: &str, project: &str, env: &str) -> Result<Vec<(String,
         tags.push((k.to_owned(), v));
     }
     Ok(tags)
-}
-
-fn provider_str(provider: &Map<String, Value>, key: &str) -> Result<String> {
-    provider
-        .get(key)
-        .and_then(Value::as_str)
-        .map(ToOwned::to_owned)
-        .ok_or_else(|| {
-            CliError::input(format!(
-                "`amplify/team-provider-info.json` has no `{key}` for this environment"
-            ))
-            .help("re-run `cargo amplify init` for it")
-        })
 }
 
 fn interrupted(stack: &str, env: &str) -> CliError {

@@ -8,7 +8,7 @@ use super::deploy::{confirm, hydrate_tags};
 use super::error::{CliError, Kind, Result};
 use super::lock::PushLock;
 use super::progress::Progress;
-use super::project::{write_json, Project};
+use super::project::{provider_value, write_json, Project};
 use super::stack::Stacks;
 
 /// Flags of `init`.
@@ -189,16 +189,8 @@ pub async fn delete(
 ) -> Result<()> {
     let env = project.resolve_env(env)?;
     let provider = project.env_provider(&env)?;
-    let stack = provider
-        .get("StackName")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let bucket = provider
-        .get("DeploymentBucketName")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    let stack = provider_value(&provider, "StackName")?;
+    let bucket = provider_value(&provider, "DeploymentBucketName")?;
     confirm(
         yes,
         &format!(

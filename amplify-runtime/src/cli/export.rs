@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::assets::{self, Packages};
 use super::error::{CliError, Result};
 use super::plan;
-use super::project::{write_atomic, write_json, Project};
+use super::project::{provider_value, write_atomic, write_json, Project};
 
 /// Marks a folder as written by `cargo amplify export`, so re-running may replace it.
 const MARKER: &str = ".amplify-rs-export";
@@ -167,18 +167,7 @@ fn drop_unused_root_parameters(root: &mut Value) {
 pub fn export(project: &Project, env: Option<&str>, out: &Path, force: bool) -> Result<PathBuf> {
     let env = project.resolve_env(env)?;
     let provider = project.env_provider(&env)?;
-    let get = |k: &str| {
-        provider
-            .get(k)
-            .and_then(Value::as_str)
-            .map(ToOwned::to_owned)
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "`amplify/team-provider-info.json` has no `{k}` for `{env}`"
-                ))
-                .help("run `cargo amplify init` for it")
-            })
-    };
+    let get = |k: &str| provider_value(&provider, k);
     let (stack_name, bucket, auth_role, unauth_role) = (
         get("StackName")?,
         get("DeploymentBucketName")?,

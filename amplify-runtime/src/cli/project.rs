@@ -164,6 +164,20 @@ impl Project {
     }
 }
 
+/// One value of an env's `awscloudformation` block, or an error saying how to fix it.
+pub fn provider_value(provider: &Map<String, Value>, key: &str) -> Result<String> {
+    provider
+        .get(key)
+        .and_then(Value::as_str)
+        .map(ToOwned::to_owned)
+        .ok_or_else(|| {
+            CliError::input(format!(
+                "`amplify/team-provider-info.json` has no `{key}` for this environment"
+            ))
+            .help("re-run `cargo amplify init` for it")
+        })
+}
+
 /// Reads a JSON file; `None` when it does not exist; a parse error names file and line.
 pub fn read_json(path: &Path) -> Result<Option<Value>> {
     let text = match fs::read_to_string(path) {

@@ -9,18 +9,14 @@ use serde_json::{json, Map, Value};
 use super::aws::{self, AwsSettings};
 use super::error::{CliError, Result};
 use super::frontend::{self, Format, Inputs};
-use super::project::{read_json, write_json, Project};
+use super::project::{provider_value, read_json, write_json, Project};
 use super::stack::Stacks;
 
 /// Runs `pull`.
 pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) -> Result<()> {
     let env = project.resolve_env(env)?;
     let provider = project.env_provider(&env)?;
-    let stack = provider
-        .get("StackName")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    let stack = provider_value(&provider, "StackName")?;
     let aws = aws::connect(settings).await?;
     let (root, outputs) = Stacks::new(&aws).outputs(&stack).await?;
 

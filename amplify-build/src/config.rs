@@ -36,6 +36,8 @@ pub struct Report {
     pub read_only_fallback: bool,
     /// Problems that do not stop synthesis but would stop a deploy (quotas).
     pub warnings: Vec<String>,
+    /// The parsed declaration, when synthesis ran (tools reuse it instead of parsing again).
+    pub backend: Option<crate::model::Backend>,
 }
 
 /// How synthesis ended.
@@ -200,6 +202,7 @@ impl Config {
             outcome: Outcome::NoBackend,
             read_only_fallback: read_only,
             warnings: Vec::new(),
+            backend: None,
         };
         if !scan.syntax_errors.is_empty() {
             report.outcome = Outcome::InvalidDeclaration(scan.syntax_errors);
@@ -266,6 +269,7 @@ impl Config {
         report.outcome = Outcome::Synthesized {
             resources: backend.resources.len(),
         };
+        report.backend = Some(backend);
         Ok(report)
     }
 

@@ -210,9 +210,9 @@ pub fn export(project: &Project, env: Option<&str>, out: &Path, force: bool) -> 
             template_file,
         });
     }
-    let backend = amplify_build::Config::new().load_backend(&project.root)?;
     let exportable = |r: &ExportedResource| -> Option<String> {
-        let decl = backend
+        let decl = desired
+            .backend
             .resources
             .iter()
             .find(|d| d.spec.category() == r.category && d.name == r.name)?;

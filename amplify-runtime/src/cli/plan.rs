@@ -47,6 +47,8 @@ pub struct Desired {
     pub root_key: String,
     /// `tags.json` text.
     pub tags: String,
+    /// The declaration, as synthesis parsed it.
+    pub backend: amplify_build::model::Backend,
 }
 
 /// A status row.
@@ -87,8 +89,8 @@ impl Operation {
 
 /// Synthesises (so the files are current) and reads the desired state.
 pub fn desired(project: &Project) -> Result<Desired> {
-    let report = amplify_build::Config::new().synthesize_in(&project.root)?;
-    match report.outcome {
+    let mut report = amplify_build::Config::new().synthesize_in(&project.root)?;
+    match &report.outcome {
         amplify_build::Outcome::Synthesized { .. } => {}
         amplify_build::Outcome::NoBackend => {
             return Err(CliError::input(format!(
@@ -108,7 +110,10 @@ pub fn desired(project: &Project) -> Result<Desired> {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
-    let backend = amplify_build::Config::new().load_backend(&project.root)?;
+    let backend = report
+        .backend
+        .take()
+        .expect("a synthesised report carries its backend");
     let backend_config = project.backend_config()?;
     let root_path = project
         .backend_dir()
@@ -193,6 +198,7 @@ pub fn desired(project: &Project) -> Result<Desired> {
     let tags =
         std::fs::read_to_string(&tags_path).map_err(|e| CliError::io("read", &tags_path, e))?;
     Ok(Desired {
+        backend,
         backend_config,
         resources,
         root_template,

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use amplify_build::decl::{diagnostics::Diagnostics, parse_backend};
 use amplify_build::synth::{synthesize_backend, ProjectSettings};
-use amplify_build::Config;
+use amplify_build::{Config, Registry};
 
 const SCHEMA: &str = "type Item { id: ID! }\ntype Query { listItems: [Item] }\n";
 
@@ -81,19 +81,24 @@ fn row(label: &str, source: &str, root: &Path) {
         let syn::Item::Mod(m) = &file.items[0] else {
             unreachable!()
         };
-        parse_backend(m, &loader, &Diagnostics::new()).unwrap()
+        let cx = Diagnostics::new();
+        let backend = parse_backend(m, &Registry::builtin(), &loader, &cx);
+        assert!(!cx.has_errors());
+        backend
     });
     let file = syn::parse_file(source).unwrap();
     let syn::Item::Mod(m) = &file.items[0] else {
         unreachable!()
     };
-    let backend = parse_backend(m, &loader, &Diagnostics::new()).unwrap();
+    let cx = Diagnostics::new();
+    let backend = parse_backend(m, &Registry::builtin(), &loader, &cx);
+    assert!(!cx.has_errors());
     let project = ProjectSettings {
         project_name: "bench".into(),
         frontend: "rust".into(),
     };
     let synth = time(iterations, || synthesize_backend(&backend, &project));
-    let files = synthesize_backend(&backend, &project);
+    let (files, _) = synthesize_backend(&backend, &project);
     let bytes: usize = files.generated.iter().map(|(_, t)| t.len()).sum();
 
     // A fresh folder per sample, cleared outside the timed region.

@@ -3,11 +3,15 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+use crate::category::{Category, Registry};
 use crate::decl::{diagnostics::Diagnostics, parse_backend};
+use crate::declaration::{Declaration, DeclaredResource, Located, DECLARATION_FILE};
 use crate::error::Error;
 use crate::fs::{self as afs, WriteOutcome};
+use crate::model::Backend;
+use crate::plan::{InputFile, PLAN_FILE};
 use crate::scan::scan;
-use crate::synth::{self, ProjectSettings};
+use crate::synth::{self, content_hash, ProjectSettings};
 
 /// Options for synthesis. `Config::new().synthesize()` is what [`synthesize`] does.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +19,9 @@ pub struct Config {
     project_name: Option<String>,
     frontend: Option<String>,
     sources: Vec<PathBuf>,
+    registry: Registry,
+    /// Attributes registered twice, reported when synthesis runs.
+    duplicates: Vec<String>,
 }
 
 /// What a synthesis run did.
@@ -36,8 +43,6 @@ pub struct Report {
     pub read_only_fallback: bool,
     /// Problems that do not stop synthesis but would stop a deploy (quotas).
     pub warnings: Vec<String>,
-    /// The parsed declaration, when synthesis ran (tools reuse it instead of parsing again).
-    pub backend: Option<crate::model::Backend>,
 }
 
 /// How synthesis ended.
@@ -94,6 +99,23 @@ impl Config {
         self
     }
 
+    /// Registers a category of another crate, so that `#[<its attribute>(...)]` declares
+    /// resources of it inside `#[amplify::backend]`:
+    ///
+    /// ```ignore
+    /// // build.rs
+    /// amplify_build::Config::new()
+    ///     .category(amplify_queue::Queue)
+    ///     .synthesize()
+    ///     .expect("amplify backend synthesis");
+    /// ```
+    pub fn category<C: Category>(&mut self, category: C) -> &mut Self {
+        if let Err(attribute) = self.registry.register(category) {
+            self.duplicates.push(attribute);
+        }
+        self
+    }
+
     /// Build-script flavour: reads `CARGO_MANIFEST_DIR`/`OUT_DIR`, prints
     /// `cargo::rerun-if-changed` for every input and `cargo::warning` for what it skips.
     pub fn synthesize(&self) -> Result<Report, Error> {
@@ -105,7 +127,19 @@ impl Config {
         } else {
             crate_root.clone()
         };
-        let mut report = self.run(&crate_root, &target, read_only)?;
+        let (mut report, declaration) = self.run(&crate_root, &target, read_only)?;
+        // Only a crate with categories of its own needs the macro to learn the
+        // declaration from here; with the built-in ones the macro checks it itself.
+        let third_party = self.registry.iter().count() > Registry::builtin().iter().count();
+        let declaration_path = out_dir.join(DECLARATION_FILE);
+        match declaration.filter(|_| third_party) {
+            Some(d) => {
+                afs::write_if_changed(&declaration_path, &crate::cfn::to_pretty_json(&d))?;
+            }
+            None => {
+                let _ = std::fs::remove_file(&declaration_path);
+            }
+        }
         if matches!(report.outcome, Outcome::Synthesized { .. }) {
             let inputs = embed_outputs(&crate_root, &target, &out_dir, read_only, &report)?;
             report.inputs.extend(inputs);
@@ -113,6 +147,8 @@ impl Config {
         for input in &report.inputs {
             println!("cargo::rerun-if-changed={}", input.display());
         }
+        // `cargo amplify` sets it to restore a deleted plan.
+        println!("cargo::rerun-if-env-changed=AMPLIFY_RS_RESYNTHESIZE");
         if report.inputs.is_empty() {
             // Nothing to watch yet; without any directive Cargo would watch the whole crate.
             println!("cargo::rerun-if-changed=build.rs");
@@ -145,39 +181,7 @@ impl Config {
     /// `Cargo.toml`. Prints nothing; for tools and tests.
     pub fn synthesize_in(&self, crate_root: &Path) -> Result<Report, Error> {
         self.run(crate_root, crate_root, false)
-    }
-
-    /// Parses and validates the crate's declaration without writing anything: for tools
-    /// (the deployer) that need the model itself.
-    pub fn load_backend(&self, crate_root: &Path) -> Result<crate::model::Backend, Error> {
-        let scan = scan(&self.roots(crate_root))?;
-        if !scan.syntax_errors.is_empty() {
-            return Err(Error::InvalidDeclaration {
-                problems: scan.syntax_errors,
-            });
-        }
-        let Some((file, module)) = scan.backend else {
-            return Err(Error::NoBackend {
-                root: crate_root.to_owned(),
-            });
-        };
-        let loader = |relative: &str| {
-            std::fs::read_to_string(crate_root.join(relative)).map_err(|e| e.to_string())
-        };
-        let cx = Diagnostics::new();
-        match parse_backend(&module, &loader, &cx) {
-            Some(backend) => Ok(backend),
-            None => Err(Error::InvalidDeclaration {
-                problems: cx
-                    .into_errors()
-                    .into_iter()
-                    .map(|e| {
-                        let at = e.span().start();
-                        format!("{}:{}:{}: {e}", file.display(), at.line, at.column + 1)
-                    })
-                    .collect(),
-            }),
-        }
+            .map(|(report, _)| report)
     }
 
     fn roots(&self, crate_root: &Path) -> Vec<PathBuf> {
@@ -191,7 +195,15 @@ impl Config {
         }
     }
 
-    fn run(&self, crate_root: &Path, project_dir: &Path, read_only: bool) -> Result<Report, Error> {
+    fn run(
+        &self,
+        crate_root: &Path,
+        project_dir: &Path,
+        read_only: bool,
+    ) -> Result<(Report, Option<Declaration>), Error> {
+        if let Some(attribute) = self.duplicates.first() {
+            return Err(Error::DuplicateCategory(attribute.clone()));
+        }
         let scan = scan(&self.roots(crate_root))?;
         let mut report = Report {
             project_dir: project_dir.to_owned(),
@@ -202,14 +214,13 @@ impl Config {
             outcome: Outcome::NoBackend,
             read_only_fallback: read_only,
             warnings: Vec::new(),
-            backend: None,
         };
         if !scan.syntax_errors.is_empty() {
             report.outcome = Outcome::InvalidDeclaration(scan.syntax_errors);
-            return Ok(report);
+            return Ok((report, None));
         }
         let Some((file, module)) = scan.backend else {
-            return Ok(report);
+            return Ok((report, None));
         };
 
         let read_files: RefCell<Vec<PathBuf>> = RefCell::new(Vec::new());
@@ -219,45 +230,60 @@ impl Config {
             std::fs::read_to_string(&path).map_err(|e| e.to_string())
         };
         let cx = Diagnostics::new();
-        let backend = parse_backend(&module, &loader, &cx);
+        let backend = parse_backend(&module, &self.registry, &loader, &cx);
         report.inputs.extend(read_files.into_inner());
-        let Some(backend) = backend else {
-            let problems = cx
-                .into_errors()
-                .into_iter()
+        let errors = cx.into_errors();
+        let declaration = declaration(&file, &module.ident, &self.registry, &backend, &errors);
+        if !errors.is_empty() {
+            let problems = errors
+                .iter()
                 .map(|e| {
                     let at = e.span().start();
                     format!("{}:{}:{}: {e}", file.display(), at.line, at.column + 1)
                 })
                 .collect();
             report.outcome = Outcome::InvalidDeclaration(problems);
-            return Ok(report);
-        };
+            return Ok((report, Some(declaration)));
+        }
+        self.write(crate_root, &backend, &mut report)?;
+        Ok((report, Some(declaration)))
+    }
 
+    /// Writes the synthesised layout, then the plan with the hashes of what was read.
+    fn write(
+        &self,
+        crate_root: &Path,
+        backend: &Backend,
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        let project_dir = report.project_dir.clone();
         let project = ProjectSettings {
-            project_name: self.resolve_project_name(crate_root, project_dir)?,
+            project_name: self.resolve_project_name(crate_root, &project_dir)?,
             frontend: self.frontend.clone().unwrap_or_else(|| "rust".into()),
         };
-        let files = synth::synthesize_backend(&backend, &project);
+        let (files, mut plan) = synth::synthesize_backend(backend, &project);
         report.warnings = files.warnings.clone();
         for (relative, contents) in &files.generated {
-            self.record(
-                &mut report,
-                relative,
-                afs::write_if_changed(&project_dir.join(relative), contents)?,
-            );
+            let outcome = afs::write_if_changed(&project_dir.join(relative), contents)?;
+            self.record(report, relative, outcome);
         }
         for (relative, contents) in &files.seeded {
-            self.record(
-                &mut report,
-                relative,
-                afs::seed(&project_dir.join(relative), contents)?,
-            );
+            let outcome = afs::seed(&project_dir.join(relative), contents)?;
+            self.record(report, relative, outcome);
         }
+        let mut read = report.inputs.clone();
+        read.push(project_dir.join("amplify/.config/project-config.json"));
+        read.push(crate_root.join("build.rs"));
+        plan.inputs = input_files(crate_root, &read);
+        let outcome = afs::write_if_changed(
+            &project_dir.join(PLAN_FILE),
+            &crate::cfn::to_pretty_json(&plan),
+        )?;
+        self.record(report, PLAN_FILE, outcome);
         let keep: Vec<(&str, &str)> = backend
             .resources
             .iter()
-            .map(|r| (r.spec.category(), r.name.as_str()))
+            .map(|r| (r.category(), r.name.as_str()))
             .collect();
         let (removed, stale) =
             afs::prune_stale_resources(&project_dir.join("amplify/backend"), &keep)?;
@@ -265,12 +291,11 @@ impl Config {
         report.warnings.extend(stale);
         let gitignore =
             afs::merge_gitignore(&project_dir.join(".gitignore"), &synth::gitignore_block())?;
-        self.record(&mut report, ".gitignore", gitignore);
+        self.record(report, ".gitignore", gitignore);
         report.outcome = Outcome::Synthesized {
             resources: backend.resources.len(),
         };
-        report.backend = Some(backend);
-        Ok(report)
+        Ok(())
     }
 
     fn record(&self, report: &mut Report, relative: &str, outcome: WriteOutcome) {
@@ -310,6 +335,60 @@ impl Config {
 
         Ok(normalise_project_name(&crate_name))
     }
+}
+
+/// The declaration as the `#[backend]` macro needs it.
+fn declaration(
+    file: &Path,
+    module: &syn::Ident,
+    registry: &Registry,
+    backend: &Backend,
+    errors: &[syn::Error],
+) -> Declaration {
+    Declaration {
+        file: file.display().to_string(),
+        module: module.to_string(),
+        attributes: registry
+            .attributes()
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
+        resources: backend
+            .resources
+            .iter()
+            .map(|r| DeclaredResource {
+                ident: r.ident.clone(),
+                name: r.name.clone(),
+                category: r.category().to_owned(),
+                outputs: r.outputs(),
+            })
+            .collect(),
+        errors: errors.iter().map(Located::from_error).collect(),
+    }
+}
+
+/// The files that exist among `paths`, deduplicated, with their content hashes, named
+/// relative to the crate root.
+fn input_files(crate_root: &Path, paths: &[PathBuf]) -> Vec<InputFile> {
+    let mut out: Vec<InputFile> = Vec::new();
+    for path in paths {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let relative = path.strip_prefix(crate_root).unwrap_or(path);
+        let name = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if out.iter().all(|f| f.path != name) {
+            out.push(InputFile {
+                path: name,
+                sha256: content_hash(&bytes),
+            });
+        }
+    }
+    out
 }
 
 /// `name = "..."` of the `[package]` table, read without a TOML parser: enough for the

@@ -66,6 +66,9 @@ pub enum Error {
         /// The crate root searched.
         root: PathBuf,
     },
+    /// Two registered categories declare resources with the same attribute.
+    #[error("two categories are registered for `#[{0}]`; register each category once, and give a third-party category an attribute of its own")]
+    DuplicateCategory(String),
     /// The configured project name is not valid for Amplify.
     #[error("project name `{0}` is invalid: Amplify project names are 3–20 ASCII letters and digits; set another with Config::project_name")]
     ProjectName(String),

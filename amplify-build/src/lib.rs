@@ -40,15 +40,21 @@
 //! does not re-run the build script.
 #![deny(missing_docs)]
 
+pub mod categories;
+pub mod category;
 pub mod cfn;
 mod config;
 pub mod decl;
+pub mod declaration;
 pub mod deps;
 mod error;
+pub mod files;
 mod fs;
 pub mod model;
+pub mod plan;
 mod scan;
 pub mod synth;
 
-pub use config::{synthesize, Config, Outcome, Report};
+pub use category::{Category, Declared, Descriptor, Edge, ImportKey, OutputDef, Registry};
+pub use config::{synthesize, Config, Outcome, Report, OUTPUTS_FILE};
 pub use error::Error;

@@ -5,79 +5,12 @@
 
 use std::path::Path;
 
-use amplify_build::model::{AuthMode, Backend, Spec};
+use amplify_build::declaration::DeclaredResource;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
-/// `(function name, output key, doc)` for each output of a resource.
-fn outputs(spec: &Spec) -> Vec<(&'static str, &'static str, &'static str)> {
-    match spec {
-        Spec::Auth(a) => {
-            let mut v = vec![
-                ("user_pool_id", "UserPoolId", "The Cognito user pool id."),
-                ("user_pool_arn", "UserPoolArn", "The user pool ARN."),
-                (
-                    "web_client_id",
-                    "AppClientIDWeb",
-                    "The app client id for web clients.",
-                ),
-                (
-                    "native_client_id",
-                    "AppClientID",
-                    "The app client id for native clients.",
-                ),
-            ];
-            if a.identity_pool.is_some() {
-                v.push((
-                    "identity_pool_id",
-                    "IdentityPoolId",
-                    "The Cognito identity pool id.",
-                ));
-            }
-            v
-        }
-        Spec::Api(api) => {
-            let mut v = vec![
-                (
-                    "endpoint",
-                    "GraphQLAPIEndpointOutput",
-                    "The GraphQL endpoint URL.",
-                ),
-                ("api_id", "GraphQLAPIIdOutput", "The AppSync API id."),
-            ];
-            if std::iter::once(&api.default_auth)
-                .chain(&api.additional_auth)
-                .any(|m| matches!(m, AuthMode::ApiKey { .. }))
-            {
-                v.push(("api_key", "GraphQLAPIKeyOutput", "The API key."));
-            }
-            v
-        }
-        Spec::Bucket(_) => vec![
-            ("bucket_name", "BucketName", "The S3 bucket name."),
-            ("region", "Region", "The bucket's region."),
-        ],
-        Spec::Table(t) => {
-            let mut v = vec![
-                ("table_name", "Name", "The DynamoDB table name."),
-                ("table_arn", "Arn", "The table ARN."),
-                ("region", "Region", "The table's region."),
-            ];
-            if t.stream {
-                v.push(("stream_arn", "StreamArn", "The table's stream ARN."));
-            }
-            v
-        }
-        Spec::Function(_) => vec![
-            ("function_name", "Name", "The Lambda function name."),
-            ("function_arn", "Arn", "The function ARN."),
-            ("region", "Region", "The function's region."),
-        ],
-    }
-}
-
 /// The accessors of every resource, plus `outputs()` for the whole file.
-pub fn expand(backend: &Backend) -> TokenStream {
+pub fn expand(resources: &[DeclaredResource]) -> TokenStream {
     let rt = runtime_path();
     let embedded = embedded(&rt);
     let mut out = quote! {
@@ -90,11 +23,14 @@ pub fn expand(backend: &Backend) -> TokenStream {
             #rt::config::__private::outputs(__AMPLIFY_EMBEDDED).map(|(o, _)| o)
         }
     };
-    for r in &backend.resources {
+    for r in resources {
         let ident = syn::Ident::new(&r.ident, Span::call_site());
-        let category = r.spec.category();
-        let name = &r.name;
-        let fns = outputs(&r.spec).into_iter().map(|(f, key, doc)| {
+        let (category, name) = (&r.category, &r.name);
+        let accessors = r
+            .outputs
+            .iter()
+            .filter_map(|o| Some((o.accessor.as_deref()?, &o.name, &o.doc)));
+        let fns = accessors.map(|(f, key, doc)| {
             let f = format_ident!("{f}");
             quote! {
                 #[doc = #doc]

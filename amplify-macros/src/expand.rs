@@ -1,15 +1,23 @@
 //! `parse → validate → expand` for `#[backend]`.
+//!
+//! The declaration is checked in one of two ways, with the same expansion:
+//! - the crate's build script registered categories of its own: it has parsed and
+//!   checked the module with every category and left the result in `OUT_DIR`
+//!   ([`amplify_build::declaration`]); its errors are reported here at the tokens they
+//!   name;
+//! - otherwise the macro parses the module itself with the built-in categories.
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use amplify_build::decl::{
-    diagnostics::Diagnostics, is_resource_attribute, item_attrs, misspelt_resource_attribute,
-    parse_backend,
-};
+use amplify_build::decl::{diagnostics::Diagnostics, misspelt_resource_attribute, parse_backend};
+use amplify_build::declaration::{Declaration, DeclaredResource, DECLARATION_FILE};
+use amplify_build::Registry;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::{Item, ItemMod};
+
+use crate::locate::error_at;
 
 pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut module: ItemMod = match syn::parse2(item.clone()) {
@@ -24,14 +32,119 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
 
-    let cx = Diagnostics::new();
+    let mut errors: Vec<syn::Error> = Vec::new();
     if !attr.is_empty() {
-        cx.error(
+        errors.push(syn::Error::new(
             syn::spanned::Spanned::span(&attr),
             "`#[amplify::backend]` takes no arguments; configure resources with attributes inside the module",
-        );
+        ));
     }
 
+    let mut extra = Vec::new();
+    let checked = match from_build_script(&module) {
+        Some(declaration) => {
+            errors.extend(declaration.errors.iter().map(|e| error_at(item.clone(), e)));
+            Checked {
+                attributes: declaration.attributes,
+                resources: declaration.resources,
+            }
+        }
+        None => {
+            let (checked, found, read) = check_here(&module);
+            errors.extend(found);
+            // `include_str!` makes rustc re-expand the macro when a schema or resolver
+            // changes.
+            for path in read {
+                let path = path.to_string_lossy().into_owned();
+                extra.push(quote!(
+                    const _: &str = include_str!(#path);
+                ));
+            }
+            checked
+        }
+    };
+
+    // A generic struct cannot take these impls; it is reported as not a unit struct.
+    let generic = generic_structs(&module);
+    let resources: Vec<DeclaredResource> = checked
+        .resources
+        .into_iter()
+        .filter(|r| !generic.contains(&r.ident))
+        .collect();
+    extra.push(crate::accessors::expand(&resources));
+    for r in &resources {
+        let ident = syn::Ident::new(&r.ident, proc_macro2::Span::call_site());
+        let (name, category) = (&r.name, &r.category);
+        extra.push(quote! {
+            impl #ident {
+                /// Amplify resource name.
+                pub const RESOURCE_NAME: &'static str = #name;
+                /// Amplify category.
+                pub const CATEGORY: &'static str = #category;
+            }
+        });
+    }
+
+    // Keep the module so the rest of the crate still compiles, minus our attributes.
+    let attributes: Vec<&str> = checked.attributes.iter().map(String::as_str).collect();
+    if let Some((_, items)) = &mut module.content {
+        for item in items.iter_mut() {
+            strip_resource_attributes(item, &attributes);
+        }
+        for tokens in extra {
+            items.push(Item::Verbatim(tokens));
+        }
+    }
+    let errors: TokenStream = errors.into_iter().map(|e| e.to_compile_error()).collect();
+    let mut out = module.into_token_stream();
+    out.extend(errors);
+    out
+}
+
+/// Names of the module's structs with generic parameters.
+fn generic_structs(module: &ItemMod) -> Vec<String> {
+    let items = module
+        .content
+        .as_ref()
+        .map(|(_, i)| i.as_slice())
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if !s.generics.params.is_empty() => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What expansion needs from a checked declaration.
+struct Checked {
+    /// Every resource attribute (stripped from the items).
+    attributes: Vec<String>,
+    /// Every declared resource, with its outputs.
+    resources: Vec<DeclaredResource>,
+}
+
+/// The build script's check of this module, if it made one.
+fn from_build_script(module: &ItemMod) -> Option<Declaration> {
+    let path = Path::new(&std::env::var_os("OUT_DIR")?).join(DECLARATION_FILE);
+    let declaration: Declaration =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let here = module.ident.span().local_file()?;
+    let here = std::env::current_dir().ok()?.join(here);
+    let same_file = match (
+        here.canonicalize(),
+        Path::new(&declaration.file).canonicalize(),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    (same_file && module.ident == declaration.module).then_some(declaration)
+}
+
+/// Parses and checks the module with the built-in categories. Returns what was declared,
+/// the errors, and the files read.
+fn check_here(module: &ItemMod) -> (Checked, Vec<syn::Error>, Vec<PathBuf>) {
     // Files are named relative to the crate being compiled, like `include_str!` paths
     // written from its root.
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
@@ -43,55 +156,37 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
         read.borrow_mut().push(path);
         Ok(text)
     };
-    let backend = parse_backend(&module, &loader, &cx);
-
-    let mut extra = Vec::new();
-    // `include_str!` makes rustc re-expand the macro when a schema or resolver changes.
-    for path in read.into_inner() {
-        let path = path.to_string_lossy().into_owned();
-        extra.push(quote!(
-            const _: &str = include_str!(#path);
-        ));
-    }
-    if let Some(backend) = &backend {
-        extra.push(crate::accessors::expand(backend));
-        for r in &backend.resources {
-            let ident = syn::Ident::new(&r.ident, proc_macro2::Span::call_site());
-            let name = &r.name;
-            let category = r.spec.category();
-            extra.push(quote! {
-                impl #ident {
-                    /// Amplify resource name.
-                    pub const RESOURCE_NAME: &'static str = #name;
-                    /// Amplify category.
-                    pub const CATEGORY: &'static str = #category;
-                }
-            });
-        }
-    }
-
-    // Keep the module so the rest of the crate still compiles, minus our attributes.
-    if let Some((_, items)) = &mut module.content {
-        for item in items.iter_mut() {
-            strip_resource_attributes(item);
-        }
-        for tokens in extra {
-            items.push(Item::Verbatim(tokens));
-        }
-    }
-    let errors: TokenStream = cx
-        .into_errors()
-        .into_iter()
-        .map(|e| e.to_compile_error())
-        .collect();
-    let mut out = module.into_token_stream();
-    out.extend(errors);
-    out
+    let registry = Registry::builtin();
+    let cx = Diagnostics::new();
+    let backend = parse_backend(module, &registry, &loader, &cx);
+    let checked = Checked {
+        attributes: registry
+            .attributes()
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
+        resources: backend
+            .resources
+            .iter()
+            .map(|r| DeclaredResource {
+                ident: r.ident.clone(),
+                name: r.name.clone(),
+                category: r.category().to_owned(),
+                outputs: r.outputs(),
+            })
+            .collect(),
+    };
+    (checked, cx.into_errors(), read.into_inner())
 }
 
-fn strip_resource_attributes(item: &mut Item) {
-    let keep =
-        |a: &syn::Attribute| !is_resource_attribute(a) && misspelt_resource_attribute(a).is_none();
+fn strip_resource_attributes(item: &mut Item, attributes: &[&str]) {
+    let keep = |a: &syn::Attribute| {
+        let ours = a
+            .path()
+            .get_ident()
+            .is_some_and(|i| attributes.contains(&i.to_string().as_str()));
+        !ours && misspelt_resource_attribute(a, attributes).is_none()
+    };
     match item {
         Item::Struct(i) => i.attrs.retain(keep),
         Item::Enum(i) => i.attrs.retain(keep),
@@ -105,5 +200,4 @@ fn strip_resource_attributes(item: &mut Item) {
         Item::Impl(i) => i.attrs.retain(keep),
         _ => {}
     }
-    let _ = item_attrs;
 }

@@ -15,6 +15,7 @@
 
 mod accessors;
 mod expand;
+mod locate;
 
 use proc_macro::TokenStream;
 

@@ -160,8 +160,8 @@ pub struct Resource {
     /// Resource metadata (e.g. documented checkov skips).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// Resource properties.
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    /// Resource properties; written even when empty (tools such as CDK's `CfnInclude`
+    /// read `Properties` of every resource).
     pub properties: IndexMap<String, Value>,
 }
 

@@ -196,7 +196,7 @@ impl Parse for ArgValue {
 pub struct ArgReader<'a> {
     items: Vec<Option<Arg>>,
     context: String,
-    known: &'static [&'static str],
+    known: Vec<&'static str>,
     cx: &'a Diagnostics,
 }
 
@@ -205,13 +205,13 @@ impl<'a> ArgReader<'a> {
     pub fn new(
         args: Args,
         context: impl Into<String>,
-        known: &'static [&'static str],
+        known: &[&'static str],
         cx: &'a Diagnostics,
     ) -> Self {
         ArgReader {
             items: args.items.into_iter().map(Some).collect(),
             context: context.into(),
-            known,
+            known: known.to_vec(),
             cx,
         }
     }
@@ -274,7 +274,7 @@ impl<'a> ArgReader<'a> {
     pub fn finish(self) {
         for arg in self.items.into_iter().flatten() {
             let key = arg.key_text();
-            let hint = match did_you_mean(&key, self.known) {
+            let hint = match did_you_mean(&key, &self.known) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("expected one of: {}", self.known.join(", ")),
             };

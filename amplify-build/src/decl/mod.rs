@@ -18,26 +18,25 @@
 //! Files (GraphQL schemas, resolver code) are read through a caller-supplied
 //! [`FileLoader`], so this module itself never touches the file system.
 
-mod api;
 pub mod args;
-mod auth;
 pub mod diagnostics;
-mod function;
-mod storage;
-mod validate;
+pub mod validate;
+
+use std::rc::Rc;
 
 use syn::spanned::Spanned;
 use syn::{Attribute, Item, ItemMod, Meta};
 
-use crate::model::{Backend, Resource, Spec};
-use args::{ArgReader, Args};
+use crate::category::{Kind, ParseContext, Registry};
+use crate::model::{Backend, Resource};
+use args::{Arg, ArgReader, Args};
 use diagnostics::{did_you_mean, Diagnostics};
 
 /// Reads a file named relative to the crate root; `Err` carries the reason.
 pub type FileLoader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
-/// The attributes that declare a resource inside a backend module.
-pub const RESOURCE_ATTRIBUTES: &[&str] = &["auth", "api", "bucket", "table", "function"];
+/// Keys every resource attribute accepts.
+const COMMON_KEYS: &[&str] = &["name", "import"];
 
 /// Attributes Rust or common tools own; never mistaken for a misspelt resource attribute.
 const FOREIGN_ATTRIBUTES: &[&str] = &[
@@ -83,28 +82,35 @@ pub fn is_backend_attribute(attr: &Attribute) -> bool {
     }
 }
 
-/// Whether `attr` declares a resource (`#[auth(...)]`, `#[bucket(...)]`, …).
-pub fn is_resource_attribute(attr: &Attribute) -> bool {
-    attr.path()
-        .get_ident()
-        .is_some_and(|i| RESOURCE_ATTRIBUTES.contains(&i.to_string().as_str()))
+/// The category `attr` declares a resource of (`#[auth(...)]`, `#[bucket(...)]`, …).
+pub fn resource_kind<'r>(attr: &Attribute, registry: &'r Registry) -> Option<&'r Kind> {
+    registry.get(&attr.path().get_ident()?.to_string())
 }
 
-/// Parses and validates every resource of a backend module. Returns `None` if anything
-/// was reported to `cx`.
-pub fn parse_backend(module: &ItemMod, files: FileLoader, cx: &Diagnostics) -> Option<Backend> {
+/// Parses and validates every resource of a backend module. Every mistake is reported
+/// to `cx`; the backend holds every resource that was declared, with the spec of each
+/// whose declaration parsed (so that callers can still expand what is there).
+pub fn parse_backend(
+    module: &ItemMod,
+    registry: &Registry,
+    files: FileLoader,
+    cx: &Diagnostics,
+) -> Backend {
     let Some((_, items)) = &module.content else {
         cx.error(
             module.span(),
             "`#[amplify::backend]` needs an inline module: write `mod backend { ... }` with the resources inside",
         );
-        return None;
+        return Backend::default();
     };
     let mut resources = Vec::new();
     for item in items {
-        check_misspelt_attributes(item, cx);
+        check_misspelt_attributes(item, registry, cx);
         let Item::Struct(item_struct) = item else {
-            if let Some(attr) = item_attrs(item).iter().find(|a| is_resource_attribute(a)) {
+            if let Some(attr) = item_attrs(item)
+                .iter()
+                .find(|a| resource_kind(a, registry).is_some())
+            {
                 cx.error(
                     attr.span(),
                     "resources are declared on unit structs: write `pub struct Name;` under this attribute",
@@ -112,24 +118,21 @@ pub fn parse_backend(module: &ItemMod, files: FileLoader, cx: &Diagnostics) -> O
             }
             continue;
         };
-        let declaring: Vec<&Attribute> = item_struct
+        let declaring: Vec<(&Attribute, &Kind)> = item_struct
             .attrs
             .iter()
-            .filter(|a| is_resource_attribute(a))
+            .filter_map(|a| Some((a, resource_kind(a, registry)?)))
             .collect();
-        let Some(attr) = declaring.first() else {
+        let Some(&(attr, kind)) = declaring.first() else {
             continue;
         };
-        if let Some(second) = declaring.get(1) {
+        if let Some((second, _)) = declaring.get(1) {
             cx.error(
                 second.span(),
                 format!(
                     "`{}` already has `#[{}]`; a struct declares one resource",
                     item_struct.ident,
-                    attr.path()
-                        .get_ident()
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
+                    kind.descriptor().attribute
                 ),
             );
         }
@@ -144,13 +147,17 @@ pub fn parse_backend(module: &ItemMod, files: FileLoader, cx: &Diagnostics) -> O
                 ),
             );
         }
-        if let Some(resource) = parse_resource(&item_struct.ident, attr, files, cx) {
-            resources.push(resource);
-        }
+        resources.push(parse_resource(
+            &item_struct.ident,
+            attr,
+            (kind, registry),
+            files,
+            cx,
+        ));
     }
     let backend = Backend { resources };
     validate::validate(&backend, cx);
-    (!cx.has_errors()).then_some(backend)
+    backend
 }
 
 /// The attributes of any item kind.
@@ -171,18 +178,22 @@ pub fn item_attrs(item: &Item) -> &[Attribute] {
     }
 }
 
-/// The resource attribute `attr` is probably a typo of (`#[buckt]` → `bucket`), if any.
-pub fn misspelt_resource_attribute(attr: &Attribute) -> Option<&'static str> {
+/// The resource attribute (one of `attributes`) that `attr` is probably a typo of
+/// (`#[buckt]` → `bucket`), if any.
+pub fn misspelt_resource_attribute<'a>(
+    attr: &Attribute,
+    attributes: &[&'a str],
+) -> Option<&'a str> {
     let name = attr.path().get_ident()?.to_string();
-    if RESOURCE_ATTRIBUTES.contains(&name.as_str()) || FOREIGN_ATTRIBUTES.contains(&name.as_str()) {
+    if attributes.contains(&name.as_str()) || FOREIGN_ATTRIBUTES.contains(&name.as_str()) {
         return None;
     }
-    did_you_mean(&name, RESOURCE_ATTRIBUTES)
+    did_you_mean(&name, attributes)
 }
 
-fn check_misspelt_attributes(item: &Item, cx: &Diagnostics) {
+fn check_misspelt_attributes(item: &Item, registry: &Registry, cx: &Diagnostics) {
     for attr in item_attrs(item) {
-        if let Some(best) = misspelt_resource_attribute(attr) {
+        if let Some(best) = misspelt_resource_attribute(attr, &registry.attributes()) {
             let ident = attr.path().get_ident().expect("single-segment path");
             cx.error(
                 ident.span(),
@@ -195,156 +206,129 @@ fn check_misspelt_attributes(item: &Item, cx: &Diagnostics) {
 fn parse_resource(
     ident: &syn::Ident,
     attr: &Attribute,
+    (kind, registry): (&Kind, &Registry),
     files: FileLoader,
     cx: &Diagnostics,
-) -> Option<Resource> {
-    let kind = attr.path().get_ident()?.to_string();
+) -> Resource {
+    let descriptor = kind.descriptor();
+    let attribute = descriptor.attribute;
+    let invalid = || {
+        Resource::new(
+            ident.to_string(),
+            ident.to_string(),
+            ident.span(),
+            kind.clone(),
+            None,
+            None,
+        )
+    };
     let args = match &attr.meta {
         Meta::Path(_) => Args::default(),
         Meta::List(list) => match list.parse_args::<Args>() {
             Ok(args) => args,
             Err(e) => {
                 cx.syn_error(e);
-                return None;
+                return invalid();
             }
         },
         Meta::NameValue(nv) => {
             cx.error(
                 nv.span(),
-                format!("write `#[{kind}(...)]`, not `#[{kind} = ...]`"),
+                format!("write `#[{attribute}(...)]`, not `#[{attribute} = ...]`"),
             );
-            return None;
+            return invalid();
         }
     };
-    let known: &'static [&'static str] = match kind.as_str() {
-        "auth" => auth::KEYS,
-        "api" => api::KEYS,
-        "bucket" => storage::BUCKET_KEYS,
-        "table" => storage::TABLE_KEYS,
-        _ => function::KEYS,
-    };
-    let mut reader = ArgReader::new(args, format!("`#[{kind}]`"), known, cx);
+    let known: Vec<&'static str> = COMMON_KEYS.iter().chain(descriptor.keys).copied().collect();
+    let mut reader = ArgReader::new(args, format!("`#[{attribute}]`"), &known, cx);
     let (name, span) = match reader.take("name").map(|a| a.string(cx)) {
         Some(Some(lit)) => (lit.value(), lit.span()),
-        Some(None) => (ident.to_string(), ident.span()),
-        None => (ident.to_string(), ident.span()),
+        _ => (ident.to_string(), ident.span()),
     };
-    let attr_span = attr.span();
-    if let Some(import) = reader.take("import") {
-        return parse_import(ident, &kind, &import, reader, name, span, cx);
-    }
-    let spec = match kind.as_str() {
-        "auth" => auth::parse(&mut reader).map(Spec::Auth),
-        "api" => api::parse(&mut reader, attr_span, files).map(Spec::Api),
-        "bucket" => storage::parse_bucket(&mut reader).map(Spec::Bucket),
-        "table" => storage::parse_table(&mut reader, attr_span).map(Spec::Table),
-        _ => function::parse(&mut reader, attr_span).map(Spec::Function),
+    let (spec, imported) = match reader.take("import") {
+        Some(import) => match parse_import((kind, registry), &import, reader, cx) {
+            Some((spec, ids)) => (Some(spec), Some(ids)),
+            None => (None, None),
+        },
+        None => {
+            let pcx = ParseContext {
+                attr_span: attr.span(),
+                files,
+            };
+            let spec = kind.parse(&mut reader, &pcx);
+            reader.finish();
+            (spec, None)
+        }
     };
-    reader.finish();
-    Some(Resource {
-        name,
-        ident: ident.to_string(),
-        span,
-        spec: spec?,
-        imported: None,
-    })
+    Resource::new(name, ident.to_string(), span, kind.clone(), spec, imported)
 }
 
 /// `import(...)`: the resource exists already; only its ids are declared.
 fn parse_import(
-    ident: &syn::Ident,
-    kind: &str,
-    import: &args::Arg,
+    (kind, registry): (&Kind, &Registry),
+    import: &Arg,
     mut reader: ArgReader,
-    name: String,
-    span: proc_macro2::Span,
     cx: &Diagnostics,
-) -> Option<Resource> {
-    const AUTH: &[&str] = &[
-        "user_pool_id",
-        "web_client_id",
-        "native_client_id",
-        "identity_pool_id",
-    ];
-    const NAMED: &[&str] = &["name"];
-    let (known, required, spec): (&'static [&'static str], &[&str], Spec) = match kind {
-        "auth" => (
-            AUTH,
-            &["user_pool_id", "web_client_id"],
-            Spec::Auth(crate::model::AuthSpec::default()),
-        ),
-        "bucket" => (
-            NAMED,
-            &["name"],
-            Spec::Bucket(crate::model::BucketSpec {
-                access: Vec::new(),
-                versioning: true,
-            }),
-        ),
-        "table" => (NAMED, &["name"], Spec::Table(storage::imported_table())),
-        other => {
-            cx.error(
-                import.key_span(),
-                format!("`#[{other}]` resources cannot be imported; auth, bucket and table can"),
-            );
-            return None;
-        }
+) -> Option<(Rc<dyn std::any::Any>, indexmap::IndexMap<String, String>)> {
+    let descriptor = kind.descriptor();
+    let attribute = descriptor.attribute;
+    let Some(keys) = descriptor.import else {
+        cx.error(
+            import.key_span(),
+            format!(
+                "`#[{attribute}]` resources cannot be imported; {}",
+                importable_hint(registry)
+            ),
+        );
+        return None;
     };
     let args = import.nested(cx, false)?;
-    let mut r = ArgReader::new(args, "`import(...)`", known, cx);
-    let mut values = indexmap::IndexMap::new();
-    for key in known {
-        if let Some(v) = r.take(key).and_then(|a| a.string(cx)) {
+    let known: Vec<&'static str> = keys.iter().map(|k| k.key).collect();
+    let mut r = ArgReader::new(args, "`import(...)`", &known, cx);
+    let mut ids = indexmap::IndexMap::new();
+    for key in keys {
+        if let Some(v) = r.take(key.key).and_then(|a| a.string(cx)) {
             if v.value().is_empty() {
-                cx.error(v.span(), format!("`{key}` must not be empty"));
+                cx.error(v.span(), format!("`{}` must not be empty", key.key));
             }
-            let output = match (kind, *key) {
-                ("auth", "user_pool_id") => "UserPoolId",
-                ("auth", "web_client_id") => "AppClientIDWeb",
-                ("auth", "native_client_id") => "AppClientID",
-                ("auth", "identity_pool_id") => "IdentityPoolId",
-                ("bucket", _) => "BucketName",
-                _ => "Name",
-            };
-            values.insert(output.to_owned(), v.value());
+            ids.insert(key.output.to_owned(), v.value());
         }
     }
     r.finish();
-    for key in required {
-        let output = match (kind, *key) {
-            ("auth", "user_pool_id") => "UserPoolId",
-            ("auth", _) => "AppClientIDWeb",
-            ("bucket", _) => "BucketName",
-            _ => "Name",
-        };
-        if !values.contains_key(output) {
+    for key in keys.iter().filter(|k| k.required) {
+        if !ids.contains_key(key.output) {
             cx.error(
                 import.span(),
-                format!("importing a `#[{kind}]` needs `{key} = \"...\"`"),
+                format!("importing a `#[{attribute}]` needs `{} = \"...\"`", key.key),
             );
-        }
-    }
-    if kind == "auth" && !values.contains_key("AppClientID") {
-        if let Some(web) = values.get("AppClientIDWeb").cloned() {
-            values.insert("AppClientID".to_owned(), web);
         }
     }
     for extra in reader.take_rest() {
         cx.error(
             extra.key_span(),
             format!(
-                "`{}` cannot be set on an imported `#[{kind}]`: it is configured where it was created; keep only `import(...)`",
+                "`{}` cannot be set on an imported `#[{attribute}]`: it is configured where it was created; keep only `import(...)`",
                 extra.key_text()
             ),
         );
     }
-    Some(Resource {
-        name,
-        ident: ident.to_string(),
-        span,
-        spec,
-        imported: Some(values),
-    })
+    let spec = kind.imported(&mut ids);
+    Some((spec, ids))
+}
+
+/// Which attributes can be imported (`auth, bucket and table can`), for the message
+/// refusing another one.
+fn importable_hint(registry: &Registry) -> String {
+    let importable: Vec<&str> = registry
+        .iter()
+        .filter(|k| k.descriptor().import.is_some())
+        .map(|k| k.descriptor().attribute)
+        .collect();
+    match importable.as_slice() {
+        [] => "no category can".to_owned(),
+        [one] => format!("{one} can"),
+        [rest @ .., last] => format!("{} and {last} can", rest.join(", ")),
+    }
 }
 
 /// `post_table` → `PostTable`: the suggestion offered for names CloudFormation rejects.
@@ -369,8 +353,12 @@ mod tests {
         let module: ItemMod = syn::parse_str(src).unwrap();
         let cx = Diagnostics::new();
         let loader = |p: &str| Err(format!("no file {p} in this test"));
-        parse_backend(&module, &loader, &cx)
-            .ok_or_else(|| cx.into_errors().iter().map(ToString::to_string).collect())
+        let backend = parse_backend(&module, &Registry::builtin(), &loader, &cx);
+        if cx.has_errors() {
+            Err(cx.into_errors().iter().map(ToString::to_string).collect())
+        } else {
+            Ok(backend)
+        }
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! Checks that span resources: names, references, permissions and cycles.
+//! Checks that span resources: names and cycles here, and each category's own checks of
+//! its references ([`crate::category::Category::check`]), which resolve them with
+//! [`resolve`].
 
 use std::collections::HashMap;
 
-use crate::deps::{dependencies, grantable_permissions};
-use crate::model::{Audience, AuthMode, Backend, Spec};
+use crate::deps::dependencies;
+use crate::model::{Backend, Reference, Resource};
 
 use super::diagnostics::{did_you_mean, Diagnostics};
 
@@ -14,13 +16,37 @@ const MAX_NAME: usize = 60;
 
 pub(super) fn validate(backend: &Backend, cx: &Diagnostics) {
     check_names(backend, cx);
-    check_references(backend, cx);
+    for resource in &backend.resources {
+        resource.kind.check(resource, backend, cx);
+    }
     check_cycles(backend, cx);
+}
+
+/// The resource `reference` names, or an error at the reference saying what to declare
+/// (`what`: "an `#[auth]` struct") or which declared name was meant.
+pub fn resolve<'a>(
+    backend: &'a Backend,
+    reference: &Reference,
+    what: &str,
+    cx: &Diagnostics,
+) -> Option<&'a Resource> {
+    if let Some(found) = backend.resolve(reference) {
+        return Some(found);
+    }
+    let names: Vec<&str> = backend.resources.iter().map(|r| r.ident.as_str()).collect();
+    let name = &reference.name;
+    let hint = did_you_mean(name, &names)
+        .map(|b| format!("did you mean `{b}`?"))
+        .unwrap_or_else(|| format!("declare `{name}` in this module as {what}"));
+    cx.error(
+        reference.span,
+        format!("no resource named `{name}` in this backend; {hint}"),
+    );
+    None
 }
 
 fn check_names(backend: &Backend, cx: &Diagnostics) {
     let mut seen: HashMap<String, &str> = HashMap::new();
-    let mut auth_seen = false;
     for r in &backend.resources {
         let valid_chars = r
             .name
@@ -56,168 +82,7 @@ fn check_names(backend: &Backend, cx: &Diagnostics) {
         } else {
             seen.insert(folded, &r.name);
         }
-        if let Spec::Auth(_) = r.spec {
-            if auth_seen {
-                cx.error(r.span, "only one `#[auth]` resource is allowed per backend (Amplify has one user pool per app)");
-            }
-            auth_seen = true;
-        }
     }
-}
-
-fn check_references(backend: &Backend, cx: &Diagnostics) {
-    let names: Vec<&str> = backend.resources.iter().map(|r| r.ident.as_str()).collect();
-    let unknown = |name: &str, span, what: &str| {
-        let hint = did_you_mean(name, &names)
-            .map(|b| format!("did you mean `{b}`?"))
-            .unwrap_or_else(|| format!("declare `{name}` in this module as {what}"));
-        cx.error(
-            span,
-            format!("no resource named `{name}` in this backend; {hint}"),
-        );
-    };
-    let auth = backend.auth();
-    for r in &backend.resources {
-        match &r.spec {
-            Spec::Api(api) => {
-                for mode in std::iter::once(&api.default_auth).chain(&api.additional_auth) {
-                    if let AuthMode::UserPool(reference) = mode {
-                        match backend.resolve(reference) {
-                            None => unknown(&reference.name, reference.span, "an `#[auth]` struct"),
-                            Some(t) if !matches!(t.spec, Spec::Auth(_)) => cx.error(
-                                reference.span,
-                                format!("`user_pool({})` must name an `#[auth]` resource, but `{}` is a {}", reference.name, reference.name, t.spec.attribute()),
-                            ),
-                            Some(_) => {}
-                        }
-                    }
-                }
-                for ds in &api.data_sources {
-                    match backend.resolve(ds) {
-                        None => unknown(&ds.name, ds.span, "a `#[function]` or `#[table]` struct"),
-                        Some(t) if !matches!(t.spec, Spec::Function(_) | Spec::Table(_)) => cx.error(
-                            ds.span,
-                            format!("data source `{}` is a {}; data sources are `#[function]` or `#[table]` resources", ds.name, t.spec.attribute()),
-                        ),
-                        Some(_) => {}
-                    }
-                }
-                for resolver in &api.resolvers {
-                    let ds = &resolver.data_source;
-                    if !api.data_sources.iter().any(|d| d.name == ds.name) {
-                        cx.error(
-                            ds.span,
-                            format!("`{}` is not a data source of this API; add it: `data_sources = [{}]`", ds.name, ds.name),
-                        );
-                        continue;
-                    }
-                    match backend.resolve(ds).map(|t| &t.spec) {
-                        Some(Spec::Table(_)) if resolver.code.is_none() => cx.error(
-                            resolver.span,
-                            format!(
-                                "`{}::{}` resolves through table `{}`, which needs resolver code: write `{} = {}(code = \"resolvers/{}.js\")`",
-                                resolver.type_name, resolver.field, ds.name, resolver_key(resolver), ds.name, resolver.field
-                            ),
-                        ),
-                        Some(Spec::Function(_)) if resolver.code.is_some() => cx.error(
-                            resolver.span,
-                            format!("`{}::{}` resolves directly through function `{}`; remove `code = ...`", resolver.type_name, resolver.field, ds.name),
-                        ),
-                        _ => {}
-                    }
-                }
-            }
-            Spec::Bucket(bucket) => {
-                for (audience, _, span) in &bucket.access {
-                    if let Some((a, _)) = auth.filter(|(a, _)| a.is_imported()) {
-                        cx.error(
-                            *span,
-                            format!("bucket access rules attach policies to roles this backend creates, but `{}` is imported; grant access where that user pool's identity pool is managed", a.ident),
-                        );
-                        continue;
-                    }
-                    match (audience, auth) {
-                        (_, None) => cx.error(
-                            *span,
-                            "bucket access rules need an `#[auth(identity_pool)]` resource in this backend to grant access to",
-                        ),
-                        (Audience::Authenticated | Audience::Guest, Some((a, spec))) if spec.identity_pool.is_none() => cx.error(
-                            *span,
-                            format!("bucket access for signed-in users or guests needs an identity pool: add `identity_pool` to `#[auth]` on `{}`", a.ident),
-                        ),
-                        (Audience::Guest, Some((a, spec))) if spec.identity_pool == Some(false) => cx.error(
-                            *span,
-                            format!("guest access needs guests: write `identity_pool(guest_access = true)` on `{}`", a.ident),
-                        ),
-                        (Audience::Group(g), Some((a, spec))) => {
-                            if spec.identity_pool.is_none() {
-                                cx.error(*span, format!("group access needs an identity pool: add `identity_pool` to `#[auth]` on `{}`", a.ident));
-                            } else if !spec.groups.contains(g) {
-                                let groups: Vec<&str> = spec.groups.iter().map(String::as_str).collect();
-                                let hint = did_you_mean(g, &groups)
-                                    .map(|b| format!("did you mean `{b}`?"))
-                                    .unwrap_or_else(|| format!("add it: `groups = [{g}]` on `{}`", a.ident));
-                                cx.error(*span, format!("no user group `{g}` is declared; {hint}"));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            Spec::Function(f) => {
-                for grant in &f.grants {
-                    let Some(target) = backend.resolve(&grant.target) else {
-                        unknown(&grant.target.name, grant.target.span, "a resource struct");
-                        continue;
-                    };
-                    if target.ident == r.ident {
-                        cx.error(
-                            grant.target.span,
-                            format!("`{}` cannot be granted access to itself", r.ident),
-                        );
-                        continue;
-                    }
-                    if let Spec::Api(api) = &target.spec {
-                        let iam = std::iter::once(&api.default_auth)
-                            .chain(&api.additional_auth)
-                            .any(|m| matches!(m, AuthMode::Iam));
-                        if !iam {
-                            cx.error(
-                                grant.target.span,
-                                format!(
-                                    "`{}` signs its GraphQL calls with IAM, but API `{}` does not accept IAM: add `additional_auth = [iam]` to it",
-                                    r.ident, target.ident
-                                ),
-                            );
-                        }
-                    }
-                    let allowed = grantable_permissions(&target.spec);
-                    for (perm, span) in &grant.permissions {
-                        if !allowed.contains(&perm.as_str()) {
-                            let hint = did_you_mean(perm, allowed)
-                                .map(|b| format!("did you mean `{b}`?"))
-                                .unwrap_or_else(|| {
-                                    format!("expected one of: {}", allowed.join(", "))
-                                });
-                            cx.error(
-                                *span,
-                                format!(
-                                    "`{perm}` is not a permission on {} `{}`; {hint}",
-                                    target.spec.attribute(),
-                                    target.ident
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-            Spec::Auth(_) | Spec::Table(_) => {}
-        }
-    }
-}
-
-fn resolver_key(r: &crate::model::Resolver) -> String {
-    format!("{}::{}", r.type_name, r.field)
 }
 
 /// Reports each dependency cycle once, at the reference that closes it.

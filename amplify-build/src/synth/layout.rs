@@ -3,10 +3,11 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::{FileSet, NestedStack};
+use super::{FileSet, Synthesized};
 use crate::cfn::to_pretty_json;
-use crate::deps::Dependency;
-use crate::model::{Backend, Resource};
+use crate::files::{BackendConfig, DependsOn, ParameterUse, ResourceEntry, ResourceRef, IMPORTED};
+use crate::model::Backend;
+use crate::plan::PROVIDER;
 
 /// Project-wide settings that are not part of the declaration.
 #[derive(Debug, Clone)]
@@ -43,13 +44,13 @@ pub const GITIGNORE_ENTRIES: &[&str] = &[
 
 pub(super) fn add_layout_files(
     backend: &Backend,
-    stacks: &[(&Resource, NestedStack, Vec<Dependency>)],
+    stacks: &[Synthesized],
     project: &ProjectSettings,
     files: &mut FileSet,
 ) {
     files.generated.push((
         "amplify/backend/backend-config.json".into(),
-        backend_config(backend, stacks),
+        to_pretty_json(&backend_config(backend, stacks)),
     ));
     files.seeded.push((
         "amplify/.config/project-config.json".into(),
@@ -64,81 +65,61 @@ pub(super) fn add_layout_files(
     ));
 }
 
-/// `backend-config.json`: category → resource → metadata, plus the env-specific
+/// `backend-config.json`: category → resource → metadata, plus the environment
 /// parameters (`AMPLIFY_<category>_<resource>_<name>`) each env must provide.
-fn backend_config(
-    backend: &Backend,
-    stacks: &[(&Resource, NestedStack, Vec<Dependency>)],
-) -> String {
-    let mut root = Map::new();
-    let mut parameters = Map::new();
+fn backend_config(backend: &Backend, stacks: &[Synthesized]) -> BackendConfig {
+    let mut config = BackendConfig::default();
     for resource in backend.resources.iter().filter(|r| r.is_imported()) {
-        let entry = json!({
-            "service": resource.spec.service(),
-            "serviceType": "imported",
-            "providerPlugin": "awscloudformation",
-            "dependsOn": [],
-            "output": resource.imported,
-        });
-        root.entry(resource.spec.category())
-            .or_insert_with(|| Json::Object(Map::new()))
-            .as_object_mut()
-            .expect("categories are objects")
-            .insert(resource.name.clone(), entry);
+        let mut extra = Map::new();
+        extra.insert("output".into(), json!(resource.imported));
+        let entry = ResourceEntry {
+            service: resource.service().to_owned(),
+            service_type: Some(IMPORTED.to_owned()),
+            provider_plugin: PROVIDER.to_owned(),
+            depends_on: Vec::new(),
+            extra,
+        };
+        config.insert(resource.category(), &resource.name, entry);
     }
-    for (resource, stack, deps) in stacks {
-        let category = resource.spec.category();
-        let mut entry = Map::new();
-        entry.insert("service".into(), json!(resource.spec.service()));
-        entry.insert("providerPlugin".into(), json!("awscloudformation"));
-        let depends_on: Vec<Json> = deps
-            .iter()
-            .map(|d| {
-                json!({
-                    "category": d.target.spec.category(),
-                    "resourceName": d.target.name,
-                    "attributes": d.attributes
+    for s in stacks {
+        let resource = s.resource;
+        let category = resource.category();
+        let entry = ResourceEntry {
+            service: resource.service().to_owned(),
+            service_type: None,
+            provider_plugin: PROVIDER.to_owned(),
+            depends_on: s
+                .dependencies
+                .iter()
+                .map(|d| DependsOn {
+                    category: d.target.category().to_owned(),
+                    resource_name: d.target.name.clone(),
+                    attributes: d.attributes.clone(),
                 })
-            })
-            .collect();
-        entry.insert("dependsOn".into(), Json::Array(depends_on));
-        for (k, v) in &stack.backend_config {
-            entry.insert(k.clone(), v.clone());
-        }
-        root.entry(category)
-            .or_insert_with(|| Json::Object(Map::new()))
-            .as_object_mut()
-            .expect("categories are objects")
-            .insert(resource.name.clone(), Json::Object(entry));
-        for name in stack.root_parameters.keys() {
-            if stack.template.parameters.contains_key(name) && is_env_specific(name) {
-                parameters.insert(
+                .collect(),
+            extra: s.stack.backend_config.clone(),
+        };
+        config.insert(category, &resource.name, entry);
+        for (name, binding) in &s.stack.bindings {
+            if s.stack.template.parameters.contains_key(name) && binding.is_env_parameter() {
+                config.parameters.insert(
                     format!("AMPLIFY_{category}_{}_{name}", resource.name),
-                    json!({ "usedBy": [{ "category": category, "resourceName": resource.name }] }),
+                    ParameterUse {
+                        used_by: vec![ResourceRef {
+                            category: category.to_owned(),
+                            resource_name: resource.name.clone(),
+                        }],
+                    },
                 );
             }
         }
     }
-    debug_assert_eq!(
-        root.values()
-            .map(|c| c.as_object().map_or(0, Map::len))
-            .sum::<usize>(),
-        backend.resources.len()
-    );
-    if !parameters.is_empty() {
-        root.insert("parameters".into(), Json::Object(parameters));
-    }
-    to_pretty_json(&Json::Object(root))
+    debug_assert_eq!(config.entries().count(), backend.resources.len());
+    config
 }
 
-/// Parameters whose value differs per environment (Amplify keeps these in
-/// team-provider-info.json); the rest are the same everywhere.
-pub(super) fn is_env_specific(name: &str) -> bool {
-    // Exactly the pair Amplify's environment-parameter check exempts.
-    matches!(name, "deploymentBucketName" | "s3Key")
-}
-
-fn project_config(project: &ProjectSettings) -> String {
+/// The `project-config.json` a new project starts with.
+pub fn project_config(project: &ProjectSettings) -> String {
     let frontend_config = match project.frontend.as_str() {
         "javascript" => json!({
             "framework": "none",
@@ -155,7 +136,7 @@ fn project_config(project: &ProjectSettings) -> String {
     map.insert("version".into(), json!("3.1"));
     map.insert("frontend".into(), json!(project.frontend));
     map.insert(project.frontend.clone(), frontend_config);
-    map.insert("providers".into(), json!(["awscloudformation"]));
+    map.insert("providers".into(), json!([PROVIDER]));
     to_pretty_json(&Json::Object(map))
 }
 

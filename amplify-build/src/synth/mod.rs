@@ -1,152 +1,98 @@
 //! Model → CloudFormation IR → file contents. Pure: produces a list of files and their
 //! bytes; writing them is `crate::fs`'s job.
 //!
-//! Each category implements [`CategoryPlugin`]; the root stack, `backend-config.json` and
-//! the rest of the layout are built generically from what the plugins return.
+//! Each category synthesises its resources' nested stacks
+//! ([`crate::category::Category::synthesize`]); the root stack, `backend-config.json`,
+//! the deployment plan and the rest of the layout are built generically from them.
 
-mod api;
-mod auth;
-mod function;
+mod export;
 mod layout;
-mod policy;
+mod plan_file;
+pub mod policy;
 mod root;
-mod storage;
+mod stack;
 
-use indexmap::IndexMap;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::cfn::{Parameter, Template, Value};
+use crate::cfn::{Template, Value};
 use crate::deps::{dependencies, Dependency};
-use crate::model::{Backend, Resource, Spec};
+use crate::model::{Backend, Resource};
+use crate::plan::{Plan, ROOT_TEMPLATE_FILE};
 
-pub use layout::{gitignore_block, ProjectSettings};
+pub use layout::{gitignore_block, project_config, ProjectSettings};
+pub use root::RootRoles;
+pub use stack::{AssetLocation, Binding, NestedStack, StackContext};
 
 /// Version written into template descriptions.
 pub(crate) const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The interface every category implements. A new category is a new module with an
-/// implementation of this trait, registered in [`plugin_for`].
-pub trait CategoryPlugin: Sync {
-    /// Amplify category name (`auth`, `storage`, …).
-    fn category(&self) -> &'static str;
-    /// Whether `amplify export` can hand this category to CDK. Categories configured
-    /// through SDK calls rather than CloudFormation (notifications) say no.
-    fn exportable(&self) -> bool {
-        true
-    }
-    /// Builds the nested stack of one resource of this category.
-    fn synthesize(&self, cx: &StackContext<'_>) -> NestedStack;
-}
-
-/// What a plugin sees while synthesising one resource.
-pub struct StackContext<'a> {
-    /// The whole backend (for looking up referenced resources).
-    pub backend: &'a Backend,
-    /// The resource being synthesised.
+/// One created resource with its synthesised stack.
+pub(crate) struct Synthesized<'a> {
     pub resource: &'a Resource,
-    /// Its resolved dependencies.
+    pub stack: NestedStack,
     pub dependencies: Vec<Dependency<'a>>,
-    /// Project settings.
-    pub project: &'a ProjectSettings,
 }
 
-impl StackContext<'_> {
-    /// The nested-stack parameter through which `target`'s output `attribute` arrives:
-    /// Amplify's `<category><resource><Attribute>`.
-    pub fn dependency_parameter(target: &Resource, attribute: &str) -> String {
-        format!("{}{}{}", target.spec.category(), target.name, attribute)
+impl Synthesized<'_> {
+    /// `amplify/backend/<category>/<resource>`.
+    fn folder(&self) -> String {
+        format!(
+            "amplify/backend/{}/{}",
+            self.resource.category(),
+            self.resource.name
+        )
     }
 
-    /// A `Ref` to the parameter carrying `target`'s `attribute`.
-    pub fn dependency_ref(target: &Resource, attribute: &str) -> Value {
-        Value::r#ref(Self::dependency_parameter(target, attribute))
-    }
-}
-
-/// One synthesised nested stack and the files that go with it.
-pub struct NestedStack {
-    /// The template.
-    pub template: Template,
-    /// Template path relative to `amplify/backend/<category>/<resource>/`.
-    pub template_path: String,
-    /// Literal parameter values (`parameters.json`), env-independent.
-    pub parameters: IndexMap<String, Value>,
-    /// Parameters whose value the root stack computes (e.g. `Ref DeploymentBucketName`).
-    pub root_parameters: IndexMap<String, Value>,
-    /// Parameters the root stack must itself declare, because push supplies them per env
-    /// (e.g. a function's code key).
-    pub root_inputs: IndexMap<String, Parameter>,
-    /// Other files of the resource folder: (path relative to the folder, contents).
-    pub files: Vec<(String, String)>,
-    /// Extra keys of this resource's `backend-config.json` entry.
-    pub backend_config: serde_json::Map<String, serde_json::Value>,
-}
-
-impl NestedStack {
-    /// A nested stack with only a template.
-    pub fn new(template: Template, template_path: impl Into<String>) -> Self {
-        NestedStack {
-            template,
-            template_path: template_path.into(),
-            parameters: IndexMap::new(),
-            root_parameters: IndexMap::new(),
-            root_inputs: IndexMap::new(),
-            files: Vec::new(),
-            backend_config: serde_json::Map::new(),
+    /// How the root stack fills `parameter` of this stack, when a binding says so.
+    fn bound_value(&self, parameter: &str, binding: &Binding) -> Value {
+        match binding {
+            Binding::Literal(v) | Binding::Root(v) => v.clone(),
+            Binding::Assets(AssetLocation::Bucket) => Value::r#ref("DeploymentBucketName"),
+            Binding::Assets(AssetLocation::Prefix(prefix)) => Value::from(prefix.as_str()),
+            Binding::Input(input) => match root::input_parameter(self.resource, parameter, input) {
+                Some((name, _)) => Value::r#ref(name),
+                None => Value::r#ref("DeploymentBucketName"),
+            },
         }
-    }
-}
-
-/// `parameters.json`: the values the root passes to the nested stack, as Amplify keeps
-/// them, minus the per-environment code location (team-provider-info's job).
-fn parameters_file(stack: &NestedStack) -> IndexMap<String, Value> {
-    let mut values = stack.parameters.clone();
-    for (k, v) in &stack.root_parameters {
-        if !layout::is_env_specific(k) {
-            values.insert(k.clone(), v.clone());
-        }
-    }
-    values
-}
-
-/// The plugin responsible for a resource's kind.
-pub fn plugin_for(spec: &Spec) -> &'static dyn CategoryPlugin {
-    match spec {
-        Spec::Auth(_) => &auth::AuthPlugin,
-        Spec::Api(_) => &api::ApiPlugin,
-        Spec::Bucket(_) => &storage::BucketPlugin,
-        Spec::Table(_) => &storage::TablePlugin,
-        Spec::Function(_) => &function::FunctionPlugin,
     }
 }
 
 /// How a resource's output reaches another stack: `Fn::GetAtt` on its nested stack, or,
-/// for an imported resource, the declared id (ARNs built from it in the stack's own
-/// account and region).
-pub(crate) fn output_value(target: &Resource, attribute: &str) -> Value {
-    let Some(values) = &target.imported else {
+/// for an imported resource, the declared id (or what follows from it, such as an ARN
+/// built in the stack's own account and region).
+pub fn output_value(target: &Resource, attribute: &str) -> Value {
+    let Some(ids) = &target.imported else {
         return Value::get_att(target.logical_id(), format!("Outputs.{attribute}"));
     };
-    if let Some(v) = values.get(attribute) {
+    if let Some(v) = ids.get(attribute) {
         return Value::from(v.as_str());
     }
-    let id = |key: &str| values.get(key).cloned().unwrap_or_default();
-    match attribute {
-        "Arn" => Value::sub(format!(
-            "arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{}",
-            id("Name")
-        )),
-        "UserPoolArn" => Value::sub(format!(
-            "arn:${{AWS::Partition}}:cognito-idp:${{AWS::Region}}:${{AWS::AccountId}}:userpool/{}",
-            id("UserPoolId")
-        )),
-        _ => Value::r#ref("AWS::Region"),
+    match derived_output(target, attribute) {
+        Some(text) => Value::sub(text),
+        // Not an output of the imported resource; validation refuses such uses.
+        None => Value::no_value(),
     }
 }
 
+/// The `Fn::Sub` text of an output that follows from an imported resource's ids.
+pub(crate) fn derived_output(target: &Resource, attribute: &str) -> Option<String> {
+    let ids = target.imported.as_ref()?;
+    let (_, template) = target
+        .kind
+        .descriptor()
+        .import_derived
+        .iter()
+        .find(|(output, _)| *output == attribute)?;
+    let mut text = (*template).to_owned();
+    for (output, id) in ids {
+        text = text.replace(&format!("{{{output}}}"), id);
+    }
+    Some(text)
+}
+
 /// Amplify's JSON template description, without host or time so that bytes are stable.
-pub(crate) fn description(stack_type: &str) -> String {
+pub fn description(stack_type: &str) -> String {
     json!({
         "createdBy": "amplify-rs",
         "createdWith": GENERATOR_VERSION,
@@ -156,10 +102,11 @@ pub(crate) fn description(stack_type: &str) -> String {
     .to_string()
 }
 
-/// The JSON of the root stack that `cargo amplify init` creates (see
-/// `root::bootstrap_root_stack`).
+/// The JSON of the root stack that `cargo amplify init` creates: the deployment bucket,
+/// its TLS policy and the two roles, trusted by nobody until an identity pool exists.
+/// The first push replaces it with the synthesised root stack.
 pub fn bootstrap_root_template() -> String {
-    root::bootstrap_root_stack().to_json()
+    root::root_stack(&Backend::default(), &[]).to_json()
 }
 
 /// First 16 hex digits of the SHA-256 of `bytes`: used in content-addressed S3 keys.
@@ -183,10 +130,11 @@ pub struct FileSet {
 const MAX_RESOURCES_PER_TEMPLATE: usize = 500;
 const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 
-/// Synthesises every file of the backend.
-pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileSet {
+/// Synthesises every file of a backend whose declaration has no errors, and the
+/// deployment plan (whose `inputs` the caller fills in: it knows what was read).
+pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (FileSet, Plan) {
     let mut files = FileSet::default();
-    let mut stacks: Vec<(&Resource, NestedStack, Vec<Dependency>)> = Vec::new();
+    let mut stacks: Vec<Synthesized> = Vec::new();
     for resource in backend.resources.iter().filter(|r| !r.is_imported()) {
         let cx = StackContext {
             backend,
@@ -194,36 +142,37 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileS
             dependencies: dependencies(backend, resource),
             project,
         };
-        let stack = plugin_for(&resource.spec).synthesize(&cx);
+        let Some(stack) = resource.kind.synthesize(resource, &cx) else {
+            continue;
+        };
         debug_assert!(
             stack.template.unused_parameters().is_empty(),
             "{}: unused parameters {:?}",
             resource.name,
             stack.template.unused_parameters()
         );
-        stacks.push((resource, stack, cx.dependencies));
+        stacks.push(Synthesized {
+            resource,
+            stack,
+            dependencies: cx.dependencies,
+        });
     }
 
-    for (resource, stack, _) in &stacks {
-        let dir = format!(
-            "amplify/backend/{}/{}",
-            resource.spec.category(),
-            resource.name
-        );
+    for s in &stacks {
+        let dir = s.folder();
         files.generated.push((
-            format!("{dir}/{}", stack.template_path),
-            stack.template.to_json(),
+            format!("{dir}/{}", s.stack.template_path),
+            s.stack.template.to_json(),
         ));
-        let params_path = if stack.template_path.starts_with("build/") {
+        let params_path = if s.stack.template_path.starts_with("build/") {
             format!("{dir}/build/parameters.json")
         } else {
             format!("{dir}/parameters.json")
         };
-        files.generated.push((
-            params_path,
-            crate::cfn::to_pretty_json(&parameters_file(stack)),
-        ));
-        for (path, text) in &stack.files {
+        files
+            .generated
+            .push((params_path, crate::cfn::to_pretty_json(&parameters_file(s))));
+        for (path, text) in &s.stack.files {
             files
                 .generated
                 .push((format!("{dir}/{path}"), text.clone()));
@@ -232,32 +181,52 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> FileS
 
     let root = root::root_stack(backend, &stacks);
     let root_json = root.to_json();
-    for (name, template, json) in stacks
+    check_quotas(&stacks, &root, &root_json, &mut files.warnings);
+    files
+        .generated
+        .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));
+    layout::add_layout_files(backend, &stacks, project, &mut files);
+    let plan = plan_file::plan(backend, &stacks, &root, &root_json, project);
+    (files, plan)
+}
+
+/// `parameters.json`: the values the root passes to the nested stack, as Amplify keeps
+/// them, minus Amplify's environment parameters (team-provider-info's job).
+fn parameters_file(s: &Synthesized) -> indexmap::IndexMap<String, Value> {
+    s.stack
+        .bindings
         .iter()
-        .map(|(r, s, _)| (r.logical_id(), &s.template, None))
-        .chain(std::iter::once((
-            "the root stack".to_owned(),
-            &root,
-            Some(&root_json),
-        )))
-    {
-        let size = json.map_or_else(|| template.to_json().len(), String::len);
+        .filter(|(_, b)| !b.is_env_parameter())
+        .map(|(name, b)| (name.clone(), s.bound_value(name, b)))
+        .collect()
+}
+
+fn check_quotas(
+    stacks: &[Synthesized],
+    root: &Template,
+    root_json: &str,
+    warnings: &mut Vec<String>,
+) {
+    let nested = stacks
+        .iter()
+        .map(|s| (s.resource.logical_id(), &s.stack.template, None));
+    let all = nested.chain(std::iter::once((
+        "the root stack".to_owned(),
+        root,
+        Some(root_json),
+    )));
+    for (name, template, json) in all {
+        let size = json.map_or_else(|| template.to_json().len(), str::len);
         if template.resources.len() > MAX_RESOURCES_PER_TEMPLATE {
-            files.warnings.push(format!(
+            warnings.push(format!(
                 "{name} has {} resources; CloudFormation allows {MAX_RESOURCES_PER_TEMPLATE} per template, so a deploy would be refused",
                 template.resources.len()
             ));
         }
         if size > MAX_TEMPLATE_BYTES {
-            files.warnings.push(format!(
+            warnings.push(format!(
                 "{name} is {size} bytes; CloudFormation allows {MAX_TEMPLATE_BYTES} bytes per template (S3 URL)"
             ));
         }
     }
-    files.generated.push((
-        "amplify/backend/awscloudformation/build/root-cloudformation-stack.json".into(),
-        root_json,
-    ));
-    layout::add_layout_files(backend, &stacks, project, &mut files);
-    files
 }

@@ -3,10 +3,55 @@
 //! resource with its parameters wired from other stacks' outputs.
 
 use super::policy;
-use super::{content_hash, description, NestedStack};
+use super::{content_hash, description, NestedStack, Synthesized};
 use crate::cfn::{list, obj, Parameter, Resource, Template, Value};
-use crate::deps::Dependency;
 use crate::model::{Backend, Resource as Decl};
+use crate::plan::EnvInput;
+
+/// What resources add to the root stack besides their nested stacks: who may assume the
+/// roles for signed-in users and guests (nobody by default), and extra resources.
+#[derive(Default)]
+pub struct RootRoles {
+    /// Trust policy of `AuthRole`.
+    pub auth_trust: Option<Value>,
+    /// Trust policy of `UnauthRole`.
+    pub unauth_trust: Option<Value>,
+    /// Resources placed after the roles, by logical id.
+    pub resources: Vec<(String, Resource)>,
+}
+
+/// The root parameter through which push supplies `input` for `parameter` of
+/// `resource`'s stack: `<category><resource><parameter>`, with its declaration. `None`
+/// for values the root already has (the deployment bucket's name).
+pub fn input_parameter(
+    resource: &Decl,
+    parameter: &str,
+    input: &EnvInput,
+) -> Option<(String, Parameter)> {
+    let declared = match input {
+        EnvInput::DeploymentBucket => return None,
+        EnvInput::AssetKey { .. } => {
+            let mut p = Parameter::new("String");
+            p.describe(format!(
+                "Deployment-bucket key of {}'s code zip; set by `cargo amplify push`",
+                resource.name
+            ));
+            p
+        }
+        EnvInput::ApiKeyExpiry { .. } => {
+            let mut p = Parameter::new("Number");
+            p.default = Some(Value::Int(0));
+            p.describe(
+                "Expiry of the API key in seconds since the epoch; 0 lets AppSync choose (7 days)",
+            );
+            p
+        }
+    };
+    Some((
+        format!("{}{}{parameter}", resource.category(), resource.name),
+        declared,
+    ))
+}
 
 /// S3 key (under the deployment bucket) of a nested template: content-addressed, so a
 /// changed template is a changed `TemplateURL` and an unchanged one is no update at all.
@@ -20,22 +65,13 @@ pub fn template_key(resource: &Decl, stack: &NestedStack) -> String {
     let hash = content_hash(stack.template.to_json().as_bytes());
     format!(
         "amplify-cfn-templates/{}/{}/{stem}-{hash}.json",
-        resource.spec.category(),
+        resource.category(),
         resource.name
     )
 }
 
-/// The root stack `init` creates before anything is uploaded: the deployment bucket,
-/// its TLS policy and the two roles (trusted by nobody until an identity pool exists).
-/// The first push replaces it with the synthesised root stack.
-pub fn bootstrap_root_stack() -> Template {
-    let empty = Backend {
-        resources: Vec::new(),
-    };
-    root_stack(&empty, &[])
-}
-
-pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependency>)]) -> Template {
+/// The root stack: the provider's bucket and roles, then one nested stack per resource.
+pub(super) fn root_stack(backend: &Backend, stacks: &[Synthesized]) -> Template {
     let mut t = Template::new(description("root"));
     t.string_param("DeploymentBucketName")
         .describe("Name of the common deployment bucket provided by the parent stack");
@@ -45,13 +81,17 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
         .describe("Name of the role assumed by guests");
     if stacks
         .iter()
-        .any(|(_, s, _)| s.template.parameters.contains_key("env"))
+        .any(|s| s.stack.template.parameters.contains_key("env"))
     {
         t.string_param("env").describe("Amplify environment name");
     }
-    for (_, stack, _) in stacks {
-        for (name, p) in &stack.root_inputs {
-            t.parameters.insert(name.clone(), p.clone());
+    for s in stacks {
+        for (parameter, binding) in &s.stack.bindings {
+            if let super::Binding::Input(input) = binding {
+                if let Some((name, declared)) = input_parameter(s.resource, parameter, input) {
+                    t.parameters.insert(name, declared);
+                }
+            }
         }
     }
 
@@ -82,78 +122,34 @@ pub fn root_stack(backend: &Backend, stacks: &[(&Decl, NestedStack, Vec<Dependen
             ),
     );
 
-    let identity = backend
-        .auth()
-        .and_then(|(r, spec)| spec.identity_pool.map(|guest| (r, spec, guest)));
-    let pool_output =
-        |r: &Decl, output: &str| Value::get_att(r.logical_id(), format!("Outputs.{output}"));
-    let (auth_trust, unauth_trust) = match identity {
-        Some((r, _, guest)) => (
-            policy::identity_pool_trust(pool_output(r, "IdentityPoolId"), "authenticated"),
-            if guest {
-                policy::identity_pool_trust(pool_output(r, "IdentityPoolId"), "unauthenticated")
-            } else {
-                policy::deny_all_trust()
-            },
-        ),
-        None => (policy::deny_all_trust(), policy::deny_all_trust()),
-    };
+    let mut roles = RootRoles::default();
+    for resource in &backend.resources {
+        resource.kind.root(resource, &mut roles);
+    }
     t.resource(
         "AuthRole",
         Resource::new("AWS::IAM::Role")
             .prop("RoleName", Value::r#ref("AuthRoleName"))
-            .prop("AssumeRolePolicyDocument", auth_trust),
+            .prop(
+                "AssumeRolePolicyDocument",
+                roles.auth_trust.unwrap_or_else(policy::deny_all_trust),
+            ),
     );
     t.resource(
         "UnauthRole",
         Resource::new("AWS::IAM::Role")
             .prop("RoleName", Value::r#ref("UnauthRoleName"))
-            .prop("AssumeRolePolicyDocument", unauth_trust),
+            .prop(
+                "AssumeRolePolicyDocument",
+                roles.unauth_trust.unwrap_or_else(policy::deny_all_trust),
+            ),
     );
-
-    if let Some((r, spec, guest)) = identity {
-        let mut roles = vec![("authenticated", Value::get_att("AuthRole", "Arn"))];
-        if guest {
-            roles.push(("unauthenticated", Value::get_att("UnauthRole", "Arn")));
-        }
-        let mut attachment = Resource::new("AWS::Cognito::IdentityPoolRoleAttachment")
-            .prop("IdentityPoolId", pool_output(r, "IdentityPoolId"))
-            .prop("Roles", obj(roles));
-        if !spec.groups.is_empty() {
-            // Group members get their group's role through the token's preferred role.
-            let mapping = |client: &str| {
-                obj([
-                    (
-                        "IdentityProvider",
-                        Value::Join(
-                            String::new(),
-                            vec![
-                                "cognito-idp.".into(),
-                                Value::r#ref("AWS::Region"),
-                                ".amazonaws.com/".into(),
-                                pool_output(r, "UserPoolId"),
-                                ":".into(),
-                                pool_output(r, client),
-                            ],
-                        ),
-                    ),
-                    ("Type", "Token".into()),
-                    ("AmbiguousRoleResolution", "AuthenticatedRole".into()),
-                ])
-            };
-            attachment = attachment.prop(
-                "RoleMappings",
-                obj([
-                    ("UserPoolWeb", mapping("AppClientIDWeb")),
-                    ("UserPoolNative", mapping("AppClientID")),
-                ]),
-            );
-        }
-        t.resource("IdentityPoolRoleAttachment", attachment);
+    for (id, resource) in roles.resources {
+        t.resource(id, resource);
     }
 
-    for (resource, stack, deps) in stacks {
-        t.resource(resource.logical_id(), nested_stack(resource, stack, deps));
+    for s in stacks {
+        t.resource(s.resource.logical_id(), nested_stack(s));
     }
 
     let export = |name: &str| Value::sub(format!("${{AWS::StackName}}-{name}"));
@@ -184,18 +180,16 @@ fn deployment_bucket() -> Resource {
 }
 
 /// The `AWS::CloudFormation::Stack` of one resource. Every parameter the nested template
-/// declares gets a value: a literal, a root expression, an output of a dependency, or `env`.
-fn nested_stack(resource: &Decl, stack: &NestedStack, deps: &[Dependency]) -> Resource {
+/// declares gets a value: its binding, `env`, or an output of a dependency.
+fn nested_stack(s: &Synthesized) -> Resource {
     let mut params = indexmap::IndexMap::new();
-    for (name, declared) in &stack.template.parameters {
-        let value = if let Some(v) = stack.parameters.get(name) {
-            Some(v.clone())
-        } else if let Some(v) = stack.root_parameters.get(name) {
-            Some(v.clone())
+    for (name, declared) in &s.stack.template.parameters {
+        let value = if let Some(binding) = s.stack.bindings.get(name) {
+            Some(s.bound_value(name, binding))
         } else if name == "env" {
             Some(Value::r#ref("env"))
         } else {
-            deps.iter().find_map(|d| {
+            s.dependencies.iter().find_map(|d| {
                 d.attributes.iter().find_map(|attr| {
                     (super::StackContext::dependency_parameter(d.target, attr) == *name)
                         .then(|| super::output_value(d.target, attr))
@@ -209,11 +203,11 @@ fn nested_stack(resource: &Decl, stack: &NestedStack, deps: &[Dependency]) -> Re
             None => assert!(
                 has_default(declared),
                 "{}: nested parameter `{name}` has no value",
-                resource.logical_id()
+                s.resource.logical_id()
             ),
         }
     }
-    let key = template_key(resource, stack);
+    let key = template_key(s.resource, &s.stack);
     let mut r = Resource::new("AWS::CloudFormation::Stack").prop(
         "TemplateURL",
         Value::sub(format!(

@@ -7,12 +7,13 @@ use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use amplify_build::model::{Architecture, FunctionSpec, Runtime};
+use amplify_build::plan::{Architecture, Asset, CodeSource};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::error::{CliError, Kind, Result};
 use super::project::files_under;
+use super::synthesis::cargo;
 
 /// Locations of the workspace's packages, from `cargo metadata` (run once).
 pub struct Packages {
@@ -60,18 +61,34 @@ impl Packages {
     }
 }
 
+/// The parts of a code asset; other assets have no code.
+fn code(asset: &Asset) -> Option<(&CodeSource, &str, Architecture)> {
+    match asset {
+        Asset::FunctionCode {
+            source,
+            runtime,
+            architecture,
+            ..
+        } => Some((source, runtime, *architecture)),
+        Asset::Files { .. } => None,
+    }
+}
+
 /// A content hash of everything a function's code is built from. Changes exactly when
 /// a rebuild could produce a different zip.
 pub fn source_fingerprint(
     project_root: &Path,
     name: &str,
-    spec: &FunctionSpec,
+    asset: &Asset,
     packages: &mut Option<Packages>,
 ) -> Result<String> {
     let mut hasher = Sha256::new();
-    hasher.update(spec.runtime.lambda_runtime());
-    match &spec.runtime {
-        Runtime::Rust { package } => {
+    let Some((source, runtime, _)) = code(asset) else {
+        return Ok(String::new());
+    };
+    hasher.update(runtime);
+    match source {
+        CodeSource::RustPackage { package } => {
             if packages.is_none() {
                 *packages = Some(Packages::load(project_root)?);
             }
@@ -82,8 +99,8 @@ pub fn source_fingerprint(
             // dependency-only upgrade is deployed with `push --force`.
             hash_tree(&mut hasher, dir, &["target"]);
         }
-        Runtime::Node { code, .. } | Runtime::Python { code, .. } => {
-            let dir = project_root.join(code);
+        CodeSource::Folder { path } => {
+            let dir = project_root.join(path);
             if !dir.is_dir() {
                 return Err(missing_code(name, &dir));
             }
@@ -120,24 +137,30 @@ fn missing_code(name: &str, dir: &Path) -> CliError {
     .help("create it, or fix `code = \"...\"` in the declaration (relative to the crate root)")
 }
 
-/// Builds the function and returns its zip.
+/// Builds a code asset and returns its zip.
 pub fn build_zip(
     project_root: &Path,
     name: &str,
-    spec: &FunctionSpec,
+    asset: &Asset,
     packages: &mut Option<Packages>,
 ) -> Result<Vec<u8>> {
-    match &spec.runtime {
-        Runtime::Rust { package } => {
+    let Some((source, _, architecture)) = code(asset) else {
+        return Err(CliError::new(
+            Kind::Other,
+            format!("`{name}` has no code to build"),
+        ));
+    };
+    match source {
+        CodeSource::RustPackage { package } => {
             if packages.is_none() {
                 *packages = Some(Packages::load(project_root)?);
             }
-            let binary = build_rust(project_root, name, package, spec.architecture)?;
+            let binary = build_rust(project_root, name, package, architecture)?;
             let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
             zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
         }
-        Runtime::Node { code, .. } | Runtime::Python { code, .. } => {
-            let dir = project_root.join(code);
+        CodeSource::Folder { path } => {
+            let dir = project_root.join(path);
             if !dir.is_dir() {
                 return Err(missing_code(name, &dir));
             }
@@ -268,10 +291,6 @@ pub fn zip_key(name: &str, zip: &[u8]) -> String {
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 #[cfg(test)]

@@ -3,19 +3,24 @@
 //! write outputs and state.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 
-use serde_json::{json, Map, Value};
+use amplify_build::plan::{Asset, EnvInput, Plan, StackPlan};
 
 use super::assets::{self, Packages};
 use super::aws::{self, sdk_error, Aws, AwsSettings};
+use super::changes::{self, Operation, Row};
 use super::error::{CliError, Kind, Result};
+use super::finalize::{finalize, Deployed};
+use super::inputs;
 use super::lock::PushLock;
-use super::plan::{self, Desired, Operation, Row};
 use super::progress::Progress;
-use super::project::{copy_dir, provider_value, swap_dir, write_json, Project};
+use super::project::{timestamp_now, Project};
+use super::prompt::confirm;
+use super::reconcile::{clear_pending, settle_if_pending, write_pending};
 use super::stack::{Stacks, UpdateStarted};
-use super::state::{compose_categories, compose_meta, Pending};
+use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
+use super::synthesis;
+use super::tags::hydrate_tags;
 
 /// Flags of `push`.
 #[derive(Debug, Clone, Default)]
@@ -41,19 +46,6 @@ pub struct PushReport {
     pub api_calls: Vec<String>,
 }
 
-/// Days of validity declared for an API's key (from backend-config).
-pub fn api_key_days(desired: &Desired, api: &str) -> Option<i64> {
-    let auth = &desired.backend_config.get("api")?.get(api)?["output"]["authConfig"];
-    std::iter::once(&auth["defaultAuthentication"])
-        .chain(
-            auth["additionalAuthenticationProviders"]
-                .as_array()
-                .into_iter()
-                .flatten(),
-        )
-        .find_map(|m| m["apiKeyConfig"]["apiKeyExpirationDays"].as_i64())
-}
-
 /// Runs `push`.
 pub async fn push(
     project: &Project,
@@ -63,33 +55,29 @@ pub async fn push(
     let env = project.resolve_env(opts.env.as_deref())?;
     let provider = project.env_provider(&env)?;
     let _lock = PushLock::acquire(project, &env)?;
-    let mut aws: Option<Aws> = None;
+    let aws = settle_if_pending(project, &env, &provider, settings).await?;
 
-    if let Some(pending) = Pending::read(project, &env)? {
-        let client = aws::connect(settings).await?;
-        reconcile_pending(project, &env, &client, &pending, &provider).await?;
-        aws = Some(client);
-    }
-
-    let desired = plan::desired(project)?;
+    let plan = synthesis::current_plan(project)?;
+    let fingerprints = changes::fingerprints(project, &plan)?;
     let deployed = project.deployed_meta()?;
-    let rows = plan::rows(&desired, &deployed);
-    let tpi = project.team_provider_info()?;
-    let categories = tpi
+    let rows = changes::rows(&plan, &fingerprints, &deployed);
+    let kept: EnvParameters = project
+        .team_provider_info()?
+        .0
         .get(&env)
-        .and_then(|e| e.get("categories"))
-        .cloned()
-        .unwrap_or(Value::Null);
-    let epochs = api_key_epochs(&desired, &categories);
+        .map(|e| e.categories.clone())
+        .unwrap_or_default();
+    let expiries = inputs::api_key_expiries(&plan, &kept, inputs::now());
+    let tags_text = read_tags(project)?;
     let deployed_root = deployed
-        .get("providers")
-        .and_then(|p| p["awscloudformation"]["rootStackTemplateKey"].as_str());
+        .provider()
+        .and_then(|p| p.root_stack_template_key.as_deref());
     let deployed_tags =
         std::fs::read_to_string(project.current_cloud_backend().join("tags.json")).ok();
-    let rotating = epochs.iter().any(|(_, (_, rotated))| *rotated);
+    let rotating = expiries.values().any(|(_, rotated)| *rotated);
     let changed = rows.iter().any(|r| r.operation != Operation::NoChange)
-        || deployed_root != Some(desired.root_key.as_str())
-        || deployed_tags.as_deref() != Some(desired.tags.as_str())
+        || deployed_root != Some(plan.root.template_key.as_str())
+        || deployed_tags.as_deref() != Some(tags_text.as_str())
         || rotating;
 
     let mut report = PushReport {
@@ -102,7 +90,7 @@ pub async fn push(
         return Ok(report);
     }
 
-    eprintln!("{}", super::status::table(&env, &rows));
+    eprintln!("{}", changes::table(&env, &rows));
     if rotating {
         eprintln!("The API key expiry is renewed on this push.");
     }
@@ -113,262 +101,201 @@ pub async fn push(
         None => aws::connect(settings).await?,
     };
     let stacks = Stacks::new(&aws);
-    let stack_name = provider_value(&provider, "StackName")?;
-    let bucket = provider_value(&provider, "DeploymentBucketName")?;
-    let init_tags = hydrate_tags(&desired.tags, &project.project_name()?, &env)?;
-    prepare_stack(&aws, &stacks, &provider, &init_tags, opts.yes).await?;
+    let stack_name = provider.require(RootValue::StackName)?.to_owned();
+    let bucket = provider
+        .require(RootValue::DeploymentBucketName)?
+        .to_owned();
+    let tags = hydrate_tags(&tags_text, &project.project_name()?, &env)?;
+    prepare_stack(&aws, &stacks, &provider, &tags, opts.yes).await?;
 
-    // Code: build what changed, reuse the deployed key for the rest.
-    let mut parameters: BTreeMap<String, String> = BTreeMap::new();
+    let unchanged = |s: &StackPlan| {
+        !opts.force
+            && rows.iter().any(|r| {
+                r.category == s.category && r.name == s.name && r.operation == Operation::NoChange
+            })
+    };
     let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut packages: Option<Packages> = None;
-    for r in &desired.resources {
-        let Some(function) = &r.function else {
-            continue;
-        };
-        let row = rows
-            .iter()
-            .find(|x| x.category == r.category && x.name == r.name);
-        let previous = categories["function"][&r.name]["s3Key"].as_str();
-        let key = match (row.map(|x| x.operation), previous) {
-            (Some(Operation::NoChange), Some(prev)) if !opts.force => prev.to_owned(),
-            _ => {
-                eprintln!("Building function {} …", r.name);
-                let zip = assets::build_zip(&project.root, &r.name, function, &mut packages)?;
-                let key = assets::zip_key(&r.name, &zip);
-                uploads.push((key.clone(), zip));
-                key
-            }
-        };
-        parameters.insert(format!("function{}s3Key", r.name), key);
-    }
-    for r in &desired.resources {
-        let row = rows
-            .iter()
-            .find(|x| x.category == r.category && x.name == r.name);
-        if row.is_some_and(|x| x.operation == Operation::NoChange) && !opts.force {
-            continue;
-        }
-        let bytes = std::fs::read(&r.template_path)
-            .map_err(|e| super::error::CliError::io("read", &r.template_path, e))?;
-        uploads.push((r.template_key.clone(), bytes));
-        if let Some((prefix, files)) = &r.appsync {
-            for (rel, path) in files {
-                let bytes =
-                    std::fs::read(path).map_err(|e| super::error::CliError::io("read", path, e))?;
-                uploads.push((format!("{prefix}/{rel}"), bytes));
+    let code_keys = code_keys(project, &plan, &kept, &unchanged, &mut uploads)?;
+    for s in plan.stacks.iter().filter(|s| !unchanged(s)) {
+        uploads.push((s.template_key.clone(), read(project, &s.template)?));
+        for asset in &s.assets {
+            if let Asset::Files { prefix, files, .. } = asset {
+                for f in files {
+                    uploads.push((format!("{prefix}/{}", f.key), read(project, &f.path)?));
+                }
             }
         }
     }
     uploads.push((
-        desired.root_key.clone(),
-        desired.root_template.clone().into_bytes(),
+        plan.root.template_key.clone(),
+        read(project, &plan.root.template)?,
     ));
     report.uploaded = upload_missing(&aws, &bucket, uploads).await?;
 
-    for name in desired.root_json["Parameters"]
-        .as_object()
-        .into_iter()
-        .flat_map(|m| m.keys())
-    {
-        let value = match name.as_str() {
-            "DeploymentBucketName" | "AuthRoleName" | "UnauthRoleName" => {
-                provider_value(&provider, name)?
-            }
-            "env" => env.clone(),
-            _ if parameters.contains_key(name) => continue,
-            other => match epochs.get(other) {
-                Some((epoch, _)) => epoch.to_string(),
-                None => {
-                    return Err(CliError::new(
-                        Kind::Other,
-                        format!(
-                            "the root stack declares parameter `{other}`, which push cannot supply"
-                        ),
-                    ))
-                }
-            },
-        };
-        parameters.insert(name.clone(), value);
-    }
-    let tags = hydrate_tags(&desired.tags, &project.project_name()?, &env)?;
-
+    let parameters = root_parameters(&plan, &provider, &env, &code_keys, &expiries)?;
     let pending = Pending {
         stack_name: stack_name.clone(),
-        root_key: desired.root_key.clone(),
+        root_template_key: plan.root.template_key.clone(),
         parameters: parameters.clone(),
+        started_at: timestamp_now(),
     };
-    pending.write(project, &env)?;
-    let url = format!("https://s3.amazonaws.com/{bucket}/{}", desired.root_key);
+    write_pending(project, &env, &pending)?;
+    let url = format!(
+        "https://s3.amazonaws.com/{bucket}/{}",
+        plan.root.template_key
+    );
     let params: Vec<(String, String)> = parameters
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let baseline = stacks.event_baseline(&stack_name).await?;
-    let started = stacks.update(&stack_name, &url, &params, &tags).await;
-    let started = match started {
+    let started = match stacks.update(&stack_name, &url, &params, &tags).await {
         Ok(s) => s,
         Err(e) => {
-            Pending::clear(project, &env);
+            clear_pending(project, &env);
             return Err(e);
         }
     };
     report.deployed = started == UpdateStarted::Started;
     if report.deployed {
-        let progress = Progress::new(&format!("Deploying {stack_name} …"));
-        let outcome = tokio::select! {
-            r = stacks.wait(&stack_name, &baseline, &progress) => r,
-            _ = tokio::signal::ctrl_c() => {
-                progress.finish();
-                return Err(interrupted(&stack_name, &env));
-            }
-        };
-        progress.finish();
-        let (status, failures) = outcome?;
-        if !failures.is_empty() || !status.ends_with("_COMPLETE") || status.contains("ROLLBACK") {
-            Pending::clear(project, &env);
-            let mut message = format!("deployment of `{stack_name}` failed ({status}); CloudFormation rolled it back. Root cause:");
-            for f in &failures {
-                message.push_str(&format!("\n    {f}"));
-            }
-            if failures.is_empty() {
-                message.push_str("\n    (no failed resource event was reported)");
-            }
-            return Err(CliError::new(Kind::Deploy, message).help(
-                "fix the cause and push again; local state is unchanged, so the next push retries the same changes",
-            ));
-        }
-        eprintln!("Deployed {stack_name}: {status}");
+        follow(project, &env, &stacks, &stack_name, &baseline).await?;
     } else {
         eprintln!("CloudFormation reports no changes to deploy.");
     }
-    finalize(project, &env, &aws, &desired, &provider, &parameters).await?;
+    let done = Deployed {
+        env: &env,
+        plan: &plan,
+        fingerprints: &fingerprints,
+        provider: &provider,
+        parameters: &parameters,
+    };
+    finalize(project, &aws, &done).await?;
     report.api_calls = aws.calls.calls();
     Ok(report)
 }
 
-/// Reads outputs and writes every local state file, after a successful deployment.
-async fn finalize(
+/// Follows the root stack's update to its end; a rollback is an error naming its cause.
+async fn follow(
     project: &Project,
     env: &str,
-    aws: &Aws,
-    desired: &Desired,
-    provider: &Map<String, Value>,
-    parameters: &BTreeMap<String, String>,
+    stacks: &Stacks<'_>,
+    stack_name: &str,
+    baseline: &std::collections::HashSet<String>,
 ) -> Result<()> {
-    let stacks = Stacks::new(aws);
-    let stack_name = provider_value(provider, "StackName")?;
-    let bucket = provider_value(provider, "DeploymentBucketName")?;
-    let (root, outputs) = stacks.outputs(&stack_name).await?;
-    let mut provider = provider.clone();
-    for (k, v) in &root.outputs {
-        if matches!(
-            k.as_str(),
-            "AuthRoleArn"
-                | "UnauthRoleArn"
-                | "AuthRoleName"
-                | "UnauthRoleName"
-                | "Region"
-                | "StackId"
-                | "StackName"
-                | "DeploymentBucketName"
-        ) {
-            provider.insert(k.clone(), json!(v));
+    let progress = Progress::new(&format!("Deploying {stack_name} …"));
+    let outcome = tokio::select! {
+        r = stacks.wait(stack_name, baseline, &progress) => r,
+        _ = tokio::signal::ctrl_c() => {
+            progress.finish();
+            return Err(interrupted(stack_name, env));
         }
+    };
+    progress.finish();
+    let (status, failures) = outcome?;
+    if !failures.is_empty() || !status.ends_with("_COMPLETE") || status.contains("ROLLBACK") {
+        clear_pending(project, env);
+        let mut message = format!("deployment of `{stack_name}` failed ({status}); CloudFormation rolled it back. Root cause:");
+        for f in &failures {
+            message.push_str(&format!("\n    {f}"));
+        }
+        if failures.is_empty() {
+            message.push_str("\n    (no failed resource event was reported)");
+        }
+        return Err(CliError::new(Kind::Deploy, message).help(
+            "fix the cause and push again; local state is unchanged, so the next push retries the same changes",
+        ));
     }
-    provider.insert("StackId".into(), json!(root.id));
-    let mut meta_provider = provider.clone();
-    meta_provider.insert("rootStackTemplateKey".into(), json!(desired.root_key));
-    let meta = compose_meta(desired, &meta_provider, &bucket, &outputs, parameters);
-
-    // #current-cloud-backend: built beside the real one, uploaded, then swapped in.
-    let staging = project.amplify_dir().join(".current-cloud-backend.staging");
-    let _ = std::fs::remove_dir_all(&staging);
-    copy_dir(
-        &project.backend_dir(),
-        &staging,
-        &["amplify-meta.json", ".temp"],
-    )?;
-    write_json(
-        &staging.join("amplify-meta.json"),
-        &Value::Object(meta.clone()),
-    )?;
-    let mut files = Vec::new();
-    for rel in super::project::files_under(&staging) {
-        let bytes = std::fs::read(staging.join(&rel))
-            .map_err(|e| CliError::io("read", &staging.join(&rel), e))?;
-        files.push((rel.to_string_lossy().replace('\\', "/"), bytes, 0o644));
-    }
-    let zip = assets::zip_files(&files)?;
-    aws.s3
-        .put_object()
-        .bucket(&bucket)
-        .key("#current-cloud-backend.zip")
-        .body(zip.into())
-        .send()
-        .await
-        .map_err(|e| {
-            sdk_error(
-                format!("cannot upload `#current-cloud-backend.zip` to `{bucket}`"),
-                e,
-            )
-        })?;
-
-    swap_dir(&staging, &project.current_cloud_backend())?;
-    write_json(&project.meta_path(), &Value::Object(meta))?;
-    let mut tpi = project.team_provider_info()?;
-    let mut entry = Map::new();
-    entry.insert("awscloudformation".into(), Value::Object(provider));
-    let categories = compose_categories(desired, &bucket, parameters);
-    if categories.as_object().is_some_and(|c| !c.is_empty()) {
-        entry.insert("categories".into(), categories);
-    }
-    tpi.insert(env.to_owned(), Value::Object(entry));
-    write_json(&project.team_provider_info_path(), &Value::Object(tpi))?;
-    Pending::clear(project, env);
-    let written = super::frontend::write_frontend(project, env)?;
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    eprintln!("Client configuration written: {}", names.join(", "));
+    eprintln!("Deployed {stack_name}: {status}");
     Ok(())
 }
 
-/// Settles a push that was interrupted: finish its bookkeeping if it succeeded and the
-/// files are unchanged since, forget it if it failed, refuse if it is still running.
-pub(super) async fn reconcile_pending(
+/// The key of every code asset: the deployed one when its stack is unchanged, else
+/// built, zipped and queued for upload. By root parameter.
+fn code_keys(
     project: &Project,
-    env: &str,
-    aws: &Aws,
-    pending: &Pending,
-    provider: &Map<String, Value>,
-) -> Result<()> {
-    let stacks = Stacks::new(aws);
-    let info = stacks.describe(&pending.stack_name).await?;
-    match info {
-        Some(i) if i.in_progress() => Err(CliError::new(
-            Kind::Busy,
-            format!(
-                "an interrupted push of `{env}` is still running in CloudFormation (`{}` is {})",
-                i.name, i.status
-            ),
-        )
-        .help("wait until it finishes, then run the command again")),
-        Some(i) if matches!(i.status.as_str(), "UPDATE_COMPLETE" | "CREATE_COMPLETE") => {
-            let desired = plan::desired(project)?;
-            if desired.root_key == pending.root_key {
-                finalize(project, env, aws, &desired, provider, &pending.parameters).await?;
-                eprintln!("note: the interrupted push of `{env}` completed; local state is now up to date");
-            } else {
-                Pending::clear(project, env);
-                eprintln!("note: the interrupted push of `{env}` completed, but the backend changed since; pushing the new state");
-            }
-            Ok(())
-        }
-        _ => {
-            Pending::clear(project, env);
-            eprintln!("note: the interrupted push of `{env}` did not complete; local state was left as it was");
-            Ok(())
+    plan: &Plan,
+    kept: &EnvParameters,
+    unchanged: &dyn Fn(&StackPlan) -> bool,
+    uploads: &mut Vec<(String, Vec<u8>)>,
+) -> Result<BTreeMap<String, String>> {
+    let mut packages: Option<Packages> = None;
+    let mut keys = BTreeMap::new();
+    for s in &plan.stacks {
+        for input in &s.inputs {
+            let (EnvInput::AssetKey { asset }, Some(root)) = (&input.input, &input.root_parameter)
+            else {
+                continue;
+            };
+            let Some(code) = s
+                .assets
+                .iter()
+                .find(|a| matches!(a, Asset::FunctionCode { id, .. } if id == asset))
+            else {
+                continue;
+            };
+            let previous = inputs::previous_asset_key(kept, &s.category, &s.name, &input.parameter);
+            let key = match previous {
+                Some(prev) if unchanged(s) => prev.to_owned(),
+                _ => {
+                    eprintln!("Building function {} …", s.name);
+                    let zip = assets::build_zip(&project.root, &s.name, code, &mut packages)?;
+                    let key = assets::zip_key(&s.name, &zip);
+                    uploads.push((key.clone(), zip));
+                    key
+                }
+            };
+            keys.insert(root.clone(), key);
         }
     }
+    Ok(keys)
+}
+
+/// A value for every parameter the root template declares.
+fn root_parameters(
+    plan: &Plan,
+    provider: &ProviderInfo,
+    env: &str,
+    code_keys: &BTreeMap<String, String>,
+    expiries: &BTreeMap<String, (i64, bool)>,
+) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for name in &plan.root.parameters {
+        let fixed = [
+            RootValue::DeploymentBucketName,
+            RootValue::AuthRoleName,
+            RootValue::UnauthRoleName,
+        ]
+        .into_iter()
+        .find(|v| v.key() == name);
+        let value = if let Some(v) = fixed {
+            provider.require(v)?.to_owned()
+        } else if name == "env" {
+            env.to_owned()
+        } else if let Some(key) = code_keys.get(name) {
+            key.clone()
+        } else if let Some((epoch, _)) = expiries.get(name) {
+            epoch.to_string()
+        } else {
+            return Err(CliError::new(
+                Kind::Other,
+                format!("the root stack declares parameter `{name}`, which push cannot supply"),
+            )
+            .help("the plan and the root template disagree: run `cargo build` and push again"));
+        };
+        out.insert(name.clone(), value);
+    }
+    Ok(out)
+}
+
+fn read(project: &Project, relative: &str) -> Result<Vec<u8>> {
+    let path = project.root.join(relative);
+    std::fs::read(&path).map_err(|e| CliError::io("read", &path, e))
+}
+
+/// `amplify/backend/tags.json`, the user's file.
+fn read_tags(project: &Project) -> Result<String> {
+    let path = project.backend_dir().join("tags.json");
+    std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))
 }
 
 /// Makes the root stack ready for an update: refuses a busy stack, resumes a failed
@@ -377,11 +304,11 @@ pub(super) async fn reconcile_pending(
 async fn prepare_stack(
     aws: &Aws,
     stacks: &Stacks<'_>,
-    provider: &Map<String, Value>,
+    provider: &ProviderInfo,
     tags: &[(String, String)],
     yes: bool,
 ) -> Result<()> {
-    let name = provider_value(provider, "StackName")?;
+    let name = provider.require(RootValue::StackName)?.to_owned();
     let Some(info) = stacks.describe(&name).await? else {
         return Err(CliError::input(format!("the root stack `{name}` does not exist"))
             .help("it was deleted outside amplify-rs: run `cargo amplify delete --yes` to clear the env locally, then `cargo amplify init`"));
@@ -401,13 +328,16 @@ async fn prepare_stack(
             progress.finish();
             // The bucket is retained by design; an empty one left by the failed create
             // would block the new stack's bucket of the same name.
-            let bucket = provider_value(provider, "DeploymentBucketName")?;
-            let _ = aws.s3.delete_bucket().bucket(&bucket).send().await;
-            let parameters: Vec<(String, String)> =
-                ["DeploymentBucketName", "AuthRoleName", "UnauthRoleName"]
-                    .iter()
-                    .map(|k| Ok(((*k).to_owned(), provider_value(provider, k)?)))
-                    .collect::<Result<_>>()?;
+            let bucket = provider.require(RootValue::DeploymentBucketName)?;
+            let _ = aws.s3.delete_bucket().bucket(bucket).send().await;
+            let parameters: Vec<(String, String)> = [
+                RootValue::DeploymentBucketName,
+                RootValue::AuthRoleName,
+                RootValue::UnauthRoleName,
+            ]
+            .into_iter()
+            .map(|v| Ok((v.key().to_owned(), provider.require(v)?.to_owned())))
+            .collect::<Result<_>>()?;
             let baseline = stacks.event_baseline(&name).await?;
             stacks
                 .create(
@@ -490,102 +420,10 @@ async fn upload_missing(
     Ok(uploaded)
 }
 
-/// API-key expiry per root parameter: kept while more than a week (or half the declared
-/// validity) remains, renewed otherwise, so pushes stay no-ops in between.
-fn api_key_epochs(desired: &Desired, categories: &Value) -> BTreeMap<String, (i64, bool)> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    let mut out = BTreeMap::new();
-    for name in desired.root_json["Parameters"]
-        .as_object()
-        .into_iter()
-        .flat_map(|m| m.keys())
-    {
-        let Some(api) = name
-            .strip_prefix("api")
-            .and_then(|n| n.strip_suffix("APIKeyExpirationEpoch"))
-        else {
-            continue;
-        };
-        let days = api_key_days(desired, api).unwrap_or(7);
-        let stored = &categories["api"][api];
-        let epoch = stored["APIKeyExpirationEpoch"].as_i64();
-        let same_days = stored["apiKeyExpirationDays"].as_i64() == Some(days);
-        let margin = (days * 86_400 / 2).min(7 * 86_400);
-        match epoch {
-            Some(e) if same_days && e - now > margin => out.insert(name.clone(), (e, false)),
-            _ => out.insert(name.clone(), ((now + days * 86_400) / 3600 * 3600, true)),
-        };
-    }
-    out
-}
-
-/// `tags.json` with `{project-name}`/`{project-env}` filled in, checked as Amplify does.
-pub fn hydrate_tags(text: &str, project: &str, env: &str) -> Result<Vec<(String, String)>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        CliError::input(format!(
-            "`amplify/backend/tags.json` line {}: invalid JSON: {e}",
-            e.line()
-        ))
-        .help("fix the file; nothing was deployed")
-    })?;
-    let entries = value.as_array().ok_or_else(|| {
-        CliError::input("`amplify/backend/tags.json` must be a list of {\"Key\", \"Value\"}")
-    })?;
-    if entries.len() > 50 {
-        return Err(CliError::input(
-            "`amplify/backend/tags.json` has more than 50 tags",
-        ));
-    }
-    let mut tags: Vec<(String, String)> = Vec::new();
-    for t in entries {
-        let (Some(k), Some(v)) = (t["Key"].as_str(), t["Value"].as_str()) else {
-            return Err(CliError::input(
-                "`amplify/backend/tags.json`: every tag needs string \"Key\" and \"Value\"",
-            ));
-        };
-        let v = v
-            .replace("{project-name}", project)
-            .replace("{project-env}", env);
-        if k.len() > 128 || v.len() > 256 || tags.iter().any(|(x, _)| x == k) {
-            return Err(CliError::input(format!(
-                "`amplify/backend/tags.json`: tag `{k}` is too long or repeated"
-            )));
-        }
-        tags.push((k.to_owned(), v));
-    }
-    Ok(tags)
-}
-
 fn interrupted(stack: &str, env: &str) -> CliError {
     CliError::new(
         Kind::Interrupted,
         format!("interrupted: CloudFormation keeps working on `{stack}`; local state for `{env}` was not changed"),
     )
     .help("run `cargo amplify status` (or push again) once it settles: amplify-rs reconciles with the stack's real state")
-}
-
-/// Asks on a terminal; without one, `--yes` is required.
-pub fn confirm(yes: bool, question: &str) -> Result<()> {
-    if yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(
-            CliError::input("confirmation needed, but stdin is not a terminal")
-                .help("pass `--yes` to proceed without asking"),
-        );
-    }
-    eprint!("{question} [y/N] ");
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::new(Kind::Other, e.to_string()))?;
-    if matches!(answer.trim(), "y" | "Y" | "yes") {
-        Ok(())
-    } else {
-        Err(CliError::new(Kind::Other, "cancelled; nothing was changed"))
-    }
 }

@@ -1,15 +1,22 @@
 //! `cargo amplify init` (create an environment's root stack and local state) and
 //! `cargo amplify delete` (remove it, its bucket and its local state).
 
-use serde_json::{json, Map, Value};
+use amplify_build::plan::PROVIDER;
+use amplify_build::synth::{project_config, ProjectSettings};
 
 use super::aws::{self, sdk_error, Aws, AwsSettings};
-use super::deploy::{confirm, hydrate_tags};
 use super::error::{CliError, Kind, Result};
 use super::lock::PushLock;
 use super::progress::Progress;
-use super::project::{provider_value, write_json, Project};
+use super::project::{read_json, write_atomic, write_json, Project};
+use super::prompt::confirm;
+use super::reconcile::clear_pending;
 use super::stack::Stacks;
+use super::state::{
+    AmplifyMeta, AwsConfigLevel, EnvEntry, LocalAwsInfo, LocalEnvInfo, ProviderInfo, RootValue,
+};
+use super::synthesis;
+use super::tags::hydrate_tags;
 
 /// Flags of `init`.
 #[derive(Debug, Clone)]
@@ -61,12 +68,19 @@ pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions)
     if let Some(name) = &opts.project_name {
         validate_project_name(name)?;
     }
-    let mut config = amplify_build::Config::new();
     if let Some(name) = &opts.project_name {
-        config.project_name(name);
+        if !project.project_config_path().exists() {
+            let settings = ProjectSettings {
+                project_name: name.clone(),
+                frontend: "rust".into(),
+            };
+            write_atomic(
+                &project.project_config_path(),
+                project_config(&settings).as_bytes(),
+            )?;
+        }
     }
-    config.synthesize_in(&project.root)?;
-    let name = project.project_name()?;
+    let name = synthesis::current_plan(project)?.project_name;
     if let Some(flag) = &opts.project_name {
         if *flag != name {
             return Err(CliError::input(format!(
@@ -77,7 +91,7 @@ pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions)
     }
     validate_project_name(&name)?;
     let tpi = project.team_provider_info()?;
-    if tpi.contains_key(&opts.env) {
+    if tpi.0.contains_key(&opts.env) {
         return Err(CliError::input(format!(
             "environment `{}` already exists in `amplify/team-provider-info.json`",
             opts.env
@@ -130,49 +144,50 @@ pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions)
         )
     })?;
 
-    let mut provider = Map::new();
-    for key in [
-        "AuthRoleName",
-        "UnauthRoleArn",
-        "AuthRoleArn",
-        "Region",
-        "DeploymentBucketName",
-        "UnauthRoleName",
-        "StackName",
-    ] {
-        if let Some(v) = info.outputs.get(key) {
-            provider.insert(key.to_owned(), json!(v));
-        }
+    let mut provider = ProviderInfo::default();
+    for (key, value) in &info.outputs {
+        provider.record_output(key, value);
     }
-    provider.insert("Region".into(), json!(aws.region));
-    provider.insert("StackName".into(), json!(stack));
-    provider.insert("StackId".into(), json!(info.id));
-    provider.insert("DeploymentBucketName".into(), json!(bucket));
+    provider.region = Some(aws.region.clone());
+    provider.stack_name = Some(stack.clone());
+    provider.stack_id = Some(info.id.clone());
+    provider.deployment_bucket_name = Some(bucket.clone());
 
     // Local state, all after the stack exists.
     let _ = std::fs::remove_dir_all(project.current_cloud_backend());
-    write_json(
-        &project.meta_path(),
-        &json!({ "providers": { "awscloudformation": provider } }),
-    )?;
-    let mut local_aws = super::project::read_json(&project.local_aws_path())?
-        .and_then(|v| v.as_object().cloned())
-        .unwrap_or_default();
-    local_aws.insert(
+    let mut meta = AmplifyMeta::default();
+    meta.providers.insert(PROVIDER.to_owned(), provider.clone());
+    write_json(&project.meta_path(), &meta)?;
+    let mut local_aws: LocalAwsInfo = read_json(&project.local_aws_path())?.unwrap_or_default();
+    local_aws.0.insert(
         opts.env.clone(),
         match &settings.profile {
-            Some(p) => json!({ "configLevel": "project", "useProfile": true, "profileName": p }),
-            None => json!({ "configLevel": "general" }),
+            Some(p) => AwsConfigLevel {
+                config_level: "project".into(),
+                use_profile: Some(true),
+                profile_name: Some(p.clone()),
+                ..AwsConfigLevel::default()
+            },
+            None => AwsConfigLevel {
+                config_level: "general".into(),
+                ..AwsConfigLevel::default()
+            },
         },
     );
-    write_json(&project.local_aws_path(), &Value::Object(local_aws))?;
+    write_json(&project.local_aws_path(), &local_aws)?;
     write_json(
         &project.local_env_path(),
-        &json!({ "projectPath": project.root.display().to_string(), "defaultEditor": "none", "envName": opts.env }),
+        &LocalEnvInfo {
+            project_path: project.root.display().to_string(),
+            default_editor: "none".into(),
+            env_name: opts.env.clone(),
+        },
     )?;
     let mut tpi = tpi;
-    tpi.insert(opts.env.clone(), json!({ "awscloudformation": provider }));
-    write_json(&project.team_provider_info_path(), &Value::Object(tpi))?;
+    let mut entry = EnvEntry::default();
+    entry.providers.insert(PROVIDER.to_owned(), provider);
+    tpi.0.insert(opts.env.clone(), entry);
+    write_json(&project.team_provider_info_path(), &tpi)?;
     eprintln!(
         "Environment `{}` is ready: stack {stack}, bucket {bucket}. Next: `cargo amplify push`.",
         opts.env
@@ -189,8 +204,10 @@ pub async fn delete(
 ) -> Result<()> {
     let env = project.resolve_env(env)?;
     let provider = project.env_provider(&env)?;
-    let stack = provider_value(&provider, "StackName")?;
-    let bucket = provider_value(&provider, "DeploymentBucketName")?;
+    let stack = provider.require(RootValue::StackName)?.to_owned();
+    let bucket = provider
+        .require(RootValue::DeploymentBucketName)?
+        .to_owned();
     confirm(
         yes,
         &format!(
@@ -215,20 +232,19 @@ pub async fn delete(
     empty_and_delete_bucket(&aws, &bucket).await?;
 
     let mut tpi = project.team_provider_info()?;
-    tpi.remove(&env);
-    write_json(&project.team_provider_info_path(), &Value::Object(tpi))?;
-    if let Some(mut local_aws) =
-        super::project::read_json(&project.local_aws_path())?.and_then(|v| v.as_object().cloned())
-    {
-        local_aws.remove(&env);
-        write_json(&project.local_aws_path(), &Value::Object(local_aws))?;
+    tpi.0.shift_remove(&env);
+    write_json(&project.team_provider_info_path(), &tpi)?;
+    let local_aws: Option<LocalAwsInfo> = read_json(&project.local_aws_path())?;
+    if let Some(mut local_aws) = local_aws {
+        local_aws.0.shift_remove(&env);
+        write_json(&project.local_aws_path(), &local_aws)?;
     }
     if project.current_env()?.as_deref() == Some(env.as_str()) {
         let _ = std::fs::remove_file(project.local_env_path());
         let _ = std::fs::remove_file(project.meta_path());
         let _ = std::fs::remove_dir_all(project.current_cloud_backend());
     }
-    let _ = std::fs::remove_file(super::state::pending_path(project, &env));
+    clear_pending(project, &env);
     eprintln!("Deleted environment `{env}`.");
     Ok(())
 }

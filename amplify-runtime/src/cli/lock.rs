@@ -36,7 +36,7 @@ impl PushLock {
                     return Ok(PushLock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = read_json(&path).ok().flatten();
+                    let holder = read_json::<serde_json::Value>(&path).ok().flatten();
                     let pid = holder.as_ref().and_then(|h| h["pid"].as_u64());
                     match pid {
                         Some(pid) if process_alive(pid) => {

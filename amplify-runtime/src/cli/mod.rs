@@ -6,19 +6,26 @@
 
 mod assets;
 mod aws;
+mod changes;
+mod client_config;
 mod deploy;
 mod env;
 mod error;
 mod export;
+mod finalize;
 mod frontend;
+mod inputs;
 mod lock;
-mod plan;
 mod progress;
 mod project;
+mod prompt;
 mod pull;
+mod reconcile;
 mod stack;
 mod state;
 mod status;
+mod synthesis;
+mod tags;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -5,9 +5,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use amplify_build::files::{BackendConfig, ProjectConfig};
+use amplify_build::plan::PROVIDER;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use super::error::{CliError, Result};
+use super::state::{AmplifyMeta, LocalEnvInfo, ProviderInfo, TeamProviderInfo};
 
 /// A crate whose `amplify/` folder `cargo amplify` works on.
 #[derive(Debug, Clone)]
@@ -73,31 +77,30 @@ impl Project {
         self.root.join("amplify/.config/local-aws-info.json")
     }
 
-    /// The project name from `project-config.json`.
-    pub fn project_name(&self) -> Result<String> {
-        let path = self.root.join("amplify/.config/project-config.json");
-        let config = read_json(&path)?.ok_or_else(|| {
+    /// `amplify/.config/project-config.json` (written by synthesis).
+    pub fn project_config_path(&self) -> PathBuf {
+        self.root.join("amplify/.config/project-config.json")
+    }
+
+    /// `project-config.json`.
+    pub fn project_config(&self) -> Result<ProjectConfig> {
+        let path = self.project_config_path();
+        read_json(&path)?.ok_or_else(|| {
             CliError::input(format!("`{}` does not exist", path.display())).help(
                 "run `cargo build` in the crate so amplify-build synthesises the amplify/ folder",
             )
-        })?;
-        config
-            .get("projectName")
-            .and_then(Value::as_str)
-            .map(ToOwned::to_owned)
-            .ok_or_else(|| {
-                CliError::input(format!("`{}` has no \"projectName\"", path.display()))
-                    .help("add `\"projectName\": \"myapp\"`")
-            })
+        })
+    }
+
+    /// The project name from `project-config.json`.
+    pub fn project_name(&self) -> Result<String> {
+        Ok(self.project_config()?.project_name)
     }
 
     /// The environment selected on this machine (`local-env-info.json`), if any.
     pub fn current_env(&self) -> Result<Option<String>> {
-        Ok(read_json(&self.local_env_path())?.and_then(|v| {
-            v.get("envName")
-                .and_then(Value::as_str)
-                .map(ToOwned::to_owned)
-        }))
+        let info: Option<LocalEnvInfo> = read_json(&self.local_env_path())?;
+        Ok(info.map(|i| i.env_name).filter(|e| !e.is_empty()))
     }
 
     /// The environment to work on: `--env` if given, else the current one.
@@ -112,18 +115,15 @@ impl Project {
     }
 
     /// `team-provider-info.json` (empty when missing).
-    pub fn team_provider_info(&self) -> Result<Map<String, Value>> {
-        object(
-            &self.team_provider_info_path(),
-            read_json(&self.team_provider_info_path())?,
-        )
+    pub fn team_provider_info(&self) -> Result<TeamProviderInfo> {
+        Ok(read_json(&self.team_provider_info_path())?.unwrap_or_default())
     }
 
-    /// The `awscloudformation` block of one env, or a clear error naming the file.
-    pub fn env_provider(&self, env: &str) -> Result<Map<String, Value>> {
+    /// The CloudFormation provider's block of one env, or a clear error naming the file.
+    pub fn env_provider(&self, env: &str) -> Result<ProviderInfo> {
         let tpi = self.team_provider_info()?;
-        let Some(entry) = tpi.get(env) else {
-            let known: Vec<&String> = tpi.keys().collect();
+        let Some(entry) = tpi.0.get(env) else {
+            let known: Vec<&str> = tpi.0.keys().map(String::as_str).collect();
             return Err(CliError::input(format!(
                 "environment `{env}` does not exist in `{}`",
                 self.team_provider_info_path().display()
@@ -131,91 +131,84 @@ impl Project {
             .help(if known.is_empty() {
                 "run `cargo amplify init --env <name> --yes` to create one".to_owned()
             } else {
-                format!("known environments: {}; or create it with `cargo amplify init --env {env} --yes`", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                format!("known environments: {}; or create it with `cargo amplify init --env {env} --yes`", known.join(", "))
             }));
         };
-        entry
-            .get("awscloudformation")
-            .and_then(Value::as_object)
-            .cloned()
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "`{}`: env `{env}` has no \"awscloudformation\" block",
-                    self.team_provider_info_path().display()
-                ))
-            })
+        entry.provider().cloned().ok_or_else(|| {
+            CliError::input(format!(
+                "`{}`: env `{env}` has no \"{PROVIDER}\" block",
+                self.team_provider_info_path().display()
+            ))
+        })
     }
 
     /// `amplify-meta.json` (empty when missing).
-    pub fn meta(&self) -> Result<Map<String, Value>> {
-        object(&self.meta_path(), read_json(&self.meta_path())?)
+    pub fn meta(&self) -> Result<AmplifyMeta> {
+        Ok(read_json(&self.meta_path())?.unwrap_or_default())
     }
 
-    /// `backend-config.json` (written by synthesis).
-    pub fn backend_config(&self) -> Result<Map<String, Value>> {
+    /// `backend-config.json` (written by synthesis; empty when missing).
+    pub fn backend_config(&self) -> Result<BackendConfig> {
         let path = self.backend_dir().join("backend-config.json");
-        object(&path, read_json(&path)?)
+        Ok(read_json(&path)?.unwrap_or_default())
     }
 
     /// `amplify-meta.json` of the last successful push (`#current-cloud-backend`).
-    pub fn deployed_meta(&self) -> Result<Map<String, Value>> {
+    pub fn deployed_meta(&self) -> Result<AmplifyMeta> {
         let path = self.current_cloud_backend().join("amplify-meta.json");
-        object(&path, read_json(&path)?)
+        Ok(read_json(&path)?.unwrap_or_default())
     }
 }
 
-/// One value of an env's `awscloudformation` block, or an error saying how to fix it.
-pub fn provider_value(provider: &Map<String, Value>, key: &str) -> Result<String> {
-    provider
-        .get(key)
-        .and_then(Value::as_str)
-        .map(ToOwned::to_owned)
-        .ok_or_else(|| {
-            CliError::input(format!(
-                "`amplify/team-provider-info.json` has no `{key}` for this environment"
-            ))
-            .help("re-run `cargo amplify init` for it")
-        })
-}
-
-/// Reads a JSON file; `None` when it does not exist; a parse error names file and line.
-pub fn read_json(path: &Path) -> Result<Option<Value>> {
+/// Reads a JSON file into `T`; `None` when it does not exist. A syntax error or a value
+/// of the wrong shape names the file, line and column.
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(CliError::io("read", path, e)),
     };
     serde_json::from_str(&text).map(Some).map_err(|e| {
+        let what = if e.is_syntax() || e.is_eof() {
+            "invalid JSON"
+        } else {
+            "unexpected content"
+        };
         CliError::input(format!(
-            "`{}` line {}, column {}: invalid JSON: {}",
+            "`{}` line {}, column {}: {what}: {}",
             path.display(),
             e.line(),
             e.column(),
             strip_position(&e.to_string())
         ))
-        .help("fix the file (or restore it from version control); nothing was changed")
+        .help(repair_help(path))
     })
+}
+
+/// How to repair a broken state file: files under `#current-cloud-backend` are a copy
+/// of the last push (git-ignored), so deleting them is safe; others may be versioned.
+fn repair_help(path: &Path) -> String {
+    let cache = path
+        .components()
+        .any(|c| c.as_os_str() == "#current-cloud-backend");
+    if cache {
+        format!(
+            "delete `{}`: it is a local copy of the last push, restored by the next push; nothing was changed",
+            path.parent().unwrap_or(path).display()
+        )
+    } else {
+        "fix the file (or restore it from version control); nothing was changed".to_owned()
+    }
 }
 
 fn strip_position(message: &str) -> &str {
     message.split(" at line ").next().unwrap_or(message)
 }
 
-fn object(path: &Path, value: Option<Value>) -> Result<Map<String, Value>> {
-    match value {
-        None => Ok(Map::new()),
-        Some(Value::Object(map)) => Ok(map),
-        Some(_) => Err(CliError::input(format!(
-            "`{}` must hold a JSON object",
-            path.display()
-        ))),
-    }
-}
-
 /// Writes JSON through a temp file and a rename: readers and interrupted runs see the old
 /// file or the new one, never half of one.
-pub fn write_json(path: &Path, value: &Value) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+pub fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).expect("state files serialise");
     text.push('\n');
     write_atomic(path, text.as_bytes())
 }
@@ -329,7 +322,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("team-provider-info.json");
         fs::write(&p, "{\n  \"dev\": {,\n}").unwrap();
-        let e = read_json(&p).unwrap_err();
+        let e = read_json::<serde_json::Value>(&p).unwrap_err();
         assert!(
             e.message.contains("team-provider-info.json` line 2"),
             "{}",

@@ -4,78 +4,41 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::aws::{self, AwsSettings};
+use super::client_config::Inputs;
 use super::error::{CliError, Result};
-use super::frontend::{self, Format, Inputs};
-use super::project::{provider_value, read_json, write_json, Project};
+use super::frontend::{self, Format};
+use super::project::{read_json, write_json, Project};
 use super::stack::Stacks;
+use super::state::{compose_meta, RootValue};
+use super::synthesis;
 
 /// Runs `pull`.
 pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) -> Result<()> {
     let env = project.resolve_env(env)?;
-    let provider = project.env_provider(&env)?;
-    let stack = provider_value(&provider, "StackName")?;
+    let mut provider = project.env_provider(&env)?;
+    let stack = provider.require(RootValue::StackName)?.to_owned();
+    let plan = synthesis::current_plan(project)?;
     let aws = aws::connect(settings).await?;
     let (root, outputs) = Stacks::new(&aws).outputs(&stack).await?;
 
-    // Rebuilt from the declaration and the stacks, so it also works on a fresh clone.
-    let backend_config = project.backend_config()?;
-    let previous = project.meta()?;
-    let mut provider = provider.clone();
+    // Rebuilt from the plan and the stacks, so it also works on a fresh clone.
     for (k, v) in &root.outputs {
-        provider.insert(k.clone(), json!(v));
+        provider.record_output(k, v);
     }
-    let mut meta = Map::new();
-    meta.insert("providers".into(), json!({ "awscloudformation": provider }));
-    for (category, entries) in &backend_config {
-        let Some(entries) = entries.as_object() else {
-            continue;
-        };
-        if category == "parameters" {
-            continue;
-        }
-        for (name, entry) in entries {
-            let mut entry = entry.as_object().cloned().unwrap_or_default();
-            if let Some(old) = previous
-                .get(category)
-                .and_then(|c| c.get(name))
-                .and_then(Value::as_object)
-            {
-                for key in [
-                    "providerMetadata",
-                    "lastPushTimeStamp",
-                    "lastPushDirHash",
-                    "s3Bucket",
-                    "distZipFilename",
-                ] {
-                    if let Some(v) = old.get(key) {
-                        entry.insert(key.into(), v.clone());
-                    }
-                }
-            }
-            let logical = format!("{category}{name}");
-            if let Some(values) = outputs.get(&logical) {
-                let mut output = entry
-                    .get("output")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
-                for (k, v) in values {
-                    output.insert(k.clone(), json!(v));
-                }
-                entry.insert("output".into(), Value::Object(output));
-            }
-            meta.entry(category.clone())
-                .or_insert_with(|| Value::Object(Map::new()))
-                .as_object_mut()
-                .expect("categories are objects")
-                .insert(name.clone(), Value::Object(entry));
-        }
-    }
-    write_json(&project.meta_path(), &Value::Object(meta))?;
-    let written = frontend::write_frontend(project, &env)?;
+    let previous = project.meta()?;
+    let meta = compose_meta(
+        &plan,
+        &project.backend_config()?,
+        &provider,
+        &outputs,
+        None,
+        Some(&previous),
+    );
+    write_json(&project.meta_path(), &meta)?;
+    let written = frontend::write_frontend(project, &env, &plan)?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "Pulled the outputs of `{stack}`; client configuration written: {}",
@@ -92,11 +55,13 @@ pub fn generate(
     out_dir: Option<&Path>,
 ) -> Result<PathBuf> {
     let env = project.resolve_env(env)?;
+    let plan = synthesis::current_plan(project)?;
     let meta = project.meta()?;
     let name = project.project_name()?;
     let cdk = frontend::cdk_outputs(project)?;
     let inputs = Inputs {
         meta: &meta,
+        plan: &plan,
         project: &name,
         env: &env,
         cdk: &cdk,
@@ -124,7 +89,7 @@ pub fn generate(
 /// Runs `config import-cdk-outputs <file>`: merges the stacks of a CDK outputs file into
 /// `amplify/backend/cdk-outputs.json` and regenerates the client configuration.
 pub fn import_cdk_outputs(project: &Project, env: Option<&str>, file: &Path) -> Result<()> {
-    let value = read_json(file)?.ok_or_else(|| {
+    let value: Value = read_json(file)?.ok_or_else(|| {
         CliError::input(format!("`{}` does not exist", file.display()))
             .help("pass the file written by `cdk deploy --outputs-file <file>`")
     })?;
@@ -133,9 +98,10 @@ pub fn import_cdk_outputs(project: &Project, env: Option<&str>, file: &Path) -> 
     for (stack, outputs) in stacks {
         merged.insert(stack, outputs);
     }
-    write_json(&frontend::cdk_outputs_path(project), &Value::Object(merged))?;
+    write_json(&frontend::cdk_outputs_path(project), &merged)?;
     let env = project.resolve_env(env)?;
-    let written = frontend::write_frontend(project, &env)?;
+    let plan = synthesis::current_plan(project)?;
+    let written = frontend::write_frontend(project, &env, &plan)?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "Imported the CDK outputs of `{}`; client configuration written: {}",

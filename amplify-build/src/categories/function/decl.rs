@@ -1,24 +1,12 @@
-//! `#[function(...)]`: a Lambda function, its runtime, settings and grants.
+//! The grammar of `#[function(...)]`: runtime, settings, environment and grants.
 
 use proc_macro2::Span;
 
-use super::args::{choice, wrong_type, ArgReader, ArgValue};
-use super::diagnostics::Diagnostics;
-use crate::model::{Architecture, FunctionSpec, Grant, Reference, Runtime};
-
-/// Keys accepted by `#[function]`.
-pub const KEYS: &[&str] = &[
-    "name",
-    "import",
-    "runtime",
-    "memory",
-    "timeout",
-    "architecture",
-    "env",
-    "grant",
-    "reserved_concurrency",
-    "tracing",
-];
+use super::{FunctionSpec, Grant, Runtime};
+use crate::decl::args::{choice, wrong_type, ArgReader, ArgValue};
+use crate::decl::diagnostics::{did_you_mean, Diagnostics};
+use crate::model::Reference;
+use crate::plan::Architecture;
 
 const RUST_KEYS: &[&str] = &["package"];
 const SCRIPT_KEYS: &[&str] = &["version", "handler", "code"];
@@ -35,7 +23,7 @@ const RESERVED_ENV: &[&str] = &[
 ];
 
 /// Parses the arguments of `#[function]`.
-pub fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
+pub(super) fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
     let cx = r.cx();
     let runtime = match r.take("runtime") {
         Some(arg) => arg
@@ -291,7 +279,7 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
             }
         }
         other => {
-            let hint = super::diagnostics::did_you_mean(other, &["rust", "node", "python"])
+            let hint = did_you_mean(other, &["rust", "node", "python"])
                 .map(|b| format!("did you mean `{b}`?"))
                 .unwrap_or_else(|| "expected `rust(...)`, `node(...)` or `python(...)`".into());
             cx.error(span, format!("unknown runtime `{other}`; {hint}"));

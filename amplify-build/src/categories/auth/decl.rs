@@ -1,20 +1,8 @@
-//! `#[auth(...)]`: a Cognito user pool, its app clients, groups and identity pool.
+//! The grammar of `#[auth(...)]`.
 
-use super::args::{choice, wrong_type, ArgReader, ArgValue};
-use super::diagnostics::Diagnostics;
-use crate::model::{AuthSpec, MfaMode, PasswordPolicy, SignIn};
-
-/// Keys accepted by `#[auth]`.
-pub const KEYS: &[&str] = &[
-    "name",
-    "import",
-    "sign_in",
-    "required_attributes",
-    "password",
-    "mfa",
-    "groups",
-    "identity_pool",
-];
+use super::{AuthSpec, MfaMode, PasswordPolicy, SignIn};
+use crate::decl::args::{choice, wrong_type, Arg, ArgReader, ArgValue};
+use crate::decl::diagnostics::{did_you_mean, Diagnostics};
 
 const PASSWORD_KEYS: &[&str] = &["min_length", "lowercase", "uppercase", "numbers", "symbols"];
 const IDENTITY_POOL_KEYS: &[&str] = &["guest_access"];
@@ -41,7 +29,7 @@ pub const STANDARD_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Parses the arguments of `#[auth]`.
-pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
+pub(super) fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
     let cx = r.cx();
     let mut spec = AuthSpec::default();
 
@@ -121,7 +109,7 @@ pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
                             ident.span(),
                             format!(
                                 "group name `{name}` must be ASCII letters and digits only (it becomes part of CloudFormation logical ids); try `{}`",
-                                super::camel_case(&name)
+                                crate::decl::camel_case(&name)
                             ),
                         );
                     } else if spec.groups.contains(&name) {
@@ -151,7 +139,7 @@ pub fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
 }
 
 /// `mfa = off | optional(totp, sms) | required(totp)`.
-fn parse_mfa(cx: &Diagnostics, arg: &super::args::Arg, spec: &mut AuthSpec) {
+fn parse_mfa(cx: &Diagnostics, arg: &Arg, spec: &mut AuthSpec) {
     let Some(value) = arg.value(cx, "optional(totp)") else {
         return;
     };
@@ -173,7 +161,7 @@ fn parse_mfa(cx: &Diagnostics, arg: &super::args::Arg, spec: &mut AuthSpec) {
         "optional" => MfaMode::Optional,
         "required" => MfaMode::Required,
         _ => {
-            let hint = super::diagnostics::did_you_mean(&mode, &["off", "optional", "required"])
+            let hint = did_you_mean(&mode, &["off", "optional", "required"])
                 .map(|b| format!("did you mean `{b}`?"))
                 .unwrap_or_else(|| "expected `off`, `optional(...)` or `required(...)`".into());
             cx.error(span, format!("unknown MFA mode `{mode}`; {hint}"));

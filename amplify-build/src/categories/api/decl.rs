@@ -4,27 +4,17 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 
-use super::args::{wrong_type, Arg, ArgReader, ArgValue};
-use super::diagnostics::{did_you_mean, Diagnostics};
-use super::FileLoader;
-use crate::model::{ApiSpec, AuthMode, Reference, Resolver};
-
-/// Keys accepted by `#[api]`.
-pub const KEYS: &[&str] = &[
-    "name",
-    "import",
-    "schema",
-    "auth",
-    "additional_auth",
-    "data_sources",
-    "resolvers",
-];
+use super::{ApiSpec, AuthMode, Resolver};
+use crate::decl::args::{wrong_type, Arg, ArgBody, ArgReader, ArgValue};
+use crate::decl::diagnostics::{did_you_mean, Diagnostics};
+use crate::decl::FileLoader;
+use crate::model::Reference;
 
 const API_KEY_KEYS: &[&str] = &["expires_in_days"];
 const RESOLVER_KEYS: &[&str] = &["code"];
 
 /// Parses the arguments of `#[api]`, reading the schema (and resolver code) through `files`.
-pub fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Option<ApiSpec> {
+pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Option<ApiSpec> {
     let cx = r.cx();
     let schema_arg = r.take("schema");
     let schema = match &schema_arg {
@@ -191,9 +181,7 @@ fn auth_mode(cx: &Diagnostics, arg: &Arg, value: &ArgValue) -> Option<AuthMode> 
             Some(AuthMode::ApiKey { expires_in_days })
         }
         "user_pool" => match args.as_ref().map(|a| a.items.as_slice()) {
-            Some([only])
-                if only.key.len() == 1 && matches!(only.body, super::args::ArgBody::Flag) =>
-            {
+            Some([only]) if only.key.len() == 1 && matches!(only.body, ArgBody::Flag) => {
                 Some(AuthMode::UserPool(Reference {
                     name: only.key[0].to_string(),
                     span: only.key[0].span(),

@@ -1,83 +1,14 @@
-//! `#[bucket(...)]` (S3) and `#[table(...)]` (DynamoDB): the storage category.
+//! The grammar of `#[table(...)]`.
 
-use super::args::{choice, wrong_type, Arg, ArgReader, ArgValue};
-use super::diagnostics::Diagnostics;
-use crate::model::{Access, Audience, Billing, BucketSpec, Index, KeyAttr, KeyType, TableSpec};
+use super::{Billing, Index, KeyAttr, KeyType, TableSpec};
+use crate::decl::args::{choice, wrong_type, Arg, ArgReader, ArgValue};
+use crate::decl::diagnostics::Diagnostics;
 
-/// Keys accepted by `#[bucket]`.
-pub const BUCKET_KEYS: &[&str] = &[
-    "name",
-    "import",
-    "authenticated",
-    "guest",
-    "groups",
-    "versioning",
-];
-/// Keys accepted by `#[table]`.
-pub const TABLE_KEYS: &[&str] = &[
-    "name",
-    "import",
-    "partition_key",
-    "sort_key",
-    "index",
-    "billing",
-    "point_in_time_recovery",
-    "stream",
-];
 const INDEX_KEYS: &[&str] = &["name", "partition_key", "sort_key"];
 const PROVISIONED_KEYS: &[&str] = &["read", "write"];
 
-/// Parses the arguments of `#[bucket]`.
-pub fn parse_bucket(r: &mut ArgReader) -> Option<BucketSpec> {
-    let cx = r.cx();
-    let mut access = Vec::new();
-    for (key, audience) in [
-        ("authenticated", Audience::Authenticated),
-        ("guest", Audience::Guest),
-    ] {
-        if let Some(arg) = r.take(key) {
-            if let Some(perms) = permissions(cx, &arg) {
-                access.push((audience, perms, arg.key_span()));
-            }
-        }
-    }
-    if let Some(arg) = r.take("groups") {
-        for entry in arg.nested(cx, false).map(|a| a.items).unwrap_or_default() {
-            if let Some(perms) = permissions(cx, &entry) {
-                access.push((Audience::Group(entry.key_text()), perms, entry.key_span()));
-            }
-        }
-    }
-    let versioning = r
-        .take("versioning")
-        .and_then(|a| a.flag(cx))
-        .unwrap_or(true);
-    Some(BucketSpec { access, versioning })
-}
-
-/// `audience = [read, write, delete]`.
-fn permissions(cx: &Diagnostics, arg: &Arg) -> Option<Vec<Access>> {
-    let mut out = Vec::new();
-    for v in arg.list(cx)? {
-        if let Some((p, span)) = choice(cx, "bucket permission", &v, &["read", "write", "delete"]) {
-            let access = match p.as_str() {
-                "read" => Access::Read,
-                "write" => Access::Write,
-                _ => Access::Delete,
-            };
-            if out.contains(&access) {
-                cx.error(span, format!("permission `{p}` is listed twice"));
-            }
-            out.push(access);
-        }
-    }
-    out.sort();
-    out.dedup();
-    Some(out)
-}
-
 /// The spec of an imported table: its keys are whatever the existing table has.
-pub fn imported_table() -> TableSpec {
+pub(super) fn imported() -> TableSpec {
     TableSpec {
         partition_key: KeyAttr {
             name: String::new(),
@@ -92,7 +23,7 @@ pub fn imported_table() -> TableSpec {
 }
 
 /// Parses the arguments of `#[table]`.
-pub fn parse_table(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<TableSpec> {
+pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<TableSpec> {
     let cx = r.cx();
     let partition_key = match r.take("partition_key") {
         Some(arg) => key_attr(cx, &arg),

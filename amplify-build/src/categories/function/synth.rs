@@ -1,0 +1,176 @@
+//! Lambda: the function, its execution role with least-privilege grants, and the
+//! environment variables that name the resources it was granted (Amplify's
+//! `<CATEGORY>_<RESOURCE>_<OUTPUT>` convention, e.g. `STORAGE_POSTTABLE_NAME`).
+
+use serde_json::json;
+
+use super::FunctionSpec;
+use crate::cfn::{list, obj, Resource, Template, Value};
+use crate::model::Resource as Decl;
+use crate::plan::{Asset, CodeSource, EnvInput};
+use crate::synth::{description, policy, Binding, NestedStack, StackContext};
+
+/// The nested stack of one function.
+pub(super) fn nested_stack(
+    resource: &Decl,
+    spec: &FunctionSpec,
+    cx: &StackContext<'_>,
+) -> NestedStack {
+    let name = &resource.name;
+    let mut t = Template::new(description("function-Lambda"));
+    t.string_param("env").describe("Amplify environment name");
+    t.string_param("deploymentBucketName")
+        .describe("Bucket holding the code zip");
+    t.string_param("s3Key")
+        .describe("Key of the code zip, content-addressed");
+    cx.declare_dependency_parameters(&mut t);
+
+    let function_name = Value::sub(format!("{name}-${{env}}"));
+    let mut statements = vec![policy::write_logs(Value::sub(format!(
+            "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/{name}-${{env}}:*"
+        )))];
+    for grant in &spec.grants {
+        let target = cx
+            .backend
+            .resolve(&grant.target)
+            .expect("validated reference");
+        let parameter = |output: &str| StackContext::dependency_parameter(target, output);
+        for (perm, _) in &grant.permissions {
+            statements.extend(target.kind.grant(target, perm, &parameter));
+        }
+    }
+    if spec.tracing {
+        statements.push(policy::allow(
+            &["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+            vec!["*".into()],
+        ));
+    }
+    let mut role = Resource::new("AWS::IAM::Role")
+        .prop(
+            "AssumeRolePolicyDocument",
+            policy::service_trust("lambda.amazonaws.com"),
+        )
+        .prop(
+            "Policies",
+            list([obj([
+                ("PolicyName", Value::from(format!("{name}-execution"))),
+                ("PolicyDocument", policy::document(statements)),
+            ])]),
+        );
+    if spec.tracing {
+        role = role.checkov_skip(
+            "CKV_AWS_111",
+            "X-Ray trace segments have no resource ARN: xray:PutTraceSegments needs Resource '*'",
+        );
+    }
+    t.resource("LambdaExecutionRole", role);
+
+    let mut variables = vec![
+        ("ENV".to_owned(), Value::r#ref("env")),
+        ("REGION".to_owned(), Value::r#ref("AWS::Region")),
+    ];
+    for dep in &cx.dependencies {
+        for attr in &dep.attributes {
+            variables.push((
+                env_var_name(dep.target, attr),
+                StackContext::dependency_ref(dep.target, attr),
+            ));
+        }
+    }
+    for (k, v) in &spec.env {
+        variables.push((k.clone(), Value::from(v.as_str())));
+    }
+    t.resource(
+        "LambdaFunction",
+        lambda(spec, function_name.clone(), variables),
+    );
+
+    t.output("Name", Value::r#ref("LambdaFunction")).description =
+        Some("Lambda function name".into());
+    t.output("Arn", Value::get_att("LambdaFunction", "Arn"))
+        .description = Some("Lambda function ARN".into());
+    t.output("Region", Value::r#ref("AWS::Region"));
+    t.output("LambdaExecutionRole", Value::r#ref("LambdaExecutionRole"));
+    t.output(
+        "LambdaExecutionRoleArn",
+        Value::get_att("LambdaExecutionRole", "Arn"),
+    );
+
+    let mut stack = NestedStack::new(t, format!("{name}-cloudformation-template.json"));
+    stack
+        .bind(
+            "deploymentBucketName",
+            Binding::Input(EnvInput::DeploymentBucket),
+        )
+        .bind(
+            "s3Key",
+            Binding::Input(EnvInput::AssetKey {
+                asset: name.clone(),
+            }),
+        );
+    stack.assets.push(Asset::FunctionCode {
+        id: name.clone(),
+        source: match &spec.runtime {
+            super::Runtime::Rust { package } => CodeSource::RustPackage {
+                package: package.clone(),
+            },
+            super::Runtime::Node { code, .. } | super::Runtime::Python { code, .. } => {
+                CodeSource::Folder { path: code.clone() }
+            }
+        },
+        runtime: spec.runtime.lambda_runtime(),
+        architecture: spec.architecture,
+    });
+    stack.backend_config.insert("build".into(), json!(true));
+    stack
+}
+
+fn lambda(spec: &FunctionSpec, function_name: Value, variables: Vec<(String, Value)>) -> Resource {
+    let arch = spec.architecture.lambda_name();
+    let mut f = Resource::new("AWS::Lambda::Function")
+        .prop("FunctionName", function_name)
+        .prop("Handler", spec.runtime.handler())
+        .prop("Runtime", spec.runtime.lambda_runtime())
+        .prop("Architectures", vec![arch])
+        .prop(
+            "Code",
+            obj([
+                ("S3Bucket", Value::r#ref("deploymentBucketName")),
+                ("S3Key", Value::r#ref("s3Key")),
+            ]),
+        )
+        .prop("MemorySize", spec.memory)
+        .prop("Timeout", spec.timeout)
+        .prop("Role", Value::get_att("LambdaExecutionRole", "Arn"))
+        .prop(
+            "Environment",
+            obj([("Variables", Value::Map(variables.into_iter().collect()))]),
+        )
+        .prop_opt("ReservedConcurrentExecutions", spec.reserved_concurrency);
+    if spec.tracing {
+        f = f.prop("TracingConfig", obj([("Mode", Value::from("Active"))]));
+    }
+    f.checkov_skip(
+        "CKV_AWS_116",
+        "AppSync and direct callers invoke synchronously and receive errors themselves; a dead-letter queue only serves asynchronous invocations",
+    )
+    .checkov_skip("CKV_AWS_117", "functions reach AWS APIs over the public endpoints; running in a VPC needs NAT and is not declared")
+    .checkov_skip(
+        "CKV_AWS_173",
+        "environment variables hold resource names, not secrets, and Lambda encrypts them at rest with an AWS-managed key",
+    )
+    .checkov_skip(
+        "CKV_AWS_45",
+        "values are references and declared settings; amplify-rs rejects secret-looking names and values at compile time, where this entropy heuristic misfires",
+    )
+    .checkov_skip_if(
+        spec.reserved_concurrency.is_none(),
+        "CKV_AWS_115",
+        "no concurrency reserved: new accounts often have too small a quota; declare `reserved_concurrency = N` to set one",
+    )
+}
+
+/// `STORAGE_POSTTABLE_NAME`: how Amplify names the variable carrying a granted output.
+pub(super) fn env_var_name(target: &Decl, attribute: &str) -> String {
+    format!("{}_{}_{}", target.category(), target.name, attribute).to_ascii_uppercase()
+}

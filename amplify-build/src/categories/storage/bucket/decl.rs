@@ -1,0 +1,54 @@
+//! The grammar of `#[bucket(...)]`.
+
+use super::{Access, Audience, BucketSpec};
+use crate::decl::args::{choice, Arg, ArgReader};
+use crate::decl::diagnostics::Diagnostics;
+
+/// Parses the arguments of `#[bucket]`.
+pub(super) fn parse(r: &mut ArgReader) -> Option<BucketSpec> {
+    let cx = r.cx();
+    let mut access = Vec::new();
+    for (key, audience) in [
+        ("authenticated", Audience::Authenticated),
+        ("guest", Audience::Guest),
+    ] {
+        if let Some(arg) = r.take(key) {
+            if let Some(perms) = permissions(cx, &arg) {
+                access.push((audience, perms, arg.key_span()));
+            }
+        }
+    }
+    if let Some(arg) = r.take("groups") {
+        for entry in arg.nested(cx, false).map(|a| a.items).unwrap_or_default() {
+            if let Some(perms) = permissions(cx, &entry) {
+                access.push((Audience::Group(entry.key_text()), perms, entry.key_span()));
+            }
+        }
+    }
+    let versioning = r
+        .take("versioning")
+        .and_then(|a| a.flag(cx))
+        .unwrap_or(true);
+    Some(BucketSpec { access, versioning })
+}
+
+/// `audience = [read, write, delete]`.
+fn permissions(cx: &Diagnostics, arg: &Arg) -> Option<Vec<Access>> {
+    let mut out = Vec::new();
+    for v in arg.list(cx)? {
+        if let Some((p, span)) = choice(cx, "bucket permission", &v, &["read", "write", "delete"]) {
+            let access = match p.as_str() {
+                "read" => Access::Read,
+                "write" => Access::Write,
+                _ => Access::Delete,
+            };
+            if out.contains(&access) {
+                cx.error(span, format!("permission `{p}` is listed twice"));
+            }
+            out.push(access);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}

@@ -1,0 +1,138 @@
+//! [`Category`] without its `Spec` type, so that categories of different kinds can sit in
+//! one registry and resources of different kinds in one backend. Every method takes the
+//! resource whose spec this category parsed; the downcast cannot miss because a
+//! resource keeps the category that parsed it.
+
+use std::any::{Any, TypeId};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use proc_macro2::Span;
+
+use super::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use crate::cfn::Value;
+use crate::decl::args::ArgReader;
+use crate::decl::diagnostics::Diagnostics;
+use crate::model::{Backend, Resource};
+use crate::plan::ClientFragment;
+use crate::synth::{NestedStack, RootRoles, StackContext};
+
+/// A registered category.
+pub type Kind = Arc<dyn ErasedCategory>;
+
+/// The object-safe face of [`Category`]; implemented for every category.
+pub trait ErasedCategory: Send + Sync {
+    /// See [`Category::descriptor`].
+    fn descriptor(&self) -> Descriptor;
+    /// The `TypeId` of the category's spec.
+    fn spec_type(&self) -> TypeId;
+    /// See [`Category::parse`].
+    fn parse(&self, args: &mut ArgReader<'_>, cx: &ParseContext<'_>) -> Option<Rc<dyn Any>>;
+    /// See [`Category::imported`].
+    fn imported(&self, ids: &mut indexmap::IndexMap<String, String>) -> Rc<dyn Any>;
+    /// See [`Category::check`]; nothing for a resource whose declaration did not parse.
+    fn check(&self, resource: &Resource, backend: &Backend, cx: &Diagnostics);
+    /// See [`Category::edges`].
+    fn edges<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Edge<'a>>;
+    /// See [`Category::outputs`].
+    fn outputs(&self, resource: &Resource) -> Vec<OutputDef>;
+    /// See [`Category::permissions`].
+    fn permissions(&self) -> &'static [&'static str];
+    /// See [`Category::grant`].
+    fn grant(
+        &self,
+        resource: &Resource,
+        permission: &str,
+        parameter: &dyn Fn(&str) -> String,
+    ) -> Vec<Value>;
+    /// See [`Category::check_grant`].
+    fn check_grant(&self, resource: &Resource, grantee: &Resource, at: Span, cx: &Diagnostics);
+    /// See [`Category::synthesize`]; `None` for a resource whose declaration did not parse.
+    fn synthesize(&self, resource: &Resource, cx: &StackContext<'_>) -> Option<NestedStack>;
+    /// See [`Category::root`].
+    fn root(&self, resource: &Resource, roles: &mut RootRoles);
+    /// See [`Category::client_config`].
+    fn client_config(&self, resource: &Resource, backend: &Backend) -> Vec<ClientFragment>;
+}
+
+fn declared<'a, C: Category>(resource: &'a Resource) -> Option<Declared<'a, C::Spec>> {
+    let spec = resource.spec_any()?.downcast_ref::<C::Spec>()?;
+    Some(Declared { resource, spec })
+}
+
+impl<C: Category> ErasedCategory for C {
+    fn descriptor(&self) -> Descriptor {
+        Category::descriptor(self)
+    }
+
+    fn spec_type(&self) -> TypeId {
+        TypeId::of::<C::Spec>()
+    }
+
+    fn parse(&self, args: &mut ArgReader<'_>, cx: &ParseContext<'_>) -> Option<Rc<dyn Any>> {
+        Category::parse(self, args, cx).map(|spec| Rc::new(spec) as Rc<dyn Any>)
+    }
+
+    fn imported(&self, ids: &mut indexmap::IndexMap<String, String>) -> Rc<dyn Any> {
+        Rc::new(Category::imported(self, ids))
+    }
+
+    fn check(&self, resource: &Resource, backend: &Backend, cx: &Diagnostics) {
+        if let Some(it) = declared::<C>(resource) {
+            Category::check(self, it, backend, cx);
+        }
+    }
+
+    fn edges<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Edge<'a>> {
+        declared::<C>(resource)
+            .map(|it| Category::edges(self, it, backend))
+            .unwrap_or_default()
+    }
+
+    fn outputs(&self, resource: &Resource) -> Vec<OutputDef> {
+        Category::outputs(self, declared::<C>(resource).map(|it| it.spec))
+    }
+
+    fn permissions(&self) -> &'static [&'static str] {
+        Category::permissions(self)
+    }
+
+    fn grant(
+        &self,
+        resource: &Resource,
+        permission: &str,
+        parameter: &dyn Fn(&str) -> String,
+    ) -> Vec<Value> {
+        declared::<C>(resource)
+            .map(|it| Category::grant(self, it, permission, parameter))
+            .unwrap_or_default()
+    }
+
+    fn check_grant(&self, resource: &Resource, grantee: &Resource, at: Span, cx: &Diagnostics) {
+        if let Some(it) = declared::<C>(resource) {
+            Category::check_grant(self, it, grantee, at, cx);
+        }
+    }
+
+    fn synthesize(&self, resource: &Resource, cx: &StackContext<'_>) -> Option<NestedStack> {
+        declared::<C>(resource).map(|it| Category::synthesize(self, it, cx))
+    }
+
+    fn root(&self, resource: &Resource, roles: &mut RootRoles) {
+        if let Some(it) = declared::<C>(resource) {
+            Category::root(self, it, roles);
+        }
+    }
+
+    fn client_config(&self, resource: &Resource, backend: &Backend) -> Vec<ClientFragment> {
+        declared::<C>(resource)
+            .map(|it| Category::client_config(self, it, backend))
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for dyn ErasedCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#[{}]", self.descriptor().attribute)
+    }
+}

@@ -1,0 +1,252 @@
+//! The category interface: everything amplify-rs knows about one kind of resource lives
+//! behind [`Category`], in one module per category (`crate::categories::*` for the
+//! built-in ones, any crate for a third-party one).
+//!
+//! A category owns
+//! - its declaration grammar: the attribute (`#[table(...)]`), its keys, parsing and
+//!   validation with spans ([`Category::parse`], [`Category::check`]);
+//! - its outputs table ([`Category::outputs`]): the one source for typed accessors,
+//!   the environment variables grantees receive, and the outputs recorded after a push;
+//! - its edges to other resources ([`Category::edges`]) and the grants other resources
+//!   may take on it ([`Category::permissions`], [`Category::grant`]);
+//! - its synthesis into the typed CloudFormation IR ([`Category::synthesize`]), with
+//!   typed per-environment inputs and assets (see [`crate::synth::Binding`]);
+//! - its client-configuration fragments ([`Category::client_config`]).
+//!
+//! The [`Registry`] maps attributes to categories; nothing else matches on category names.
+
+mod erased;
+mod registry;
+
+use proc_macro2::Span;
+use serde::{Deserialize, Serialize};
+
+use crate::cfn::Value;
+use crate::decl::args::ArgReader;
+use crate::decl::diagnostics::Diagnostics;
+use crate::decl::FileLoader;
+use crate::model::{Backend, Reference, Resource};
+use crate::plan::ClientFragment;
+use crate::synth::{NestedStack, RootRoles, StackContext};
+
+pub use erased::{ErasedCategory, Kind};
+pub use registry::Registry;
+
+/// What a category is called, and how resources of it are declared.
+#[derive(Debug, Clone, Copy)]
+pub struct Descriptor {
+    /// The declaring attribute, as the user writes it: `table` for `#[table(...)]`.
+    pub attribute: &'static str,
+    /// The Amplify category (`storage`): folder under `amplify/backend/`, first half of
+    /// the nested stack's logical id.
+    pub category: &'static str,
+    /// The Amplify service recorded in `backend-config.json` (`DynamoDB`).
+    pub service: &'static str,
+    /// Keys the attribute accepts, besides `name` and `import` which every attribute has.
+    pub keys: &'static [&'static str],
+    /// How an existing resource is imported with `import(...)`; `None` when it cannot be.
+    pub import: Option<&'static [ImportKey]>,
+    /// Outputs of an imported resource that follow from its ids: `(output, Fn::Sub text)`
+    /// where `{Output}` stands for an imported id and `${AWS::Region}`,
+    /// `${AWS::AccountId}`, `${AWS::Partition}` for the deployment's.
+    pub import_derived: &'static [(&'static str, &'static str)],
+    /// Whether `cargo amplify export` can hand the category to CDK. Categories configured
+    /// through SDK calls rather than CloudFormation (notifications) say no.
+    pub exportable: bool,
+}
+
+/// One key of `import(...)`: the id it declares and the output it stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportKey {
+    /// The key, e.g. `user_pool_id`.
+    pub key: &'static str,
+    /// The output of a created resource it replaces, e.g. `UserPoolId`.
+    pub output: &'static str,
+    /// Whether an import must give it.
+    pub required: bool,
+}
+
+/// One output of a resource's stack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputDef {
+    /// The CloudFormation output name, also the key in `amplify-meta.json` and
+    /// `amplify_outputs.json` (`BucketName`).
+    pub name: String,
+    /// The typed accessor the `#[backend]` macro generates for it (`bucket_name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessor: Option<String>,
+    /// Documentation of the accessor.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// Whether resources that use this one receive it: a dependant's stack parameter, a
+    /// grantee's environment variable (`STORAGE_POSTTABLE_NAME`).
+    #[serde(default)]
+    pub granted: bool,
+}
+
+impl OutputDef {
+    /// An output without an accessor.
+    pub fn new(name: impl Into<String>) -> Self {
+        OutputDef {
+            name: name.into(),
+            accessor: None,
+            doc: String::new(),
+            granted: false,
+        }
+    }
+
+    /// Gives the output a typed accessor.
+    pub fn accessor(mut self, name: &str, doc: &str) -> Self {
+        self.accessor = Some(name.to_owned());
+        self.doc = doc.to_owned();
+        self
+    }
+
+    /// Passes the output to resources that use this one.
+    pub fn granted(mut self) -> Self {
+        self.granted = true;
+        self
+    }
+}
+
+/// What a category's parser sees besides the arguments.
+pub struct ParseContext<'a> {
+    /// The span of the whole attribute, for "missing key" errors.
+    pub attr_span: Span,
+    /// Reads files relative to the crate root (schemas, resolver code).
+    pub files: FileLoader<'a>,
+}
+
+/// A use of one resource by another, with the outputs it consumes.
+#[derive(Debug, Clone)]
+pub struct Edge<'a> {
+    /// The item name of the resource used.
+    pub target: &'a str,
+    /// Where the use was written (a cycle is reported there).
+    pub span: Span,
+    /// Outputs of the target the resource consumes.
+    pub outputs: Vec<String>,
+}
+
+impl<'a> Edge<'a> {
+    /// The use written as `reference`.
+    pub fn to(reference: &'a Reference, outputs: Vec<String>) -> Self {
+        Edge {
+            target: &reference.name,
+            span: reference.span,
+            outputs,
+        }
+    }
+}
+
+/// One resource of a category with its parsed declaration.
+pub struct Declared<'a, S> {
+    /// The resource (name, ident, span, import).
+    pub resource: &'a Resource,
+    /// Its declaration.
+    pub spec: &'a S,
+}
+
+impl<S> Clone for Declared<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Declared<'_, S> {}
+
+impl<S> std::ops::Deref for Declared<'_, S> {
+    type Target = Resource;
+    fn deref(&self) -> &Resource {
+        self.resource
+    }
+}
+
+/// A kind of backend resource. Implement it in one module, register it (built-ins in
+/// [`Registry::builtin`], third-party ones with [`crate::Config::category`] in build.rs),
+/// and every part of amplify-rs — the macro's checks and accessors, synthesis, `cargo
+/// amplify push`, the client configuration — handles its resources.
+pub trait Category: Send + Sync + 'static {
+    /// The parsed declaration of one resource.
+    type Spec: std::fmt::Debug + 'static;
+
+    /// Names, keys and capabilities.
+    fn descriptor(&self) -> Descriptor;
+
+    /// Parses the attribute's arguments (`name` and `import` are already taken). Report
+    /// mistakes to `args.cx()` at their spans; return `None` if the spec is unusable.
+    fn parse(&self, args: &mut ArgReader<'_>, cx: &ParseContext<'_>) -> Option<Self::Spec>;
+
+    /// The spec of an imported resource, from the ids given in `import(...)` (by output
+    /// name; a category may add derived ones). Only called when the descriptor has
+    /// `import` keys.
+    fn imported(&self, ids: &mut indexmap::IndexMap<String, String>) -> Self::Spec {
+        let _ = ids;
+        unreachable!("`{}` declares no import keys", self.descriptor().attribute)
+    }
+
+    /// Checks that need the rest of the backend (references and what they point at).
+    fn check(&self, it: Declared<'_, Self::Spec>, backend: &Backend, cx: &Diagnostics) {
+        let _ = (it, backend, cx);
+    }
+
+    /// The resources this one uses and the outputs it consumes from each. References
+    /// that do not resolve may be returned; they are skipped.
+    fn edges<'a>(&self, it: Declared<'a, Self::Spec>, backend: &'a Backend) -> Vec<Edge<'a>> {
+        let _ = (it, backend);
+        Vec::new()
+    }
+
+    /// The outputs of a resource. `None` when its declaration did not parse: return
+    /// every output the category can have, so the accessors a user calls still exist
+    /// and one mistake gives one error.
+    fn outputs(&self, spec: Option<&Self::Spec>) -> Vec<OutputDef>;
+
+    /// Permissions another resource may be granted on this one (`grant(X = [read])`).
+    fn permissions(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// IAM statements for one granted permission. `parameter` names the grantee's
+    /// parameter carrying one of this resource's granted outputs.
+    fn grant(
+        &self,
+        it: Declared<'_, Self::Spec>,
+        permission: &str,
+        parameter: &dyn Fn(&str) -> String,
+    ) -> Vec<Value> {
+        let _ = (it, permission, parameter);
+        Vec::new()
+    }
+
+    /// Checks a grant another resource takes on this one (beyond the permission names).
+    fn check_grant(
+        &self,
+        it: Declared<'_, Self::Spec>,
+        grantee: &Resource,
+        at: Span,
+        cx: &Diagnostics,
+    ) {
+        let _ = (it, grantee, at, cx);
+    }
+
+    /// The nested stack of one created (not imported) resource.
+    fn synthesize(&self, it: Declared<'_, Self::Spec>, cx: &StackContext<'_>) -> NestedStack;
+
+    /// What the resource adds to the root stack (the auth category trusts its identity
+    /// pool with the root's roles). Called for created and imported resources.
+    fn root(&self, it: Declared<'_, Self::Spec>, roles: &mut RootRoles) {
+        let _ = (it, roles);
+    }
+
+    /// Fragments of the client configuration files, filled from the resource's outputs
+    /// after a push.
+    fn client_config(
+        &self,
+        it: Declared<'_, Self::Spec>,
+        backend: &Backend,
+    ) -> Vec<ClientFragment> {
+        let _ = (it, backend);
+        Vec::new()
+    }
+}

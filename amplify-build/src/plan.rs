@@ -1,0 +1,328 @@
+//! The deployment plan: everything synthesis knew that `cargo amplify` needs, written as
+//! one typed file beside the root template ([`PLAN_FILE`]). The CLI deploys, reports
+//! status, pulls and exports from it without parsing the declaration or re-reading
+//! templates to recover names, keys and parameters.
+//!
+//! Every stack lists its template and content-addressed key, its typed per-environment
+//! inputs ([`EnvInput`]), its assets, its outputs and its client-configuration fragments.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+pub use crate::category::OutputDef;
+
+/// Amplify's name for the CloudFormation provider: the key of the provider's blocks in
+/// `team-provider-info.json` and `amplify-meta.json`, and `providerPlugin` of every
+/// resource.
+pub const PROVIDER: &str = "awscloudformation";
+
+/// Where synthesis writes the plan, relative to the folder holding `amplify/`.
+pub const PLAN_FILE: &str = "amplify/backend/awscloudformation/build/deployment-plan.json";
+
+/// The root template, relative to the folder holding `amplify/`.
+pub const ROOT_TEMPLATE_FILE: &str =
+    "amplify/backend/awscloudformation/build/root-cloudformation-stack.json";
+
+/// Version of the plan's format; a CLI refuses plans of another version.
+pub const PLAN_FORMAT: u32 = 1;
+
+/// The whole plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// [`PLAN_FORMAT`] of the writer.
+    pub format: u32,
+    /// The Amplify project name.
+    pub project_name: String,
+    /// Every file synthesis read, with its content hash: the plan is current while these
+    /// hashes hold.
+    pub inputs: Vec<InputFile>,
+    /// The root stack.
+    pub root: RootPlan,
+    /// One nested stack per created resource, in declaration order.
+    pub stacks: Vec<StackPlan>,
+    /// Resources imported by id: no stack, outputs known in advance.
+    pub imported: Vec<ImportedResource>,
+    /// What `cargo amplify export` writes for the CDK construct.
+    pub export: ExportPlan,
+}
+
+/// One file synthesis read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// Path relative to the crate root, with `/` separators.
+    pub path: String,
+    /// First 16 hex digits of its SHA-256.
+    pub sha256: String,
+}
+
+/// The root stack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RootPlan {
+    /// The template file, relative to the folder holding `amplify/`.
+    pub template: String,
+    /// Its content-addressed key in the deployment bucket.
+    pub template_key: String,
+    /// Every parameter the root template declares, in order. Besides the provider's own
+    /// (`DeploymentBucketName`, `AuthRoleName`, `UnauthRoleName`, `env`), each is the
+    /// `root_parameter` of one stack input.
+    pub parameters: Vec<String>,
+}
+
+/// A nested stack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackPlan {
+    /// Amplify category.
+    pub category: String,
+    /// Resource name.
+    pub name: String,
+    /// Amplify service.
+    pub service: String,
+    /// Logical id in the root stack.
+    pub logical_id: String,
+    /// The resource's folder, relative to the folder holding `amplify/`.
+    pub folder: String,
+    /// The nested template, relative to the folder holding `amplify/`.
+    pub template: String,
+    /// Its content-addressed key in the deployment bucket.
+    pub template_key: String,
+    /// Per-environment values push supplies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<StackInput>,
+    /// Files push builds or uploads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<Asset>,
+    /// The stack's outputs.
+    pub outputs: Vec<OutputDef>,
+    /// What the resource contributes to client configuration files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub client_config: Vec<ClientFragment>,
+    /// Whether `cargo amplify export` includes it.
+    pub exportable: bool,
+}
+
+/// A per-environment value of one nested-stack parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackInput {
+    /// The nested template's parameter (`s3Key`); also the key under which the value is
+    /// kept in `team-provider-info.json` (`categories.<category>.<resource>.<parameter>`).
+    pub parameter: String,
+    /// The root parameter push sets (`functionPostsFns3Key`); `None` when the value is
+    /// a root expression (the deployment bucket's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_parameter: Option<String>,
+    /// What the value is.
+    pub input: EnvInput,
+}
+
+/// The kinds of per-environment value push knows how to supply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum EnvInput {
+    /// The name of the environment's deployment bucket (where code zips live).
+    DeploymentBucket,
+    /// The key of an uploaded asset of the same stack (a function's code zip).
+    AssetKey {
+        /// The asset's id.
+        asset: String,
+    },
+    /// When an AppSync API key expires, in seconds since the epoch; renewed by push
+    /// while half its validity (at most a week) remains.
+    ApiKeyExpiry {
+        /// The declared validity.
+        days: u32,
+    },
+}
+
+impl EnvInput {
+    /// Whether Amplify keeps it as an environment parameter: out of `parameters.json`,
+    /// listed under `parameters` in `backend-config.json` as
+    /// `AMPLIFY_<category>_<resource>_<parameter>`.
+    pub fn is_env_parameter(&self) -> bool {
+        matches!(self, EnvInput::DeploymentBucket | EnvInput::AssetKey { .. })
+    }
+}
+
+/// Something push builds or uploads for a stack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Asset {
+    /// A Lambda function's code: built, zipped reproducibly, uploaded under
+    /// `amplify-builds/<name>-<hash>-build.zip`.
+    FunctionCode {
+        /// Id that [`EnvInput::AssetKey`] refers to.
+        id: String,
+        /// Where the code comes from.
+        source: CodeSource,
+        /// The Lambda runtime identifier (`provided.al2023`, `nodejs22.x`).
+        runtime: String,
+        /// The CPU architecture to build for.
+        architecture: Architecture,
+    },
+    /// Files uploaded as they are under a content-addressed key prefix (AppSync schema
+    /// and resolvers).
+    Files {
+        /// The key prefix, e.g. `amplify-appsync-files/<hash>`.
+        prefix: String,
+        /// The folder `cargo amplify export` puts them in, under the resource's folder.
+        export_folder: String,
+        /// The files.
+        files: Vec<AssetFile>,
+    },
+}
+
+/// One file of an [`Asset::Files`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetFile {
+    /// Key below the prefix.
+    pub key: String,
+    /// The file, relative to the folder holding `amplify/`.
+    pub path: String,
+}
+
+/// Where a function's code comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum CodeSource {
+    /// A binary package of the Cargo workspace, deployed as `bootstrap`.
+    RustPackage {
+        /// The package name.
+        package: String,
+    },
+    /// A folder zipped as it is (Node.js, Python).
+    Folder {
+        /// Relative to the crate root.
+        path: String,
+    },
+}
+
+/// CPU architecture of a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    /// x86-64.
+    X86_64,
+    /// Graviton.
+    Arm64,
+}
+
+impl Architecture {
+    /// Lambda's name (`x86_64`, `arm64`).
+    pub fn lambda_name(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        }
+    }
+}
+
+/// A resource imported by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedResource {
+    /// Amplify category.
+    pub category: String,
+    /// Resource name.
+    pub name: String,
+    /// Amplify service.
+    pub service: String,
+    /// The declared ids, by output name.
+    pub outputs: IndexMap<String, String>,
+    /// Outputs that follow from the ids, as `Fn::Sub` texts over `${AWS::Partition}`,
+    /// `${AWS::Region}` and `${AWS::AccountId}` (an imported table's ARN).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub derived: IndexMap<String, String>,
+    /// What the resource contributes to client configuration files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub client_config: Vec<ClientFragment>,
+}
+
+/// A part of a client configuration file, merged with the other resources' parts:
+/// objects merge key by key, lists concatenate, and the first value of a key wins (so
+/// the first declared bucket is the default one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientFragment {
+    /// The file.
+    pub file: ClientFile,
+    /// The part, at the file's top level.
+    pub value: Fragment,
+}
+
+/// The client configuration files amplify-rs writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientFile {
+    /// `amplify_outputs.json` (Amplify Gen 2 schema).
+    AmplifyOutputs,
+    /// `aws-exports.js` and the JavaScript `amplifyconfiguration.json` (same object).
+    AwsExports,
+    /// `awsconfiguration.json` (Android, iOS, Flutter).
+    AwsConfiguration,
+    /// The native `amplifyconfiguration.json`.
+    NativeAmplifyConfiguration,
+}
+
+/// A value of a fragment, filled in from the resource's outputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Fragment {
+    /// A value known at synthesis.
+    Literal(serde_json::Value),
+    /// One of the resource's outputs; when the stack has no such output, the key holding
+    /// it is left out.
+    Output(String),
+    /// The resource's `Region` output, else the environment's region.
+    Region,
+    /// The whole rendered document of another file (the native configuration embeds
+    /// `awsconfiguration.json`).
+    Document(ClientFile),
+    /// An object.
+    Object(IndexMap<String, Fragment>),
+    /// A list.
+    List(Vec<Fragment>),
+}
+
+impl Fragment {
+    /// An object from `(key, value)` pairs.
+    pub fn object<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Fragment)>) -> Fragment {
+        Fragment::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// A literal.
+    pub fn literal(value: impl Serialize) -> Fragment {
+        Fragment::Literal(serde_json::to_value(value).expect("literals serialise"))
+    }
+
+    /// An output.
+    pub fn output(name: &str) -> Fragment {
+        Fragment::Output(name.to_owned())
+    }
+}
+
+/// What `cargo amplify export` needs beyond the stacks' templates and assets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportPlan {
+    /// The root template as the construct includes it: no `TemplateURL`s, no
+    /// parameters the construct supplies (environment, asset locations).
+    pub root: serde_json::Value,
+    /// Literal parameters of each exported nested stack (the construct adds `env`), by
+    /// logical id.
+    pub parameters: IndexMap<String, IndexMap<String, serde_json::Value>>,
+}

@@ -1,0 +1,90 @@
+//! What `cargo amplify export` hands to the CDK construct `AmplifyExportedBackend`, built
+//! from the root stack's IR: the construct includes the root template with `CfnInclude`
+//! and supplies each nested stack's template itself, so `TemplateURL`s go; literal
+//! parameters move to the manifest; what the construct sets (the environment, where it
+//! uploads assets) goes; expressions stay in the root.
+
+use indexmap::IndexMap;
+
+use super::{AssetLocation, Binding, Synthesized};
+use crate::cfn::{Template, Value};
+use crate::plan::ExportPlan;
+
+/// Root parameters the construct always passes.
+const CONSTRUCT_ROOT_PARAMETERS: &[&str] =
+    &["DeploymentBucketName", "AuthRoleName", "UnauthRoleName"];
+
+pub(super) fn export_plan(root: &Template, stacks: &[Synthesized]) -> ExportPlan {
+    let mut root = root.clone();
+    let mut parameters = IndexMap::new();
+    for s in stacks {
+        let logical = s.resource.logical_id();
+        if !s.resource.kind.descriptor().exportable {
+            root.resources.shift_remove(&logical);
+            continue;
+        }
+        let Some(resource) = root.resources.get_mut(&logical) else {
+            continue;
+        };
+        resource.properties.shift_remove("TemplateURL");
+        let mut literal = IndexMap::new();
+        if let Some(Value::Map(params)) = resource.properties.get_mut("Parameters") {
+            params.retain(
+                |name, value| match placement(s.stack.bindings.get(name), name, value) {
+                    Placement::Manifest => {
+                        let json = serde_json::to_value(&*value).expect("values serialise");
+                        literal.insert(name.clone(), json);
+                        false
+                    }
+                    Placement::Construct => false,
+                    Placement::Root => true,
+                },
+            );
+            if params.is_empty() {
+                resource.properties.shift_remove("Parameters");
+            }
+        }
+        parameters.insert(logical, literal);
+    }
+    let unused: Vec<String> = root
+        .unused_parameters()
+        .into_iter()
+        .filter(|p| !CONSTRUCT_ROOT_PARAMETERS.contains(p))
+        .map(ToOwned::to_owned)
+        .collect();
+    for name in unused {
+        root.parameters.shift_remove(&name);
+    }
+    ExportPlan {
+        root: serde_json::to_value(&root).expect("templates serialise"),
+        parameters,
+    }
+}
+
+enum Placement {
+    /// A literal: the manifest's `parameters`.
+    Manifest,
+    /// Set by the construct.
+    Construct,
+    /// An expression the included root template evaluates.
+    Root,
+}
+
+fn placement(binding: Option<&Binding>, name: &str, value: &Value) -> Placement {
+    match binding {
+        Some(Binding::Assets(AssetLocation::Bucket)) => Placement::Construct,
+        Some(Binding::Input(input)) if input.is_env_parameter() => Placement::Construct,
+        None if name == "env" => Placement::Construct,
+        _ if is_literal(value) => Placement::Manifest,
+        _ => Placement::Root,
+    }
+}
+
+/// Plain data rather than an intrinsic function.
+fn is_literal(value: &Value) -> bool {
+    match value {
+        Value::Bool(_) | Value::Int(_) | Value::Str(_) => true,
+        Value::List(items) => items.iter().all(is_literal),
+        _ => false,
+    }
+}

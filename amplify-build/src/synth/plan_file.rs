@@ -1,0 +1,120 @@
+//! The deployment plan ([`crate::plan::Plan`]) from the synthesised stacks: what the CLI
+//! needs to deploy them, read from the IR rather than recovered from files.
+
+use indexmap::IndexMap;
+
+use super::{
+    content_hash, derived_output, export, layout::ProjectSettings, root, Binding, Synthesized,
+};
+use crate::cfn::Template;
+use crate::model::Backend;
+use crate::plan::{
+    Asset, ImportedResource, Plan, RootPlan, StackInput, StackPlan, PLAN_FORMAT, ROOT_TEMPLATE_FILE,
+};
+
+pub(super) fn plan(
+    backend: &Backend,
+    stacks: &[Synthesized],
+    root: &Template,
+    root_json: &str,
+    project: &ProjectSettings,
+) -> Plan {
+    Plan {
+        format: PLAN_FORMAT,
+        project_name: project.project_name.clone(),
+        inputs: Vec::new(),
+        root: RootPlan {
+            template: ROOT_TEMPLATE_FILE.to_owned(),
+            template_key: format!(
+                "amplify-cfn-templates/root-cloudformation-stack-{}.json",
+                content_hash(root_json.as_bytes())
+            ),
+            parameters: root.parameters.keys().cloned().collect(),
+        },
+        stacks: stacks.iter().map(|s| stack_plan(backend, s)).collect(),
+        imported: backend
+            .resources
+            .iter()
+            .filter(|r| r.is_imported())
+            .map(|r| {
+                let ids = r.imported.clone().unwrap_or_default();
+                let derived: IndexMap<String, String> = r
+                    .kind
+                    .descriptor()
+                    .import_derived
+                    .iter()
+                    .filter(|(output, _)| !ids.contains_key(*output))
+                    .filter_map(|(output, _)| {
+                        Some(((*output).to_owned(), derived_output(r, output)?))
+                    })
+                    .collect();
+                ImportedResource {
+                    category: r.category().to_owned(),
+                    name: r.name.clone(),
+                    service: r.service().to_owned(),
+                    outputs: ids,
+                    derived,
+                    client_config: r.kind.client_config(r, backend),
+                }
+            })
+            .collect(),
+        export: export::export_plan(root, stacks),
+    }
+}
+
+fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
+    let folder = s.folder();
+    let inputs = s
+        .stack
+        .bindings
+        .iter()
+        .filter_map(|(parameter, binding)| match binding {
+            Binding::Input(input) => Some(StackInput {
+                parameter: parameter.clone(),
+                root_parameter: root::input_parameter(s.resource, parameter, input)
+                    .map(|(name, _)| name),
+                input: input.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    // Asset files are named relative to the resource's folder by their category.
+    let assets = s
+        .stack
+        .assets
+        .iter()
+        .cloned()
+        .map(|asset| match asset {
+            Asset::Files {
+                prefix,
+                export_folder,
+                mut files,
+            } => {
+                for file in &mut files {
+                    file.path = format!("{folder}/{}", file.path);
+                }
+                Asset::Files {
+                    prefix,
+                    export_folder,
+                    files,
+                }
+            }
+            other => other,
+        })
+        .collect();
+    let descriptor = s.resource.kind.descriptor();
+    StackPlan {
+        category: descriptor.category.to_owned(),
+        name: s.resource.name.clone(),
+        service: descriptor.service.to_owned(),
+        logical_id: s.resource.logical_id(),
+        template: format!("{folder}/{}", s.stack.template_path),
+        template_key: root::template_key(s.resource, &s.stack),
+        folder,
+        inputs,
+        assets,
+        outputs: s.resource.outputs(),
+        client_config: s.resource.kind.client_config(s.resource, backend),
+        exportable: descriptor.exportable,
+    }
+}

@@ -1,0 +1,106 @@
+//! After a successful deployment: read the stacks' outputs and write every local state
+//! file — `#current-cloud-backend` (also uploaded as a zip), `amplify-meta.json`,
+//! `team-provider-info.json` — and the client configuration. Each file is replaced
+//! atomically, and nothing is written before the deployment succeeded.
+
+use std::collections::BTreeMap;
+
+use amplify_build::plan::{Plan, PROVIDER};
+
+use super::assets;
+use super::aws::{sdk_error, Aws};
+use super::error::{CliError, Result};
+use super::inputs;
+use super::project::{copy_dir, files_under, swap_dir, timestamp_now, write_json, Project};
+use super::reconcile::clear_pending;
+use super::stack::Stacks;
+use super::state::{compose_meta, ProviderInfo, Pushed, RootValue};
+
+/// What was deployed.
+pub struct Deployed<'a> {
+    /// The environment.
+    pub env: &'a str,
+    /// The plan that was deployed.
+    pub plan: &'a Plan,
+    /// Content hashes of each stack's inputs, by logical id.
+    pub fingerprints: &'a BTreeMap<String, String>,
+    /// The environment's provider block before the push.
+    pub provider: &'a ProviderInfo,
+    /// The root parameters of the deployment.
+    pub parameters: &'a BTreeMap<String, String>,
+}
+
+/// Records a successful deployment.
+pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<()> {
+    let stack_name = d.provider.require(RootValue::StackName)?;
+    let bucket = d
+        .provider
+        .require(RootValue::DeploymentBucketName)?
+        .to_owned();
+    let (root, outputs) = Stacks::new(aws).outputs(stack_name).await?;
+    let mut provider = d.provider.clone();
+    for (k, v) in &root.outputs {
+        provider.record_output(k, v);
+    }
+    provider.stack_id = Some(root.id.clone());
+    let mut meta_provider = provider.clone();
+    meta_provider.root_stack_template_key = Some(d.plan.root.template_key.clone());
+    let now = timestamp_now();
+    let pushed = Pushed {
+        bucket: &bucket,
+        at: &now,
+        fingerprints: d.fingerprints,
+        parameters: d.parameters,
+    };
+    let meta = compose_meta(
+        d.plan,
+        &project.backend_config()?,
+        &meta_provider,
+        &outputs,
+        Some(&pushed),
+        None,
+    );
+
+    // #current-cloud-backend: built beside the real one, uploaded, then swapped in.
+    let staging = project.amplify_dir().join(".current-cloud-backend.staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    copy_dir(
+        &project.backend_dir(),
+        &staging,
+        &["amplify-meta.json", ".temp"],
+    )?;
+    write_json(&staging.join("amplify-meta.json"), &meta)?;
+    let mut files = Vec::new();
+    for rel in files_under(&staging) {
+        let bytes = std::fs::read(staging.join(&rel))
+            .map_err(|e| CliError::io("read", &staging.join(&rel), e))?;
+        files.push((rel.to_string_lossy().replace('\\', "/"), bytes, 0o644));
+    }
+    let zip = assets::zip_files(&files)?;
+    aws.s3
+        .put_object()
+        .bucket(&bucket)
+        .key("#current-cloud-backend.zip")
+        .body(zip.into())
+        .send()
+        .await
+        .map_err(|e| {
+            sdk_error(
+                format!("cannot upload `#current-cloud-backend.zip` to `{bucket}`"),
+                e,
+            )
+        })?;
+
+    swap_dir(&staging, &project.current_cloud_backend())?;
+    write_json(&project.meta_path(), &meta)?;
+    let mut tpi = project.team_provider_info()?;
+    let entry = tpi.0.entry(d.env.to_owned()).or_default();
+    entry.providers.insert(PROVIDER.to_owned(), provider);
+    entry.categories = inputs::env_parameters(d.plan, &bucket, d.parameters);
+    write_json(&project.team_provider_info_path(), &tpi)?;
+    clear_pending(project, d.env);
+    let written = super::frontend::write_frontend(project, d.env, d.plan)?;
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("Client configuration written: {}", names.join(", "));
+    Ok(())
+}

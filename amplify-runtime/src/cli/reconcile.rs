@@ -1,0 +1,97 @@
+//! The marker of a push in progress, and settling a push that was interrupted: finish
+//! its bookkeeping if it succeeded and the backend is unchanged since, forget it if it
+//! failed, refuse if CloudFormation is still working on it.
+
+use std::path::PathBuf;
+
+use super::aws::Aws;
+use super::changes;
+use super::error::{CliError, Kind, Result};
+use super::finalize::{finalize, Deployed};
+use super::project::{read_json, write_json, Project};
+use super::stack::Stacks;
+use super::state::{Pending, ProviderInfo};
+use super::synthesis;
+
+/// Where the marker of `env`'s push in progress lives.
+fn pending_path(project: &Project, env: &str) -> PathBuf {
+    project
+        .root
+        .join(format!("amplify/.config/local-push-pending-{env}.json"))
+}
+
+/// Records the push that is about to start.
+pub fn write_pending(project: &Project, env: &str, pending: &Pending) -> Result<()> {
+    write_json(&pending_path(project, env), pending)
+}
+
+/// The pending push of `env`, if any.
+pub fn read_pending(project: &Project, env: &str) -> Result<Option<Pending>> {
+    read_json(&pending_path(project, env))
+}
+
+/// Forgets the pending push.
+pub fn clear_pending(project: &Project, env: &str) {
+    let _ = std::fs::remove_file(pending_path(project, env));
+}
+
+/// Settles the interrupted push of `env` against the root stack's real state.
+pub async fn reconcile(
+    project: &Project,
+    env: &str,
+    aws: &Aws,
+    pending: &Pending,
+    provider: &ProviderInfo,
+) -> Result<()> {
+    let stacks = Stacks::new(aws);
+    let info = stacks.describe(&pending.stack_name).await?;
+    match info {
+        Some(i) if i.in_progress() => Err(CliError::new(
+            Kind::Busy,
+            format!(
+                "an interrupted push of `{env}` is still running in CloudFormation (`{}` is {})",
+                i.name, i.status
+            ),
+        )
+        .help("wait until it finishes, then run the command again")),
+        Some(i) if matches!(i.status.as_str(), "UPDATE_COMPLETE" | "CREATE_COMPLETE") => {
+            let plan = synthesis::current_plan(project)?;
+            if plan.root.template_key == pending.root_template_key {
+                let fingerprints = changes::fingerprints(project, &plan)?;
+                let deployed = Deployed {
+                    env,
+                    plan: &plan,
+                    fingerprints: &fingerprints,
+                    provider,
+                    parameters: &pending.parameters,
+                };
+                finalize(project, aws, &deployed).await?;
+                eprintln!("note: the interrupted push of `{env}` completed; local state is now up to date");
+            } else {
+                clear_pending(project, env);
+                eprintln!("note: the interrupted push of `{env}` completed, but the backend changed since; pushing the new state");
+            }
+            Ok(())
+        }
+        _ => {
+            clear_pending(project, env);
+            eprintln!("note: the interrupted push of `{env}` did not complete; local state was left as it was");
+            Ok(())
+        }
+    }
+}
+
+/// Settles a pending push of `env` if there is one; connects to AWS only then.
+pub async fn settle_if_pending(
+    project: &Project,
+    env: &str,
+    provider: &ProviderInfo,
+    settings: &super::aws::AwsSettings,
+) -> Result<Option<Aws>> {
+    let Some(pending) = read_pending(project, env)? else {
+        return Ok(None);
+    };
+    let aws = super::aws::connect(settings).await?;
+    reconcile(project, env, &aws, &pending, provider).await?;
+    Ok(Some(aws))
+}

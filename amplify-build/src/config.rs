@@ -285,8 +285,15 @@ impl Config {
             .iter()
             .map(|r| (r.category(), r.name.as_str()))
             .collect();
+        let mut categories: Vec<&str> = self
+            .registry
+            .iter()
+            .map(|k| k.descriptor().category)
+            .collect();
+        categories.sort_unstable();
+        categories.dedup();
         let (removed, stale) =
-            afs::prune_stale_resources(&project_dir.join("amplify/backend"), &keep)?;
+            afs::prune_stale_resources(&project_dir.join("amplify/backend"), &categories, &keep)?;
         report.removed = removed;
         report.warnings.extend(stale);
         let gitignore =

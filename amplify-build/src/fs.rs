@@ -143,19 +143,18 @@ pub fn source_is_read_only(crate_root: &Path) -> bool {
     }
 }
 
-/// Categories whose resource folders synthesis owns.
-const OWNED_CATEGORIES: &[&str] = &["auth", "api", "storage", "function"];
-
-/// Removes the folders of resources no longer declared. Only files synthesis writes are
-/// deleted (templates, `parameters.json`, `schema.graphql`, `build/`); a folder that
-/// still holds anything else is left in place and reported.
+/// Removes the folders of resources no longer declared, in the folders of `categories`
+/// (those of the registered categories). Only files synthesis writes are deleted
+/// (templates, `parameters.json`, `schema.graphql`, `build/`); a folder that still holds
+/// anything else is left in place and reported.
 pub fn prune_stale_resources(
     backend_dir: &Path,
+    categories: &[&str],
     keep: &[(&str, &str)],
 ) -> Result<(Vec<PathBuf>, Vec<String>), Error> {
     let mut removed = Vec::new();
     let mut warnings = Vec::new();
-    for category in OWNED_CATEGORIES {
+    for category in categories {
         let dir = backend_dir.join(category);
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
@@ -163,7 +162,7 @@ pub fn prune_stale_resources(
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !path.is_dir() || keep.contains(&(category, name.as_str())) {
+            if !path.is_dir() || keep.contains(&(*category, name.as_str())) {
                 continue;
             }
             let io = |source| Error::Write {

@@ -248,7 +248,32 @@ impl<'a> ArgReader<'a> {
                 }
             }
         }
-        found
+        found.or_else(|| self.take_misspelt(key))
+    }
+
+    /// An unknown key that is most likely a typo of `key`: reported once, here, and read
+    /// as `key`, so that the typo is one error and not also a "missing key" or a
+    /// suggestion that ignores the value the user wrote.
+    fn take_misspelt(&mut self, key: &str) -> Option<Arg> {
+        let known = &self.known;
+        let slot = self.items.iter_mut().find(|slot| {
+            slot.as_ref().is_some_and(|a| {
+                let text = a.key_text();
+                a.key.len() == 1
+                    && !known.contains(&text.as_str())
+                    && did_you_mean(&text, known) == Some(key)
+            })
+        })?;
+        let arg = slot.take()?;
+        self.cx.error(
+            arg.key_span(),
+            format!(
+                "unknown key `{}` in {}; did you mean `{key}`?",
+                arg.key_text(),
+                self.context
+            ),
+        );
+        Some(arg)
     }
 
     /// Takes every argument named `key` (for repeatable keys such as `index(...)`).

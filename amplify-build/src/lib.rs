@@ -58,3 +58,5 @@ pub mod synth;
 pub use category::{Category, Declared, Descriptor, Edge, ImportKey, OutputDef, Registry};
 pub use config::{synthesize, Config, Outcome, Report, OUTPUTS_FILE};
 pub use error::Error;
+/// The map type of the category interface ([`Category::imported`]).
+pub use indexmap;

@@ -77,7 +77,7 @@ pub fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-/// A copy of the blog example as a stand-alone workspace in a temp directory, built
+/// A copy of an example as a stand-alone workspace in a temp directory, built
 /// with a target directory shared between test runs (so dependencies compile once).
 pub struct ScratchCrate {
     /// Keeps the directory alive.
@@ -88,12 +88,32 @@ impl ScratchCrate {
     /// Copies `examples/blog` (sources, schema, resolvers, build.rs) into a new workspace
     /// whose path dependencies point back at this repository.
     pub fn blog() -> Self {
+        Self::example("blog", "blog-example", "")
+    }
+
+    /// Copies `examples/jobs`, whose build script registers the third-party queue
+    /// category of `examples/queue-category`.
+    pub fn jobs() -> Self {
+        let category = workspace_root().join("examples/queue-category");
+        Self::example(
+            "jobs",
+            "jobs-example",
+            &format!(
+                "amplify-category-queue = {{ path = \"{}\" }}\n",
+                category.display()
+            ),
+        )
+    }
+
+    /// A copy of `examples/<example>` as package `package`, with `extra` appended to its
+    /// build dependencies.
+    fn example(example: &str, package: &str, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = workspace_root();
-        copy_tree(&root.join("examples/blog"), dir.path());
+        copy_tree(&root.join("examples").join(example), dir.path());
         let manifest = format!(
             r#"[package]
-name = "blog-example"
+name = "{package}"
 version = "0.1.0"
 edition = "2021"
 publish = false
@@ -103,7 +123,7 @@ amplify = {{ package = "amplify-runtime", path = "{runtime}" }}
 
 [build-dependencies]
 amplify-build = {{ path = "{build}" }}
-
+{extra}
 [workspace]
 "#,
             runtime = root.join("amplify-runtime").display(),

@@ -1,4 +1,5 @@
-//! The synthesised templates of every fixture and of the example pass the real checkers:
+//! The synthesised templates of every fixture and of the examples (one with a
+//! third-party category) pass the real checkers:
 //! cfn-lint with zero errors and zero warnings, and checkov with zero failures. On top,
 //! structural checks for what checkov does not look at (S3 bucket policies).
 
@@ -18,6 +19,7 @@ fn synthesize_all() -> (Vec<tempfile::TempDir>, Vec<PathBuf>) {
         .collect();
     sources.sort();
     sources.push(workspace_root().join("examples/blog"));
+    sources.push(workspace_root().join("examples/jobs"));
     let mut dirs = Vec::new();
     let mut templates = Vec::new();
     for src in sources {
@@ -25,6 +27,7 @@ fn synthesize_all() -> (Vec<tempfile::TempDir>, Vec<PathBuf>) {
         copy_tree(&src, dir.path());
         Config::new()
             .project_name("checked")
+            .category(amplify_category_queue::Queue)
             .synthesize_in(dir.path())
             .unwrap();
         collect_templates(&dir.path().join("amplify/backend"), &mut templates);
@@ -266,6 +269,7 @@ fn identity_pools_allow_guests_only_when_declared() {
         copy_tree(&fixtures_dir().join(fixture), dir.path());
         Config::new()
             .project_name("checked")
+            .category(amplify_category_queue::Queue)
             .synthesize_in(dir.path())
             .unwrap();
         let auth_dir = std::fs::read_dir(dir.path().join("amplify/backend/auth"))

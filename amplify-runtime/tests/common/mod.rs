@@ -87,29 +87,46 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
     Some(out)
 }
 
-/// A scratch workspace with the blog example and its function crate.
+/// A scratch workspace with an example app and the crates beside it that it uses.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
+    /// The app's folder in the workspace.
+    app: &'static str,
 }
 
 impl Scratch {
+    /// The blog example and its function crate.
     pub fn blog() -> Scratch {
+        Scratch::workspace("blog", &["blog", "blog-posts-fn"])
+    }
+
+    /// The jobs example and the third-party queue category its build.rs registers.
+    pub fn jobs() -> Scratch {
+        Scratch::workspace("jobs", &["jobs", "queue-category"])
+    }
+
+    /// `members` copied from `examples/`, in a workspace of their own whose path
+    /// dependencies point back at this repository; the first member is the app.
+    fn workspace(app: &'static str, members: &[&str]) -> Scratch {
         let dir = tempfile::tempdir().unwrap();
         let root = repo();
-        copy(&root.join("examples/blog"), &dir.path().join("blog"));
-        copy(
-            &root.join("examples/blog-posts-fn"),
-            &dir.path().join("blog-posts-fn"),
-        );
+        for member in members {
+            copy(
+                &root.join("examples").join(member),
+                &dir.path().join(member),
+            );
+        }
+        let listed: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
         fs::write(
             dir.path().join("Cargo.toml"),
             format!(
-                "[workspace]\nresolver = \"2\"\nmembers = [\"blog\", \"blog-posts-fn\"]\n\n[workspace.package]\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.95\"\nlicense = \"Apache-2.0\"\n\n[workspace.dependencies]\namplify-build = {{ path = \"{}\" }}\nserde_json = \"1\"\n",
+                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[workspace.package]\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.95\"\nlicense = \"Apache-2.0\"\n\n[workspace.dependencies]\namplify-build = {{ path = \"{}\" }}\nserde_json = \"1\"\n",
+                listed.join(", "),
                 root.join("amplify-build").display()
             ),
         )
         .unwrap();
-        let manifest = dir.path().join("blog/Cargo.toml");
+        let manifest = dir.path().join(app).join("Cargo.toml");
         let text = fs::read_to_string(&manifest).unwrap();
         fs::write(
             &manifest,
@@ -120,11 +137,11 @@ impl Scratch {
         )
         .unwrap();
         fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-        Scratch { dir }
+        Scratch { dir, app }
     }
 
     pub fn crate_dir(&self) -> PathBuf {
-        self.dir.path().join("blog")
+        self.dir.path().join(self.app)
     }
 
     pub fn amplify(&self, emulator: &Emulator, args: &[&str]) -> Output {

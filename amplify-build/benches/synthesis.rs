@@ -12,8 +12,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use amplify_build::decl::{diagnostics::Diagnostics, parse_backend};
-use amplify_build::synth::{synthesize_backend, ProjectSettings};
+use amplify_build::category::stack::ProjectSettings;
+use amplify_build::decl::diagnostics::Diagnostics;
+use amplify_build::parse::parse_backend;
+use amplify_build::synth::synthesize_backend;
 use amplify_build::{Config, Registry};
 
 const SCHEMA: &str = "type Item { id: ID! }\ntype Query { listItems: [Item] }\n";

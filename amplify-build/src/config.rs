@@ -3,15 +3,19 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use crate::category::{Category, Registry};
-use crate::decl::{diagnostics::Diagnostics, parse_backend};
+use crate::category::model::Backend;
+use crate::category::stack::ProjectSettings;
+use crate::category::Category;
+use crate::decl::diagnostics::Diagnostics;
 use crate::declaration::{Declaration, DeclaredResource, Located, DECLARATION_FILE};
 use crate::error::Error;
 use crate::fs::{self as afs, WriteOutcome};
-use crate::model::Backend;
+use crate::parse::parse_backend;
+use crate::plan::content_hash;
 use crate::plan::{InputFile, PLAN_FILE};
+use crate::registry::Registry;
 use crate::scan::scan;
-use crate::synth::{self, content_hash, ProjectSettings};
+use crate::synth;
 
 /// Options for synthesis. `Config::new().synthesize()` is what [`synthesize`] does.
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::category::OutputDef;
+use crate::plan::OutputDef;
 
 /// File name under `OUT_DIR`.
 pub const DECLARATION_FILE: &str = "amplify_declaration.json";

@@ -2,20 +2,8 @@
 //! Validation (cycles) and synthesis (`dependsOn`, root parameter wiring) read the same
 //! list, built from each category's [`crate::category::Category::edges`].
 
-use proc_macro2::Span;
-
-use crate::model::{Backend, Resource};
-
-/// One resource consuming outputs of another.
-#[derive(Debug, Clone)]
-pub struct Dependency<'a> {
-    /// The resource depended on.
-    pub target: &'a Resource,
-    /// Output names of the target's nested stack that are consumed.
-    pub attributes: Vec<String>,
-    /// Where the reference was written.
-    pub span: Span,
-}
+use crate::category::model::{Backend, Resource};
+use crate::category::stack::Dependency;
 
 /// The resolved dependencies of `resource`, de-duplicated, in declaration order.
 /// References that do not resolve are skipped (validation reports them).

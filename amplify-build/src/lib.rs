@@ -50,13 +50,15 @@ pub mod deps;
 mod error;
 pub mod files;
 mod fs;
-pub mod model;
+pub mod parse;
 pub mod plan;
+pub mod registry;
 mod scan;
 pub mod synth;
 
-pub use category::{Category, Declared, Descriptor, Edge, ImportKey, OutputDef, Registry};
+pub use category::{Category, Declared, Descriptor, Edge, ImportKey, OutputDef};
 pub use config::{synthesize, Config, Outcome, Report, OUTPUTS_FILE};
 pub use error::Error;
 /// The map type of the category interface ([`Category::imported`]).
 pub use indexmap;
+pub use registry::Registry;

@@ -8,8 +8,7 @@
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-
-pub use crate::category::OutputDef;
+use sha2::{Digest, Sha256};
 
 /// Amplify's name for the CloudFormation provider: the key of the provider's blocks in
 /// `team-provider-info.json` and `amplify-meta.json`, and `providerPlugin` of every
@@ -325,4 +324,53 @@ pub struct ExportPlan {
     /// Literal parameters of each exported nested stack (the construct adds `env`), by
     /// logical id.
     pub parameters: IndexMap<String, IndexMap<String, serde_json::Value>>,
+}
+
+/// One output of a resource's stack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputDef {
+    /// The CloudFormation output name, also the key in `amplify-meta.json` and
+    /// `amplify_outputs.json` (`BucketName`).
+    pub name: String,
+    /// The typed accessor the `#[backend]` macro generates for it (`bucket_name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessor: Option<String>,
+    /// Documentation of the accessor.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// Whether resources that use this one receive it: a dependant's stack parameter, a
+    /// grantee's environment variable (`STORAGE_POSTTABLE_NAME`).
+    #[serde(default)]
+    pub granted: bool,
+}
+
+impl OutputDef {
+    /// An output without an accessor.
+    pub fn new(name: impl Into<String>) -> Self {
+        OutputDef {
+            name: name.into(),
+            accessor: None,
+            doc: String::new(),
+            granted: false,
+        }
+    }
+
+    /// Gives the output a typed accessor.
+    pub fn accessor(mut self, name: &str, doc: &str) -> Self {
+        self.accessor = Some(name.to_owned());
+        self.doc = doc.to_owned();
+        self
+    }
+
+    /// Passes the output to resources that use this one.
+    pub fn granted(mut self) -> Self {
+        self.granted = true;
+        self
+    }
+}
+
+/// First 16 hex digits of the SHA-256 of `bytes`: used in content-addressed S3 keys.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }

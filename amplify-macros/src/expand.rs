@@ -10,8 +10,9 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use amplify_build::decl::{diagnostics::Diagnostics, misspelt_resource_attribute, parse_backend};
+use amplify_build::decl::{diagnostics::Diagnostics, misspelt_resource_attribute};
 use amplify_build::declaration::{Declaration, DeclaredResource, DECLARATION_FILE};
+use amplify_build::parse::parse_backend;
 use amplify_build::Registry;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};

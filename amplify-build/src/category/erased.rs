@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use proc_macro2::Span;
 
+use super::model::{Backend, Resource};
+use super::stack::{NestedStack, RootRoles, StackContext};
 use super::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
-use crate::model::{Backend, Resource};
 use crate::plan::ClientFragment;
-use crate::synth::{NestedStack, RootRoles, StackContext};
 
 /// A registered category.
 pub type Kind = Arc<dyn ErasedCategory>;

@@ -16,21 +16,21 @@
 //! The [`Registry`] maps attributes to categories; nothing else matches on category names.
 
 mod erased;
-mod registry;
+pub mod model;
+pub mod stack;
 
 use proc_macro2::Span;
-use serde::{Deserialize, Serialize};
 
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
 use crate::decl::FileLoader;
-use crate::model::{Backend, Reference, Resource};
 use crate::plan::ClientFragment;
-use crate::synth::{NestedStack, RootRoles, StackContext};
+use model::{Backend, Reference, Resource};
+use stack::{NestedStack, RootRoles, StackContext};
 
+pub use crate::plan::OutputDef;
 pub use erased::{ErasedCategory, Kind};
-pub use registry::Registry;
 
 /// What a category is called, and how resources of it are declared.
 #[derive(Debug, Clone, Copy)]
@@ -64,49 +64,6 @@ pub struct ImportKey {
     pub output: &'static str,
     /// Whether an import must give it.
     pub required: bool,
-}
-
-/// One output of a resource's stack.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutputDef {
-    /// The CloudFormation output name, also the key in `amplify-meta.json` and
-    /// `amplify_outputs.json` (`BucketName`).
-    pub name: String,
-    /// The typed accessor the `#[backend]` macro generates for it (`bucket_name`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accessor: Option<String>,
-    /// Documentation of the accessor.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub doc: String,
-    /// Whether resources that use this one receive it: a dependant's stack parameter, a
-    /// grantee's environment variable (`STORAGE_POSTTABLE_NAME`).
-    #[serde(default)]
-    pub granted: bool,
-}
-
-impl OutputDef {
-    /// An output without an accessor.
-    pub fn new(name: impl Into<String>) -> Self {
-        OutputDef {
-            name: name.into(),
-            accessor: None,
-            doc: String::new(),
-            granted: false,
-        }
-    }
-
-    /// Gives the output a typed accessor.
-    pub fn accessor(mut self, name: &str, doc: &str) -> Self {
-        self.accessor = Some(name.to_owned());
-        self.doc = doc.to_owned();
-        self
-    }
-
-    /// Passes the output to resources that use this one.
-    pub fn granted(mut self) -> Self {
-        self.granted = true;
-        self
-    }
 }
 
 /// What a category's parser sees besides the arguments.

@@ -3,6 +3,7 @@
 //! Logical ids live in ordered maps so that a template serialises to the same bytes
 //! every time; [`Template::to_json`] is the only place JSON text is produced.
 
+pub mod policy;
 mod value;
 
 use indexmap::IndexMap;

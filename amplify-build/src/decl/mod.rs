@@ -1,42 +1,22 @@
-//! The declaration grammar: one IO-free parser shared by `amplify-macros` (at compile
-//! time, with spans) and by the build.rs scanner (`amplify_build::synthesize`).
+//! The declaration grammar: the pieces every category's parser is built from, IO-free
+//! and shared by `amplify-macros` (at compile time, with spans) and by build.rs.
 //!
-//! ```ignore
-//! #[amplify::backend]
-//! pub mod backend {
-//!     #[auth(sign_in = [email], groups = [Admins], identity_pool)]
-//!     pub struct BlogAuth;
-//!
-//!     #[table(partition_key = id: string)]
-//!     pub struct PostTable;
-//!
-//!     #[function(runtime = rust(package = "blog-posts-fn"), grant(PostTable = [read, write]))]
-//!     pub struct PostsFn;
-//! }
-//! ```
+//! [`args`] reads an attribute's `key = value` arguments with typed getters and spanned
+//! errors; [`diagnostics`] collects those errors. Parsing a whole backend module with the
+//! registered categories is [`crate::parse`]'s job.
 //!
 //! Files (GraphQL schemas, resolver code) are read through a caller-supplied
-//! [`FileLoader`], so this module itself never touches the file system.
+//! [`FileLoader`], so the grammar never touches the file system.
 
 pub mod args;
 pub mod diagnostics;
-pub mod validate;
 
-use std::rc::Rc;
+use syn::{Attribute, Item};
 
-use syn::spanned::Spanned;
-use syn::{Attribute, Item, ItemMod, Meta};
-
-use crate::category::{Kind, ParseContext, Registry};
-use crate::model::{Backend, Resource};
-use args::{Arg, ArgReader, Args};
-use diagnostics::{did_you_mean, Diagnostics};
+use diagnostics::did_you_mean;
 
 /// Reads a file named relative to the crate root; `Err` carries the reason.
 pub type FileLoader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
-
-/// Keys every resource attribute accepts.
-const COMMON_KEYS: &[&str] = &["name", "import"];
 
 /// Attributes Rust or common tools own; never mistaken for a misspelt resource attribute.
 const FOREIGN_ATTRIBUTES: &[&str] = &[
@@ -82,84 +62,6 @@ pub fn is_backend_attribute(attr: &Attribute) -> bool {
     }
 }
 
-/// The category `attr` declares a resource of (`#[auth(...)]`, `#[bucket(...)]`, …).
-pub fn resource_kind<'r>(attr: &Attribute, registry: &'r Registry) -> Option<&'r Kind> {
-    registry.get(&attr.path().get_ident()?.to_string())
-}
-
-/// Parses and validates every resource of a backend module. Every mistake is reported
-/// to `cx`; the backend holds every resource that was declared, with the spec of each
-/// whose declaration parsed (so that callers can still expand what is there).
-pub fn parse_backend(
-    module: &ItemMod,
-    registry: &Registry,
-    files: FileLoader,
-    cx: &Diagnostics,
-) -> Backend {
-    let Some((_, items)) = &module.content else {
-        cx.error(
-            module.span(),
-            "`#[amplify::backend]` needs an inline module: write `mod backend { ... }` with the resources inside",
-        );
-        return Backend::default();
-    };
-    let mut resources = Vec::new();
-    for item in items {
-        check_misspelt_attributes(item, registry, cx);
-        let Item::Struct(item_struct) = item else {
-            if let Some(attr) = item_attrs(item)
-                .iter()
-                .find(|a| resource_kind(a, registry).is_some())
-            {
-                cx.error(
-                    attr.span(),
-                    "resources are declared on unit structs: write `pub struct Name;` under this attribute",
-                );
-            }
-            continue;
-        };
-        let declaring: Vec<(&Attribute, &Kind)> = item_struct
-            .attrs
-            .iter()
-            .filter_map(|a| Some((a, resource_kind(a, registry)?)))
-            .collect();
-        let Some(&(attr, kind)) = declaring.first() else {
-            continue;
-        };
-        if let Some((second, _)) = declaring.get(1) {
-            cx.error(
-                second.span(),
-                format!(
-                    "`{}` already has `#[{}]`; a struct declares one resource",
-                    item_struct.ident,
-                    kind.descriptor().attribute
-                ),
-            );
-        }
-        if !matches!(item_struct.fields, syn::Fields::Unit)
-            || !item_struct.generics.params.is_empty()
-        {
-            cx.error(
-                item_struct.ident.span(),
-                format!(
-                    "resource `{}` must be a unit struct: `pub struct {};`",
-                    item_struct.ident, item_struct.ident
-                ),
-            );
-        }
-        resources.push(parse_resource(
-            &item_struct.ident,
-            attr,
-            (kind, registry),
-            files,
-            cx,
-        ));
-    }
-    let backend = Backend { resources };
-    validate::validate(&backend, cx);
-    backend
-}
-
 /// The attributes of any item kind.
 pub fn item_attrs(item: &Item) -> &[Attribute] {
     match item {
@@ -191,146 +93,6 @@ pub fn misspelt_resource_attribute<'a>(
     did_you_mean(&name, attributes)
 }
 
-fn check_misspelt_attributes(item: &Item, registry: &Registry, cx: &Diagnostics) {
-    for attr in item_attrs(item) {
-        if let Some(best) = misspelt_resource_attribute(attr, &registry.attributes()) {
-            let ident = attr.path().get_ident().expect("single-segment path");
-            cx.error(
-                ident.span(),
-                format!("unknown resource attribute `#[{ident}]`; did you mean `#[{best}]`?"),
-            );
-        }
-    }
-}
-
-fn parse_resource(
-    ident: &syn::Ident,
-    attr: &Attribute,
-    (kind, registry): (&Kind, &Registry),
-    files: FileLoader,
-    cx: &Diagnostics,
-) -> Resource {
-    let descriptor = kind.descriptor();
-    let attribute = descriptor.attribute;
-    let invalid = || {
-        Resource::new(
-            ident.to_string(),
-            ident.to_string(),
-            ident.span(),
-            kind.clone(),
-            None,
-            None,
-        )
-    };
-    let args = match &attr.meta {
-        Meta::Path(_) => Args::default(),
-        Meta::List(list) => match list.parse_args::<Args>() {
-            Ok(args) => args,
-            Err(e) => {
-                cx.syn_error(e);
-                return invalid();
-            }
-        },
-        Meta::NameValue(nv) => {
-            cx.error(
-                nv.span(),
-                format!("write `#[{attribute}(...)]`, not `#[{attribute} = ...]`"),
-            );
-            return invalid();
-        }
-    };
-    let known: Vec<&'static str> = COMMON_KEYS.iter().chain(descriptor.keys).copied().collect();
-    let mut reader = ArgReader::new(args, format!("`#[{attribute}]`"), &known, cx);
-    let (name, span) = match reader.take("name").map(|a| a.string(cx)) {
-        Some(Some(lit)) => (lit.value(), lit.span()),
-        _ => (ident.to_string(), ident.span()),
-    };
-    let (spec, imported) = match reader.take("import") {
-        Some(import) => match parse_import((kind, registry), &import, reader, cx) {
-            Some((spec, ids)) => (Some(spec), Some(ids)),
-            None => (None, None),
-        },
-        None => {
-            let pcx = ParseContext {
-                attr_span: attr.span(),
-                files,
-            };
-            let spec = kind.parse(&mut reader, &pcx);
-            reader.finish();
-            (spec, None)
-        }
-    };
-    Resource::new(name, ident.to_string(), span, kind.clone(), spec, imported)
-}
-
-/// `import(...)`: the resource exists already; only its ids are declared.
-fn parse_import(
-    (kind, registry): (&Kind, &Registry),
-    import: &Arg,
-    mut reader: ArgReader,
-    cx: &Diagnostics,
-) -> Option<(Rc<dyn std::any::Any>, indexmap::IndexMap<String, String>)> {
-    let descriptor = kind.descriptor();
-    let attribute = descriptor.attribute;
-    let Some(keys) = descriptor.import else {
-        cx.error(
-            import.key_span(),
-            format!(
-                "`#[{attribute}]` resources cannot be imported; {}",
-                importable_hint(registry)
-            ),
-        );
-        return None;
-    };
-    let args = import.nested(cx, false)?;
-    let known: Vec<&'static str> = keys.iter().map(|k| k.key).collect();
-    let mut r = ArgReader::new(args, "`import(...)`", &known, cx);
-    let mut ids = indexmap::IndexMap::new();
-    for key in keys {
-        if let Some(v) = r.take(key.key).and_then(|a| a.string(cx)) {
-            if v.value().is_empty() {
-                cx.error(v.span(), format!("`{}` must not be empty", key.key));
-            }
-            ids.insert(key.output.to_owned(), v.value());
-        }
-    }
-    r.finish();
-    for key in keys.iter().filter(|k| k.required) {
-        if !ids.contains_key(key.output) {
-            cx.error(
-                import.span(),
-                format!("importing a `#[{attribute}]` needs `{} = \"...\"`", key.key),
-            );
-        }
-    }
-    for extra in reader.take_rest() {
-        cx.error(
-            extra.key_span(),
-            format!(
-                "`{}` cannot be set on an imported `#[{attribute}]`: it is configured where it was created; keep only `import(...)`",
-                extra.key_text()
-            ),
-        );
-    }
-    let spec = kind.imported(&mut ids);
-    Some((spec, ids))
-}
-
-/// Which attributes can be imported (`auth, bucket and table can`), for the message
-/// refusing another one.
-fn importable_hint(registry: &Registry) -> String {
-    let importable: Vec<&str> = registry
-        .iter()
-        .filter(|k| k.descriptor().import.is_some())
-        .map(|k| k.descriptor().attribute)
-        .collect();
-    match importable.as_slice() {
-        [] => "no category can".to_owned(),
-        [one] => format!("{one} can"),
-        [rest @ .., last] => format!("{} and {last} can", rest.join(", ")),
-    }
-}
-
 /// `post_table` → `PostTable`: the suggestion offered for names CloudFormation rejects.
 pub fn camel_case(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())
@@ -348,35 +110,6 @@ pub fn camel_case(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn parse(src: &str) -> Result<Backend, Vec<String>> {
-        let module: ItemMod = syn::parse_str(src).unwrap();
-        let cx = Diagnostics::new();
-        let loader = |p: &str| Err(format!("no file {p} in this test"));
-        let backend = parse_backend(&module, &Registry::builtin(), &loader, &cx);
-        if cx.has_errors() {
-            Err(cx.into_errors().iter().map(ToString::to_string).collect())
-        } else {
-            Ok(backend)
-        }
-    }
-
-    #[test]
-    fn a_file_module_is_refused_with_the_fix() {
-        let errors = parse("#[amplify::backend] mod backend;").unwrap_err();
-        assert_eq!(errors.len(), 1);
-        assert!(errors[0].contains("needs an inline module"), "{errors:?}");
-    }
-
-    #[test]
-    fn items_without_resource_attributes_are_ignored() {
-        let backend = parse(
-            "#[amplify::backend] mod backend { use std::fmt; #[derive(Debug)] struct Helper; #[table(partition_key = id: string)] pub struct T; }",
-        )
-        .unwrap();
-        assert_eq!(backend.resources.len(), 1);
-        assert_eq!(backend.resources[0].name, "T");
-    }
 
     #[test]
     fn camel_case_suggestions() {

@@ -6,7 +6,8 @@
 
 use indexmap::IndexMap;
 
-use super::{AssetLocation, Binding, Synthesized};
+use super::Synthesized;
+use crate::category::stack::{AssetLocation, Binding};
 use crate::cfn::{Template, Value};
 use crate::plan::ExportPlan;
 

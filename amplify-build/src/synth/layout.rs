@@ -4,19 +4,11 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::{FileSet, Synthesized};
+use crate::category::model::Backend;
+use crate::category::stack::ProjectSettings;
 use crate::cfn::to_pretty_json;
 use crate::files::{BackendConfig, DependsOn, ParameterUse, ResourceEntry, ResourceRef, IMPORTED};
-use crate::model::Backend;
 use crate::plan::PROVIDER;
-
-/// Project-wide settings that are not part of the declaration.
-#[derive(Debug, Clone)]
-pub struct ProjectSettings {
-    /// Amplify project name: 3–20 ASCII letters and digits.
-    pub project_name: String,
-    /// Frontend written to a new `project-config.json` (`rust`, `javascript`, …).
-    pub frontend: String,
-}
 
 /// Lines Amplify keeps in the project's `.gitignore`, between its markers.
 pub const GITIGNORE_ENTRIES: &[&str] = &[

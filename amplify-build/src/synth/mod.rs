@@ -8,24 +8,18 @@
 mod export;
 mod layout;
 mod plan_file;
-pub mod policy;
 mod root;
-mod stack;
 
-use serde_json::json;
-use sha2::{Digest, Sha256};
-
+use crate::category::model::{Backend, Resource};
+use crate::category::stack::{
+    AssetLocation, Binding, Dependency, NestedStack, ProjectSettings, StackContext,
+};
 use crate::cfn::{Template, Value};
-use crate::deps::{dependencies, Dependency};
-use crate::model::{Backend, Resource};
+use crate::deps::dependencies;
 use crate::plan::{Plan, ROOT_TEMPLATE_FILE};
 
-pub use layout::{gitignore_block, project_config, ProjectSettings};
-pub use root::RootRoles;
-pub use stack::{AssetLocation, Binding, NestedStack, StackContext};
-
-/// Version written into template descriptions.
-pub(crate) const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) use crate::category::stack::derived_output;
+pub use layout::{gitignore_block, project_config};
 
 /// One created resource with its synthesised stack.
 pub(crate) struct Synthesized<'a> {
@@ -58,61 +52,11 @@ impl Synthesized<'_> {
     }
 }
 
-/// How a resource's output reaches another stack: `Fn::GetAtt` on its nested stack, or,
-/// for an imported resource, the declared id (or what follows from it, such as an ARN
-/// built in the stack's own account and region).
-pub fn output_value(target: &Resource, attribute: &str) -> Value {
-    let Some(ids) = &target.imported else {
-        return Value::get_att(target.logical_id(), format!("Outputs.{attribute}"));
-    };
-    if let Some(v) = ids.get(attribute) {
-        return Value::from(v.as_str());
-    }
-    match derived_output(target, attribute) {
-        Some(text) => Value::sub(text),
-        // Not an output of the imported resource; validation refuses such uses.
-        None => Value::no_value(),
-    }
-}
-
-/// The `Fn::Sub` text of an output that follows from an imported resource's ids.
-pub(crate) fn derived_output(target: &Resource, attribute: &str) -> Option<String> {
-    let ids = target.imported.as_ref()?;
-    let (_, template) = target
-        .kind
-        .descriptor()
-        .import_derived
-        .iter()
-        .find(|(output, _)| *output == attribute)?;
-    let mut text = (*template).to_owned();
-    for (output, id) in ids {
-        text = text.replace(&format!("{{{output}}}"), id);
-    }
-    Some(text)
-}
-
-/// Amplify's JSON template description, without host or time so that bytes are stable.
-pub fn description(stack_type: &str) -> String {
-    json!({
-        "createdBy": "amplify-rs",
-        "createdWith": GENERATOR_VERSION,
-        "stackType": stack_type,
-        "metadata": {}
-    })
-    .to_string()
-}
-
 /// The JSON of the root stack that `cargo amplify init` creates: the deployment bucket,
 /// its TLS policy and the two roles, trusted by nobody until an identity pool exists.
 /// The first push replaces it with the synthesised root stack.
 pub fn bootstrap_root_template() -> String {
     root::root_stack(&Backend::default(), &[]).to_json()
-}
-
-/// First 16 hex digits of the SHA-256 of `bytes`: used in content-addressed S3 keys.
-pub fn content_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every file of the `amplify/` folder, relative to the folder that contains `amplify/`.

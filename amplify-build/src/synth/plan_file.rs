@@ -3,11 +3,11 @@
 
 use indexmap::IndexMap;
 
-use super::{
-    content_hash, derived_output, export, layout::ProjectSettings, root, Binding, Synthesized,
-};
+use super::{derived_output, export, root, Synthesized};
+use crate::category::model::Backend;
+use crate::category::stack::{Binding, ProjectSettings};
 use crate::cfn::Template;
-use crate::model::Backend;
+use crate::plan::content_hash;
 use crate::plan::{
     Asset, ImportedResource, Plan, RootPlan, StackInput, StackPlan, PLAN_FORMAT, ROOT_TEMPLATE_FILE,
 };

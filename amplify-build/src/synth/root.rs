@@ -2,23 +2,13 @@
 //! when one is declared), the identity pool's role attachment, and one nested stack per
 //! resource with its parameters wired from other stacks' outputs.
 
-use super::policy;
-use super::{content_hash, description, NestedStack, Synthesized};
+use super::Synthesized;
+use crate::category::model::{Backend, Resource as Decl};
+use crate::category::stack::{description, NestedStack, RootRoles};
+use crate::cfn::policy;
 use crate::cfn::{list, obj, Parameter, Resource, Template, Value};
-use crate::model::{Backend, Resource as Decl};
+use crate::plan::content_hash;
 use crate::plan::EnvInput;
-
-/// What resources add to the root stack besides their nested stacks: who may assume the
-/// roles for signed-in users and guests (nobody by default), and extra resources.
-#[derive(Default)]
-pub struct RootRoles {
-    /// Trust policy of `AuthRole`.
-    pub auth_trust: Option<Value>,
-    /// Trust policy of `UnauthRole`.
-    pub unauth_trust: Option<Value>,
-    /// Resources placed after the roles, by logical id.
-    pub resources: Vec<(String, Resource)>,
-}
 
 /// The root parameter through which push supplies `input` for `parameter` of
 /// `resource`'s stack: `<category><resource><parameter>`, with its declaration. `None`
@@ -192,7 +182,7 @@ fn nested_stack(s: &Synthesized) -> Resource {
             s.dependencies.iter().find_map(|d| {
                 d.attributes.iter().find_map(|attr| {
                     (super::StackContext::dependency_parameter(d.target, attr) == *name)
-                        .then(|| super::output_value(d.target, attr))
+                        .then(|| crate::category::stack::output_value(d.target, attr))
                 })
             })
         };

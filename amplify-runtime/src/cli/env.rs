@@ -1,16 +1,17 @@
 //! `cargo amplify init` (create an environment's root stack and local state) and
 //! `cargo amplify delete` (remove it, its bucket and its local state).
 
+use amplify_build::category::stack::ProjectSettings;
 use amplify_build::plan::PROVIDER;
-use amplify_build::synth::{project_config, ProjectSettings};
+use amplify_build::synth::project_config;
 
 use super::aws::{self, sdk_error, Aws, AwsSettings};
 use super::error::{CliError, Kind, Result};
 use super::lock::PushLock;
+use super::pending::clear_pending;
 use super::progress::Progress;
 use super::project::{read_json, write_atomic, write_json, Project};
 use super::prompt::confirm;
-use super::reconcile::clear_pending;
 use super::stack::Stacks;
 use super::state::{
     AmplifyMeta, AwsConfigLevel, EnvEntry, LocalAwsInfo, LocalEnvInfo, ProviderInfo, RootValue,

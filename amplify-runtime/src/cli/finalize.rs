@@ -11,8 +11,8 @@ use super::assets;
 use super::aws::{sdk_error, Aws};
 use super::error::{CliError, Result};
 use super::inputs;
+use super::pending::clear_pending;
 use super::project::{copy_dir, files_under, swap_dir, timestamp_now, write_json, Project};
-use super::reconcile::clear_pending;
 use super::stack::Stacks;
 use super::state::{compose_meta, ProviderInfo, Pushed, RootValue};
 

@@ -16,6 +16,7 @@ mod finalize;
 mod frontend;
 mod inputs;
 mod lock;
+mod pending;
 mod progress;
 mod project;
 mod prompt;

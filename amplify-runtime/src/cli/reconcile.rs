@@ -1,39 +1,16 @@
-//! The marker of a push in progress, and settling a push that was interrupted: finish
-//! its bookkeeping if it succeeded and the backend is unchanged since, forget it if it
-//! failed, refuse if CloudFormation is still working on it.
-
-use std::path::PathBuf;
+//! Settling a push that was interrupted: finish its bookkeeping if it succeeded and the
+//! backend is unchanged since, forget it if it failed, refuse if CloudFormation is still
+//! working on it.
 
 use super::aws::Aws;
 use super::changes;
 use super::error::{CliError, Kind, Result};
 use super::finalize::{finalize, Deployed};
-use super::project::{read_json, write_json, Project};
+use super::pending::{clear_pending, read_pending};
+use super::project::Project;
 use super::stack::Stacks;
 use super::state::{Pending, ProviderInfo};
 use super::synthesis;
-
-/// Where the marker of `env`'s push in progress lives.
-fn pending_path(project: &Project, env: &str) -> PathBuf {
-    project
-        .root
-        .join(format!("amplify/.config/local-push-pending-{env}.json"))
-}
-
-/// Records the push that is about to start.
-pub fn write_pending(project: &Project, env: &str, pending: &Pending) -> Result<()> {
-    write_json(&pending_path(project, env), pending)
-}
-
-/// The pending push of `env`, if any.
-pub fn read_pending(project: &Project, env: &str) -> Result<Option<Pending>> {
-    read_json(&pending_path(project, env))
-}
-
-/// Forgets the pending push.
-pub fn clear_pending(project: &Project, env: &str) {
-    let _ = std::fs::remove_file(pending_path(project, env));
-}
 
 /// Settles the interrupted push of `env` against the root stack's real state.
 pub async fn reconcile(

@@ -50,7 +50,7 @@ fn is_fresh(project: &Project, plan: &Plan) -> bool {
     plan.inputs.iter().all(|input| {
         let path = project.root.join(&input.path);
         std::fs::read(path)
-            .map(|bytes| amplify_build::synth::content_hash(&bytes) == input.sha256)
+            .map(|bytes| amplify_build::plan::content_hash(&bytes) == input.sha256)
             .unwrap_or(false)
     })
 }

@@ -22,13 +22,14 @@
 
 mod synth;
 
+use amplify_build::category::model::Backend;
+use amplify_build::category::stack::{NestedStack, StackContext};
 use amplify_build::category::{Declared, ParseContext};
+use amplify_build::cfn::policy;
 use amplify_build::cfn::Value;
 use amplify_build::decl::args::ArgReader;
 use amplify_build::decl::diagnostics::Diagnostics;
-use amplify_build::model::Backend;
 use amplify_build::plan::{ClientFile, ClientFragment, Fragment};
-use amplify_build::synth::{policy, NestedStack, StackContext};
 use amplify_build::{Category, Descriptor, ImportKey, OutputDef};
 
 /// The queue category. Register it with [`amplify_build::Config::category`].

@@ -1,8 +1,8 @@
 //! The queue's nested stack: the queue, its dead-letter queue if declared, and the
 //! outputs the category's table promises.
 
+use amplify_build::category::stack::{description, NestedStack};
 use amplify_build::cfn::{obj, Resource, Template, Value};
-use amplify_build::synth::{description, NestedStack};
 
 use crate::QueueSpec;
 

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use proc_macro2::Span;
 
 use super::{ApiSpec, AuthMode, Resolver};
+use crate::category::model::Reference;
 use crate::decl::args::{wrong_type, Arg, ArgBody, ArgReader, ArgValue};
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
 use crate::decl::FileLoader;
-use crate::model::Reference;
 
 const API_KEY_KEYS: &[&str] = &["expires_in_days"];
 const RESOLVER_KEYS: &[&str] = &["code"];

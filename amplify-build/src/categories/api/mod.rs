@@ -10,14 +10,15 @@ use proc_macro2::Span;
 use crate::categories::auth::AuthSpec;
 use crate::categories::function::FunctionSpec;
 use crate::categories::storage::table::TableSpec;
+use crate::category::model::resolve;
+use crate::category::model::{Backend, Reference, Resource};
+use crate::category::stack::{NestedStack, StackContext};
 use crate::category::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
-use crate::decl::validate::resolve;
-use crate::model::{Backend, Reference, Resource};
 use crate::plan::ClientFragment;
-use crate::synth::{policy, NestedStack, StackContext};
 
 /// The api category (GraphQL).
 pub struct Api;

@@ -7,13 +7,13 @@ use super::{ApiSpec, AuthMode, Resolver};
 use crate::categories::auth::AuthSpec;
 use crate::categories::function::FunctionSpec;
 use crate::categories::storage::table;
+use crate::category::model::Resource as Decl;
+use crate::category::stack::output_value;
+use crate::category::stack::{description, AssetLocation, Binding, NestedStack, StackContext};
+use crate::cfn::policy;
 use crate::cfn::{list, obj, Parameter, Resource, Template, Value};
-use crate::model::Resource as Decl;
+use crate::plan::content_hash;
 use crate::plan::{Asset, AssetFile, EnvInput};
-use crate::synth::{
-    content_hash, description, output_value, policy, AssetLocation, Binding, NestedStack,
-    StackContext,
-};
 
 /// The nested stack of one API.
 pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_>) -> NestedStack {
@@ -454,7 +454,7 @@ fn auth_config(spec: &ApiSpec, cx: &StackContext<'_>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Reference;
+    use crate::category::model::Reference;
 
     fn spec(schema: &str, additional: Vec<AuthMode>) -> ApiSpec {
         ApiSpec {

@@ -3,7 +3,7 @@
 //! use the native app client, `AppClientID`).
 
 use super::{AuthSpec, SignIn};
-use crate::model::Resource;
+use crate::category::model::Resource;
 use crate::plan::{ClientFile, ClientFragment, Fragment};
 
 pub(super) fn fragments(resource: &Resource, spec: &AuthSpec) -> Vec<ClientFragment> {

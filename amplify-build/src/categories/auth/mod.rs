@@ -7,13 +7,13 @@ mod synth;
 
 use indexmap::IndexMap;
 
+use crate::category::model::Backend;
+use crate::category::stack::{NestedStack, RootRoles, StackContext};
 use crate::category::{Category, Declared, Descriptor, ImportKey, OutputDef, ParseContext};
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
-use crate::model::Backend;
 use crate::plan::ClientFragment;
-use crate::synth::{NestedStack, RootRoles, StackContext};
 
 pub use decl::STANDARD_ATTRIBUTES;
 
@@ -256,7 +256,7 @@ impl Category for Auth {
                 "cognito-idp:AdminUpdateUserAttributes",
             ],
         };
-        vec![crate::synth::policy::allow(
+        vec![crate::cfn::policy::allow(
             actions,
             vec![Value::r#ref(parameter("UserPoolArn"))],
         )]

@@ -5,9 +5,10 @@
 use serde_json::json;
 
 use super::{client, AuthSpec, MfaMode, SignIn};
+use crate::category::model::Resource as Decl;
+use crate::category::stack::{description, NestedStack, RootRoles};
+use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
-use crate::model::Resource as Decl;
-use crate::synth::{description, policy, NestedStack, RootRoles};
 
 /// The nested stack of a user pool named `name`.
 pub(super) fn nested_stack(name: &str, spec: &AuthSpec) -> NestedStack {

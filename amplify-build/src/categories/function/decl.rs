@@ -3,9 +3,9 @@
 use proc_macro2::Span;
 
 use super::{FunctionSpec, Grant, Runtime};
+use crate::category::model::Reference;
 use crate::decl::args::{choice, wrong_type, ArgReader, ArgValue};
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
-use crate::model::Reference;
 use crate::plan::Architecture;
 
 const RUST_KEYS: &[&str] = &["package"];

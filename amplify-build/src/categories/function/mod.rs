@@ -4,14 +4,15 @@
 mod decl;
 mod synth;
 
+use crate::category::model::resolve;
+use crate::category::model::{Backend, Reference};
+use crate::category::stack::{NestedStack, StackContext};
 use crate::category::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
-use crate::decl::validate::resolve;
-use crate::model::{Backend, Reference};
 use crate::plan::Architecture;
-use crate::synth::{policy, NestedStack, StackContext};
 
 /// The function category.
 pub struct Function;

@@ -5,10 +5,11 @@
 use serde_json::json;
 
 use super::FunctionSpec;
+use crate::category::model::Resource as Decl;
+use crate::category::stack::{description, Binding, NestedStack, StackContext};
+use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
-use crate::model::Resource as Decl;
 use crate::plan::{Asset, CodeSource, EnvInput};
-use crate::synth::{description, policy, Binding, NestedStack, StackContext};
 
 /// The nested stack of one function.
 pub(super) fn nested_stack(

@@ -8,13 +8,14 @@ use indexmap::IndexMap;
 use proc_macro2::Span;
 
 use crate::categories::auth::{group_role_output, AuthSpec};
+use crate::category::model::Backend;
+use crate::category::stack::{NestedStack, StackContext};
 use crate::category::{Category, Declared, Descriptor, Edge, ImportKey, OutputDef, ParseContext};
+use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
-use crate::model::Backend;
 use crate::plan::{ClientFile, ClientFragment, Fragment};
-use crate::synth::{policy, NestedStack, StackContext};
 
 /// The S3 part of the storage category.
 pub struct Bucket;

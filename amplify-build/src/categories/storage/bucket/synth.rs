@@ -3,8 +3,9 @@
 
 use super::{Access, Audience, BucketSpec};
 use crate::categories::auth::{group_role_output, AuthSpec};
+use crate::category::stack::{description, Binding, NestedStack, StackContext};
+use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
-use crate::synth::{description, policy, Binding, NestedStack, StackContext};
 
 /// The nested stack of one bucket.
 pub(super) fn nested_stack(spec: &BucketSpec, cx: &StackContext<'_>) -> NestedStack {

@@ -5,10 +5,11 @@ mod synth;
 
 use indexmap::IndexMap;
 
+use crate::category::stack::{NestedStack, StackContext};
 use crate::category::{Category, Declared, Descriptor, ImportKey, OutputDef, ParseContext};
+use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
-use crate::synth::{policy, NestedStack, StackContext};
 
 /// The DynamoDB part of the storage category.
 pub struct Table;

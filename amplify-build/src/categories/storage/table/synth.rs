@@ -1,8 +1,8 @@
 //! The DynamoDB table's nested stack.
 
 use super::{Billing, KeyAttr, TableSpec};
+use crate::category::stack::{description, NestedStack};
 use crate::cfn::{obj, Resource, Template, Value};
-use crate::synth::{description, NestedStack};
 
 /// The nested stack of the table named `name`.
 pub(super) fn nested_stack(name: &str, spec: &TableSpec) -> NestedStack {

@@ -3,10 +3,11 @@
 
 use indexmap::IndexMap;
 
-use super::layout::ProjectSettings;
+use proc_macro2::Span;
+use serde_json::json;
+
+use super::model::{Backend, Resource};
 use crate::cfn::{Template, Value};
-use crate::deps::Dependency;
-use crate::model::{Backend, Resource};
 use crate::plan::{Asset, EnvInput};
 
 /// What a category sees while synthesising one resource.
@@ -110,4 +111,83 @@ impl NestedStack {
         self.bindings.insert(parameter.into(), binding);
         self
     }
+}
+
+/// One resource consuming outputs of another.
+#[derive(Debug, Clone)]
+pub struct Dependency<'a> {
+    /// The resource depended on.
+    pub target: &'a Resource,
+    /// Output names of the target's nested stack that are consumed.
+    pub attributes: Vec<String>,
+    /// Where the reference was written.
+    pub span: Span,
+}
+
+/// What resources add to the root stack besides their nested stacks: who may assume the
+/// roles for signed-in users and guests (nobody by default), and extra resources.
+#[derive(Default)]
+pub struct RootRoles {
+    /// Trust policy of `AuthRole`.
+    pub auth_trust: Option<Value>,
+    /// Trust policy of `UnauthRole`.
+    pub unauth_trust: Option<Value>,
+    /// Resources placed after the roles, by logical id.
+    pub resources: Vec<(String, crate::cfn::Resource)>,
+}
+
+/// Version written into template descriptions.
+pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Amplify's JSON template description, without host or time so that bytes are stable.
+pub fn description(stack_type: &str) -> String {
+    json!({
+        "createdBy": "amplify-rs",
+        "createdWith": GENERATOR_VERSION,
+        "stackType": stack_type,
+        "metadata": {}
+    })
+    .to_string()
+}
+
+/// Project-wide settings that are not part of the declaration.
+#[derive(Debug, Clone)]
+pub struct ProjectSettings {
+    /// Amplify project name: 3–20 ASCII letters and digits.
+    pub project_name: String,
+    /// Frontend written to a new `project-config.json` (`rust`, `javascript`, …).
+    pub frontend: String,
+}
+
+/// How a resource's output reaches another stack: `Fn::GetAtt` on its nested stack, or,
+/// for an imported resource, the declared id (or what follows from it, such as an ARN
+/// built in the stack's own account and region).
+pub fn output_value(target: &Resource, attribute: &str) -> Value {
+    let Some(ids) = &target.imported else {
+        return Value::get_att(target.logical_id(), format!("Outputs.{attribute}"));
+    };
+    if let Some(v) = ids.get(attribute) {
+        return Value::from(v.as_str());
+    }
+    match derived_output(target, attribute) {
+        Some(text) => Value::sub(text),
+        // Not an output of the imported resource; validation refuses such uses.
+        None => Value::no_value(),
+    }
+}
+
+/// The `Fn::Sub` text of an output that follows from an imported resource's ids.
+pub fn derived_output(target: &Resource, attribute: &str) -> Option<String> {
+    let ids = target.imported.as_ref()?;
+    let (_, template) = target
+        .kind
+        .descriptor()
+        .import_derived
+        .iter()
+        .find(|(output, _)| *output == attribute)?;
+    let mut text = (*template).to_owned();
+    for (output, id) in ids {
+        text = text.replace(&format!("{{{output}}}"), id);
+    }
+    Some(text)
 }

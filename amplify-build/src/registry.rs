@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Category, Kind};
+use crate::category::{Category, Kind};
 
 /// The categories known to one synthesis (or one macro expansion).
 #[derive(Clone)]

@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
+use crate::category::model::Backend;
 use crate::deps::dependencies;
-use crate::model::{Backend, Reference, Resource};
 
-use super::diagnostics::{did_you_mean, Diagnostics};
+use crate::decl::diagnostics::Diagnostics;
 
 /// CloudFormation logical ids are at most 255 alphanumerics.
 const MAX_LOGICAL_ID: usize = 255;
@@ -20,29 +20,6 @@ pub(super) fn validate(backend: &Backend, cx: &Diagnostics) {
         resource.kind.check(resource, backend, cx);
     }
     check_cycles(backend, cx);
-}
-
-/// The resource `reference` names, or an error at the reference saying what to declare
-/// (`what`: "an `#[auth]` struct") or which declared name was meant.
-pub fn resolve<'a>(
-    backend: &'a Backend,
-    reference: &Reference,
-    what: &str,
-    cx: &Diagnostics,
-) -> Option<&'a Resource> {
-    if let Some(found) = backend.resolve(reference) {
-        return Some(found);
-    }
-    let names: Vec<&str> = backend.resources.iter().map(|r| r.ident.as_str()).collect();
-    let name = &reference.name;
-    let hint = did_you_mean(name, &names)
-        .map(|b| format!("did you mean `{b}`?"))
-        .unwrap_or_else(|| format!("declare `{name}` in this module as {what}"));
-    cx.error(
-        reference.span,
-        format!("no resource named `{name}` in this backend; {hint}"),
-    );
-    None
 }
 
 fn check_names(backend: &Backend, cx: &Diagnostics) {
@@ -61,7 +38,7 @@ fn check_names(backend: &Backend, cx: &Diagnostics) {
                     "resource name `{}` would make the CloudFormation logical id `{}` invalid: use ASCII letters and digits only, starting with a letter (e.g. `{}`), or set `name = \"...\"`",
                     r.name,
                     r.logical_id(),
-                    super::camel_case(&r.name)
+                    crate::decl::camel_case(&r.name)
                 ),
             );
         } else if r.name.len() > MAX_NAME || r.logical_id().len() > MAX_LOGICAL_ID {

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use proc_macro2::Span;
 
-use crate::category::{Declared, Kind, OutputDef};
+use super::{Declared, Kind, OutputDef};
+use crate::decl::diagnostics::{did_you_mean, Diagnostics};
 
 /// A whole backend: every resource declared in one `#[amplify::backend]` module.
 #[derive(Debug, Clone, Default)]
@@ -174,4 +175,27 @@ impl Reference {
             span: ident.span(),
         }
     }
+}
+
+/// The resource `reference` names, or an error at the reference saying what to declare
+/// (`what`: "an `#[auth]` struct") or which declared name was meant.
+pub fn resolve<'a>(
+    backend: &'a Backend,
+    reference: &Reference,
+    what: &str,
+    cx: &Diagnostics,
+) -> Option<&'a Resource> {
+    if let Some(found) = backend.resolve(reference) {
+        return Some(found);
+    }
+    let names: Vec<&str> = backend.resources.iter().map(|r| r.ident.as_str()).collect();
+    let name = &reference.name;
+    let hint = did_you_mean(name, &names)
+        .map(|b| format!("did you mean `{b}`?"))
+        .unwrap_or_else(|| format!("declare `{name}` in this module as {what}"));
+    cx.error(
+        reference.span,
+        format!("no resource named `{name}` in this backend; {hint}"),
+    );
+    None
 }

@@ -320,11 +320,13 @@ fn a_second_push_of_the_same_env_is_refused_while_one_runs() {
     let lock = scratch
         .crate_dir()
         .join("amplify/.config/local-push-dev.lock");
+    // The holder writes its record once it holds the lock.
+    let held = || fs::metadata(&lock).is_ok_and(|m| m.len() > 0);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !lock.exists() && Instant::now() < deadline {
+    while !held() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
-    assert!(lock.exists(), "the first push never took the lock");
+    assert!(held(), "the first push never took the lock");
     let second = scratch.amplify(&emulator, &["push", "--yes"]);
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(5), "{stderr}");
@@ -336,7 +338,51 @@ fn a_second_push_of_the_same_env_is_refused_while_one_runs() {
         first.wait().unwrap().success(),
         "the first push still completes"
     );
-    assert!(!lock.exists(), "the lock is released");
+    assert!(!held(), "the lock is released");
+    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+}
+
+#[test]
+fn pushes_started_together_deploy_once_and_the_other_exits_5() {
+    let emulator = Emulator::start();
+    let scratch = Scratch::blog();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    // A first push brings the plan up to date, so the pairs below race for the lock
+    // and not for a build.
+    push_json(&scratch, &emulator);
+    for round in 0..4 {
+        let barrier = std::sync::Barrier::new(2);
+        let outputs: Vec<std::process::Output> = std::thread::scope(|s| {
+            let racers: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut cmd = scratch.command(&["push", "--yes", "--force"]);
+                        cmd.env("AWS_ENDPOINT_URL", &emulator.url);
+                        barrier.wait();
+                        cmd.output().unwrap()
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let mut codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+        codes.sort();
+        let stderr: Vec<String> = outputs
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+            .collect();
+        assert_eq!(
+            codes,
+            [Some(0), Some(5)],
+            "round {round}: exactly one push deploys:\n{}",
+            stderr.join("\n----\n")
+        );
+        assert!(
+            stderr.iter().all(|e| !e.contains("stale")),
+            "{}",
+            stderr.join("\n----\n")
+        );
+    }
 }
 
 #[test]

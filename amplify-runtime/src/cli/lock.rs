@@ -1,112 +1,170 @@
-//! One push per environment at a time: a lock file beside the local state, taken over
-//! when the process that wrote it is gone.
+//! One push per environment at a time: an exclusive OS file lock (`flock` on Unix,
+//! `LockFileEx` on Windows) on `amplify/.config/local-push-<env>.lock`.
+//!
+//! The lock itself, not the file's content, decides who holds it: taking it is one
+//! atomic call, and the OS releases it when the holder exits, however it exits, so there
+//! is no stale lock to detect and no window in which two pushes both see it free. The
+//! file is never deleted (deleting it would let a late opener lock an orphaned inode);
+//! the holder writes its process id and start time into it for the message others see,
+//! and empties it on release.
 
-use std::fs;
-use std::io::Write as _;
+use std::fs::{self, File, TryLockError};
+use std::io::{Read as _, Seek as _, Write as _};
 use std::path::PathBuf;
 
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::error::{CliError, Kind, Result};
-use super::project::{read_json, Project};
+use super::project::{timestamp_now, Project};
 
-/// Held for the duration of a push; removed on drop.
+/// Held for the duration of a push; released on drop (or when the process ends).
 pub struct PushLock {
-    path: PathBuf,
+    file: File,
+}
+
+/// What the holder writes into the lock file, for the message others see.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Holder {
+    pid: u32,
+    started_at: String,
 }
 
 impl PushLock {
     /// Takes the lock of `env`, or explains who holds it.
     pub fn acquire(project: &Project, env: &str) -> Result<PushLock> {
-        let path = project
-            .root
-            .join(format!("amplify/.config/local-push-{env}.lock"));
+        let path = lock_path(project, env);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, e))?;
         }
-        for _ in 0..2 {
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    let record = json!({ "pid": std::process::id(), "startedAt": super::project::timestamp_now() });
-                    let _ = writeln!(file, "{record}");
-                    return Ok(PushLock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = read_json::<serde_json::Value>(&path).ok().flatten();
-                    let pid = holder.as_ref().and_then(|h| h["pid"].as_u64());
-                    match pid {
-                        Some(pid) if process_alive(pid) => {
-                            let since = holder
-                                .as_ref()
-                                .and_then(|h| h["startedAt"].as_str())
-                                .unwrap_or("earlier");
-                            return Err(CliError::new(
-                                Kind::Busy,
-                                format!("another push of environment `{env}` is running (process {pid}, started {since})"),
-                            )
-                            .help(format!(
-                                "wait for it to finish; if that process is not a push, delete `{}`",
-                                path.display()
-                            )));
-                        }
-                        _ => {
-                            eprintln!("note: removing a stale push lock left by a process that is gone ({})", path.display());
-                            let _ = fs::remove_file(&path);
-                        }
-                    }
-                }
-                Err(e) => return Err(CliError::io("create", &path, e)),
-            }
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| CliError::io("open", &path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(busy(&mut file, env, &path)),
+            Err(TryLockError::Error(e)) => return Err(CliError::io("lock", &path, e)),
         }
-        Err(CliError::new(
-            Kind::Busy,
-            format!("could not take the push lock `{}`", path.display()),
-        ))
+        let holder = Holder {
+            pid: std::process::id(),
+            started_at: timestamp_now(),
+        };
+        let record = serde_json::to_string(&holder).expect("the record serialises");
+        // Best effort: the record only improves the message another push prints.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| writeln!(file, "{record}"))
+            .and_then(|()| file.flush());
+        Ok(PushLock { file })
     }
 }
 
 impl Drop for PushLock {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
     }
 }
 
-/// Whether a process with this id exists on this machine.
-fn process_alive(pid: u64) -> bool {
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        // Without /proc, treat the lock as live: a stale one is removed by hand.
-        true
-    }
+fn lock_path(project: &Project, env: &str) -> PathBuf {
+    project
+        .root
+        .join(format!("amplify/.config/local-push-{env}.lock"))
+}
+
+/// The error for a lock held by someone else, naming them when their record is readable.
+fn busy(file: &mut File, env: &str, path: &std::path::Path) -> CliError {
+    let mut text = String::new();
+    let holder: Option<Holder> = file
+        .read_to_string(&mut text)
+        .ok()
+        .and_then(|_| serde_json::from_str(text.trim()).ok());
+    let who = match holder {
+        Some(h) => format!(" (process {}, started {})", h.pid, h.started_at),
+        None => String::new(),
+    };
+    CliError::new(
+        Kind::Busy,
+        format!("another push of environment `{env}` is running{who}"),
+    )
+    .help(format!(
+        "wait for it to finish and run the command again; the lock (`{}`) is released when that process ends",
+        path.display()
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_second_holder_is_refused_and_a_dead_one_replaced() {
+    fn project() -> (tempfile::TempDir, Project) {
         let dir = tempfile::tempdir().unwrap();
         let project = Project {
             root: dir.path().to_owned(),
         };
+        (dir, project)
+    }
+
+    #[test]
+    fn a_second_holder_is_refused_naming_the_first_and_release_frees_it() {
+        let (_dir, project) = project();
         let first = PushLock::acquire(&project, "dev").unwrap();
         let err = PushLock::acquire(&project, "dev")
             .err()
             .expect("second push refused");
         assert_eq!(err.kind, Kind::Busy);
-        assert!(err
-            .message
-            .contains("another push of environment `dev` is running"));
+        assert!(
+            err.message.contains(&format!(
+                "another push of environment `dev` is running (process {}",
+                std::process::id()
+            )),
+            "{}",
+            err.message
+        );
+        // Another environment has its own lock.
+        let _other = PushLock::acquire(&project, "prod").unwrap();
         drop(first);
-        // A lock left by a process that no longer exists is taken over.
-        let path = dir.path().join("amplify/.config/local-push-dev.lock");
-        fs::write(&path, r#"{"pid": 4294967, "startedAt": "x"}"#).unwrap();
         let _again = PushLock::acquire(&project, "dev").unwrap();
+    }
+
+    #[test]
+    fn a_leftover_record_without_a_holder_does_not_block() {
+        let (dir, project) = project();
+        let path = dir.path().join("amplify/.config/local-push-dev.lock");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // What a crashed push of an older version, or an empty file, leaves behind.
+        fs::write(&path, r#"{"pid": 4294967, "startedAt": "x"}"#).unwrap();
+        let _lock = PushLock::acquire(&project, "dev").unwrap();
+        fs::write(&path, "").unwrap();
+    }
+
+    #[test]
+    fn many_threads_racing_for_the_lock_have_exactly_one_winner() {
+        let (_dir, project) = project();
+        for _ in 0..50 {
+            let barrier = std::sync::Barrier::new(8);
+            let winners = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                for _ in 0..8 {
+                    s.spawn(|| {
+                        barrier.wait();
+                        if let Ok(lock) = PushLock::acquire(&project, "dev") {
+                            winners.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            // Hold it until every thread has tried.
+                            barrier.wait();
+                            drop(lock);
+                        } else {
+                            barrier.wait();
+                        }
+                    });
+                }
+            });
+            assert_eq!(winners.into_inner(), 1);
+        }
     }
 }

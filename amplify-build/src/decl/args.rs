@@ -12,7 +12,7 @@ use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{bracketed, parenthesized, Ident, LitBool, LitInt, LitStr, Token};
+use syn::{bracketed, parenthesized, Ident, LitBool, LitFloat, LitInt, LitStr, Token};
 
 use super::diagnostics::{did_you_mean, Diagnostics};
 
@@ -60,6 +60,8 @@ pub enum ArgValue {
     List(Vec<ArgValue>, Span),
     /// `name(args)`.
     Call(Ident, Args, Span),
+    /// `3.12`: never valid, kept so that the message can name the key.
+    Float(LitFloat),
 }
 
 impl ArgValue {
@@ -68,6 +70,7 @@ impl ArgValue {
         match self {
             ArgValue::Str(s) => s.span(),
             ArgValue::Int(i) => i.span(),
+            ArgValue::Float(f) => f.span(),
             ArgValue::Bool(b) => b.span,
             ArgValue::Ident(i) => i.span(),
             ArgValue::Typed(a, b) => a.span().join(b.span()).unwrap_or(a.span()),
@@ -80,6 +83,7 @@ impl ArgValue {
         match self {
             ArgValue::Str(_) => "a string",
             ArgValue::Int(_) => "an integer",
+            ArgValue::Float(_) => "a decimal number",
             ArgValue::Bool(_) => "a boolean",
             ArgValue::Ident(_) => "a name",
             ArgValue::Typed(..) => "a `name: type` pair",
@@ -158,6 +162,8 @@ impl Parse for ArgValue {
             Ok(ArgValue::Str(input.parse()?))
         } else if lookahead.peek(LitInt) {
             Ok(ArgValue::Int(input.parse()?))
+        } else if lookahead.peek(LitFloat) {
+            Ok(ArgValue::Float(input.parse()?))
         } else if lookahead.peek(LitBool) {
             Ok(ArgValue::Bool(input.parse()?))
         } else if lookahead.peek(syn::token::Bracket) {
@@ -336,6 +342,19 @@ impl Arg {
     pub fn string(&self, cx: &Diagnostics) -> Option<LitStr> {
         match self.value(cx, "\"...\"")? {
             ArgValue::Str(s) => Some(s.clone()),
+            number @ (ArgValue::Int(_) | ArgValue::Float(_)) => {
+                let text = match number {
+                    ArgValue::Int(i) => i.to_string(),
+                    ArgValue::Float(f) => f.to_string(),
+                    _ => unreachable!("matched above"),
+                };
+                let key = self.key_text();
+                cx.error(
+                    number.span(),
+                    format!("`{key}` expects a string literal, found {}; write it in quotes: `{key} = \"{text}\"`", number.describe()),
+                );
+                None
+            }
             other => {
                 wrong_type(cx, self, other, "a string literal");
                 None
@@ -343,27 +362,58 @@ impl Arg {
         }
     }
 
-    /// `key = 123` within `range`.
+    /// `key = 123` within `range`: a count, without a unit.
     pub fn int(&self, cx: &Diagnostics, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
-        match self.value(cx, &range.start().to_string())? {
-            ArgValue::Int(i) => match i.base10_parse::<u32>() {
-                Ok(n) if range.contains(&n) => Some(n),
-                _ => {
-                    cx.error(
-                        i.span(),
-                        format!(
-                            "`{}` must be between {} and {}, found {}",
-                            self.key_text(),
-                            range.start(),
-                            range.end(),
-                            i.base10_digits()
-                        ),
-                    );
-                    None
-                }
-            },
+        self.quantity(cx, range, Unit::Count)
+    }
+
+    /// `key = 123` within `range`, in `unit`. A unit suffix (`5m`, `512mb`) is refused
+    /// rather than ignored, with the value converted into the key's unit when it can be.
+    pub fn quantity(
+        &self,
+        cx: &Diagnostics,
+        range: std::ops::RangeInclusive<u32>,
+        unit: Unit,
+    ) -> Option<u32> {
+        let key = self.key_text();
+        let i = match self.value(cx, &range.start().to_string())? {
+            ArgValue::Int(i) => i,
             other => {
                 wrong_type(cx, self, other, "an integer");
+                return None;
+            }
+        };
+        let suffix = i.suffix();
+        if !suffix.is_empty() {
+            let digits = i.base10_digits();
+            let fix = digits
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| unit.convert(n, suffix))
+                .map(|n| format!("write `{key} = {n}`"))
+                .unwrap_or_else(|| format!("write the number alone, e.g. `{key} = {digits}`"));
+            cx.error(
+                i.span(),
+                format!(
+                    "`{key}` takes a plain integer{}, not `{digits}{suffix}`; {fix}",
+                    unit.phrase()
+                ),
+            );
+            return None;
+        }
+        match i.base10_parse::<u32>() {
+            Ok(n) if range.contains(&n) => Some(n),
+            _ => {
+                cx.error(
+                    i.span(),
+                    format!(
+                        "`{key}` must be between {} and {}{}, found {}",
+                        range.start(),
+                        range.end(),
+                        unit.after_range(),
+                        i.base10_digits()
+                    ),
+                );
                 None
             }
         }
@@ -418,6 +468,55 @@ impl Arg {
             ArgValue::List(items, _) => Some(items.clone()),
             single => Some(vec![single.clone()]),
         }
+    }
+}
+
+/// The unit of an integer key, for messages and for converting a suffix the user wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A plain count (characters, capacity units, receives).
+    Count,
+    /// Seconds.
+    Seconds,
+    /// Days.
+    Days,
+    /// Megabytes (MB, as Lambda counts memory).
+    Megabytes,
+}
+
+impl Unit {
+    /// `" (seconds)"`, or nothing for a count.
+    fn phrase(self) -> &'static str {
+        match self {
+            Unit::Count => "",
+            Unit::Seconds => " of seconds",
+            Unit::Days => " of days",
+            Unit::Megabytes => " of MB",
+        }
+    }
+
+    /// `" seconds"` after a range, or nothing for a count.
+    fn after_range(self) -> &'static str {
+        match self {
+            Unit::Count => "",
+            Unit::Seconds => " seconds",
+            Unit::Days => " days",
+            Unit::Megabytes => " MB",
+        }
+    }
+
+    /// `n` with `suffix`, in this unit, if the suffix names a unit of the same kind.
+    fn convert(self, n: u64, suffix: &str) -> Option<u64> {
+        let factor = match (self, suffix.to_ascii_lowercase().as_str()) {
+            (Unit::Seconds, "s" | "sec" | "secs" | "seconds") => 1,
+            (Unit::Seconds, "m" | "min" | "mins" | "minutes") => 60,
+            (Unit::Seconds, "h" | "hr" | "hours") => 3600,
+            (Unit::Days, "d" | "day" | "days") => 1,
+            (Unit::Megabytes, "m" | "mb" | "mib") => 1,
+            (Unit::Megabytes, "g" | "gb" | "gib") => 1024,
+            _ => return None,
+        };
+        n.checked_mul(factor)
     }
 }
 

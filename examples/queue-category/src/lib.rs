@@ -27,7 +27,7 @@ use amplify_build::category::stack::{NestedStack, StackContext};
 use amplify_build::category::{Declared, ParseContext};
 use amplify_build::cfn::policy;
 use amplify_build::cfn::Value;
-use amplify_build::decl::args::ArgReader;
+use amplify_build::decl::args::{ArgReader, Unit};
 use amplify_build::decl::diagnostics::Diagnostics;
 use amplify_build::plan::{ClientFile, ClientFragment, Fragment};
 use amplify_build::{Category, Descriptor, ImportKey, OutputDef};
@@ -119,9 +119,13 @@ impl Category for Queue {
         let fifo = args.take("fifo").and_then(|a| a.flag(cx));
         let visibility_timeout = args
             .take("visibility_timeout")
-            .map(|a| a.int(cx, 0..=43_200));
-        let retention_days = args.take("retention_days").map(|a| a.int(cx, 1..=14));
-        let delay = args.take("delay").map(|a| a.int(cx, 0..=900));
+            .map(|a| a.quantity(cx, 0..=43_200, Unit::Seconds));
+        let retention_days = args
+            .take("retention_days")
+            .map(|a| a.quantity(cx, 1..=14, Unit::Days));
+        let delay = args
+            .take("delay")
+            .map(|a| a.quantity(cx, 0..=900, Unit::Seconds));
         let dead_letter = args.take("dead_letter").map(|a| dead_letter(&a, cx));
         Some(QueueSpec {
             fifo: fifo.unwrap_or(defaults.fifo),

@@ -6,7 +6,7 @@ use proc_macro2::Span;
 
 use super::{ApiSpec, AuthMode, Resolver};
 use crate::category::model::Reference;
-use crate::decl::args::{wrong_type, Arg, ArgBody, ArgReader, ArgValue};
+use crate::decl::args::{wrong_type, Arg, ArgBody, ArgReader, ArgValue, Unit};
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
 use crate::decl::FileLoader;
 
@@ -38,7 +38,18 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
     if let Some(arg) = r.take("additional_auth") {
         for v in arg.list(cx).unwrap_or_default() {
             if let Some(mode) = auth_mode(cx, &arg, &v) {
-                additional_auth.push((mode, v.span()));
+                let kind = mode.appsync_type();
+                if additional_auth
+                    .iter()
+                    .any(|(m, _): &(AuthMode, _)| m.appsync_type() == kind)
+                {
+                    cx.error(
+                        v.span(),
+                        format!("`{kind}` is listed twice in `additional_auth`; AppSync takes each auth mode once"),
+                    );
+                } else {
+                    additional_auth.push((mode, v.span()));
+                }
             }
         }
     }
@@ -174,7 +185,7 @@ fn auth_mode(cx: &Diagnostics, arg: &Arg, value: &ArgValue) -> Option<AuthMode> 
             if let Some(args) = args {
                 let mut r = ArgReader::new(args, "`api_key(...)`", API_KEY_KEYS, cx);
                 if let Some(a) = r.take("expires_in_days") {
-                    expires_in_days = a.int(cx, 1..=365)?;
+                    expires_in_days = a.quantity(cx, 1..=365, Unit::Days)?;
                 }
                 r.finish();
             }

@@ -7,6 +7,8 @@ use crate::decl::diagnostics::{did_you_mean, Diagnostics};
 const PASSWORD_KEYS: &[&str] = &["min_length", "lowercase", "uppercase", "numbers", "symbols"];
 const IDENTITY_POOL_KEYS: &[&str] = &["guest_access"];
 
+/// The longest user-pool group name Cognito accepts.
+const MAX_GROUP_NAME: usize = 128;
 /// Standard Cognito attributes that can be required at sign-up.
 pub const STANDARD_ATTRIBUTES: &[&str] = &[
     "address",
@@ -110,6 +112,14 @@ pub(super) fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
                             format!(
                                 "group name `{name}` must be ASCII letters and digits only (it becomes part of CloudFormation logical ids); try `{}`",
                                 crate::decl::camel_case(&name)
+                            ),
+                        );
+                    } else if name.len() > MAX_GROUP_NAME {
+                        cx.error(
+                            ident.span(),
+                            format!(
+                                "group name `{name}` has {} characters; Cognito allows {MAX_GROUP_NAME}",
+                                name.len()
                             ),
                         );
                     } else if spec.groups.contains(&name) {

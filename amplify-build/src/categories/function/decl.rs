@@ -2,16 +2,15 @@
 
 use proc_macro2::Span;
 
-use super::{FunctionSpec, Grant, Runtime};
+use super::runtimes::{self, NODE, PYTHON};
+use super::{EnvVar, FunctionSpec, Grant, Runtime};
 use crate::category::model::Reference;
-use crate::decl::args::{choice, wrong_type, ArgReader, ArgValue};
+use crate::decl::args::{choice, wrong_type, ArgReader, ArgValue, Unit};
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
 use crate::plan::Architecture;
 
 const RUST_KEYS: &[&str] = &["package"];
 const SCRIPT_KEYS: &[&str] = &["version", "handler", "code"];
-const NODE_VERSIONS: &[u32] = &[20, 22, 24];
-const PYTHON_VERSIONS: &[&str] = &["3.11", "3.12", "3.13"];
 
 /// Environment variable names that Lambda reserves for itself.
 const RESERVED_ENV: &[&str] = &[
@@ -39,11 +38,11 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> 
     };
     let memory = r
         .take("memory")
-        .and_then(|a| a.int(cx, 128..=10_240))
+        .and_then(|a| a.quantity(cx, 128..=10_240, Unit::Megabytes))
         .unwrap_or(128);
     let timeout = r
         .take("timeout")
-        .and_then(|a| a.int(cx, 1..=900))
+        .and_then(|a| a.quantity(cx, 1..=900, Unit::Seconds))
         .unwrap_or(25);
     let architecture = match r.take("architecture") {
         Some(arg) => match arg
@@ -56,7 +55,7 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> 
         None => Architecture::X86_64,
     };
 
-    let mut env: Vec<(String, String)> = Vec::new();
+    let mut env: Vec<EnvVar> = Vec::new();
     if let Some(arg) = r.take("env") {
         for entry in arg.nested(cx, false).map(|a| a.items).unwrap_or_default() {
             let key = entry.key_text();
@@ -70,13 +69,17 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> 
                     entry.key_span(),
                     format!("environment variable `{key}` {problem}"),
                 );
-            } else if env.iter().any(|(k, _)| *k == key) {
+            } else if env.iter().any(|v| v.name == key) {
                 cx.error(
                     entry.key_span(),
                     format!("environment variable `{key}` is set twice"),
                 );
             } else {
-                env.push((key, value.value()));
+                env.push(EnvVar {
+                    name: key,
+                    value: value.value(),
+                    span: entry.key_span(),
+                });
             }
         }
     }
@@ -103,10 +106,30 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> 
             let Some(perms) = entry.list(cx) else {
                 continue;
             };
-            let mut permissions = Vec::new();
+            let name = entry.key[0].to_string();
+            if perms.is_empty() {
+                cx.error(
+                    entry.span(),
+                    format!("`{name} = []` grants nothing; name the permissions (`{name} = [read]`) or remove it"),
+                );
+            }
+            if grants.iter().any(|g: &Grant| g.target.name == name) {
+                cx.error(
+                    entry.key_span(),
+                    format!("`{name}` is granted twice; list all its permissions once: `{name} = [read, write]`"),
+                );
+            }
+            let mut permissions: Vec<(String, Span)> = Vec::new();
             for p in perms {
                 match p {
-                    ArgValue::Ident(i) => permissions.push((i.to_string(), i.span())),
+                    ArgValue::Ident(i) => {
+                        let perm = i.to_string();
+                        if permissions.iter().any(|(p, _)| *p == perm) {
+                            cx.error(i.span(), format!("permission `{perm}` is listed twice"));
+                        } else {
+                            permissions.push((perm, i.span()));
+                        }
+                    }
                     other => wrong_type(
                         cx,
                         &entry,
@@ -237,18 +260,14 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
                 );
                 return None;
             };
+            let today = runtimes::today();
             if kind == "node" {
                 let v = match &version {
                     Some(a) => a.int(cx, 1..=99)?,
                     None => 22,
                 };
-                if !NODE_VERSIONS.contains(&v) {
-                    cx.error(
-                        version.as_ref().map_or(span, |a| a.span()),
-                        format!(
-                            "Node.js {v} is not a supported Lambda runtime; use one of 20, 22, 24"
-                        ),
-                    );
+                if let Some(problem) = runtimes::problem("Node.js", NODE, &v.to_string(), &today) {
+                    cx.error(version.as_ref().map_or(span, |a| a.span()), problem);
                     return None;
                 }
                 Some(Runtime::Node {
@@ -261,14 +280,8 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
                     Some(a) => a.string(cx)?.value(),
                     None => "3.12".into(),
                 };
-                if !PYTHON_VERSIONS.contains(&v.as_str()) {
-                    cx.error(
-                        version.as_ref().map_or(span, |a| a.span()),
-                        format!(
-                            "Python {v} is not a supported Lambda runtime; use one of {}",
-                            PYTHON_VERSIONS.join(", ")
-                        ),
-                    );
+                if let Some(problem) = runtimes::problem("Python", PYTHON, &v, &today) {
+                    cx.error(version.as_ref().map_or(span, |a| a.span()), problem);
                     return None;
                 }
                 Some(Runtime::Python {

@@ -2,6 +2,7 @@
 //! on other resources, and the environment variables naming what it was granted.
 
 mod decl;
+mod runtimes;
 mod synth;
 
 use crate::category::model::resolve;
@@ -74,6 +75,17 @@ pub struct Grant {
     pub permissions: Vec<(String, proc_macro2::Span)>,
 }
 
+/// One declared environment variable.
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    /// Its name.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+    /// Where the name was written.
+    pub span: proc_macro2::Span,
+}
+
 /// `#[function(...)]`: a Lambda function.
 #[derive(Debug, Clone)]
 pub struct FunctionSpec {
@@ -86,7 +98,7 @@ pub struct FunctionSpec {
     /// Architecture.
     pub architecture: Architecture,
     /// User environment variables, in declaration order.
-    pub env: Vec<(String, String)>,
+    pub env: Vec<EnvVar>,
     /// Grants on other resources.
     pub grants: Vec<Grant>,
     /// Reserved concurrency, if declared.
@@ -126,6 +138,16 @@ impl Category for Function {
     }
 
     fn check(&self, it: Declared<'_, FunctionSpec>, backend: &Backend, cx: &Diagnostics) {
+        check_name_length(it, cx);
+        let mut granted_vars = Vec::new();
+        for grant in &it.spec.grants {
+            if let Some(target) = backend.resolve(&grant.target) {
+                for output in target.granted_outputs() {
+                    granted_vars.push((env_var_name(target, &output), grant.target.span));
+                }
+            }
+        }
+        check_env(it.spec, &granted_vars, cx);
         for grant in &it.spec.grants {
             let Some(target) = resolve(backend, &grant.target, "a resource struct", cx) else {
                 continue;
@@ -209,4 +231,70 @@ impl Category for Function {
     fn synthesize(&self, it: Declared<'_, FunctionSpec>, cx: &StackContext<'_>) -> NestedStack {
         synth::nested_stack(it.resource, it.spec, cx)
     }
+}
+
+/// The longest environment name Amplify allows (`cargo amplify env add`).
+const MAX_ENV_NAME: usize = 10;
+
+/// The function is deployed as `<name>-<env>`, and Lambda names have at most 64
+/// characters.
+fn check_name_length(it: Declared<'_, FunctionSpec>, cx: &Diagnostics) {
+    const MAX_FUNCTION_NAME: usize = 64;
+    let longest = it.name.len() + 1 + MAX_ENV_NAME;
+    if longest > MAX_FUNCTION_NAME {
+        cx.error(
+            it.span,
+            format!(
+                "function `{}` is deployed as `{}-<env>`, up to {longest} characters, over Lambda's {MAX_FUNCTION_NAME}; use a name of at most {} characters (`name = \"...\"`)",
+                it.name,
+                it.name,
+                MAX_FUNCTION_NAME - 1 - MAX_ENV_NAME
+            ),
+        );
+    }
+}
+
+/// Lambda's limit on all environment variables together: names and values, in bytes.
+const MAX_ENV_BYTES: usize = 4096;
+/// What a granted variable's value (a resource name or ARN) is counted as: the
+/// values are only known at deploy time.
+const GRANTED_VALUE_ESTIMATE: usize = 128;
+
+/// A user variable may not take the name of one a grant sets (it would silently replace
+/// the resource's name), and all of them together must fit Lambda's limit.
+fn check_env(spec: &FunctionSpec, granted: &[(String, proc_macro2::Span)], cx: &Diagnostics) {
+    for var in &spec.env {
+        if granted.iter().any(|(name, _)| *name == var.name) {
+            cx.error(
+                var.span,
+                format!(
+                    "environment variable `{}` is set by a grant of this function to the granted resource; choose another name",
+                    var.name
+                ),
+            );
+        }
+    }
+    let user: usize = spec.env.iter().map(|v| v.name.len() + v.value.len()).sum();
+    let granted_bytes: usize = granted
+        .iter()
+        .map(|(name, _)| name.len() + GRANTED_VALUE_ESTIMATE)
+        .sum();
+    let amplify = "ENV".len() + MAX_ENV_NAME + "REGION".len() + 16;
+    let total = user + granted_bytes + amplify;
+    if total > MAX_ENV_BYTES {
+        if let Some(last) = spec.env.last() {
+            cx.error(
+                last.span,
+                format!(
+                    "environment variables take about {total} bytes (yours: {user}, from grants and amplify-rs: about {}), over Lambda's {MAX_ENV_BYTES}; shorten them or read large values from SSM Parameter Store",
+                    total - user
+                ),
+            );
+        }
+    }
+}
+
+/// `STORAGE_POSTTABLE_NAME`: how Amplify names the variable carrying a granted output.
+pub(super) fn env_var_name(target: &crate::category::model::Resource, attribute: &str) -> String {
+    format!("{}_{}_{}", target.category(), target.name, attribute).to_ascii_uppercase()
 }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::FunctionSpec;
+use super::{env_var_name, FunctionSpec};
 use crate::category::model::Resource as Decl;
 use crate::category::stack::{description, Binding, NestedStack, StackContext};
 use crate::cfn::policy;
@@ -78,8 +78,8 @@ pub(super) fn nested_stack(
             ));
         }
     }
-    for (k, v) in &spec.env {
-        variables.push((k.clone(), Value::from(v.as_str())));
+    for var in &spec.env {
+        variables.push((var.name.clone(), Value::from(var.value.as_str())));
     }
     t.resource(
         "LambdaFunction",
@@ -169,9 +169,4 @@ fn lambda(spec: &FunctionSpec, function_name: Value, variables: Vec<(String, Val
         "CKV_AWS_115",
         "no concurrency reserved: new accounts often have too small a quota; declare `reserved_concurrency = N` to set one",
     )
-}
-
-/// `STORAGE_POSTTABLE_NAME`: how Amplify names the variable carrying a granted output.
-pub(super) fn env_var_name(target: &Decl, attribute: &str) -> String {
-    format!("{}_{}_{}", target.category(), target.name, attribute).to_ascii_uppercase()
 }

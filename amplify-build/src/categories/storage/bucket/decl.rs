@@ -35,7 +35,18 @@ pub(super) fn parse(r: &mut ArgReader) -> Option<BucketSpec> {
 /// `audience = [read, write, delete]`.
 fn permissions(cx: &Diagnostics, arg: &Arg) -> Option<Vec<Access>> {
     let mut out = Vec::new();
-    for v in arg.list(cx)? {
+    let values = arg.list(cx)?;
+    if values.is_empty() {
+        let key = arg.key_text();
+        cx.error(
+            arg.span(),
+            format!(
+                "`{key} = []` grants nothing; name the permissions (`{key} = [read]`) or remove it"
+            ),
+        );
+        return None;
+    }
+    for v in values {
         if let Some((p, span)) = choice(cx, "bucket permission", &v, &["read", "write", "delete"]) {
             let access = match p.as_str() {
                 "read" => Access::Read,

@@ -7,12 +7,16 @@ use crate::decl::diagnostics::Diagnostics;
 const INDEX_KEYS: &[&str] = &["name", "partition_key", "sort_key"];
 const PROVISIONED_KEYS: &[&str] = &["read", "write"];
 
+/// Global secondary indexes per table (a DynamoDB quota).
+const MAX_INDEXES: usize = 20;
+
 /// The spec of an imported table: its keys are whatever the existing table has.
 pub(super) fn imported() -> TableSpec {
     TableSpec {
         partition_key: KeyAttr {
             name: String::new(),
             kind: KeyType::String,
+            span: proc_macro2::Span::call_site(),
         },
         sort_key: None,
         indexes: Vec::new(),
@@ -36,6 +40,7 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<T
         }
     };
     let sort_key = r.take("sort_key").and_then(|a| key_attr(cx, &a));
+    check_distinct_keys(cx, partition_key.as_ref(), sort_key.as_ref(), "table");
     let mut indexes: Vec<Index> = Vec::new();
     for arg in r.take_all("index") {
         let Some(args) = arg.nested(cx, false) else {
@@ -61,9 +66,16 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<T
         };
         let sk = ir.take("sort_key").and_then(|a| key_attr(cx, &a));
         ir.finish();
+        check_distinct_keys(cx, pk.as_ref(), sk.as_ref(), "index");
         if let (Some((name, span)), Some(partition_key)) = (name, pk) {
             if indexes.iter().any(|i| i.name == name) {
                 cx.error(span, format!("index `{name}` is declared twice"));
+            }
+            if indexes.len() == MAX_INDEXES {
+                cx.error(
+                    span,
+                    format!("DynamoDB allows at most {MAX_INDEXES} global secondary indexes per table; `{name}` is one more"),
+                );
             }
             indexes.push(Index {
                 name,
@@ -71,12 +83,6 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<T
                 sort_key: sk,
             });
         }
-    }
-    if indexes.len() > 20 {
-        cx.error(
-            attr_span,
-            "DynamoDB allows at most 20 global secondary indexes per table",
-        );
     }
 
     let billing = match r.take("billing") {
@@ -129,7 +135,7 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<T
                 .find(|b| b.name == a.name && b.kind != a.kind)
             {
                 cx.error(
-                    attr_span,
+                    a.span,
                     format!(
                         "key attribute `{}` is declared both as {} and as {}; use one type",
                         a.name,
@@ -149,6 +155,27 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<T
         point_in_time_recovery,
         stream,
     })
+}
+
+/// A key schema names two different attributes: DynamoDB refuses a sort key that is
+/// the partition key.
+fn check_distinct_keys(
+    cx: &Diagnostics,
+    partition_key: Option<&KeyAttr>,
+    sort_key: Option<&KeyAttr>,
+    what: &str,
+) {
+    if let (Some(pk), Some(sk)) = (partition_key, sort_key) {
+        if pk.name == sk.name {
+            cx.error(
+                sk.span,
+                format!(
+                    "the {what}'s sort key `{}` is its partition key; use another attribute or leave out `sort_key`",
+                    sk.name
+                ),
+            );
+        }
+    }
 }
 
 fn index_name(cx: &Diagnostics, arg: &Arg) -> Option<(String, proc_macro2::Span)> {
@@ -193,9 +220,17 @@ fn key_attr(cx: &Diagnostics, arg: &Arg) -> Option<KeyAttr> {
                 "number" => KeyType::Number,
                 _ => KeyType::Binary,
             };
+            if !(1..=255).contains(&name.to_string().len()) {
+                cx.error(
+                    name.span(),
+                    "key attribute names have at most 255 characters",
+                );
+                return None;
+            }
             Some(KeyAttr {
                 name: name.to_string(),
                 kind,
+                span: name.span().join(ty.span()).unwrap_or(name.span()),
             })
         }
         other => {

@@ -37,12 +37,14 @@ impl KeyType {
 }
 
 /// A key attribute.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct KeyAttr {
     /// Attribute name.
     pub name: String,
     /// Attribute type.
     pub kind: KeyType,
+    /// Where it was declared.
+    pub span: proc_macro2::Span,
 }
 
 /// A global secondary index.

@@ -1,0 +1,7 @@
+#[amplify_runtime::backend]
+mod backend {
+    #[auth(sign_in = [email], groups = [GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG])]
+    pub struct Users;
+}
+
+fn main() {}

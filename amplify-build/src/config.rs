@@ -236,7 +236,22 @@ impl Config {
         let cx = Diagnostics::new();
         let backend = parse_backend(&module, &self.registry, &loader, &cx);
         report.inputs.extend(read_files.into_inner());
-        let errors = cx.into_errors();
+        let mut errors = cx.into_errors();
+        // Templates are synthesised in memory first: one CloudFormation would refuse
+        // (over a quota) is an error at the module, and nothing is written.
+        let synthesized = if errors.is_empty() {
+            let project = self.project_settings(crate_root, &report.project_dir)?;
+            let (files, plan) = synth::synthesize_backend(&backend, &project);
+            errors.extend(
+                files
+                    .quota_errors
+                    .iter()
+                    .map(|e| syn::Error::new(module.ident.span(), e)),
+            );
+            Some((files, plan))
+        } else {
+            None
+        };
         let declaration = declaration(&file, &module.ident, &self.registry, &backend, &errors);
         if !errors.is_empty() {
             let problems = errors
@@ -249,8 +264,20 @@ impl Config {
             report.outcome = Outcome::InvalidDeclaration(problems);
             return Ok((report, Some(declaration)));
         }
-        self.write(crate_root, &backend, &mut report)?;
+        let (files, plan) = synthesized.expect("synthesised when there are no errors");
+        self.write(crate_root, &backend, files, plan, &mut report)?;
         Ok((report, Some(declaration)))
+    }
+
+    fn project_settings(
+        &self,
+        crate_root: &Path,
+        project_dir: &Path,
+    ) -> Result<ProjectSettings, Error> {
+        Ok(ProjectSettings {
+            project_name: self.resolve_project_name(crate_root, project_dir)?,
+            frontend: self.frontend.clone().unwrap_or_else(|| "rust".into()),
+        })
     }
 
     /// Writes the synthesised layout, then the plan with the hashes of what was read.
@@ -258,14 +285,11 @@ impl Config {
         &self,
         crate_root: &Path,
         backend: &Backend,
+        files: synth::FileSet,
+        mut plan: crate::plan::Plan,
         report: &mut Report,
     ) -> Result<(), Error> {
         let project_dir = report.project_dir.clone();
-        let project = ProjectSettings {
-            project_name: self.resolve_project_name(crate_root, &project_dir)?,
-            frontend: self.frontend.clone().unwrap_or_else(|| "rust".into()),
-        };
-        let (files, mut plan) = synth::synthesize_backend(backend, &project);
         report.warnings = files.warnings.clone();
         for (relative, contents) in &files.generated {
             let outcome = afs::write_if_changed(&project_dir.join(relative), contents)?;

@@ -1,32 +1,65 @@
-//! CloudFormation quotas are reported at build time, not discovered at deploy time.
+//! CloudFormation quotas are errors at build time, not discovered at deploy time.
 
 use amplify_build::{Config, Outcome};
 
-#[test]
-fn a_root_stack_over_the_resource_quota_is_reported() {
+/// Synthesises a backend of `resources` (Rust declarations) in a new crate.
+fn synthesize(resources: &str) -> (tempfile::TempDir, amplify_build::Report) {
     let dir = tempfile::tempdir().unwrap();
-    let mut src = String::from("#[amplify::backend]\npub mod backend {\n");
-    for i in 0..505 {
-        src.push_str(&format!(
-            "    #[table(partition_key = id: string)]\n    pub struct T{i};\n"
-        ));
-    }
-    src.push_str("}\n");
+    let src = format!("#[amplify::backend]\npub mod backend {{\n{resources}}}\n");
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/lib.rs"), src).unwrap();
     let report = Config::new()
         .project_name("big")
         .synthesize_in(dir.path())
         .unwrap();
-    assert_eq!(report.outcome, Outcome::Synthesized { resources: 505 });
+    (dir, report)
+}
+
+fn problems(report: &amplify_build::Report) -> &[String] {
+    match &report.outcome {
+        Outcome::InvalidDeclaration(problems) => problems,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_root_stack_over_the_resource_quota_is_an_error_and_nothing_is_written() {
+    let tables: String = (0..505)
+        .map(|i| format!("    #[table(partition_key = id: string)]\n    pub struct T{i};\n"))
+        .collect();
+    let (dir, report) = synthesize(&tables);
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
-        report
-            .warnings
-            .iter()
-            .any(|w| w.starts_with("the root stack has 509 resources")),
-        "{:?}",
-        report.warnings
+        problems[0].contains("src/lib.rs:2:9: the root stack would have 509 resources; CloudFormation allows 500 per template"),
+        "{problems:?}"
     );
+    assert!(!dir.path().join("amplify").exists(), "nothing is written");
+}
+
+#[test]
+fn a_root_stack_over_the_parameter_quota_is_an_error() {
+    // Four root parameters of its own, one code key per function: 197 functions make 201.
+    let functions: String = (0..197)
+        .map(|i| {
+            format!("    #[function(runtime = rust(package = \"f{i}\"))]\n    pub struct F{i};\n")
+        })
+        .collect();
+    let (_dir, report) = synthesize(&functions);
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("the root stack would have 201 parameters; CloudFormation allows 200 per template (the root takes one per function"),
+        "{problems:?}"
+    );
+    // One fewer fits.
+    let functions: String = (0..196)
+        .map(|i| {
+            format!("    #[function(runtime = rust(package = \"f{i}\"))]\n    pub struct F{i};\n")
+        })
+        .collect();
+    let (_dir, report) = synthesize(&functions);
+    assert_eq!(report.outcome, Outcome::Synthesized { resources: 196 });
 }
 
 #[test]

@@ -160,6 +160,12 @@ fn check_here(module: &ItemMod) -> (Checked, Vec<syn::Error>, Vec<PathBuf>) {
     let registry = Registry::builtin();
     let cx = Diagnostics::new();
     let backend = parse_backend(module, &registry, &loader, &cx);
+    if !cx.has_errors() {
+        // A declaration whose templates CloudFormation would refuse is a mistake too.
+        for problem in amplify_build::synth::quota_errors(&backend) {
+            cx.error(module.ident.span(), problem);
+        }
+    }
     let checked = Checked {
         attributes: registry
             .attributes()

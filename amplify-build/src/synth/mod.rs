@@ -66,13 +66,29 @@ pub struct FileSet {
     pub generated: Vec<(String, String)>,
     /// Files created once and then owned by the user (never overwritten).
     pub seeded: Vec<(String, String)>,
-    /// Problems that do not stop synthesis but will stop a deploy.
+    /// Problems worth telling but that do not stop a deploy.
     pub warnings: Vec<String>,
+    /// Templates CloudFormation would refuse (over a quota): the callers report each as
+    /// an error at the backend module and write nothing.
+    pub quota_errors: Vec<String>,
 }
 
-/// CloudFormation quotas a synthesised template must stay within.
+/// CloudFormation quotas, per template.
 const MAX_RESOURCES_PER_TEMPLATE: usize = 500;
+const MAX_PARAMETERS_PER_TEMPLATE: usize = 200;
+const MAX_OUTPUTS_PER_TEMPLATE: usize = 200;
+/// A template uploaded to S3 (as every template here is) may have 1 MB.
 const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+
+/// The quota errors of a backend's templates, for callers that only check (the
+/// `#[backend]` macro): synthesises in memory and keeps nothing else.
+pub fn quota_errors(backend: &Backend) -> Vec<String> {
+    let project = ProjectSettings {
+        project_name: "quotas".into(),
+        frontend: "rust".into(),
+    };
+    synthesize_backend(backend, &project).0.quota_errors
+}
 
 /// Synthesises every file of a backend whose declaration has no errors, and the
 /// deployment plan (whose `inputs` the caller fills in: it knows what was read).
@@ -125,7 +141,7 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (File
 
     let root = root::root_stack(backend, &stacks);
     let root_json = root.to_json();
-    check_quotas(&stacks, &root, &root_json, &mut files.warnings);
+    check_quotas(&stacks, &root, &root_json, &mut files.quota_errors);
     files
         .generated
         .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));
@@ -149,27 +165,58 @@ fn check_quotas(
     stacks: &[Synthesized],
     root: &Template,
     root_json: &str,
-    warnings: &mut Vec<String>,
+    errors: &mut Vec<String>,
 ) {
-    let nested = stacks
-        .iter()
-        .map(|s| (s.resource.logical_id(), &s.stack.template, None));
+    let nested = stacks.iter().map(|s| {
+        (
+            format!("the stack of `{}`", s.resource.ident),
+            &s.stack.template,
+            None,
+        )
+    });
     let all = nested.chain(std::iter::once((
         "the root stack".to_owned(),
         root,
         Some(root_json),
     )));
     for (name, template, json) in all {
-        let size = json.map_or_else(|| template.to_json().len(), str::len);
-        if template.resources.len() > MAX_RESOURCES_PER_TEMPLATE {
-            warnings.push(format!(
-                "{name} has {} resources; CloudFormation allows {MAX_RESOURCES_PER_TEMPLATE} per template, so a deploy would be refused",
-                template.resources.len()
-            ));
+        let counts = [
+            (
+                "resources",
+                template.resources.len(),
+                MAX_RESOURCES_PER_TEMPLATE,
+                "the root holds one nested stack per resource, plus the deployment bucket, its policy and two roles",
+            ),
+            (
+                "parameters",
+                template.parameters.len(),
+                MAX_PARAMETERS_PER_TEMPLATE,
+                "the root takes one per function (its code key) and one per API key (its expiry), plus four",
+            ),
+            (
+                "outputs",
+                template.outputs.len(),
+                MAX_OUTPUTS_PER_TEMPLATE,
+                "",
+            ),
+        ];
+        let is_root = json.is_some();
+        for (what, count, max, why) in counts {
+            if count > max {
+                let why = if why.is_empty() || !is_root {
+                    String::new()
+                } else {
+                    format!(" ({why})")
+                };
+                errors.push(format!(
+                    "{name} would have {count} {what}; CloudFormation allows {max} per template{why}, so the deploy would be refused: declare fewer resources in this backend"
+                ));
+            }
         }
+        let size = json.map_or_else(|| template.to_json().len(), str::len);
         if size > MAX_TEMPLATE_BYTES {
-            warnings.push(format!(
-                "{name} is {size} bytes; CloudFormation allows {MAX_TEMPLATE_BYTES} bytes per template (S3 URL)"
+            errors.push(format!(
+                "{name} would be {size} bytes; CloudFormation allows {MAX_TEMPLATE_BYTES} bytes per template, so the deploy would be refused: declare fewer resources in this backend"
             ));
         }
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::category::model::Backend;
 use crate::category::stack::ProjectSettings;
 use crate::category::Category;
+use crate::cfg::ProcessEnv;
 use crate::decl::diagnostics::Diagnostics;
 use crate::declaration::{Declaration, DeclaredResource, Located, DECLARATION_FILE};
 use crate::error::Error;
@@ -14,7 +15,7 @@ use crate::parse::parse_backend;
 use crate::plan::content_hash;
 use crate::plan::{InputFile, PLAN_FILE};
 use crate::registry::Registry;
-use crate::scan::scan;
+use crate::scan::{default_roots, scan, ScanOptions};
 use crate::synth;
 
 /// Options for synthesis. `Config::new().synthesize()` is what [`synthesize`] does.
@@ -190,10 +191,7 @@ impl Config {
 
     fn roots(&self, crate_root: &Path) -> Vec<PathBuf> {
         if self.sources.is_empty() {
-            vec![
-                crate_root.join("src/lib.rs"),
-                crate_root.join("src/main.rs"),
-            ]
+            default_roots(crate_root)
         } else {
             self.sources.iter().map(|s| crate_root.join(s)).collect()
         }
@@ -208,7 +206,12 @@ impl Config {
         if let Some(attribute) = self.duplicates.first() {
             return Err(Error::DuplicateCategory(attribute.clone()));
         }
-        let scan = scan(&self.roots(crate_root))?;
+        let attributes = self.registry.attributes();
+        let options = ScanOptions {
+            attributes: &attributes,
+            cfg: &ProcessEnv,
+        };
+        let scan = scan(&self.roots(crate_root), &options)?;
         let mut report = Report {
             project_dir: project_dir.to_owned(),
             written: Vec::new(),
@@ -219,6 +222,11 @@ impl Config {
             read_only_fallback: read_only,
             warnings: Vec::new(),
         };
+        for (at, attribute) in &scan.stray_attributes {
+            report.warnings.push(format!(
+                "{at}: `#[{attribute}]` declares a resource only directly inside the `#[amplify::backend]` module; here nothing reads it: move the item into that module"
+            ));
+        }
         if !scan.syntax_errors.is_empty() {
             report.outcome = Outcome::InvalidDeclaration(scan.syntax_errors);
             return Ok((report, None));
@@ -290,7 +298,7 @@ impl Config {
         report: &mut Report,
     ) -> Result<(), Error> {
         let project_dir = report.project_dir.clone();
-        report.warnings = files.warnings.clone();
+        report.warnings.extend(files.warnings.iter().cloned());
         for (relative, contents) in &files.generated {
             let outcome = afs::write_if_changed(&project_dir.join(relative), contents)?;
             self.record(report, relative, outcome);

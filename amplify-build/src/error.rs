@@ -47,12 +47,12 @@ pub enum Error {
     #[error("environment variable `{0}` is not set: amplify_build::synthesize() runs from a build script (build.rs); elsewhere use Config::synthesize_in")]
     NotInBuildScript(&'static str),
     /// Two backend modules were found.
-    #[error("found two `#[amplify::backend]` modules, in `{}` and `{}`; a crate declares one backend", first.display(), second.display())]
+    #[error("found two `#[amplify::backend]` modules, `{}` at {} and `{}` at {}; a crate declares one backend: move the resources of one into the other", first.1, first.0, second.1, second.0)]
     TwoBackends {
-        /// File of the first.
-        first: PathBuf,
-        /// File of the second.
-        second: PathBuf,
+        /// Where the first is, and its name.
+        first: Box<(Location, String)>,
+        /// Where the second is, and its name.
+        second: Box<(Location, String)>,
     },
     /// The declaration has errors (reported at their spans by `cargo build`).
     #[error("the backend declaration has errors:\n  {}\nrun `cargo build` to see them at their source spans", problems.join("\n  "))]
@@ -79,5 +79,22 @@ pub enum Error {
 impl std::fmt::Debug for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
+    }
+}
+
+/// A place in a source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.column)
     }
 }

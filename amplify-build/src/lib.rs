@@ -42,6 +42,7 @@
 
 pub mod categories;
 pub mod category;
+mod cfg;
 pub mod cfn;
 mod config;
 pub mod decl;
@@ -58,7 +59,7 @@ pub mod synth;
 
 pub use category::{Category, Declared, Descriptor, Edge, ImportKey, OutputDef};
 pub use config::{synthesize, Config, Outcome, Report, OUTPUTS_FILE};
-pub use error::Error;
+pub use error::{Error, Location};
 /// The map type of the category interface ([`Category::imported`]).
 pub use indexmap;
 pub use registry::Registry;

@@ -202,7 +202,13 @@ fn strip_resource_attributes(item: &mut Item, attributes: &[&str]) {
         Item::Static(i) => i.attrs.retain(keep),
         Item::Type(i) => i.attrs.retain(keep),
         Item::Union(i) => i.attrs.retain(keep),
-        Item::Mod(i) => i.attrs.retain(keep),
+        Item::Mod(i) => {
+            i.attrs.retain(keep);
+            // Resources misplaced in a nested module are reported once, by the parser.
+            for inner in i.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+                strip_resource_attributes(inner, attributes);
+            }
+        }
         Item::Trait(i) => i.attrs.retain(keep),
         Item::Impl(i) => i.attrs.retain(keep),
         _ => {}

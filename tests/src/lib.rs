@@ -105,12 +105,30 @@ impl ScratchCrate {
         )
     }
 
+    /// A new crate `package` with the given files (paths relative to the crate root,
+    /// `build.rs` included) and `manifest_extra` appended to its manifest (e.g. a
+    /// `[features]` table).
+    pub fn custom(package: &str, files: &[(&str, &str)], manifest_extra: &str) -> Self {
+        let krate = Self::from_dir(tempfile::tempdir().unwrap(), package, manifest_extra);
+        for (path, text) in files {
+            let path = krate.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        krate
+    }
+
     /// A copy of `examples/<example>` as package `package`, with `extra` appended to its
     /// build dependencies.
     fn example(example: &str, package: &str, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        copy_tree(&workspace_root().join("examples").join(example), dir.path());
+        Self::from_dir(dir, package, extra)
+    }
+
+    /// Writes the manifest and lockfile of package `package` into `dir`.
+    fn from_dir(dir: tempfile::TempDir, package: &str, extra: &str) -> Self {
         let root = workspace_root();
-        copy_tree(&root.join("examples").join(example), dir.path());
         let manifest = format!(
             r#"[package]
 name = "{package}"

@@ -60,6 +60,10 @@ pub fn parse_backend(
     let mut resources = Vec::new();
     for item in items {
         check_misspelt_attributes(item, registry, cx);
+        if let Item::Mod(nested) = item {
+            check_nested_module(nested, &module.ident, registry, cx);
+            continue;
+        }
         let Item::Struct(item_struct) = item else {
             if let Some(attr) = item_attrs(item)
                 .iter()
@@ -112,6 +116,36 @@ pub fn parse_backend(
     let backend = Backend { resources };
     validate::validate(&backend, cx);
     backend
+}
+
+/// Resources are read from the backend module itself; one inside a nested module would
+/// be silently ignored (and rustc would only say it does not know the attribute).
+fn check_nested_module(
+    nested: &ItemMod,
+    backend: &syn::Ident,
+    registry: &Registry,
+    cx: &Diagnostics,
+) {
+    let Some((_, items)) = &nested.content else {
+        return;
+    };
+    for item in items {
+        if let Item::Mod(deeper) = item {
+            check_nested_module(deeper, backend, registry, cx);
+        }
+        for attr in item_attrs(item) {
+            if let Some(kind) = resource_kind(attr, registry) {
+                cx.error(
+                    attr.path().span(),
+                    format!(
+                        "`#[{}]` declares a resource only directly inside `mod {backend}`, not in the nested `mod {}`: move the item up into `mod {backend}`",
+                        kind.descriptor().attribute,
+                        nested.ident
+                    ),
+                );
+            }
+        }
+    }
 }
 
 fn check_misspelt_attributes(item: &Item, registry: &Registry, cx: &Diagnostics) {

@@ -171,8 +171,8 @@ impl Config {
                 }
             }
             Outcome::NoBackend => println!(
-                "cargo::warning=amplify: no #[amplify::backend] module found from {}; nothing synthesised",
-                self.roots(&crate_root).iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                "cargo::warning=amplify: no #[amplify::backend] module found from {} (following `mod` declarations, skipping what #[cfg] turns off); nothing synthesised. If the backend is under another crate root, name it with amplify_build::Config::new().source(\"path/to/root.rs\")",
+                self.roots(&crate_root).iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
             ),
             Outcome::Synthesized { .. } => {}
         }

@@ -141,7 +141,7 @@ fn mistakes_in_a_registered_category_are_errors_at_the_token() {
             at("visibilty_timeout"),
         ),
         (
-            "`retention_days` must be between 1 and 14, found 30",
+            "`retention_days` must be between 1 and 14 days, found 30",
             at("30"),
         ),
         ("`sned`", at("sned")),

@@ -65,7 +65,7 @@ for _ in range(runs):
     if touch:
         os.utime(os.path.join(crate, "src/main.rs"))
     t = time.perf_counter()
-    subprocess.run(["cargo", "build", "--quiet", "--locked"], cwd=crate, check=True)
+    subprocess.run(["cargo", "build", "--quiet", "--offline"], cwd=crate, check=True)
     samples.append((time.perf_counter() - t) * 1000)
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(f"{statistics.median(samples):.0f} {min(samples):.0f} {max(samples):.0f} {rss:.0f}")
@@ -77,7 +77,7 @@ echo "|---|---:|---:|---:|---:|"
 for n in 10 100 450; do
   dir="$work/bench-$n"
   make_crate "$dir" "$n"
-  (cd "$dir" && cargo build --quiet --locked) >&2
+  (cd "$dir" && cargo build --quiet --offline) >&2
   read -r med lo hi rss < <(python_timer "$dir" touch)
   read -r fresh _ _ _ < <(python_timer "$dir" none)
   echo "| generated | $n | $med ($lo–$hi) | $fresh | $rss |"

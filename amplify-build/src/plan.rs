@@ -44,6 +44,21 @@ pub struct Plan {
     pub imported: Vec<ImportedResource>,
     /// What `cargo amplify export` writes for the CDK construct.
     pub export: ExportPlan,
+    /// The categories the backend's resources belong to (`cargo amplify plugin list`).
+    #[serde(default)]
+    pub categories: Vec<CategoryInfo>,
+}
+
+/// A category plugin the backend uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryInfo {
+    /// The declaring attribute (`table`).
+    pub attribute: String,
+    /// The Amplify category (`storage`).
+    pub category: String,
+    /// The service (`DynamoDB`).
+    pub service: String,
 }
 
 /// One file synthesis read.

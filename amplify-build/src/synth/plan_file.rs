@@ -9,7 +9,8 @@ use crate::category::stack::{Binding, ProjectSettings};
 use crate::cfn::Template;
 use crate::plan::content_hash;
 use crate::plan::{
-    Asset, ImportedResource, Plan, RootPlan, StackInput, StackPlan, PLAN_FORMAT, ROOT_TEMPLATE_FILE,
+    Asset, CategoryInfo, ImportedResource, Plan, RootPlan, StackInput, StackPlan, PLAN_FORMAT,
+    ROOT_TEMPLATE_FILE,
 };
 
 pub(super) fn plan(
@@ -59,7 +60,23 @@ pub(super) fn plan(
             })
             .collect(),
         export: export::export_plan(root, stacks),
+        categories: categories(backend),
     }
+}
+
+/// Each category of the backend's resources, once, in declaration order.
+fn categories(backend: &Backend) -> Vec<CategoryInfo> {
+    let mut out: Vec<CategoryInfo> = Vec::new();
+    for r in &backend.resources {
+        if !out.iter().any(|c| c.attribute == r.attribute()) {
+            out.push(CategoryInfo {
+                attribute: r.attribute().to_owned(),
+                category: r.category().to_owned(),
+                service: r.service().to_owned(),
+            });
+        }
+    }
+    out
 }
 
 fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {

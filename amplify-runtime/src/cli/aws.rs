@@ -126,7 +126,7 @@ fn no_credentials() -> CliError {
 pub fn sdk_error<E, R>(context: impl Into<String>, err: SdkError<E, R>) -> CliError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let context = context.into();
     match &err {
@@ -138,7 +138,7 @@ where
             } else {
                 "request could not be sent"
             };
-            CliError::new(Kind::Aws, format!("{context}: {detail} ({})", aws_smithy_types::error::display::DisplayErrorContext(&err)))
+            CliError::new(Kind::Aws, format!("{context}: {detail} ({})", causes(&err)))
                 .help("check the network, or `--endpoint-url` / AWS_ENDPOINT_URL if you deploy to an emulator")
         }
         SdkError::TimeoutError(_) => CliError::new(Kind::Aws, format!("{context}: timed out"))
@@ -164,14 +164,23 @@ where
             };
             CliError::new(Kind::Aws, format!("{context}: {code}: {message}")).help(help)
         }
-        _ => CliError::new(
-            Kind::Aws,
-            format!(
-                "{context}: {}",
-                aws_smithy_types::error::display::DisplayErrorContext(&err)
-            ),
-        ),
+        _ => CliError::new(Kind::Aws, format!("{context}: {}", causes(&err))),
     }
+}
+
+/// The messages of an error and its sources, innermost last, each once: what a person
+/// reads, never a `Debug` dump of the SDK's types.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// The error code of a service error, if it is one.

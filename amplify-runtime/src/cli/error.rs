@@ -15,6 +15,8 @@ pub enum Kind {
     Deploy,
     /// Another push of the same environment holds the lock (exit 5).
     Busy,
+    /// A command hook failed (exit 76, as Amplify's).
+    Hook,
     /// Ctrl-C (exit 130).
     Interrupted,
     /// Anything else (exit 1).
@@ -61,6 +63,7 @@ impl CliError {
             Kind::Aws => 3,
             Kind::Deploy => 4,
             Kind::Busy => 5,
+            Kind::Hook => 76,
             Kind::Interrupted => 130,
         }
     }

@@ -257,6 +257,7 @@ mod tests {
                 root: json!({"Resources": {}}),
                 parameters,
             },
+            categories: Vec::new(),
         };
         let names = ExportNames {
             stack_name: "amplify-app-dev-12345",

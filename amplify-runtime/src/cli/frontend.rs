@@ -41,6 +41,9 @@ const RESERVED_EXPORT_KEYS: &[&str] = &[
     "aws_dynamodb_table_schemas",
 ];
 
+/// The frontends a project can name in `project-config.json`.
+pub const FRONTENDS: &[&str] = &["javascript", "android", "ios", "flutter", "rust"];
+
 /// Which files a frontend gets, relative to the crate root.
 pub fn frontend_files(config: &ProjectConfig) -> Vec<(Format, PathBuf)> {
     let setting =

@@ -143,6 +143,40 @@ mod tests {
         fs::write(&path, "").unwrap();
     }
 
+    /// Set in the child process of the crash test: the folder whose lock it takes.
+    const CRASH_CHILD: &str = "AMPLIFY_TEST_LOCK_CRASH_DIR";
+
+    #[test]
+    fn a_holder_that_crashed_does_not_block_the_next_push() {
+        if let Some(dir) = std::env::var_os(CRASH_CHILD) {
+            // The child: take the lock and die without releasing it (no destructors).
+            let project = Project { root: dir.into() };
+            let lock = PushLock::acquire(&project, "dev").unwrap();
+            std::mem::forget(lock);
+            std::process::abort();
+        }
+        let (dir, project) = project();
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "cli::lock::tests::a_holder_that_crashed_does_not_block_the_next_push",
+                "--test-threads=1",
+            ])
+            .env(CRASH_CHILD, dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!status.success(), "the child crashed");
+        let path = dir.path().join("amplify/.config/local-push-dev.lock");
+        assert!(
+            fs::metadata(&path).unwrap().len() > 0,
+            "the crashed holder left its record"
+        );
+        // No process table is consulted: the OS released the lock with the process.
+        let _lock = PushLock::acquire(&project, "dev").unwrap();
+    }
+
     #[test]
     fn many_threads_racing_for_the_lock_have_exactly_one_winner() {
         let (_dir, project) = project();

@@ -2,7 +2,8 @@
 //! in Rust. Thin command layer over the modules below; errors are rendered once, in
 //! [`main`], with a documented exit code:
 //! 0 success, 1 other failure, 2 bad input, 3 AWS unreachable or refusing,
-//! 4 deployment rolled back, 5 another push holds the lock, 130 interrupted.
+//! 4 deployment rolled back, 5 another push holds the lock, 76 a command hook failed,
+//! 130 interrupted (a general plugin's own code for `cargo amplify <plugin>`).
 
 mod assets;
 mod aws;
@@ -14,9 +15,11 @@ mod error;
 mod export;
 mod finalize;
 mod frontend;
+mod hooks;
 mod inputs;
 mod lock;
 mod pending;
+mod plugins;
 mod progress;
 mod project;
 mod prompt;
@@ -28,6 +31,7 @@ mod status;
 mod synthesis;
 mod tags;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -143,6 +147,24 @@ enum Command {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Category, provider, frontend and general plugins.
+    Plugin {
+        #[command(subcommand)]
+        what: PluginCommand,
+    },
+    /// A general plugin: `cargo amplify <name>` runs `cargo-amplify-<name>` from PATH.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
+}
+
+#[derive(Subcommand)]
+enum PluginCommand {
+    /// List every plugin by type.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -187,7 +209,7 @@ pub fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(args)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(e.exit_code())
@@ -195,7 +217,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(args: AmplifyArgs) -> Result<(), CliError> {
+/// Runs one command between its pre- and post-hooks; the exit code on success.
+async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     let settings = aws::AwsSettings {
         profile: args.global.profile,
         region: args.global.region,
@@ -210,15 +233,80 @@ async fn run(args: AmplifyArgs) -> Result<(), CliError> {
             )
         })?,
     };
-    let project = project::Project::find(&start)?;
     match args.command {
+        Command::External(argv) => {
+            let project = project::Project::find(&start).ok();
+            return plugins::run_external(&argv, project.as_ref());
+        }
+        Command::Plugin {
+            what: PluginCommand::List { json },
+        } => {
+            let project = project::Project::find(&start).ok();
+            plugins::print(&plugins::list(project.as_ref())?, json);
+            return Ok(0);
+        }
+        _ => {}
+    }
+    let project = project::Project::find(&start)?;
+    let invocation = invocation(&args.command, &project);
+    hooks::run(&project, hooks::Phase::Pre, &invocation, None)?;
+    let result = dispatch(&project, &settings, args.command).await;
+    let post = hooks::run(
+        &project,
+        hooks::Phase::Post,
+        &invocation,
+        result.as_ref().err(),
+    );
+    // The command's own failure is the one to report; a post-hook failure after a
+    // success fails the command with the hook's code.
+    result?;
+    post?;
+    Ok(0)
+}
+
+/// How hooks name a command: `push`, `generate-outputs`… with the environment it uses.
+fn invocation(command: &Command, project: &project::Project) -> hooks::Invocation {
+    let (name, sub, env): (&str, Option<&str>, Option<&Option<String>>) = match command {
+        Command::Init { .. } => ("init", None, None),
+        Command::Status { env, .. } => ("status", None, Some(env)),
+        Command::Push { env, .. } => ("push", None, Some(env)),
+        Command::Pull { env } => ("pull", None, Some(env)),
+        Command::Generate {
+            what: GenerateCommand::Outputs { env, .. },
+        } => ("generate", Some("outputs"), Some(env)),
+        Command::Config {
+            what: ConfigCommand::ImportCdkOutputs { env, .. },
+        } => ("config", Some("import-cdk-outputs"), Some(env)),
+        Command::Export { env, .. } => ("export", None, Some(env)),
+        Command::Delete { env, .. } => ("delete", None, Some(env)),
+        Command::Plugin { .. } | Command::External(_) => ("plugin", None, None),
+    };
+    let env = match (command, env) {
+        (Command::Init { env, .. }, _) => Some(env.clone()),
+        (_, Some(Some(flag))) => Some(flag.clone()),
+        _ => project.current_env().ok().flatten(),
+    };
+    hooks::Invocation {
+        command: name.to_owned(),
+        sub_command: sub.map(str::to_owned),
+        env,
+        argv: std::env::args().skip(2).collect(),
+    }
+}
+
+async fn dispatch(
+    project: &project::Project,
+    settings: &aws::AwsSettings,
+    command: Command,
+) -> Result<(), CliError> {
+    match command {
         Command::Init {
             project_name,
             env,
             yes: _,
-        } => env::init(&project, &settings, &env::InitOptions { project_name, env }).await,
+        } => env::init(project, settings, &env::InitOptions { project_name, env }).await,
         Command::Status { env, json } => {
-            status::status(&project, &settings, env.as_deref(), json).await
+            status::status(project, settings, env.as_deref(), json).await
         }
         Command::Push {
             env,
@@ -226,12 +314,8 @@ async fn run(args: AmplifyArgs) -> Result<(), CliError> {
             force,
             json,
         } => {
-            let report = deploy::push(
-                &project,
-                &settings,
-                &deploy::PushOptions { env, yes, force },
-            )
-            .await?;
+            let report =
+                deploy::push(project, settings, &deploy::PushOptions { env, yes, force }).await?;
             if json {
                 let rows: Vec<_> = report
                     .rows
@@ -251,11 +335,11 @@ async fn run(args: AmplifyArgs) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::Delete { env, yes } => env::delete(&project, &settings, env.as_deref(), yes).await,
+        Command::Delete { env, yes } => env::delete(project, settings, env.as_deref(), yes).await,
         Command::Export { out, env, force } => {
-            export::export(&project, env.as_deref(), &out, force).map(|_| ())
+            export::export(project, env.as_deref(), &out, force).map(|_| ())
         }
-        Command::Pull { env } => pull::pull(&project, &settings, env.as_deref()).await,
+        Command::Pull { env } => pull::pull(project, settings, env.as_deref()).await,
         Command::Generate {
             what:
                 GenerateCommand::Outputs {
@@ -263,9 +347,12 @@ async fn run(args: AmplifyArgs) -> Result<(), CliError> {
                     format,
                     out_dir,
                 },
-        } => pull::generate(&project, env.as_deref(), &format, out_dir.as_deref()).map(|_| ()),
+        } => pull::generate(project, env.as_deref(), &format, out_dir.as_deref()).map(|_| ()),
         Command::Config {
             what: ConfigCommand::ImportCdkOutputs { file, env },
-        } => pull::import_cdk_outputs(&project, env.as_deref(), &file),
+        } => pull::import_cdk_outputs(project, env.as_deref(), &file),
+        Command::Plugin { .. } | Command::External(_) => {
+            unreachable!("plugin commands run without hooks, in `run`")
+        }
     }
 }

@@ -1,0 +1,233 @@
+//! The plugin platform of `cargo amplify`: command hooks (a failing pre-push hook stops
+//! the push with exit 76 and nothing deployed; a post-push hook gets Amplify's payload,
+//! after a failure too), general plugins found on PATH and run with the project's
+//! context, `plugin list`, and every error class rendered with its help line.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+fn write_script(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+fn code(out: &std::process::Output) -> Option<i32> {
+    out.status.code()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
+    let emulator = Emulator::start();
+    let cloud = Cloud::new(&emulator);
+    let scratch = Scratch::blog();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    let stack = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
+        ["StackName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hooks = scratch.crate_dir().join("amplify/hooks");
+
+    // A pre-push hook that fails: exit 76, nothing deployed, local state unchanged.
+    write_script(
+        &hooks.join("pre-push.sh"),
+        "#!/bin/bash\ncat > pre-push-payload.json\necho 'tests are red' >&2\nexit 3\n",
+    );
+    let before = scratch.state_snapshot();
+    let out = scratch.amplify(&emulator, &["push", "--yes"]);
+    assert_eq!(code(&out), Some(76), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("hook `pre-push.sh` failed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("tests are red"),
+        "the hook's own output is shown"
+    );
+    assert!(
+        stderr(&out).contains("help: fix or remove"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(scratch.state_snapshot(), before, "local state unchanged");
+    assert_eq!(cloud.status(&stack), "CREATE_COMPLETE", "nothing deployed");
+    assert!(cloud.nested(&stack).is_empty());
+    let payload: Value = scratch.json("pre-push-payload.json");
+    assert_eq!(payload["data"]["amplify"]["command"], "push");
+    assert_eq!(payload["data"]["amplify"]["environment"]["envName"], "dev");
+    assert_eq!(
+        payload["data"]["amplify"]["argv"],
+        serde_json::json!(["push", "--yes"])
+    );
+    fs::remove_file(hooks.join("pre-push.sh")).unwrap();
+
+    // A post-push hook (in JavaScript) receives the payload after a push that worked…
+    write_script(
+        &hooks.join("post-push.js"),
+        "const fs = require('fs');\nconst input = fs.readFileSync(0, 'utf8');\nconst n = fs.readdirSync('.').filter(f => f.startsWith('post-push-')).length;\nfs.writeFileSync(`post-push-${n}.json`, input);\n",
+    );
+    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    assert_eq!(cloud.status(&stack), "UPDATE_COMPLETE");
+    let payload: Value = scratch.json("post-push-0.json");
+    assert_eq!(payload["data"]["amplify"]["command"], "push");
+    assert!(payload["error"].is_null(), "{payload}");
+    assert_eq!(
+        payload["data"]["amplify"]["environment"]["projectPath"],
+        scratch.crate_dir().display().to_string()
+    );
+
+    // …and after one that failed, with the error.
+    let out = scratch.amplify(&emulator, &["push", "--yes", "--env", "nosuch"]);
+    assert_eq!(code(&out), Some(2), "the push's own error is reported");
+    let payload: Value = scratch.json("post-push-1.json");
+    assert!(
+        payload["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nosuch"),
+        "{payload}"
+    );
+}
+
+#[test]
+fn general_plugins_on_path_run_with_the_project_context_and_are_listed() {
+    let scratch = Scratch::blog();
+    let bin = tempfile::tempdir().unwrap();
+    write_script(
+        &bin.path().join("cargo-amplify-hello"),
+        "#!/bin/bash\n{ echo \"args=$*\"; echo \"root=$AMPLIFY_PROJECT_ROOT\"; echo \"env=${AMPLIFY_ENV:-none}\"; echo \"version=$AMPLIFY_CLI_VERSION\"; } > \"$AMPLIFY_PROJECT_ROOT/hello.txt\"\nexit 7\n",
+    );
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = scratch
+        .command(&["hello", "world", "--loud"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        code(&out),
+        Some(7),
+        "the plugin's exit code: {}",
+        stderr(&out)
+    );
+    let seen = scratch.read("hello.txt");
+    assert!(seen.contains("args=world --loud"), "{seen}");
+    assert!(
+        seen.contains(&format!("root={}", scratch.crate_dir().display())),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("env=none"),
+        "no environment before init: {seen}"
+    );
+    assert!(seen.contains("version=0."), "{seen}");
+
+    let out = scratch
+        .command(&["plugin", "list", "--json"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let attributes: Vec<&str> = list["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["attribute"].as_str().unwrap())
+        .collect();
+    for builtin in ["auth", "api", "table", "bucket", "function"] {
+        assert!(attributes.contains(&builtin), "{list}");
+    }
+    assert_eq!(list["providers"], serde_json::json!(["awscloudformation"]));
+    assert!(list["frontends"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("javascript")));
+    let hello = list["general"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "hello")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(
+        hello["path"],
+        bin.path().join("cargo-amplify-hello").display().to_string()
+    );
+
+    // A command that is neither built in nor on PATH says where plugins come from.
+    let out = scratch.command(&["nothere"]).output().unwrap();
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).contains("no command `nothere`")
+            && stderr(&out).contains("help: ")
+            && stderr(&out).contains("cargo-amplify-nothere"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_third_party_category_of_the_crate_is_listed() {
+    let scratch = Scratch::jobs();
+    let build = Command::new(env!("CARGO"))
+        .args(["build", "-q", "-p", "jobs-example"])
+        .current_dir(scratch.crate_dir())
+        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", stderr(&build));
+    let out = scratch
+        .command(&["plugin", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let queue = list["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["attribute"] == "queue")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(queue["service"], "SQS");
+    assert_eq!(queue["source"], "crate");
+}
+
+#[test]
+fn an_unreachable_endpoint_is_an_aws_error_with_help_not_a_debug_dump() {
+    let scratch = Scratch::blog();
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = scratch
+        .command(&["init", "--env", "dev", "--yes"])
+        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(code(&out), Some(3), "{err}");
+    assert!(err.contains("help: "), "{err}");
+    assert!(!err.contains("DispatchFailure"), "{err}");
+    assert!(!err.contains("ConnectorError {"), "{err}");
+}

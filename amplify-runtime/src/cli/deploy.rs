@@ -18,7 +18,7 @@ use super::progress::Progress;
 use super::project::{timestamp_now, Project};
 use super::prompt::confirm;
 use super::reconcile::settle_if_pending;
-use super::stack::{Stacks, UpdateStarted};
+use super::stack::{Failure, StackInfo, Stacks, UpdateStarted};
 use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
 use super::synthesis;
 use super::tags::hydrate_tags;
@@ -58,6 +58,87 @@ pub async fn push(
     let _lock = PushLock::acquire(project, &env)?;
     let aws = settle_if_pending(project, &env, &provider, settings).await?;
 
+    let work = assess(project, &env)?;
+    let mut report = PushReport {
+        rows: work.rows.clone(),
+        ..PushReport::default()
+    };
+    if !work.changed && !opts.force {
+        eprintln!("No changes detected: environment `{env}` is up to date.");
+        report.api_calls = aws.map(|a| a.calls.calls()).unwrap_or_default();
+        return Ok(report);
+    }
+
+    eprintln!("{}", changes::table(&env, &work.rows));
+    if work.rotating {
+        eprintln!("The API key expiry is renewed on this push.");
+    }
+    confirm(opts.yes, "Deploy these changes?")?;
+
+    let aws = match aws {
+        Some(a) => a,
+        None => aws::connect(settings).await?,
+    };
+    let stacks = Stacks::new(&aws);
+    let stack_name = provider.require(RootValue::StackName)?.to_owned();
+    let bucket = provider
+        .require(RootValue::DeploymentBucketName)?
+        .to_owned();
+    let tags = hydrate_tags(&work.tags_text, &project.project_name()?, &env)?;
+    prepare_stack(&aws, &stacks, &provider, &tags, opts.yes).await?;
+
+    let unchanged = |s: &StackPlan| {
+        !opts.force
+            && work.rows.iter().any(|r| {
+                r.category == s.category && r.name == s.name && r.operation == Operation::NoChange
+            })
+    };
+    let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
+    let code_keys = code_keys(project, &work.plan, &work.kept, &unchanged, &mut uploads)?;
+    uploads.extend(templates_and_files(project, &work.plan, &unchanged)?);
+    report.uploaded = upload_missing(&aws, &bucket, uploads).await?;
+
+    let parameters = root_parameters(&work.plan, &provider, &env, &code_keys, &work.expiries)?;
+    let root = RootUpdate {
+        stack_name: &stack_name,
+        url: format!(
+            "https://s3.amazonaws.com/{bucket}/{}",
+            work.plan.root.template_key
+        ),
+        parameters: &parameters,
+        tags: &tags,
+    };
+    report.deployed = update_root(project, &env, &stacks, &work.plan, &root).await?;
+    let done = Deployed {
+        env: &env,
+        plan: &work.plan,
+        fingerprints: &work.fingerprints,
+        provider: &provider,
+        parameters: &parameters,
+    };
+    finalize(project, &aws, &done).await?;
+    report.api_calls = aws.calls.calls();
+    Ok(report)
+}
+
+/// What a push would do, decided from local files alone.
+struct Assessment {
+    plan: Plan,
+    /// Content hashes of each stack's inputs, by logical id.
+    fingerprints: BTreeMap<String, String>,
+    rows: Vec<Row>,
+    /// Per-environment values kept from earlier pushes.
+    kept: EnvParameters,
+    /// Each API key's expiry (epoch seconds) and whether it is renewed now.
+    expiries: BTreeMap<String, (i64, bool)>,
+    tags_text: String,
+    /// The API key's expiry is renewed.
+    rotating: bool,
+    /// Anything to deploy at all.
+    changed: bool,
+}
+
+fn assess(project: &Project, env: &str) -> Result<Assessment> {
     let plan = synthesis::current_plan(project)?;
     let fingerprints = changes::fingerprints(project, &plan)?;
     let deployed = project.deployed_meta()?;
@@ -65,7 +146,7 @@ pub async fn push(
     let kept: EnvParameters = project
         .team_provider_info()?
         .0
-        .get(&env)
+        .get(env)
         .map(|e| e.categories.clone())
         .unwrap_or_default();
     let expiries = inputs::api_key_expiries(&plan, &kept, inputs::now());
@@ -80,43 +161,26 @@ pub async fn push(
         || deployed_root != Some(plan.root.template_key.as_str())
         || deployed_tags.as_deref() != Some(tags_text.as_str())
         || rotating;
+    Ok(Assessment {
+        plan,
+        fingerprints,
+        rows,
+        kept,
+        expiries,
+        tags_text,
+        rotating,
+        changed,
+    })
+}
 
-    let mut report = PushReport {
-        rows: rows.clone(),
-        ..PushReport::default()
-    };
-    if !changed && !opts.force {
-        eprintln!("No changes detected: environment `{env}` is up to date.");
-        report.api_calls = aws.map(|a| a.calls.calls()).unwrap_or_default();
-        return Ok(report);
-    }
-
-    eprintln!("{}", changes::table(&env, &rows));
-    if rotating {
-        eprintln!("The API key expiry is renewed on this push.");
-    }
-    confirm(opts.yes, "Deploy these changes?")?;
-
-    let aws = match aws {
-        Some(a) => a,
-        None => aws::connect(settings).await?,
-    };
-    let stacks = Stacks::new(&aws);
-    let stack_name = provider.require(RootValue::StackName)?.to_owned();
-    let bucket = provider
-        .require(RootValue::DeploymentBucketName)?
-        .to_owned();
-    let tags = hydrate_tags(&tags_text, &project.project_name()?, &env)?;
-    prepare_stack(&aws, &stacks, &provider, &tags, opts.yes).await?;
-
-    let unchanged = |s: &StackPlan| {
-        !opts.force
-            && rows.iter().any(|r| {
-                r.category == s.category && r.name == s.name && r.operation == Operation::NoChange
-            })
-    };
-    let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
-    let code_keys = code_keys(project, &plan, &kept, &unchanged, &mut uploads)?;
+/// The templates of the stacks that changed, their files (AppSync resolvers…), and the
+/// root template, by content-addressed key.
+fn templates_and_files(
+    project: &Project,
+    plan: &Plan,
+    unchanged: &dyn Fn(&StackPlan) -> bool,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut uploads = Vec::new();
     for s in plan.stacks.iter().filter(|s| !unchanged(s)) {
         uploads.push((s.template_key.clone(), read(project, &s.template)?));
         for asset in &s.assets {
@@ -131,48 +195,56 @@ pub async fn push(
         plan.root.template_key.clone(),
         read(project, &plan.root.template)?,
     ));
-    report.uploaded = upload_missing(&aws, &bucket, uploads).await?;
+    Ok(uploads)
+}
 
-    let parameters = root_parameters(&plan, &provider, &env, &code_keys, &expiries)?;
+/// The root stack update a push makes.
+struct RootUpdate<'a> {
+    stack_name: &'a str,
+    url: String,
+    parameters: &'a BTreeMap<String, String>,
+    tags: &'a [(String, String)],
+}
+
+/// Updates the root stack and follows it; records the push as pending first, so that an
+/// interrupted push is settled by the next command. Whether anything was deployed.
+async fn update_root(
+    project: &Project,
+    env: &str,
+    stacks: &Stacks<'_>,
+    plan: &Plan,
+    root: &RootUpdate<'_>,
+) -> Result<bool> {
     let pending = Pending {
-        stack_name: stack_name.clone(),
+        stack_name: root.stack_name.to_owned(),
         root_template_key: plan.root.template_key.clone(),
-        parameters: parameters.clone(),
+        parameters: root.parameters.clone(),
         started_at: timestamp_now(),
     };
-    write_pending(project, &env, &pending)?;
-    let url = format!(
-        "https://s3.amazonaws.com/{bucket}/{}",
-        plan.root.template_key
-    );
-    let params: Vec<(String, String)> = parameters
+    write_pending(project, env, &pending)?;
+    let params: Vec<(String, String)> = root
+        .parameters
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let baseline = stacks.event_baseline(&stack_name).await?;
-    let started = match stacks.update(&stack_name, &url, &params, &tags).await {
+    let baseline = stacks.event_baseline(root.stack_name).await?;
+    let started = match stacks
+        .update(root.stack_name, &root.url, &params, root.tags)
+        .await
+    {
         Ok(s) => s,
         Err(e) => {
-            clear_pending(project, &env);
+            clear_pending(project, env);
             return Err(e);
         }
     };
-    report.deployed = started == UpdateStarted::Started;
-    if report.deployed {
-        follow(project, &env, &stacks, &stack_name, &baseline).await?;
+    if started == UpdateStarted::Started {
+        follow(project, env, stacks, root.stack_name, &baseline).await?;
+        Ok(true)
     } else {
         eprintln!("CloudFormation reports no changes to deploy.");
+        Ok(false)
     }
-    let done = Deployed {
-        env: &env,
-        plan: &plan,
-        fingerprints: &fingerprints,
-        provider: &provider,
-        parameters: &parameters,
-    };
-    finalize(project, &aws, &done).await?;
-    report.api_calls = aws.calls.calls();
-    Ok(report)
 }
 
 /// Follows the root stack's update to its end; a rollback is an error naming its cause.
@@ -322,47 +394,7 @@ async fn prepare_stack(
         .help("another deployment is running; wait for it to finish")),
         "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => {
             confirm(yes, &format!("Root stack `{name}` never finished being created ({}). Delete it and create it again?", info.status))?;
-            let baseline = stacks.event_baseline(&name).await?;
-            stacks.delete(&info.id).await?;
-            let progress = Progress::new(&format!("Deleting the failed stack {name} …"));
-            stacks.wait(&info.id, &baseline, &progress).await?;
-            progress.finish();
-            // The bucket is retained by design; an empty one left by the failed create
-            // would block the new stack's bucket of the same name.
-            let bucket = provider.require(RootValue::DeploymentBucketName)?;
-            let _ = aws.s3.delete_bucket().bucket(bucket).send().await;
-            let parameters: Vec<(String, String)> = [
-                RootValue::DeploymentBucketName,
-                RootValue::AuthRoleName,
-                RootValue::UnauthRoleName,
-            ]
-            .into_iter()
-            .map(|v| Ok((v.key().to_owned(), provider.require(v)?.to_owned())))
-            .collect::<Result<_>>()?;
-            let baseline = stacks.event_baseline(&name).await?;
-            stacks
-                .create(
-                    &name,
-                    amplify_build::synth::bootstrap_root_template(),
-                    &parameters,
-                    tags,
-                )
-                .await?;
-            let progress = Progress::new(&format!("Creating {name} …"));
-            let (status, failures) = stacks.wait(&name, &baseline, &progress).await?;
-            progress.finish();
-            if status != "CREATE_COMPLETE" {
-                let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
-                return Err(CliError::new(
-                    Kind::Deploy,
-                    format!(
-                        "re-creating `{name}` failed ({status}):\n    {}",
-                        causes.join("\n    ")
-                    ),
-                )
-                .help("fix the cause shown above, then push again"));
-            }
-            Ok(())
+            recreate_root(aws, stacks, provider, tags, &info).await
         }
         "UPDATE_ROLLBACK_FAILED" => {
             eprintln!("Stack `{name}` is in UPDATE_ROLLBACK_FAILED; resuming the rollback first …");
@@ -372,13 +404,9 @@ async fn prepare_stack(
             let (status, failures) = stacks.wait(&name, &baseline, &progress).await?;
             progress.finish();
             if status != "UPDATE_ROLLBACK_COMPLETE" {
-                let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
-                return Err(CliError::new(
-                    Kind::Deploy,
-                    format!(
-                        "the rollback of `{name}` did not complete ({status}):\n    {}",
-                        causes.join("\n    ")
-                    ),
+                return Err(deploy_failed(
+                    format!("the rollback of `{name}` did not complete ({status})"),
+                    &failures,
                 )
                 .help(
                     "fix or delete the resources named above in the AWS console, then push again",
@@ -388,6 +416,63 @@ async fn prepare_stack(
         }
         _ => Ok(()),
     }
+}
+
+/// Deletes a root stack whose creation failed and creates it again from the bootstrap
+/// template, with the names the environment already has.
+async fn recreate_root(
+    aws: &Aws,
+    stacks: &Stacks<'_>,
+    provider: &ProviderInfo,
+    tags: &[(String, String)],
+    info: &StackInfo,
+) -> Result<()> {
+    let name = &info.name;
+    let baseline = stacks.event_baseline(name).await?;
+    stacks.delete(&info.id).await?;
+    let progress = Progress::new(&format!("Deleting the failed stack {name} …"));
+    stacks.wait(&info.id, &baseline, &progress).await?;
+    progress.finish();
+    // The bucket is retained by design; an empty one left by the failed create would
+    // block the new stack's bucket of the same name.
+    let bucket = provider.require(RootValue::DeploymentBucketName)?;
+    let _ = aws.s3.delete_bucket().bucket(bucket).send().await;
+    let parameters: Vec<(String, String)> = [
+        RootValue::DeploymentBucketName,
+        RootValue::AuthRoleName,
+        RootValue::UnauthRoleName,
+    ]
+    .into_iter()
+    .map(|v| Ok((v.key().to_owned(), provider.require(v)?.to_owned())))
+    .collect::<Result<_>>()?;
+    let baseline = stacks.event_baseline(name).await?;
+    stacks
+        .create(
+            name,
+            amplify_build::synth::bootstrap_root_template(),
+            &parameters,
+            tags,
+        )
+        .await?;
+    let progress = Progress::new(&format!("Creating {name} …"));
+    let (status, failures) = stacks.wait(name, &baseline, &progress).await?;
+    progress.finish();
+    if status != "CREATE_COMPLETE" {
+        return Err(
+            deploy_failed(format!("re-creating `{name}` failed ({status})"), &failures)
+                .help("fix the cause shown above, then push again"),
+        );
+    }
+    Ok(())
+}
+
+/// A failed deployment, with each root cause on a line of its own.
+fn deploy_failed(what: String, failures: &[Failure]) -> CliError {
+    let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    CliError::new(
+        Kind::Deploy,
+        format!("{what}:\n    {}", causes.join("\n    ")),
+    )
 }
 
 /// Uploads objects whose keys are not in the bucket yet (keys are content-addressed, so

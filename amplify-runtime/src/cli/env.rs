@@ -12,9 +12,10 @@ use super::pending::clear_pending;
 use super::progress::Progress;
 use super::project::{read_json, write_atomic, write_json, Project};
 use super::prompt::confirm;
-use super::stack::Stacks;
+use super::stack::{StackInfo, Stacks};
 use super::state::{
     AmplifyMeta, AwsConfigLevel, EnvEntry, LocalAwsInfo, LocalEnvInfo, ProviderInfo, RootValue,
+    TeamProviderInfo,
 };
 use super::synthesis;
 use super::tags::hydrate_tags;
@@ -26,6 +27,8 @@ pub struct InitOptions {
     pub project_name: Option<String>,
     /// `--env`
     pub env: String,
+    /// `--yes`: create without asking.
+    pub yes: bool,
 }
 
 /// Amplify's rule for environment names.
@@ -65,11 +68,41 @@ pub fn stack_name(project: &str, env: &str) -> String {
 
 /// Runs `init`.
 pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions) -> Result<()> {
+    let (name, tpi) = check_init(project, opts)?;
+    let aws = aws::connect(settings).await?;
+    let stack = stack_name(&name, &opts.env);
+    let bucket = format!("{stack}-deployment");
+    confirm(
+        opts.yes,
+        &format!(
+            "Create environment `{}`: root stack {stack} with deployment bucket {bucket} and two IAM roles, in {}?",
+            opts.env, aws.region
+        ),
+    )?;
+    let info = create_root(project, &aws, &name, &opts.env, &stack, &bucket).await?;
+
+    let mut provider = ProviderInfo::default();
+    for (key, value) in &info.outputs {
+        provider.record_output(key, value);
+    }
+    provider.region = Some(aws.region.clone());
+    provider.stack_name = Some(stack.clone());
+    provider.stack_id = Some(info.id.clone());
+    provider.deployment_bucket_name = Some(bucket.clone());
+    record_init(project, settings, &opts.env, provider, tpi)?;
+    eprintln!(
+        "Environment `{}` is ready: stack {stack}, bucket {bucket}. Next: `cargo amplify push`.",
+        opts.env
+    );
+    Ok(())
+}
+
+/// The project name and the environments, once the flags and local files agree that
+/// `opts.env` can be created. Writes `project-config.json` for a new project.
+fn check_init(project: &Project, opts: &InitOptions) -> Result<(String, TeamProviderInfo)> {
     validate_env(&opts.env)?;
     if let Some(name) = &opts.project_name {
         validate_project_name(name)?;
-    }
-    if let Some(name) = &opts.project_name {
         if !project.project_config_path().exists() {
             let settings = ProjectSettings {
                 project_name: name.clone(),
@@ -99,35 +132,43 @@ pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions)
         ))
         .help("push to it with `cargo amplify push`, or choose another `--env`"));
     }
+    Ok((name, tpi))
+}
 
-    let aws = aws::connect(settings).await?;
-    let stacks = Stacks::new(&aws);
-    let stack = stack_name(&name, &opts.env);
-    let bucket = format!("{stack}-deployment");
+/// Creates the root stack from the bootstrap template and waits for it; a failed
+/// creation is deleted again, so nothing half-made is left.
+async fn create_root(
+    project: &Project,
+    aws: &Aws,
+    name: &str,
+    env: &str,
+    stack: &str,
+    bucket: &str,
+) -> Result<StackInfo> {
+    let stacks = Stacks::new(aws);
     let parameters = vec![
-        ("DeploymentBucketName".to_owned(), bucket.clone()),
+        ("DeploymentBucketName".to_owned(), bucket.to_owned()),
         ("AuthRoleName".to_owned(), format!("{stack}-authRole")),
         ("UnauthRoleName".to_owned(), format!("{stack}-unauthRole")),
     ];
     let tags_text = std::fs::read_to_string(project.backend_dir().join("tags.json"))
         .unwrap_or_else(|_| "[]".into());
-    let tags = hydrate_tags(&tags_text, &name, &opts.env)?;
+    let tags = hydrate_tags(&tags_text, name, env)?;
     eprintln!("Creating root stack {stack} in {} …", aws.region);
-    let baseline = stacks.event_baseline(&stack).await?;
+    let baseline = stacks.event_baseline(stack).await?;
     stacks
         .create(
-            &stack,
+            stack,
             amplify_build::synth::bootstrap_root_template(),
             &parameters,
             &tags,
         )
         .await?;
     let progress = Progress::new(&format!("Creating {stack} …"));
-    let (status, failures) = stacks.wait(&stack, &baseline, &progress).await?;
+    let (status, failures) = stacks.wait(stack, &baseline, &progress).await?;
     progress.finish();
     if status != "CREATE_COMPLETE" {
-        // Leave nothing half-made behind: the stack is ours and was just created.
-        let _ = stacks.delete(&stack).await;
+        let _ = stacks.delete(stack).await;
         let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
         return Err(CliError::new(
             Kind::Deploy,
@@ -138,62 +179,53 @@ pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions)
         )
         .help("fix the cause and run init again; no local files were written"));
     }
-    let info = stacks.describe(&stack).await?.ok_or_else(|| {
+    stacks.describe(stack).await?.ok_or_else(|| {
         CliError::new(
             Kind::Aws,
             format!("stack `{stack}` vanished after creation"),
         )
-    })?;
+    })
+}
 
-    let mut provider = ProviderInfo::default();
-    for (key, value) in &info.outputs {
-        provider.record_output(key, value);
-    }
-    provider.region = Some(aws.region.clone());
-    provider.stack_name = Some(stack.clone());
-    provider.stack_id = Some(info.id.clone());
-    provider.deployment_bucket_name = Some(bucket.clone());
-
-    // Local state, all after the stack exists.
+/// Amplify's local state of a new environment, written once its stack exists.
+fn record_init(
+    project: &Project,
+    settings: &AwsSettings,
+    env: &str,
+    provider: ProviderInfo,
+    mut tpi: TeamProviderInfo,
+) -> Result<()> {
     let _ = std::fs::remove_dir_all(project.current_cloud_backend());
     let mut meta = AmplifyMeta::default();
     meta.providers.insert(PROVIDER.to_owned(), provider.clone());
     write_json(&project.meta_path(), &meta)?;
     let mut local_aws: LocalAwsInfo = read_json(&project.local_aws_path())?.unwrap_or_default();
-    local_aws.0.insert(
-        opts.env.clone(),
-        match &settings.profile {
-            Some(p) => AwsConfigLevel {
-                config_level: "project".into(),
-                use_profile: Some(true),
-                profile_name: Some(p.clone()),
-                ..AwsConfigLevel::default()
-            },
-            None => AwsConfigLevel {
-                config_level: "general".into(),
-                ..AwsConfigLevel::default()
-            },
+    let level = match &settings.profile {
+        Some(p) => AwsConfigLevel {
+            config_level: "project".into(),
+            use_profile: Some(true),
+            profile_name: Some(p.clone()),
+            ..AwsConfigLevel::default()
         },
-    );
+        None => AwsConfigLevel {
+            config_level: "general".into(),
+            ..AwsConfigLevel::default()
+        },
+    };
+    local_aws.0.insert(env.to_owned(), level);
     write_json(&project.local_aws_path(), &local_aws)?;
     write_json(
         &project.local_env_path(),
         &LocalEnvInfo {
             project_path: project.root.display().to_string(),
             default_editor: "none".into(),
-            env_name: opts.env.clone(),
+            env_name: env.to_owned(),
         },
     )?;
-    let mut tpi = tpi;
     let mut entry = EnvEntry::default();
     entry.providers.insert(PROVIDER.to_owned(), provider);
-    tpi.0.insert(opts.env.clone(), entry);
-    write_json(&project.team_provider_info_path(), &tpi)?;
-    eprintln!(
-        "Environment `{}` is ready: stack {stack}, bucket {bucket}. Next: `cargo amplify push`.",
-        opts.env
-    );
-    Ok(())
+    tpi.0.insert(env.to_owned(), entry);
+    write_json(&project.team_provider_info_path(), &tpi)
 }
 
 /// Runs `delete`.

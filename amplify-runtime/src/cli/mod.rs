@@ -303,8 +303,15 @@ async fn dispatch(
         Command::Init {
             project_name,
             env,
-            yes: _,
-        } => env::init(project, settings, &env::InitOptions { project_name, env }).await,
+            yes,
+        } => {
+            let options = env::InitOptions {
+                project_name,
+                env,
+                yes,
+            };
+            env::init(project, settings, &options).await
+        }
         Command::Status { env, json } => {
             status::status(project, settings, env.as_deref(), json).await
         }

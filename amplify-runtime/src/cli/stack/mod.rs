@@ -3,14 +3,16 @@
 //! than the waiter's message.
 
 use std::collections::{BTreeMap, HashSet};
-use std::time::Duration;
 
-use aws_sdk_cloudformation::types::{Capability, Parameter, StackEvent, Tag};
-use aws_smithy_types::DateTime;
+use aws_sdk_cloudformation::types::{Capability, Parameter, Tag};
+
+mod failures;
+mod watch;
 
 use super::aws::{error_message, sdk_error, Aws};
 use super::error::{CliError, Kind, Result};
-use super::progress::Progress;
+
+pub use failures::{root_causes, Failure};
 
 /// What `describe` knows about a stack.
 #[derive(Debug, Clone)]
@@ -39,31 +41,6 @@ pub enum UpdateStarted {
     Started,
     /// "No updates are to be performed": already in the desired state.
     NoChanges,
-}
-
-/// One failed resource, as reported to the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// Logical id of the stack the resource is in (the root stack's name for the root).
-    pub stack: String,
-    /// Logical id of the resource.
-    pub resource: String,
-    /// Its type.
-    pub resource_type: String,
-    /// Its status, e.g. `CREATE_FAILED`.
-    pub status: String,
-    /// CloudFormation's reason.
-    pub reason: String,
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} › {} ({}) {}: {}",
-            self.stack, self.resource, self.resource_type, self.status, self.reason
-        )
-    }
 }
 
 /// The CloudFormation side of a deployment.
@@ -207,138 +184,6 @@ impl<'a> Stacks<'a> {
         }
     }
 
-    /// Follows the root stack and every nested stack it touches until the root reaches a
-    /// final state. Returns that state and the root-cause failures (empty on success).
-    pub async fn wait(
-        &self,
-        root: &str,
-        baseline: &HashSet<String>,
-        progress: &Progress,
-    ) -> Result<(String, Vec<Failure>)> {
-        let mut watched: Vec<(String, String)> = vec![(root.to_owned(), root.to_owned())];
-        let mut seen: HashSet<String> = baseline.clone();
-        let mut since: Option<DateTime> = None;
-        let mut failures: Vec<Failure> = Vec::new();
-        let mut delay = Duration::from_millis(200);
-        loop {
-            // Status first, events second: every event up to the status read is then seen
-            // in this pass, so a stack that just finished never loses its last events.
-            let info = self.describe(root).await?;
-            let mut i = 0;
-            while i < watched.len() {
-                let (label, id) = watched[i].clone();
-                let events = match self.events(&id, &seen).await {
-                    Ok(events) => events,
-                    // A nested stack deleted during a rollback has no events to read any more.
-                    Err(e) if i > 0 && e.message.contains("does not exist") => Vec::new(),
-                    Err(e) => return Err(e),
-                };
-                let mut fresh: Vec<&StackEvent> = events
-                    .iter()
-                    .filter(|e| {
-                        i == 0
-                            || since.is_none_or(|s| {
-                                e.timestamp().is_none_or(|t| {
-                                    (t.secs(), t.subsec_nanos()) >= (s.secs(), s.subsec_nanos())
-                                })
-                            })
-                    })
-                    .collect();
-                fresh.reverse(); // oldest first
-                for e in fresh {
-                    seen.insert(e.event_id().unwrap_or_default().to_owned());
-                    if i == 0 && since.is_none() {
-                        since = e.timestamp().copied();
-                    }
-                    let status = e.resource_status().map(|s| s.as_str()).unwrap_or_default();
-                    let logical = e.logical_resource_id().unwrap_or_default();
-                    let kind = e.resource_type().unwrap_or_default();
-                    let reason = e.resource_status_reason().unwrap_or_default();
-                    // Root-level resources by their own name; nested ones as `stack › resource`.
-                    let name = if i == 0 {
-                        logical.to_owned()
-                    } else {
-                        format!("{label} › {logical}")
-                    };
-                    progress
-                        .event(format!("  {status:<24} {name:<44} {kind:<40} {reason}").trim_end());
-                    if status.ends_with("_FAILED") {
-                        failures.push(Failure {
-                            stack: label.clone(),
-                            resource: logical.to_owned(),
-                            resource_type: kind.to_owned(),
-                            status: status.to_owned(),
-                            reason: reason.to_owned(),
-                        });
-                    }
-                    // The root's own events name the root; only children are watched.
-                    if kind == "AWS::CloudFormation::Stack" && logical != root {
-                        if let Some(physical) = e
-                            .physical_resource_id()
-                            .filter(|p| p.starts_with("arn:") && *p != id)
-                        {
-                            if !watched.iter().any(|(_, w)| w == physical) {
-                                watched.push((logical.to_owned(), physical.to_owned()));
-                            }
-                        }
-                    }
-                }
-                i += 1;
-            }
-            let Some(info) = info else {
-                // Deleted: the final state of a delete, or of a failed create being removed.
-                return Ok(("DELETE_COMPLETE".into(), root_causes(&failures)));
-            };
-            progress.status(&format!("{root}: {}", info.status));
-            if !info.in_progress() {
-                let ok = matches!(
-                    info.status.as_str(),
-                    "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "DELETE_COMPLETE"
-                );
-                return Ok((
-                    info.status,
-                    if ok {
-                        Vec::new()
-                    } else {
-                        root_causes(&failures)
-                    },
-                ));
-            }
-            tokio::time::sleep(delay).await;
-            delay = (delay * 3 / 2).min(Duration::from_secs(5));
-        }
-    }
-
-    /// Events of a stack not seen yet, newest first, following pages until a seen one.
-    async fn events(&self, stack: &str, seen: &HashSet<String>) -> Result<Vec<StackEvent>> {
-        let mut out = Vec::new();
-        let mut token = None;
-        for _ in 0..50 {
-            let page = self
-                .aws
-                .cfn
-                .describe_stack_events()
-                .stack_name(stack)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| sdk_error(format!("cannot read the events of `{stack}`"), e))?;
-            let mut reached_seen = false;
-            for e in page.stack_events() {
-                if e.event_id().is_some_and(|id| seen.contains(id)) {
-                    reached_seen = true;
-                    break;
-                }
-                out.push(e.clone());
-            }
-            token = page.next_token().map(ToOwned::to_owned);
-            if reached_seen || token.is_none() {
-                break;
-            }
-        }
-        Ok(out)
-    }
-
     /// Outputs of the root and of each nested stack, by the nested stack's logical id.
     pub async fn outputs(
         &self,
@@ -426,100 +271,6 @@ fn tag_list(tags: &[(String, String)]) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
-}
-
-/// The failures worth showing: cancellations caused by another failure and stacks that
-/// failed only because something inside them did are dropped when a deeper cause exists.
-pub fn root_causes(failures: &[Failure]) -> Vec<Failure> {
-    let cascade = |f: &Failure| {
-        let r = f.reason.to_ascii_lowercase();
-        r.contains("cancelled")
-            || r.contains("the following resource(s) failed")
-            || r.starts_with("embedded stack")
-            || r.contains("nested stack")
-            || (f.resource_type == "AWS::CloudFormation::Stack" && r.is_empty())
-    };
-    // A nested stack whose own resources reported the failure adds nothing.
-    let explained = |f: &Failure| {
-        f.resource_type == "AWS::CloudFormation::Stack"
-            && failures.iter().any(|g| g.stack == f.resource)
-    };
-    let deep: Vec<Failure> = failures
-        .iter()
-        .filter(|f| !cascade(f) && !explained(f))
-        .cloned()
-        .collect();
-    let mut out = if deep.is_empty() {
-        failures.to_vec()
-    } else {
-        deep
-    };
-    out.dedup();
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn failure(stack: &str, resource: &str, kind: &str, reason: &str) -> Failure {
-        Failure {
-            stack: stack.into(),
-            resource: resource.into(),
-            resource_type: kind.into(),
-            status: "CREATE_FAILED".into(),
-            reason: reason.into(),
-        }
-    }
-
-    #[test]
-    fn the_deepest_failure_is_the_root_cause() {
-        let events = vec![
-            failure("storagePosts", "DynamoDBTable", "AWS::DynamoDB::Table", "Table already exists: Posts-dev"),
-            failure("storagePosts", "Other", "AWS::IAM::Role", "Resource creation cancelled"),
-            failure("amplify-app-dev-1", "storagePosts", "AWS::CloudFormation::Stack", "Embedded stack arn:… was not successfully created: The following resource(s) failed to create: [DynamoDBTable]."),
-            failure("amplify-app-dev-1", "amplify-app-dev-1", "AWS::CloudFormation::Stack", "The following resource(s) failed to update: [storagePosts]."),
-        ];
-        let causes = root_causes(&events);
-        assert_eq!(causes.len(), 1);
-        assert_eq!(causes[0].resource, "DynamoDBTable");
-        assert_eq!(
-            causes[0].to_string(),
-            "storagePosts › DynamoDBTable (AWS::DynamoDB::Table) CREATE_FAILED: Table already exists: Posts-dev"
-        );
-    }
-
-    #[test]
-    fn a_nested_stack_repeating_its_resource_is_dropped() {
-        let events = vec![
-            failure(
-                "root",
-                "storagePosts",
-                "AWS::CloudFormation::Stack",
-                "cannot replace PostTable-dev",
-            ),
-            failure(
-                "storagePosts",
-                "DynamoDBTable",
-                "AWS::DynamoDB::Table",
-                "cannot replace PostTable-dev",
-            ),
-        ];
-        let causes = root_causes(&events);
-        assert_eq!(causes.len(), 1);
-        assert_eq!(causes[0].resource, "DynamoDBTable");
-    }
-
-    #[test]
-    fn without_a_deeper_cause_the_stack_failure_is_kept() {
-        let events = vec![failure(
-            "root",
-            "apiX",
-            "AWS::CloudFormation::Stack",
-            "Embedded stack failed",
-        )];
-        assert_eq!(root_causes(&events), events);
-    }
 }
 
 /// Request shapes against SDK mock clients: what exactly is sent, and how answers map.

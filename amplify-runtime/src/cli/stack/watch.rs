@@ -1,0 +1,178 @@
+//! Following a deployment live: the root stack's events and those of every nested stack
+//! it touches, printed as they happen, until the root reaches a final state.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use aws_sdk_cloudformation::types::StackEvent;
+use aws_smithy_types::DateTime;
+
+use super::{root_causes, Failure, Stacks};
+use crate::cli::aws::sdk_error;
+use crate::cli::error::Result;
+use crate::cli::progress::Progress;
+
+/// What one wait has seen so far.
+struct Watch<'p> {
+    root: String,
+    /// `(label, stack id)` of the root and of each nested stack seen starting.
+    watched: Vec<(String, String)>,
+    /// Event ids already shown (and the baseline before the operation).
+    seen: HashSet<String>,
+    /// When the operation's first root event happened: older nested events are history.
+    since: Option<DateTime>,
+    failures: Vec<Failure>,
+    progress: &'p Progress,
+}
+
+impl Stacks<'_> {
+    /// Follows the root stack and every nested stack it touches until the root reaches a
+    /// final state. Returns that state and the root-cause failures (empty on success).
+    pub async fn wait(
+        &self,
+        root: &str,
+        baseline: &HashSet<String>,
+        progress: &Progress,
+    ) -> Result<(String, Vec<Failure>)> {
+        let mut watch = Watch {
+            root: root.to_owned(),
+            watched: vec![(root.to_owned(), root.to_owned())],
+            seen: baseline.clone(),
+            since: None,
+            failures: Vec::new(),
+            progress,
+        };
+        let mut delay = Duration::from_millis(200);
+        loop {
+            // Status first, events second: every event up to the status read is then seen
+            // in this pass, so a stack that just finished never loses its last events.
+            let info = self.describe(root).await?;
+            // Nested stacks found in this pass are read in the same pass.
+            let mut i = 0;
+            while i < watch.watched.len() {
+                let id = watch.watched[i].1.clone();
+                let events = match self.events(&id, &watch.seen).await {
+                    Ok(events) => events,
+                    // A nested stack deleted during a rollback has no events to read any more.
+                    Err(e) if i > 0 && e.message.contains("does not exist") => Vec::new(),
+                    Err(e) => return Err(e),
+                };
+                watch.show(i, &events);
+                i += 1;
+            }
+            let Some(info) = info else {
+                // Deleted: the final state of a delete, or of a failed create being removed.
+                return Ok(("DELETE_COMPLETE".into(), root_causes(&watch.failures)));
+            };
+            progress.status(&format!("{root}: {}", info.status));
+            if !info.in_progress() {
+                let ok = matches!(
+                    info.status.as_str(),
+                    "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "DELETE_COMPLETE"
+                );
+                let failures = if ok {
+                    Vec::new()
+                } else {
+                    root_causes(&watch.failures)
+                };
+                return Ok((info.status, failures));
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 3 / 2).min(Duration::from_secs(5));
+        }
+    }
+
+    /// Events of a stack not seen yet, newest first, following pages until a seen one.
+    async fn events(&self, stack: &str, seen: &HashSet<String>) -> Result<Vec<StackEvent>> {
+        let mut out = Vec::new();
+        let mut token = None;
+        for _ in 0..50 {
+            let page = self
+                .aws
+                .cfn
+                .describe_stack_events()
+                .stack_name(stack)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| sdk_error(format!("cannot read the events of `{stack}`"), e))?;
+            let mut reached_seen = false;
+            for e in page.stack_events() {
+                if e.event_id().is_some_and(|id| seen.contains(id)) {
+                    reached_seen = true;
+                    break;
+                }
+                out.push(e.clone());
+            }
+            token = page.next_token().map(ToOwned::to_owned);
+            if reached_seen || token.is_none() {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Watch<'_> {
+    /// Shows the new events (newest first, as CloudFormation lists them) of the `i`th
+    /// watched stack, oldest first, and records failures and nested stacks.
+    fn show(&mut self, i: usize, events: &[StackEvent]) {
+        let since = self.since;
+        let mut fresh: Vec<&StackEvent> = events
+            .iter()
+            .filter(|e| {
+                i == 0 || since.is_none_or(|s| e.timestamp().is_none_or(|t| !is_before(t, &s)))
+            })
+            .collect();
+        fresh.reverse();
+        for e in fresh {
+            self.seen
+                .insert(e.event_id().unwrap_or_default().to_owned());
+            if i == 0 && self.since.is_none() {
+                self.since = e.timestamp().copied();
+            }
+            self.record(i, e);
+        }
+    }
+
+    /// Prints one event of the `i`th watched stack and remembers what it tells.
+    fn record(&mut self, i: usize, e: &StackEvent) {
+        let (label, id) = self.watched[i].clone();
+        let status = e.resource_status().map(|s| s.as_str()).unwrap_or_default();
+        let logical = e.logical_resource_id().unwrap_or_default();
+        let kind = e.resource_type().unwrap_or_default();
+        let reason = e.resource_status_reason().unwrap_or_default();
+        // Root-level resources by their own name; nested ones as `stack › resource`.
+        let name = if i == 0 {
+            logical.to_owned()
+        } else {
+            format!("{label} › {logical}")
+        };
+        self.progress
+            .event(format!("  {status:<24} {name:<44} {kind:<40} {reason}").trim_end());
+        if status.ends_with("_FAILED") {
+            self.failures.push(Failure {
+                stack: label,
+                resource: logical.to_owned(),
+                resource_type: kind.to_owned(),
+                status: status.to_owned(),
+                reason: reason.to_owned(),
+            });
+        }
+        // The root's own events name the root; only children are watched.
+        if kind == "AWS::CloudFormation::Stack" && logical != self.root {
+            if let Some(physical) = e
+                .physical_resource_id()
+                .filter(|p| p.starts_with("arn:") && *p != id)
+            {
+                if !self.watched.iter().any(|(_, w)| w == physical) {
+                    self.watched.push((logical.to_owned(), physical.to_owned()));
+                }
+            }
+        }
+    }
+}
+
+fn is_before(t: &DateTime, since: &DateTime) -> bool {
+    (t.secs(), t.subsec_nanos()) < (since.secs(), since.subsec_nanos())
+}

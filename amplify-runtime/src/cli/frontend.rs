@@ -84,19 +84,38 @@ pub fn frontend_files(config: &ProjectConfig) -> Vec<(Format, PathBuf)> {
     files
 }
 
-/// A client configuration format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A client configuration format (`generate outputs --format <name>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `amplify_outputs.json`
+    /// `amplify_outputs.json` (Gen 2; the typed Rust config reads it)
+    #[value(name = "amplify-outputs")]
     AmplifyOutputs,
-    /// `aws-exports.js`
+    /// `aws-exports.js` (JavaScript)
+    #[value(name = "aws-exports")]
     AwsExports,
     /// JavaScript `amplifyconfiguration.json`
+    #[value(name = "amplifyconfiguration")]
     JsAmplifyConfiguration,
-    /// `awsconfiguration.json`
+    /// `awsconfiguration.json` (Android, iOS, Flutter)
+    #[value(name = "awsconfiguration")]
     AwsConfiguration,
-    /// Native `amplifyconfiguration.json`
+    /// Native `amplifyconfiguration.json` (Android, iOS, Flutter)
+    #[value(name = "native-amplifyconfiguration")]
     NativeAmplifyConfiguration,
+}
+
+impl Format {
+    /// The file the format is written to.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::AmplifyOutputs => amplify_build::OUTPUTS_FILE,
+            Format::AwsExports => "aws-exports.js",
+            Format::JsAmplifyConfiguration | Format::NativeAmplifyConfiguration => {
+                "amplifyconfiguration.json"
+            }
+            Format::AwsConfiguration => "awsconfiguration.json",
+        }
+    }
 }
 
 /// Writes one format to `path` (atomically). JavaScript files keep the keys a user added.

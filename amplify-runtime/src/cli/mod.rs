@@ -174,9 +174,9 @@ enum GenerateCommand {
         /// Environment (default: the current one).
         #[arg(long)]
         env: Option<String>,
-        /// amplify-outputs, aws-exports, amplifyconfiguration, awsconfiguration or native-amplifyconfiguration.
-        #[arg(long, default_value = "amplify-outputs")]
-        format: String,
+        /// The file to write.
+        #[arg(long, value_enum, default_value_t = frontend::Format::AmplifyOutputs)]
+        format: frontend::Format,
         /// Folder to write into (default: the crate root).
         #[arg(long)]
         out_dir: Option<PathBuf>,
@@ -354,7 +354,7 @@ async fn dispatch(
                     format,
                     out_dir,
                 },
-        } => pull::generate(project, env.as_deref(), &format, out_dir.as_deref()).map(|_| ()),
+        } => pull::generate(project, env.as_deref(), format, out_dir.as_deref()).map(|_| ()),
         Command::Config {
             what: ConfigCommand::ImportCdkOutputs { file, env },
         } => pull::import_cdk_outputs(project, env.as_deref(), &file),

@@ -51,7 +51,7 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
 pub fn generate(
     project: &Project,
     env: Option<&str>,
-    format: &str,
+    format: Format,
     out_dir: Option<&Path>,
 ) -> Result<PathBuf> {
     let env = project.resolve_env(env)?;
@@ -66,21 +66,10 @@ pub fn generate(
         env: &env,
         cdk: &cdk,
     };
-    let (format, file) = match format {
-        "amplify-outputs" => (Format::AmplifyOutputs, "amplify_outputs.json"),
-        "aws-exports" => (Format::AwsExports, "aws-exports.js"),
-        "amplifyconfiguration" => (Format::JsAmplifyConfiguration, "amplifyconfiguration.json"),
-        "awsconfiguration" => (Format::AwsConfiguration, "awsconfiguration.json"),
-        "native-amplifyconfiguration" => (Format::NativeAmplifyConfiguration, "amplifyconfiguration.json"),
-        other => {
-            return Err(CliError::input(format!("unknown format `{other}`"))
-                .help("use amplify-outputs, aws-exports, amplifyconfiguration, awsconfiguration or native-amplifyconfiguration"))
-        }
-    };
     let dir = out_dir
         .map(Path::to_owned)
         .unwrap_or_else(|| project.root.clone());
-    let path = dir.join(file);
+    let path = dir.join(format.file_name());
     frontend::write_format(&inputs, format, &path)?;
     eprintln!("Wrote {}", path.display());
     Ok(path)

@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// A configuration problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// Nothing has been pushed yet: the outputs file has no resources.
@@ -84,3 +84,11 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// `Debug` shows the message, so that `fn main() -> Result<(), ConfigError>` (and
+/// `.unwrap()`) print what to do rather than a variant dump.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -305,6 +305,45 @@ fn init_push_noop_change_failure_and_delete() {
         .crate_dir()
         .join("amplify/.config/local-env-info.json")
         .exists());
+    // The client configuration no longer hands out ids that are gone: the app, rebuilt,
+    // says the backend is not deployed.
+    let outputs = scratch.json("amplify_outputs.json");
+    assert_eq!(
+        outputs["custom"]["amplify_rs"]["resources"],
+        serde_json::json!({})
+    );
+    let app = Command::new(env!("CARGO"))
+        .args(["run", "-q", "-p", "blog-example"])
+        .current_dir(scratch.crate_dir())
+        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+        .env_remove("AMPLIFY_OUTPUTS")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&app.stderr);
+    assert!(!app.status.success());
+    assert!(said.contains("is not deployed yet"), "{said}");
+
+    // Deleting an environment whose stack is already gone works, and says so.
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    let stack = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
+        ["StackName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cloud
+        .rt
+        .block_on(cloud.cfn.delete_stack().stack_name(&stack).send())
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while cloud
+        .stack(&stack)
+        .is_some_and(|s| s.stack_status().unwrap().as_str() != "DELETE_COMPLETE")
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    ok(&scratch.amplify(&emulator, &["delete", "--yes"]));
+    assert!(tpi_after(&scratch).get("dev").is_none());
 }
 
 #[test]

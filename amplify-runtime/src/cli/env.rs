@@ -273,6 +273,11 @@ pub async fn delete(
         write_json(&project.local_aws_path(), &local_aws)?;
     }
     if project.current_env()?.as_deref() == Some(env.as_str()) {
+        let cleared = super::frontend::clear_frontend(project, &env)?;
+        if !cleared.is_empty() {
+            let names: Vec<String> = cleared.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("Client configuration cleared: {}", names.join(", "));
+        }
         let _ = std::fs::remove_file(project.local_env_path());
         let _ = std::fs::remove_file(project.meta_path());
         let _ = std::fs::remove_dir_all(project.current_cloud_backend());

@@ -187,6 +187,36 @@ pub fn write_frontend(project: &Project, env: &str, plan: &Plan) -> Result<Vec<P
     Ok(written)
 }
 
+/// After `delete` of the environment the client files describe: `amplify_outputs.json`
+/// is rewritten with no resources, so that the typed config (and a rebuilt app) says
+/// "not deployed" instead of handing out ids that no longer exist; the other formats,
+/// which hold nothing but those ids, are removed. Returns the files touched.
+pub fn clear_frontend(project: &Project, env: &str) -> Result<Vec<PathBuf>> {
+    let config = project.project_config()?;
+    let mut touched = Vec::new();
+    for (format, rel) in frontend_files(&config) {
+        let path = project.root.join(&rel);
+        if !path.exists() {
+            continue;
+        }
+        if format == Format::AmplifyOutputs {
+            let doc = serde_json::json!({
+                "version": "1.4",
+                "custom": { "amplify_rs": {
+                    "project": config.project_name,
+                    "environment": env,
+                    "resources": {},
+                }},
+            });
+            write_json(&path, &doc)?;
+        } else {
+            std::fs::remove_file(&path).map_err(|e| CliError::io("remove", &path, e))?;
+        }
+        touched.push(rel);
+    }
+    Ok(touched)
+}
+
 /// aws-exports.js text.
 pub fn aws_exports_js(object: &Map<String, Value>) -> String {
     use serde::Serialize;

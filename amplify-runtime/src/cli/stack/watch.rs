@@ -54,7 +54,11 @@ impl Stacks<'_> {
                 let events = match self.events(&id, &watch.seen).await {
                     Ok(events) => events,
                     // A nested stack deleted during a rollback has no events to read any more.
-                    Err(e) if i > 0 && e.message.contains("does not exist") => Vec::new(),
+                    // Nor does the root once a delete has removed it (some emulators
+                    // answer events by name with "does not exist" at once).
+                    Err(e) if (i > 0 || info.is_none()) && e.message.contains("does not exist") => {
+                        Vec::new()
+                    }
                     Err(e) => return Err(e),
                 };
                 watch.show(i, &events);

@@ -438,19 +438,8 @@ fn input_files(crate_root: &Path, paths: &[PathBuf]) -> Vec<InputFile> {
 /// default project name when synthesis runs outside a build script.
 fn package_name(manifest: &Path) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
-    let mut in_package = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_package = line == "[package]";
-        } else if in_package {
-            if let Some(rest) = line.strip_prefix("name") {
-                let value = rest.trim_start().strip_prefix('=')?.trim();
-                return Some(value.trim_matches('"').to_owned());
-            }
-        }
-    }
-    None
+    let manifest: toml::Table = text.parse().ok()?;
+    Some(manifest.get("package")?.get("name")?.as_str()?.to_owned())
 }
 
 /// Embeds the client outputs for the `#[backend]` macro's typed accessors: copies the

@@ -60,6 +60,7 @@ pub mod synth;
 pub use category::{Category, Declared, Descriptor, Edge, ImportKey, OutputDef};
 pub use config::{synthesize, Config, Outcome, Report, OUTPUTS_FILE};
 pub use error::{Error, Location};
+pub use fs::write_atomic;
 /// The map type of the category interface ([`Category::imported`]).
 pub use indexmap;
 pub use registry::Registry;

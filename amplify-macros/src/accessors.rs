@@ -88,30 +88,26 @@ fn runtime_path() -> TokenStream {
     quote!(::#ident)
 }
 
-/// The name under which a manifest depends on `package`, read line by line (enough for
-/// `name = { package = "..." }` and `package-name = ...` forms).
+/// The name under which a manifest depends on `package` (`amplify = { package =
+/// "amplify-runtime" }` gives `amplify`), as a Rust identifier.
 fn dependency_name(manifest: &str, package: &str) -> Option<String> {
-    let mut in_deps = false;
-    for line in manifest.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_deps = line.ends_with("dependencies]");
-            continue;
-        }
-        if !in_deps {
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let key = key.trim().trim_matches('"');
-        let renamed = value.contains(&format!("package = \"{package}\""))
-            || value.contains(&format!("package=\"{package}\""));
-        if renamed || key == package {
-            return Some(key.replace('-', "_"));
-        }
-    }
-    None
+    let manifest: toml::Table = manifest.parse().ok()?;
+    let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let targets = manifest
+        .get("target")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.values())
+        .filter_map(toml::Value::as_table);
+    std::iter::once(&manifest)
+        .chain(targets)
+        .flat_map(|t| tables.iter().filter_map(|name| t.get(*name)?.as_table()))
+        .flat_map(|deps| deps.iter())
+        .find(|(key, spec)| {
+            let renamed = spec.get("package").and_then(toml::Value::as_str);
+            renamed.map_or(key.as_str() == package, |p| p == package)
+        })
+        .map(|(key, _)| key.replace('-', "_"))
 }
 
 #[cfg(test)]

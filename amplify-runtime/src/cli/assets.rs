@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use amplify_build::plan::{Architecture, Asset, CodeSource};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::error::{CliError, Kind, Result};
@@ -23,31 +22,23 @@ pub struct Packages {
 impl Packages {
     /// Reads the workspace around `project_root`.
     pub fn load(project_root: &Path) -> Result<Packages> {
-        let out = Command::new(cargo())
-            .args(["metadata", "--format-version", "1", "--no-deps"])
+        let meta = cargo_metadata::MetadataCommand::new()
+            .cargo_path(cargo())
             .current_dir(project_root)
-            .output()
-            .map_err(|e| CliError::new(Kind::Other, format!("cannot run `cargo metadata`: {e}")))?;
-        if !out.status.success() {
-            return Err(CliError::input(format!(
-                "`cargo metadata` failed in `{}`: {}",
-                project_root.display(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            )));
-        }
-        let meta: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
-            CliError::new(
-                Kind::Other,
-                format!("`cargo metadata` printed invalid JSON: {e}"),
-            )
-        })?;
-        let by_name = meta["packages"]
-            .as_array()
+            .no_deps()
+            .exec()
+            .map_err(|e| {
+                CliError::input(format!(
+                    "`cargo metadata` failed in `{}`: {e}",
+                    project_root.display()
+                ))
+            })?;
+        let by_name = meta
+            .packages
             .into_iter()
-            .flatten()
             .filter_map(|p| {
-                let dir = Path::new(p["manifest_path"].as_str()?).parent()?.to_owned();
-                Some((p["name"].as_str()?.to_owned(), dir))
+                let dir = p.manifest_path.parent()?.as_std_path().to_owned();
+                Some((p.name.to_string(), dir))
             })
             .collect();
         Ok(Packages { by_name })
@@ -155,7 +146,9 @@ pub fn build_zip(
             if packages.is_none() {
                 *packages = Some(Packages::load(project_root)?);
             }
-            let binary = build_rust(project_root, name, package, architecture)?;
+            let packages = packages.as_ref().expect("loaded above");
+            let manifest = packages.dir(name, package)?.join("Cargo.toml");
+            let binary = build_rust(project_root, name, (package, &manifest), architecture)?;
             let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
             zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
         }
@@ -185,7 +178,7 @@ pub fn build_zip(
 fn build_rust(
     project_root: &Path,
     name: &str,
-    package: &str,
+    (package, manifest): (&str, &Path),
     arch: Architecture,
 ) -> Result<PathBuf> {
     let wanted = match arch {
@@ -216,31 +209,21 @@ fn build_rust(
             "fix the compile errors above; for {wanted} Lambda functions on another host, install the target: `rustup target add {wanted}-unknown-linux-gnu` and a linker for it"
         )));
     }
+    // Binaries of this package, by its manifest: the package id's text is not a
+    // stable format to match on.
     let mut executables = Vec::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<Value>(line) else {
+    for message in cargo_metadata::Message::parse_stream(&out.stdout[..]).flatten() {
+        let cargo_metadata::Message::CompilerArtifact(artifact) = message else {
             continue;
         };
-        if msg["reason"] != "compiler-artifact"
-            || msg["target"]["kind"]
-                .as_array()
-                .is_none_or(|k| !k.iter().any(|k| k == "bin"))
-        {
-            continue;
-        }
-        let from_package = msg["package_id"].as_str().is_some_and(|id| {
-            id.contains(&format!("#{package}@"))
-                || id.contains(&format!("/{package}#"))
-                || id.starts_with(&format!("{package} "))
-        });
-        if let (true, Some(exe)) = (from_package, msg["executable"].as_str()) {
-            executables.push((
-                msg["target"]["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-                PathBuf::from(exe),
-            ));
+        let is_bin = artifact
+            .target
+            .kind
+            .contains(&cargo_metadata::TargetKind::Bin);
+        if is_bin && artifact.manifest_path.as_std_path() == manifest {
+            if let Some(exe) = artifact.executable {
+                executables.push((artifact.target.name.clone(), exe.into_std_path_buf()));
+            }
         }
     }
     let chosen = match executables.len() {

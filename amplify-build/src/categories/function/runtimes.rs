@@ -4,8 +4,6 @@
 //! soon refuses to create or update such functions, and cfn-lint warns about them
 //! (W2531). The date is today's, or `SOURCE_DATE_EPOCH` when set (reproducible builds).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 /// One runtime and the day AWS deprecates it (`YYYY-MM-DD`, AWS's published schedule).
 pub(super) struct Lifecycle {
     /// The version as declared: `22` for Node.js, `3.12` for Python.
@@ -93,30 +91,18 @@ pub(super) fn problem(
 
 /// The build's date as `YYYY-MM-DD`: `SOURCE_DATE_EPOCH` if set, else the clock.
 pub(super) fn today() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+    let now = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs())
-        });
-    civil_date(seconds / 86_400)
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    date(now)
 }
 
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
-fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+fn date(at: time::OffsetDateTime) -> String {
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day]");
+    at.format(FORMAT).expect("a date formats")
 }
 
 #[cfg(test)]
@@ -124,11 +110,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_from_day_counts() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_454), "2026-01-01");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(civil_date(20_790), "2026-12-03");
+    fn dates_from_timestamps() {
+        let at = |s| date(time::OffsetDateTime::from_unix_timestamp(s).unwrap());
+        assert_eq!(at(0), "1970-01-01");
+        assert_eq!(at(951_782_400), "2000-02-29");
+        assert_eq!(at(1_796_281_200), "2026-12-03");
     }
 
     #[test]

@@ -183,6 +183,20 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// Whether CloudFormation answered that the stack does not exist. It has no error code
+/// of its own for that: it is a `ValidationError` whose message says so.
+pub fn is_missing_stack<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    error_code(err) == Some("ValidationError")
+        && error_message(err).is_some_and(|m| m.contains("does not exist"))
+}
+
+/// Whether CloudFormation refused an update because it changes nothing (also a
+/// `ValidationError`, told apart by its message).
+pub fn is_no_updates<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    error_code(err) == Some("ValidationError")
+        && error_message(err).is_some_and(|m| m.contains("No updates are to be performed"))
+}
+
 /// The error code of a service error, if it is one.
 pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
     match err {

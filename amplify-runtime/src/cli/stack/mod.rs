@@ -9,7 +9,7 @@ use aws_sdk_cloudformation::types::{Capability, Parameter, Tag};
 mod failures;
 mod watch;
 
-use super::aws::{error_message, sdk_error, Aws};
+use super::aws::{is_missing_stack, is_no_updates, sdk_error, Aws};
 use super::error::{CliError, Kind, Result};
 
 pub use failures::{root_causes, Failure};
@@ -80,7 +80,7 @@ impl<'a> Stacks<'a> {
                     })
                     .collect(),
             })),
-            Err(e) if error_message(&e).is_some_and(|m| m.contains("does not exist")) => Ok(None),
+            Err(e) if is_missing_stack(&e) => Ok(None),
             Err(e) => Err(sdk_error(format!("cannot describe stack `{name}`"), e)),
         }
     }
@@ -128,12 +128,7 @@ impl<'a> Stacks<'a> {
             .await;
         match result {
             Ok(_) => Ok(UpdateStarted::Started),
-            Err(e)
-                if error_message(&e)
-                    .is_some_and(|m| m.contains("No updates are to be performed")) =>
-            {
-                Ok(UpdateStarted::NoChanges)
-            }
+            Err(e) if is_no_updates(&e) => Ok(UpdateStarted::NoChanges),
             Err(e) => Err(sdk_error(format!("cannot update stack `{name}`"), e)),
         }
     }
@@ -177,9 +172,7 @@ impl<'a> Stacks<'a> {
                 .iter()
                 .filter_map(|e| e.event_id().map(ToOwned::to_owned))
                 .collect()),
-            Err(e) if error_message(&e).is_some_and(|m| m.contains("does not exist")) => {
-                Ok(HashSet::new())
-            }
+            Err(e) if is_missing_stack(&e) => Ok(HashSet::new()),
             Err(e) => Err(sdk_error(format!("cannot read the events of `{name}`"), e)),
         }
     }

@@ -8,8 +8,8 @@ use aws_sdk_cloudformation::types::StackEvent;
 use aws_smithy_types::DateTime;
 
 use super::{root_causes, Failure, Stacks};
-use crate::cli::aws::sdk_error;
-use crate::cli::error::Result;
+use crate::cli::aws::{is_missing_stack, sdk_error};
+use crate::cli::error::{CliError, Kind, Result};
 use crate::cli::progress::Progress;
 
 /// What one wait has seen so far.
@@ -51,15 +51,19 @@ impl Stacks<'_> {
             let mut i = 0;
             while i < watch.watched.len() {
                 let id = watch.watched[i].1.clone();
-                let events = match self.events(&id, &watch.seen).await {
-                    Ok(events) => events,
-                    // A nested stack deleted during a rollback has no events to read any more.
-                    // Nor does the root once a delete has removed it (some emulators
-                    // answer events by name with "does not exist" at once).
-                    Err(e) if (i > 0 || info.is_none()) && e.message.contains("does not exist") => {
-                        Vec::new()
+                let events = match self.events(&id, &watch.seen).await? {
+                    Some(events) => events,
+                    // A nested stack deleted during a rollback has no events to read any
+                    // more, nor has the root once a delete removed it (some emulators
+                    // answer "does not exist" for its events at once).
+                    None if i > 0 || info.is_none() => Vec::new(),
+                    None => {
+                        return Err(CliError::new(
+                            Kind::Aws,
+                            format!("stack `{root}` disappeared while it was being deployed"),
+                        )
+                        .help("`cargo amplify status` shows what is deployed now"))
                     }
-                    Err(e) => return Err(e),
                 };
                 watch.show(i, &events);
                 i += 1;
@@ -87,11 +91,12 @@ impl Stacks<'_> {
     }
 
     /// Events of a stack not seen yet, newest first, following pages until a seen one.
-    async fn events(&self, stack: &str, seen: &HashSet<String>) -> Result<Vec<StackEvent>> {
+    /// `None` when the stack does not exist (any more).
+    async fn events(&self, stack: &str, seen: &HashSet<String>) -> Result<Option<Vec<StackEvent>>> {
         let mut out = Vec::new();
         let mut token = None;
         for _ in 0..50 {
-            let page = self
+            let page = match self
                 .aws
                 .cfn
                 .describe_stack_events()
@@ -99,7 +104,11 @@ impl Stacks<'_> {
                 .set_next_token(token)
                 .send()
                 .await
-                .map_err(|e| sdk_error(format!("cannot read the events of `{stack}`"), e))?;
+            {
+                Ok(page) => page,
+                Err(e) if is_missing_stack(&e) => return Ok(None),
+                Err(e) => return Err(sdk_error(format!("cannot read the events of `{stack}`"), e)),
+            };
             let mut reached_seen = false;
             for e in page.stack_events() {
                 if e.event_id().is_some_and(|id| seen.contains(id)) {
@@ -113,7 +122,7 @@ impl Stacks<'_> {
                 break;
             }
         }
-        Ok(out)
+        Ok(Some(out))
     }
 }
 

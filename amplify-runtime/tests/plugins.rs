@@ -82,8 +82,13 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
         &hooks.join("post-push.js"),
         "const fs = require('fs');\nconst input = fs.readFileSync(0, 'utf8');\nconst n = fs.readdirSync('.').filter(f => f.startsWith('post-push-')).length;\nfs.writeFileSync(`post-push-${n}.json`, input);\n",
     );
-    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    // (-vv logs every AWS call.)
+    let logged = ok(&scratch.amplify(&emulator, &["push", "--yes", "-vv"]));
     assert_eq!(cloud.status(&stack), "UPDATE_COMPLETE");
+    assert!(
+        logged.contains("AWS call") && logged.contains("operation=\"UpdateStack\""),
+        "{logged}"
+    );
     let payload: Value = scratch.json("post-push-0.json");
     assert_eq!(payload["data"]["amplify"]["command"], "push");
     assert!(payload["error"].is_null(), "{payload}");

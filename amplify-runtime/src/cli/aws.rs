@@ -61,6 +61,11 @@ impl Intercept for CallLog {
         cfg: &mut ConfigBag,
     ) -> std::result::Result<(), aws_smithy_runtime_api::box_error::BoxError> {
         if let Some(meta) = cfg.load::<Metadata>() {
+            tracing::debug!(
+                service = meta.service(),
+                operation = meta.name(),
+                "AWS call"
+            );
             if let Ok(mut calls) = self.0.lock() {
                 calls.push(format!("{}.{}", meta.service(), meta.name()));
             }
@@ -100,6 +105,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         )));
     }
     let endpoint = sdk.endpoint_url().map(ToOwned::to_owned);
+    tracing::info!(%region, endpoint = endpoint.as_deref().unwrap_or("AWS"), "connected");
     let calls = CallLog::default();
     let cfn_config = aws_sdk_cloudformation::config::Builder::from(&sdk)
         .interceptor(calls.clone())

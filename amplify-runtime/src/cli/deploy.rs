@@ -488,7 +488,10 @@ async fn upload_missing(
             continue;
         }
         match aws.s3.head_object().bucket(bucket).key(&key).send().await {
-            Ok(_) => continue,
+            Ok(_) => {
+                tracing::debug!(%key, "already uploaded");
+                continue;
+            }
             Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
             Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => {}
             Err(e) => return Err(sdk_error(format!("cannot check `s3://{bucket}/{key}`"), e)),
@@ -501,6 +504,7 @@ async fn upload_missing(
             .send()
             .await
             .map_err(|e| sdk_error(format!("cannot upload `s3://{bucket}/{key}`"), e))?;
+        tracing::info!(%key, "uploaded");
         uploaded.push(key);
     }
     Ok(uploaded)

@@ -117,6 +117,7 @@ pub fn run(
     }
     let config: HooksConfig = read_json(&dir.join("hooks-config.json"))?.unwrap_or_default();
     let Some(hook) = find(&dir, phase, invocation, &config)? else {
+        tracing::debug!(phase = phase.prefix(), command = %invocation.command, "no hook");
         return Ok(());
     };
     let payload = Payload {

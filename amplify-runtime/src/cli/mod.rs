@@ -70,6 +70,10 @@ struct GlobalArgs {
     /// The crate to work on (default: the current directory or its nearest parent crate).
     #[arg(short = 'C', long = "project-dir", global = true)]
     project_dir: Option<PathBuf>,
+    /// More detail on stderr: -v what is done, -vv every AWS call and file, -vvv all
+    /// (RUST_LOG, when set, decides instead).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
 }
 
 #[derive(Subcommand)]
@@ -198,6 +202,7 @@ enum ConfigCommand {
 /// Entry point of the `cargo-amplify` binary.
 pub fn main() -> ExitCode {
     let CargoCli::Amplify(args) = CargoCli::parse();
+    init_logging(args.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -215,6 +220,29 @@ pub fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Log lines (through `tracing`) go to stderr: warnings by default, more with `-v`, or
+/// whatever `RUST_LOG` says.
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let level = match verbose {
+        0 => "warn",
+        1 => "warn,amplify_runtime=info,amplify_build=info",
+        2 => "warn,amplify_runtime=debug,amplify_build=debug",
+        _ => "trace",
+    };
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => EnvFilter::new(spec),
+        _ => EnvFilter::new(level),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .without_time()
+        .with_target(false)
+        .try_init();
 }
 
 /// Runs one command between its pre- and post-hooks; the exit code on success.

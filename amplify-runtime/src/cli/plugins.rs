@@ -166,6 +166,7 @@ pub fn run_external(argv: &[OsString], project: Option<&Project>) -> Result<u8> 
             "run `cargo amplify help` for the built-in commands; a plugin for `{name}` is an executable named `{PREFIX}{name}` on PATH (`cargo amplify plugin list` shows the ones found)"
         )));
     };
+    tracing::info!(plugin = %plugin.path.display(), "running a general plugin");
     let mut command = Command::new(&plugin.path);
     command
         .args(args)

@@ -66,6 +66,7 @@ fn run_build_script(project: &Project, force: bool) -> Result<()> {
     if force {
         cmd.env(RESYNTHESIZE, nonce());
     }
+    tracing::info!(command = ?cmd, "running the build script");
     let status = cmd.status().map_err(|e| {
         CliError::new(
             Kind::Other,

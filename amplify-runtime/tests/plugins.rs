@@ -97,10 +97,68 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
         scratch.crate_dir().display().to_string()
     );
 
+    // console: the root stack's page, and a resource's own page.
+    let out = scratch.amplify(&emulator, &["console", "--json"]);
+    let console: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let url = console["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://us-east-1.console.aws.amazon.com/cloudformation/"),
+        "{url}"
+    );
+    assert!(url.contains(&stack), "{url}");
+    let out = scratch.amplify(&emulator, &["console", "PostTable"]);
+    let table_url = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table_url.contains("/dynamodbv2/home?region=us-east-1#table?name=PostTable-dev"),
+        "{table_url}"
+    );
+    let out = scratch.amplify(&emulator, &["console", "Nope"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).contains("help: deployed resources:"),
+        "{}",
+        stderr(&out)
+    );
+
+    // configure: a profile recorded for the environment is used from then on.
+    let aws_dir = tempfile::tempdir().unwrap();
+    let credentials = aws_dir.path().join("credentials");
+    fs::write(
+        &credentials,
+        "[staging]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let with_profile_only = |args: &[&str]| {
+        scratch
+            .command(args)
+            .env("AWS_ENDPOINT_URL", &emulator.url)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .env("AWS_CONFIG_FILE", aws_dir.path().join("config"))
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .output()
+            .unwrap()
+    };
+    let out = with_profile_only(&["configure", "--use-profile", "staging", "--check", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let configured: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(configured["profile"], "staging");
+    assert_eq!(configured["rootStackStatus"], "UPDATE_COMPLETE");
+    assert_eq!(
+        scratch.json("amplify/.config/local-aws-info.json")["dev"]["profileName"],
+        "staging"
+    );
+    let out = with_profile_only(&["push", "--yes", "--force"]);
+    assert!(
+        out.status.success(),
+        "the stored profile is used: {}",
+        stderr(&out)
+    );
+
     // …and after one that failed, with the error.
     let out = scratch.amplify(&emulator, &["push", "--yes", "--env", "nosuch"]);
     assert_eq!(code(&out), Some(2), "the push's own error is reported");
-    let payload: Value = scratch.json("post-push-1.json");
+    let payload: Value = scratch.json("post-push-2.json");
     assert!(
         payload["error"]["message"]
             .as_str()

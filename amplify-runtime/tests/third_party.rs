@@ -93,6 +93,19 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
         "{printed}"
     );
 
+    // `run`: nothing to deploy, then the app, with its output and exit code.
+    let ran = scratch.amplify(&emulator, &["run", "--yes"]);
+    let printed = String::from_utf8_lossy(&ran.stdout).into_owned();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    assert!(
+        printed.contains(&format!("jobs queue url   {url}")),
+        "{printed}"
+    );
+
     // `status` reads the plan: nothing left to push.
     let status = scratch.amplify(&emulator, &["status", "--json"]);
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();

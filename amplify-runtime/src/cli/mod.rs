@@ -9,6 +9,8 @@ mod assets;
 mod aws;
 mod changes;
 mod client_config;
+mod configure;
+mod console;
 mod deploy;
 mod env;
 mod error;
@@ -40,6 +42,20 @@ use serde_json::json;
 
 pub use error::{CliError, Kind};
 
+const EXAMPLES: &str = "Examples:
+  cargo amplify init --env dev --yes        create an environment (root stack, bucket, roles)
+  cargo amplify status                      what a push would change
+  cargo amplify push --yes                  deploy, then write the client configuration
+  cargo amplify generate outputs --format aws-exports --out-dir web/src
+  cargo amplify console PostTable           the AWS console page of a resource
+  cargo amplify configure --use-profile staging --check
+  cargo amplify export --out ../cdk-app     hand the backend to a CDK app
+  cargo amplify plugin list                 every plugin: categories, provider, frontends, PATH
+  cargo amplify delete --yes                delete the environment and its local state
+
+Hooks: amplify/hooks/pre-push.sh, post-push.js … (exit 76 when one fails).
+Plugins: `cargo amplify <name>` runs `cargo-amplify-<name>` from PATH.";
+
 #[derive(Parser)]
 #[command(name = "cargo", bin_name = "cargo")]
 enum CargoCli {
@@ -48,7 +64,7 @@ enum CargoCli {
 }
 
 #[derive(Args)]
-#[command(version)]
+#[command(version, after_help = EXAMPLES)]
 struct AmplifyArgs {
     #[command(flatten)]
     global: GlobalArgs,
@@ -150,6 +166,44 @@ enum Command {
         /// Do not ask for confirmation.
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+    /// Push, then run the app (`cargo run`) with the configuration just written.
+    Run {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Do not ask for confirmation before deploying.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Arguments for the app, after `--`.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Record or check the AWS profile an environment uses.
+    Configure {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Use this profile for the environment from now on (local-aws-info.json).
+        #[arg(long = "use-profile", value_name = "PROFILE")]
+        use_profile: Option<String>,
+        /// Check that the credentials work: read the environment's root stack.
+        #[arg(long)]
+        check: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the AWS console address of the root stack, or of a resource.
+    Console {
+        /// A resource name (default: the root stack).
+        resource: Option<String>,
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Category, provider, frontend and general plugins.
     Plugin {
@@ -277,6 +331,14 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     }
     let project = project::Project::find(&start)?;
     let invocation = invocation(&args.command, &project);
+    // The profile recorded for the environment (`configure --use-profile`), unless
+    // `--profile` names one.
+    let mut settings = settings;
+    if settings.profile.is_none() {
+        if let Some(env) = &invocation.env {
+            settings.profile = configure::stored_profile(&project, env);
+        }
+    }
     hooks::run(&project, hooks::Phase::Pre, &invocation, None)?;
     let result = dispatch(&project, &settings, args.command).await;
     let post = hooks::run(
@@ -287,9 +349,9 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     );
     // The command's own failure is the one to report; a post-hook failure after a
     // success fails the command with the hook's code.
-    result?;
+    let code = result?;
     post?;
-    Ok(0)
+    Ok(code)
 }
 
 /// How hooks name a command: `push`, `generate-outputs`… with the environment it uses.
@@ -307,6 +369,9 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
         } => ("config", Some("import-cdk-outputs"), Some(env)),
         Command::Export { env, .. } => ("export", None, Some(env)),
         Command::Delete { env, .. } => ("delete", None, Some(env)),
+        Command::Run { env, .. } => ("run", None, Some(env)),
+        Command::Configure { env, .. } => ("configure", None, Some(env)),
+        Command::Console { env, .. } => ("console", None, Some(env)),
         Command::Plugin { .. } | Command::External(_) => ("plugin", None, None),
     };
     let env = match (command, env) {
@@ -326,8 +391,11 @@ async fn dispatch(
     project: &project::Project,
     settings: &aws::AwsSettings,
     command: Command,
-) -> Result<(), CliError> {
-    match command {
+) -> Result<u8, CliError> {
+    if let Command::Run { env, yes, args } = command {
+        return run_app(project, settings, env, yes, &args).await;
+    }
+    let done: Result<(), CliError> = match command {
         Command::Init {
             project_name,
             env,
@@ -386,8 +454,54 @@ async fn dispatch(
         Command::Config {
             what: ConfigCommand::ImportCdkOutputs { file, env },
         } => pull::import_cdk_outputs(project, env.as_deref(), &file),
-        Command::Plugin { .. } | Command::External(_) => {
-            unreachable!("plugin commands run without hooks, in `run`")
+        Command::Configure {
+            env,
+            use_profile,
+            check,
+            json,
+        } => {
+            let options = configure::ConfigureOptions {
+                env,
+                profile: use_profile,
+                check,
+                json,
+            };
+            configure::configure(project, settings, &options).await
         }
-    }
+        Command::Console {
+            resource,
+            env,
+            json,
+        } => console::console(project, env.as_deref(), resource.as_deref(), json),
+        Command::Plugin { .. } | Command::External(_) | Command::Run { .. } => {
+            unreachable!("handled before: plugins in `run`, `run` in `run_app`")
+        }
+    };
+    done.map(|()| 0)
+}
+
+/// `run`: a push (skipped by itself when nothing changed), then `cargo run` of the crate
+/// with `args`; the app's exit code is the command's.
+async fn run_app(
+    project: &project::Project,
+    settings: &aws::AwsSettings,
+    env: Option<String>,
+    yes: bool,
+    args: &[String],
+) -> Result<u8, CliError> {
+    let options = deploy::PushOptions {
+        env,
+        yes,
+        force: false,
+    };
+    deploy::push(project, settings, &options).await?;
+    let status = std::process::Command::new(synthesis::cargo())
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(project.root.join("Cargo.toml"))
+        .arg("--")
+        .args(args)
+        .current_dir(&project.root)
+        .status()
+        .map_err(|e| CliError::new(Kind::Other, format!("cannot run `cargo run`: {e}")))?;
+    Ok(status.code().map_or(1, |c| c.clamp(0, 255) as u8))
 }

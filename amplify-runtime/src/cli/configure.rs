@@ -1,0 +1,95 @@
+//! `cargo amplify configure`: which AWS profile an environment uses, recorded the
+//! Amplify way in `amplify/.config/local-aws-info.json` (per machine, git-ignored), and a
+//! check that the credentials work. Every command then uses that profile for the
+//! environment unless `--profile` says otherwise.
+
+use serde_json::json;
+
+use super::aws::{self, AwsSettings};
+use super::error::Result;
+use super::project::{read_json, write_json, Project};
+use super::stack::Stacks;
+use super::state::{AwsConfigLevel, LocalAwsInfo, RootValue};
+
+/// `configure [--env E] [--profile P] [--check] [--json]`.
+pub struct ConfigureOptions {
+    /// The environment (default: the current one).
+    pub env: Option<String>,
+    /// Record this profile for the environment.
+    pub profile: Option<String>,
+    /// Connect and read the root stack with the resulting settings.
+    pub check: bool,
+    /// Print JSON.
+    pub json: bool,
+}
+
+/// The profile recorded for `env`, if any.
+pub fn stored_profile(project: &Project, env: &str) -> Option<String> {
+    let info: LocalAwsInfo = read_json(&project.local_aws_path()).ok().flatten()?;
+    let level = info.0.get(env)?;
+    if level.use_profile == Some(true) {
+        level.profile_name.clone()
+    } else {
+        None
+    }
+}
+
+/// Records the profile (when given) and checks the credentials (when asked).
+pub async fn configure(
+    project: &Project,
+    settings: &AwsSettings,
+    opts: &ConfigureOptions,
+) -> Result<()> {
+    let env = project.resolve_env(opts.env.as_deref())?;
+    if let Some(profile) = &opts.profile {
+        let mut info: LocalAwsInfo = read_json(&project.local_aws_path())?.unwrap_or_default();
+        info.0.insert(
+            env.clone(),
+            AwsConfigLevel {
+                config_level: "project".into(),
+                use_profile: Some(true),
+                profile_name: Some(profile.clone()),
+                ..AwsConfigLevel::default()
+            },
+        );
+        write_json(&project.local_aws_path(), &info)?;
+        if !opts.json {
+            eprintln!("Environment `{env}` uses AWS profile `{profile}`.");
+        }
+    }
+    let profile = opts
+        .profile
+        .clone()
+        .or_else(|| settings.profile.clone())
+        .or_else(|| stored_profile(project, &env));
+    let mut status = None;
+    if opts.check {
+        let checked = AwsSettings {
+            profile: profile.clone(),
+            ..settings.clone()
+        };
+        let aws = aws::connect(&checked).await?;
+        let provider = project.env_provider(&env)?;
+        let stack = provider.require(RootValue::StackName)?;
+        let info = Stacks::new(&aws).describe(stack).await?;
+        status = Some(info.map_or_else(|| "missing".to_owned(), |i| i.status));
+        if !opts.json {
+            eprintln!(
+                "The credentials work: stack {stack} is {}.",
+                status.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    if opts.json {
+        println!(
+            "{}",
+            json!({ "environment": env, "profile": profile, "rootStackStatus": status })
+        );
+    } else if opts.profile.is_none() && !opts.check {
+        match &profile {
+            Some(p) => println!("Environment `{env}` uses AWS profile `{p}`."),
+            None => println!("Environment `{env}` uses the default AWS credential chain."),
+        }
+    }
+    Ok(())
+}

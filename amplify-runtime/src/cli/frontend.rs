@@ -79,9 +79,65 @@ pub fn frontend_files(config: &ProjectConfig) -> Vec<(Format, PathBuf)> {
                 PathBuf::from("amplifyconfiguration.json"),
             ));
         }
-        _ => {}
+        // The rust frontend (and any other): amplify_outputs.json, plus the formats the
+        // project asks for in `"rust": {"config": {"ExtraFormats": [...]}}`, written under
+        // `SourceDir` (JavaScript) or `ResDir` (native), both the crate root by default.
+        _ => {
+            for format in extra_formats(config) {
+                let dir = match format {
+                    Format::AwsExports | Format::JsAmplifyConfiguration => {
+                        setting("SourceDir", ".")
+                    }
+                    _ => setting("ResDir", "."),
+                };
+                let path = dir.join(format.file_name());
+                if !files.iter().any(|(_, p)| *p == path) {
+                    files.push((format, path));
+                }
+            }
+        }
     }
     files
+}
+
+/// The formats named in the frontend's `ExtraFormats` setting (unknown names are
+/// refused when the file is read, see [`check_extra_formats`]).
+fn extra_formats(config: &ProjectConfig) -> Vec<Format> {
+    use clap::ValueEnum as _;
+    config
+        .frontends
+        .get(&config.frontend)
+        .and_then(|f| f.get("config")?.get("ExtraFormats")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| Format::from_str(v.as_str()?, false).ok())
+        .collect()
+}
+
+/// Refuses `ExtraFormats` entries that name no format, with the list of names.
+pub fn check_extra_formats(config: &ProjectConfig) -> Result<()> {
+    use clap::ValueEnum as _;
+    let names = config
+        .frontends
+        .get(&config.frontend)
+        .and_then(|f| f.get("config")?.get("ExtraFormats")?.as_array().cloned())
+        .unwrap_or_default();
+    for name in &names {
+        let known = name
+            .as_str()
+            .is_some_and(|n| Format::from_str(n, false).is_ok());
+        if !known {
+            let all: Vec<String> = Format::value_variants()
+                .iter()
+                .filter_map(|f| Some(f.to_possible_value()?.get_name().to_owned()))
+                .collect();
+            return Err(CliError::input(format!(
+                "`amplify/.config/project-config.json`: ExtraFormats names {name}, which is not a client configuration format"
+            ))
+            .help(format!("use one of: {}", all.join(", "))));
+        }
+    }
+    Ok(())
 }
 
 /// A client configuration format (`generate outputs --format <name>`).
@@ -179,6 +235,7 @@ pub fn write_frontend(project: &Project, env: &str, plan: &Plan) -> Result<Vec<P
         env,
         cdk: &cdk,
     };
+    check_extra_formats(&config)?;
     let mut written = Vec::new();
     for (format, rel) in frontend_files(&config) {
         write_format(&inputs, format, &project.root.join(&rel))?;
@@ -319,5 +376,34 @@ mod tests {
         let old = parse_aws_exports(&text).unwrap();
         assert_eq!(old["my_feature_flag"], true);
         assert_eq!(old["aws_project_region"], "x");
+    }
+
+    #[test]
+    fn the_rust_frontend_writes_the_extra_formats_it_asks_for() {
+        let config: ProjectConfig = serde_json::from_value(serde_json::json!({
+            "projectName": "app",
+            "frontend": "rust",
+            "rust": {"config": {
+                "OutputsFile": "amplify_outputs.json",
+                "SourceDir": "web/src",
+                "ExtraFormats": ["aws-exports", "awsconfiguration"]
+            }}
+        }))
+        .unwrap();
+        check_extra_formats(&config).unwrap();
+        let files = frontend_files(&config);
+        assert_eq!(
+            files,
+            vec![
+                (Format::AmplifyOutputs, PathBuf::from("amplify_outputs.json")),
+                (Format::AwsExports, PathBuf::from("web/src/aws-exports.js")),
+                (Format::AwsConfiguration, PathBuf::from("./awsconfiguration.json")),
+            ]
+        );
+        let mut bad = config.clone();
+        bad.frontends["rust"]["config"]["ExtraFormats"] = serde_json::json!(["aws-export"]);
+        let err = check_extra_formats(&bad).unwrap_err();
+        assert!(err.message.contains("\"aws-export\""), "{}", err.message);
+        assert!(err.help.unwrap().contains("aws-exports"));
     }
 }

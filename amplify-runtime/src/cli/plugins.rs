@@ -80,7 +80,7 @@ pub fn list(project: Option<&Project>) -> Result<PluginList> {
     Ok(PluginList {
         categories,
         providers: vec![PROVIDER],
-        frontends: FRONTENDS.to_vec(),
+        frontends: FRONTENDS.iter().map(|f| f.name()).collect(),
         general: discover(),
     })
 }

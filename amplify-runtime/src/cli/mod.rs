@@ -25,6 +25,7 @@ mod plugins;
 mod progress;
 mod project;
 mod prompt;
+mod provider;
 mod pull;
 mod reconcile;
 mod stack;
@@ -406,10 +407,14 @@ async fn dispatch(
                 env,
                 yes,
             };
-            env::init(project, settings, &options).await
+            provider::provider(project)?
+                .init(project, settings, &options)
+                .await
         }
         Command::Status { env, json } => {
-            status::status(project, settings, env.as_deref(), json).await
+            provider::provider(project)?
+                .status(project, settings, env.as_deref(), json)
+                .await
         }
         Command::Push {
             env,
@@ -417,8 +422,10 @@ async fn dispatch(
             force,
             json,
         } => {
-            let report =
-                deploy::push(project, settings, &deploy::PushOptions { env, yes, force }).await?;
+            let options = deploy::PushOptions { env, yes, force };
+            let report = provider::provider(project)?
+                .push(project, settings, &options)
+                .await?;
             if json {
                 let rows: Vec<_> = report
                     .rows
@@ -438,11 +445,19 @@ async fn dispatch(
             }
             Ok(())
         }
-        Command::Delete { env, yes } => env::delete(project, settings, env.as_deref(), yes).await,
+        Command::Delete { env, yes } => {
+            provider::provider(project)?
+                .delete(project, settings, env.as_deref(), yes)
+                .await
+        }
         Command::Export { out, env, force } => {
             export::export(project, env.as_deref(), &out, force).map(|_| ())
         }
-        Command::Pull { env } => pull::pull(project, settings, env.as_deref()).await,
+        Command::Pull { env } => {
+            provider::provider(project)?
+                .pull(project, settings, env.as_deref())
+                .await
+        }
         Command::Generate {
             what:
                 GenerateCommand::Outputs {
@@ -494,7 +509,9 @@ async fn run_app(
         yes,
         force: false,
     };
-    deploy::push(project, settings, &options).await?;
+    provider::provider(project)?
+        .push(project, settings, &options)
+        .await?;
     let status = std::process::Command::new(synthesis::cargo())
         .args(["run", "--quiet", "--manifest-path"])
         .arg(project.root.join("Cargo.toml"))

@@ -13,13 +13,14 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use amplify_build::plan::{Plan, PLAN_FILE, PROVIDER};
+use amplify_build::plan::{Plan, PLAN_FILE};
 use amplify_build::Registry;
 use serde::Serialize;
 
 use super::error::{CliError, Kind, Result};
 use super::frontend::FRONTENDS;
 use super::project::{read_json, Project};
+use super::provider::PROVIDERS;
 
 /// The executable name prefix of general plugins.
 const PREFIX: &str = "cargo-amplify-";
@@ -79,7 +80,7 @@ pub fn list(project: Option<&Project>) -> Result<PluginList> {
     }
     Ok(PluginList {
         categories,
-        providers: vec![PROVIDER],
+        providers: PROVIDERS.iter().map(|p| p.name()).collect(),
         frontends: FRONTENDS.iter().map(|f| f.name()).collect(),
         general: discover(),
     })

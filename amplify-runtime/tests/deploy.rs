@@ -270,6 +270,10 @@ fn init_push_noop_change_failure_and_delete() {
     );
     assert!(stderr.contains("requires replacing"), "{stderr}");
     assert!(
+        stderr.contains("\n  help: "),
+        "a rollback says what to do: {stderr}"
+    );
+    assert!(
         !stderr.contains("stackUpdateComplete"),
         "the waiter's message is not the error"
     );

@@ -388,6 +388,7 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
     }
 }
 
+/// One arm per command; each only turns flags into a call.
 async fn dispatch(
     project: &project::Project,
     settings: &aws::AwsSettings,
@@ -427,21 +428,7 @@ async fn dispatch(
                 .push(project, settings, &options)
                 .await?;
             if json {
-                let rows: Vec<_> = report
-                    .rows
-                    .iter()
-                    .map(|r| json!({ "category": r.category, "resourceName": r.name, "operation": r.operation.label() }))
-                    .collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&json!({
-                        "resources": rows,
-                        "deployed": report.deployed,
-                        "uploaded": report.uploaded,
-                        "apiCalls": report.api_calls,
-                    }))
-                    .expect("JSON")
-                );
+                print_push_report(&report);
             }
             Ok(())
         }
@@ -521,4 +508,24 @@ async fn run_app(
         .status()
         .map_err(|e| CliError::new(Kind::Other, format!("cannot run `cargo run`: {e}")))?;
     Ok(status.code().map_or(1, |c| c.clamp(0, 255) as u8))
+}
+
+/// `push --json`: the planned operations, whether anything was deployed, the uploads and
+/// the AWS calls made.
+fn print_push_report(report: &deploy::PushReport) {
+    let rows: Vec<_> = report
+        .rows
+        .iter()
+        .map(|r| json!({ "category": r.category, "resourceName": r.name, "operation": r.operation.label() }))
+        .collect();
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json!({
+            "resources": rows,
+            "deployed": report.deployed,
+            "uploaded": report.uploaded,
+            "apiCalls": report.api_calls,
+        }))
+        .expect("JSON")
+    );
 }

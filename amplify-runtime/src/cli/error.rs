@@ -28,10 +28,12 @@ pub enum Kind {
 pub struct CliError {
     /// The category.
     pub kind: Kind,
-    /// What went wrong.
+    /// What went wrong, naming the file, stack, bucket or flag involved.
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// The underlying error (an OS error, a parse error…), rendered after the message.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl CliError {
@@ -41,6 +43,7 @@ impl CliError {
             kind,
             message: message.into(),
             help: None,
+            source: None,
         }
     }
 
@@ -52,6 +55,12 @@ impl CliError {
     /// Adds the remedy.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Keeps the underlying error.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
         self
     }
 
@@ -70,16 +79,18 @@ impl CliError {
 
     /// A file that could not be read or written.
     pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
-        Self::new(
-            Kind::Other,
-            format!("cannot {action} `{}`: {err}", path.display()),
-        )
+        Self::new(Kind::Other, format!("cannot {action} `{}`", path.display())).with_source(err)
     }
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "error: {}", self.message)?;
+        let mut cause = std::error::Error::source(self);
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -87,7 +98,13 @@ impl fmt::Display for CliError {
     }
 }
 
-impl std::error::Error for CliError {}
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<amplify_build::Error> for CliError {
     fn from(e: amplify_build::Error) -> Self {
@@ -97,3 +114,34 @@ impl From<amplify_build::Error> for CliError {
 
 /// Shorthand for results of the CLI.
 pub type Result<T, E = CliError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_renders_its_message_cause_and_help_with_its_exit_code() {
+        let cases = [
+            (Kind::Input, 2),
+            (Kind::Aws, 3),
+            (Kind::Deploy, 4),
+            (Kind::Busy, 5),
+            (Kind::Hook, 76),
+            (Kind::Interrupted, 130),
+            (Kind::Other, 1),
+        ];
+        for (kind, code) in cases {
+            let e = CliError::new(kind, "cannot write `amplify/x.json`")
+                .with_source(std::io::Error::other("disk full"))
+                .help("free some space");
+            assert_eq!(e.exit_code(), code);
+            assert_eq!(
+                e.to_string(),
+                "error: cannot write `amplify/x.json`: disk full\n  help: free some space"
+            );
+        }
+        let io = CliError::io("read", Path::new("a.json"), std::io::Error::other("gone"));
+        assert_eq!(io.to_string(), "error: cannot read `a.json`: gone");
+        assert!(std::error::Error::source(&io).is_some());
+    }
+}

@@ -176,11 +176,7 @@ fn imported_resources_and_cdk_outputs_reach_the_typed_config() {
     );
     ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
     push_json(&scratch, &emulator);
-    let stack = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
-        ["StackName"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let stack = scratch.stack_name("dev");
 
     // No stack for the imported table; its name reaches the function's parameters.
     let nested = cloud.nested(&stack);

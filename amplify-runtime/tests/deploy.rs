@@ -7,7 +7,7 @@ mod common;
 
 use std::fs;
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -108,13 +108,7 @@ fn init_push_noop_change_failure_and_delete() {
     assert!(uploaded.contains(&function_key));
 
     // The app, built after the push, prints what DescribeStacks says.
-    let app = Command::new(env!("CARGO"))
-        .args(["run", "-q", "-p", "blog-example"])
-        .current_dir(scratch.crate_dir())
-        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
-        .env_remove("AMPLIFY_OUTPUTS")
-        .output()
-        .unwrap();
+    let app = scratch.run_app("blog-example");
     let printed = String::from_utf8_lossy(&app.stdout).into_owned();
     assert!(
         app.status.success(),
@@ -316,24 +310,14 @@ fn init_push_noop_change_failure_and_delete() {
         outputs["custom"]["amplify_rs"]["resources"],
         serde_json::json!({})
     );
-    let app = Command::new(env!("CARGO"))
-        .args(["run", "-q", "-p", "blog-example"])
-        .current_dir(scratch.crate_dir())
-        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
-        .env_remove("AMPLIFY_OUTPUTS")
-        .output()
-        .unwrap();
+    let app = scratch.run_app("blog-example");
     let said = String::from_utf8_lossy(&app.stderr);
     assert!(!app.status.success());
     assert!(said.contains("is not deployed yet"), "{said}");
 
     // Deleting an environment whose stack is already gone works, and says so.
     ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
-    let stack = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
-        ["StackName"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let stack = scratch.stack_name("dev");
     cloud
         .rt
         .block_on(cloud.cfn.delete_stack().stack_name(&stack).send())

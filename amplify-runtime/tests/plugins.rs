@@ -36,11 +36,7 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
     let cloud = Cloud::new(&emulator);
     let scratch = Scratch::blog();
     ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
-    let stack = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
-        ["StackName"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let stack = scratch.stack_name("dev");
     let hooks = scratch.crate_dir().join("amplify/hooks");
 
     // A pre-push hook that fails: exit 76, nothing deployed, local state unchanged.

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 
 #[test]
@@ -19,11 +17,7 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     let pushed = push_json(&scratch, &emulator);
     assert_eq!(pushed["deployed"], true, "{pushed}");
 
-    let stack = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
-        ["StackName"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let stack = scratch.stack_name("dev");
     let nested = cloud.nested(&stack);
     let (_, status, outputs) = nested
         .iter()
@@ -71,13 +65,7 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     assert!(function.1.ends_with("_COMPLETE"), "{}", function.1);
 
     // The app, built after the push, prints the queue through its typed accessors.
-    let app = Command::new(env!("CARGO"))
-        .args(["run", "-q", "-p", "jobs-example"])
-        .current_dir(scratch.crate_dir())
-        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
-        .env_remove("AMPLIFY_OUTPUTS")
-        .output()
-        .unwrap();
+    let app = scratch.run_app("jobs-example");
     let printed = String::from_utf8_lossy(&app.stdout).into_owned();
     assert!(
         app.status.success(),

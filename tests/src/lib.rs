@@ -171,3 +171,25 @@ amplify-build = {{ path = "{build}" }}
             .expect("cargo runs")
     }
 }
+
+/// The scratch crates of one test binary share a target directory (dependencies build
+/// once), so their binaries share paths: one test at a time may build and run.
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SHARED_TARGET
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Every CloudFormation template under `dir` (nested templates and the root stack).
+pub fn collect_templates(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            collect_templates(&path, out);
+        } else if name.contains("template") || name == "root-cloudformation-stack.json" {
+            out.push(path);
+        }
+    }
+}

@@ -4,17 +4,7 @@
 
 use std::fs;
 
-use amplify_tests::{snapshot, ScratchCrate};
-
-/// The scratch crates share one target directory (dependencies build once), so their
-/// binaries share a path: one test at a time may build and run.
-static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn exclusive() -> std::sync::MutexGuard<'static, ()> {
-    SHARED_TARGET
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+use amplify_tests::{exclusive, snapshot, ScratchCrate};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -3,11 +3,11 @@
 //! cfn-lint with zero errors and zero warnings, and checkov with zero failures. On top,
 //! structural checks for what checkov does not look at (S3 bucket policies).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use amplify_build::Config;
-use amplify_tests::{copy_tree, fixtures_dir, python_tool, workspace_root};
+use amplify_tests::{collect_templates, copy_tree, fixtures_dir, python_tool, workspace_root};
 use serde_json::Value;
 
 /// Synthesises every fixture and the example; returns the temp dirs and template paths.
@@ -39,18 +39,6 @@ fn synthesize_all() -> (Vec<tempfile::TempDir>, Vec<PathBuf>) {
         templates.len()
     );
     (dirs, templates)
-}
-
-fn collect_templates(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if path.is_dir() {
-            collect_templates(&path, out);
-        } else if name.contains("template") || name == "root-cloudformation-stack.json" {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

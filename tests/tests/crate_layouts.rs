@@ -2,16 +2,7 @@
 //! behind a feature (synthesised only when it is on), never twice, and resource
 //! attributes outside it are reported where they are.
 
-use amplify_tests::ScratchCrate;
-
-/// The scratch crates share one target directory; one build at a time.
-static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn exclusive() -> std::sync::MutexGuard<'static, ()> {
-    SHARED_TARGET
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+use amplify_tests::{exclusive, ScratchCrate};
 
 const BUILD_RS: &str =
     "fn main() {\n    amplify_build::synthesize().expect(\"amplify backend synthesis\");\n}\n";

@@ -10,11 +10,11 @@
 //! Reproduce a run with the same seed (`AMPLIFY_PROPTEST_SEED`, default below).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use amplify_build::{Config, Outcome};
-use amplify_tests::python_tool;
+use amplify_tests::{collect_templates, python_tool};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as RunnerConfig, RngAlgorithm, TestRng, TestRunner};
@@ -461,18 +461,6 @@ fn render_api(api: &Api, b: &Backend, s: &mut String, files: &mut Vec<(String, S
         keys.push(format!("resolvers({})", resolvers.join(", ")));
     }
     writeln!(s, "    #[api({})]\n    pub struct Api;", keys.join(", ")).unwrap();
-}
-
-fn collect_templates(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if path.is_dir() {
-            collect_templates(&path, out);
-        } else if name.contains("template") || name == "root-cloudformation-stack.json" {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

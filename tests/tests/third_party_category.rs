@@ -5,17 +5,8 @@
 
 use std::fs;
 
-use amplify_tests::ScratchCrate;
+use amplify_tests::{exclusive, ScratchCrate};
 use serde_json::Value;
-
-/// The scratch crates share one target directory; one build at a time.
-static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn exclusive() -> std::sync::MutexGuard<'static, ()> {
-    SHARED_TARGET
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

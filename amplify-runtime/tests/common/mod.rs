@@ -172,6 +172,25 @@ impl Scratch {
         cmd
     }
 
+    /// The root stack name of `env`, from team-provider-info.json.
+    pub fn stack_name(&self, env: &str) -> String {
+        self.json("amplify/team-provider-info.json")[env]["awscloudformation"]["StackName"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no stack for `{env}` in team-provider-info.json"))
+            .to_owned()
+    }
+
+    /// `cargo run` of the app `package`, built with the configuration now on disk.
+    pub fn run_app(&self, package: &str) -> Output {
+        Command::new(env!("CARGO"))
+            .args(["run", "-q", "-p", package])
+            .current_dir(self.crate_dir())
+            .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+            .env_remove("AMPLIFY_OUTPUTS")
+            .output()
+            .unwrap()
+    }
+
     pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.crate_dir().join(rel)).unwrap_or_default()
     }

@@ -193,3 +193,23 @@ pub fn collect_templates(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// cfn-lint's findings (its JSON objects) over `templates`, in one run.
+pub fn cfn_lint<P: AsRef<Path>>(templates: impl IntoIterator<Item = P>) -> Vec<serde_json::Value> {
+    let out = Command::new(python_tool("cfn-lint"))
+        .arg("-f")
+        .arg("json")
+        .args(templates.into_iter().map(|t| t.as_ref().to_owned()))
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "cfn-lint output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let findings = findings.as_array().expect("an array of findings").clone();
+    // cfn-lint exits non-zero exactly when it has findings.
+    assert_eq!(out.status.success(), findings.is_empty(), "{findings:?}");
+    findings
+}

@@ -11,14 +11,12 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::Command;
 
 use amplify_build::{Config, Outcome};
-use amplify_tests::{collect_templates, python_tool};
+use amplify_tests::{cfn_lint, collect_templates};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as RunnerConfig, RngAlgorithm, TestRng, TestRunner};
-use serde_json::Value;
 
 const CASES: usize = 40;
 const DEFAULT_SEED: u64 = 0x00a5_f11e_2026_1203;
@@ -511,21 +509,9 @@ fn every_generated_backend_synthesises_templates_cfn_lint_accepts() {
         eprintln!("{} templates", templates.len());
     }
 
-    let out = Command::new(python_tool("cfn-lint"))
-        .arg("-f")
-        .arg("json")
-        .args(templates.iter().map(|(t, _)| t))
-        .output()
-        .unwrap();
-    let findings: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "cfn-lint output is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let findings = findings.as_array().expect("an array of findings");
+    let findings = cfn_lint(templates.iter().map(|(t, _)| t));
     let mut report = String::new();
-    for f in findings {
+    for f in &findings {
         let file = f["Filename"].as_str().unwrap_or_default();
         let case = templates
             .iter()

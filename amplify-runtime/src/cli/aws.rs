@@ -28,6 +28,8 @@ pub struct AwsSettings {
 /// The clients of one run, and the log of every API call they made.
 #[derive(Clone)]
 pub struct Aws {
+    /// STS (who the credentials belong to).
+    pub sts: aws_sdk_sts::Client,
     /// CloudFormation.
     pub cfn: aws_sdk_cloudformation::Client,
     /// S3 (path-style when an endpoint is set).
@@ -38,7 +40,18 @@ pub struct Aws {
     pub calls: CallLog,
 }
 
-/// Records every API call (an interceptor on both clients).
+impl Aws {
+    /// The account the credentials belong to.
+    pub async fn account_id(&self) -> Result<String> {
+        let me =
+            self.sts.get_caller_identity().send().await.map_err(|e| {
+                sdk_error("cannot tell which AWS account the credentials belong to", e)
+            })?;
+        Ok(me.account().unwrap_or_default().to_owned())
+    }
+}
+
+/// Records every API call (an interceptor on every client).
 #[derive(Debug, Clone, Default)]
 pub struct CallLog(Arc<Mutex<Vec<String>>>);
 
@@ -115,7 +128,11 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         .force_path_style(endpoint.is_some())
         .interceptor(calls.clone())
         .build();
+    let sts_config = aws_sdk_sts::config::Builder::from(&sdk)
+        .interceptor(calls.clone())
+        .build();
     Ok(Aws {
+        sts: aws_sdk_sts::Client::from_conf(sts_config),
         cfn: aws_sdk_cloudformation::Client::from_conf(cfn_config),
         s3: aws_sdk_s3::Client::from_conf(s3_config),
         region,

@@ -175,7 +175,7 @@ fn assess(project: &Project, env: &str) -> Result<Assessment> {
 
 /// The templates of the stacks that changed, their files (AppSync resolvers…), and the
 /// root template, by content-addressed key.
-fn templates_and_files(
+pub(super) fn templates_and_files(
     project: &Project,
     plan: &Plan,
     unchanged: &dyn Fn(&StackPlan) -> bool,
@@ -248,7 +248,7 @@ async fn update_root(
 }
 
 /// Follows the root stack's update to its end; a rollback is an error naming its cause.
-async fn follow(
+pub(super) async fn follow(
     project: &Project,
     env: &str,
     stacks: &Stacks<'_>,
@@ -284,7 +284,7 @@ async fn follow(
 
 /// The key of every code asset: the deployed one when its stack is unchanged, else
 /// built, zipped and queued for upload. By root parameter.
-fn code_keys(
+pub(super) fn code_keys(
     project: &Project,
     plan: &Plan,
     kept: &EnvParameters,
@@ -324,7 +324,7 @@ fn code_keys(
 }
 
 /// A value for every parameter the root template declares.
-fn root_parameters(
+pub(super) fn root_parameters(
     plan: &Plan,
     provider: &ProviderInfo,
     env: &str,
@@ -366,7 +366,7 @@ fn read(project: &Project, relative: &str) -> Result<Vec<u8>> {
 }
 
 /// `amplify/backend/tags.json`, the user's file.
-fn read_tags(project: &Project) -> Result<String> {
+pub(super) fn read_tags(project: &Project) -> Result<String> {
     let path = project.backend_dir().join("tags.json");
     std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))
 }
@@ -477,7 +477,7 @@ fn deploy_failed(what: String, failures: &[Failure]) -> CliError {
 
 /// Uploads objects whose keys are not in the bucket yet (keys are content-addressed, so
 /// an existing key already holds these bytes).
-async fn upload_missing(
+pub(super) async fn upload_missing(
     aws: &Aws,
     bucket: &str,
     objects: Vec<(String, Vec<u8>)>,

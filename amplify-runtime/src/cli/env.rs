@@ -79,7 +79,7 @@ pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions)
             opts.env, aws.region
         ),
     )?;
-    let info = create_root(project, &aws, &name, &opts.env, &stack, &bucket).await?;
+    let info = create_root(project, &aws, &name, &opts.env, &RootNames::amplify(&stack)).await?;
 
     let mut provider = ProviderInfo::default();
     for (key, value) in &info.outputs {
@@ -135,21 +135,45 @@ fn check_init(project: &Project, opts: &InitOptions) -> Result<(String, TeamProv
     Ok((name, tpi))
 }
 
+/// The names of an environment's root resources.
+pub(super) struct RootNames {
+    /// The root stack.
+    pub stack: String,
+    /// The deployment bucket.
+    pub bucket: String,
+    /// The role of signed-in users.
+    pub auth_role: String,
+    /// The role of guests.
+    pub unauth_role: String,
+}
+
+impl RootNames {
+    /// Amplify Gen 1's: derived from the stack name.
+    pub fn amplify(stack: &str) -> Self {
+        RootNames {
+            stack: stack.to_owned(),
+            bucket: format!("{stack}-deployment"),
+            auth_role: format!("{stack}-authRole"),
+            unauth_role: format!("{stack}-unauthRole"),
+        }
+    }
+}
+
 /// Creates the root stack from the bootstrap template and waits for it; a failed
 /// creation is deleted again, so nothing half-made is left.
-async fn create_root(
+pub(super) async fn create_root(
     project: &Project,
     aws: &Aws,
     name: &str,
     env: &str,
-    stack: &str,
-    bucket: &str,
+    root: &RootNames,
 ) -> Result<StackInfo> {
     let stacks = Stacks::new(aws);
+    let stack = root.stack.as_str();
     let parameters = vec![
-        ("DeploymentBucketName".to_owned(), bucket.to_owned()),
-        ("AuthRoleName".to_owned(), format!("{stack}-authRole")),
-        ("UnauthRoleName".to_owned(), format!("{stack}-unauthRole")),
+        ("DeploymentBucketName".to_owned(), root.bucket.clone()),
+        ("AuthRoleName".to_owned(), root.auth_role.clone()),
+        ("UnauthRoleName".to_owned(), root.unauth_role.clone()),
     ];
     let tags_text = std::fs::read_to_string(project.backend_dir().join("tags.json"))
         .unwrap_or_else(|_| "[]".into());

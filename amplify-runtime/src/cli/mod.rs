@@ -17,10 +17,12 @@ mod error;
 mod export;
 mod finalize;
 mod frontend;
+mod gen2;
 mod hooks;
 mod inputs;
 mod lock;
 mod pending;
+mod pipeline;
 mod plugins;
 mod progress;
 mod project;
@@ -180,6 +182,24 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// CI: deploy an app's branch (stack named the Gen 2 way) and write its outputs.
+    PipelineDeploy {
+        /// The branch being deployed.
+        #[arg(long)]
+        branch: String,
+        /// The Amplify app id (any stable id of the app).
+        #[arg(long)]
+        app_id: String,
+        /// Folder for the client configuration (default: the crate root).
+        #[arg(long)]
+        outputs_out_dir: Option<PathBuf>,
+        /// The client configuration format.
+        #[arg(long, value_enum, default_value_t = frontend::Format::AmplifyOutputs)]
+        outputs_format: frontend::Format,
+        /// The amplify_outputs.json schema version (amplify-rs writes 1.4).
+        #[arg(long, default_value = "1.4", value_parser = ["1.4"])]
+        outputs_version: String,
+    },
     /// Record or check the AWS profile an environment uses.
     Configure {
         /// Environment (default: the current one).
@@ -228,11 +248,20 @@ enum PluginCommand {
 
 #[derive(Subcommand)]
 enum GenerateCommand {
-    /// One client configuration file.
+    /// One client configuration file, from local state or from a deployed stack.
     Outputs {
         /// Environment (default: the current one).
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["stack", "app_id"])]
         env: Option<String>,
+        /// Read this deployed root stack instead of local state.
+        #[arg(long, conflicts_with = "app_id")]
+        stack: Option<String>,
+        /// Read the deployed branch of this app (with --branch) instead of local state.
+        #[arg(long, requires = "branch")]
+        app_id: Option<String>,
+        /// The branch (with --app-id).
+        #[arg(long, requires = "app_id")]
+        branch: Option<String>,
         /// The file to write.
         #[arg(long, value_enum, default_value_t = frontend::Format::AmplifyOutputs)]
         format: frontend::Format,
@@ -371,6 +400,7 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
         Command::Export { env, .. } => ("export", None, Some(env)),
         Command::Delete { env, .. } => ("delete", None, Some(env)),
         Command::Run { env, .. } => ("run", None, Some(env)),
+        Command::PipelineDeploy { .. } => ("pipeline-deploy", None, None),
         Command::Configure { env, .. } => ("configure", None, Some(env)),
         Command::Console { env, .. } => ("console", None, Some(env)),
         Command::Plugin { .. } | Command::External(_) => ("plugin", None, None),
@@ -449,10 +479,43 @@ async fn dispatch(
             what:
                 GenerateCommand::Outputs {
                     env,
+                    stack,
+                    app_id,
+                    branch,
                     format,
                     out_dir,
                 },
-        } => pull::generate(project, env.as_deref(), format, out_dir.as_deref()).map(|_| ()),
+        } => {
+            let target = match (stack, app_id, branch) {
+                (Some(stack), _, _) => Some(pipeline::StackTarget::Stack(stack)),
+                (None, Some(app_id), Some(branch)) => {
+                    Some(pipeline::StackTarget::Branch { app_id, branch })
+                }
+                _ => None,
+            };
+            match target {
+                Some(target) => {
+                    let outputs = pipeline::OutputsOptions { out_dir, format };
+                    pipeline::generate_from_stack(project, settings, &target, &outputs).await
+                }
+                None => {
+                    pull::generate(project, env.as_deref(), format, out_dir.as_deref()).map(|_| ())
+                }
+            }
+        }
+        Command::PipelineDeploy {
+            branch,
+            app_id,
+            outputs_out_dir,
+            outputs_format,
+            outputs_version: _,
+        } => {
+            let outputs = pipeline::OutputsOptions {
+                out_dir: outputs_out_dir,
+                format: outputs_format,
+            };
+            pipeline::pipeline_deploy(project, settings, &branch, &app_id, &outputs).await
+        }
         Command::Config {
             what: ConfigCommand::ImportCdkOutputs { file, env },
         } => pull::import_cdk_outputs(project, env.as_deref(), &file),

@@ -26,6 +26,11 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Emulator {
+        Emulator::start_for_account("000000000000")
+    }
+
+    /// An emulator whose resources belong to `account` (MINISTACK_ACCOUNT_ID).
+    pub fn start_for_account(account: &str) -> Emulator {
         let python = repo().join("target/tools/ministack/bin/python");
         assert!(
             python.exists(),
@@ -42,6 +47,7 @@ impl Emulator {
             .arg(repo().join("scripts/ministack_launcher.py"))
             .env("GATEWAY_PORT", port.to_string())
             .env("BIND_HOST", "127.0.0.1")
+            .env("MINISTACK_ACCOUNT_ID", account)
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()

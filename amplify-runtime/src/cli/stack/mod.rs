@@ -280,6 +280,7 @@ mod sdk_tests {
     fn aws_with(cfn: aws_sdk_cloudformation::Client) -> Aws {
         Aws {
             cfn,
+            sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[]),
             s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[]),
             region: "us-east-1".into(),
             calls: CallLog::default(),

@@ -13,6 +13,7 @@ mod configure;
 mod console;
 mod deploy;
 mod env;
+mod environments;
 mod error;
 mod export;
 mod finalize;
@@ -182,6 +183,11 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Environments: add, list, checkout, get, pull, remove, import.
+    Env {
+        #[command(subcommand)]
+        what: EnvCommand,
+    },
     /// CI: deploy an app's branch (stack named the Gen 2 way) and write its outputs.
     PipelineDeploy {
         /// The branch being deployed.
@@ -234,6 +240,57 @@ enum Command {
     /// A general plugin: `cargo amplify <name>` runs `cargo-amplify-<name>` from PATH.
     #[command(external_subcommand)]
     External(Vec<OsString>),
+}
+
+#[derive(Subcommand)]
+enum EnvCommand {
+    /// Create an environment (as `init --env <name>`) and switch to it.
+    Add {
+        /// Its name (2–10 lowercase letters).
+        name: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Every environment; `*` marks the current one.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch to an environment: its last pushed state and client configuration.
+    Checkout {
+        /// The environment.
+        name: String,
+    },
+    /// One environment's root stack, bucket and roles.
+    Get {
+        /// The environment.
+        #[arg(long)]
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refresh the current environment's outputs (as `pull`).
+    Pull,
+    /// Delete an environment's stacks and bucket (not the current one).
+    Remove {
+        /// The environment.
+        name: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Register an environment someone else created, from its root stack.
+    Import {
+        /// The name to give it here.
+        #[arg(long)]
+        name: String,
+        /// Its root stack.
+        #[arg(long)]
+        stack_name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -401,6 +458,25 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
         Command::Delete { env, .. } => ("delete", None, Some(env)),
         Command::Run { env, .. } => ("run", None, Some(env)),
         Command::PipelineDeploy { .. } => ("pipeline-deploy", None, None),
+        Command::Env { what } => {
+            let (sub, name) = match what {
+                EnvCommand::Add { name, .. } => ("add", Some(name)),
+                EnvCommand::List { .. } => ("list", None),
+                EnvCommand::Checkout { name } => ("checkout", Some(name)),
+                EnvCommand::Get { name, .. } => ("get", Some(name)),
+                EnvCommand::Pull => ("pull", None),
+                EnvCommand::Remove { name, .. } => ("remove", Some(name)),
+                EnvCommand::Import { name, .. } => ("import", Some(name)),
+            };
+            return hooks::Invocation {
+                command: "env".to_owned(),
+                sub_command: Some(sub.to_owned()),
+                env: name
+                    .cloned()
+                    .or_else(|| project.current_env().ok().flatten()),
+                argv: std::env::args().skip(2).collect(),
+            };
+        }
         Command::Configure { env, .. } => ("configure", None, Some(env)),
         Command::Console { env, .. } => ("console", None, Some(env)),
         Command::Plugin { .. } | Command::External(_) => ("plugin", None, None),
@@ -503,6 +579,7 @@ async fn dispatch(
                 }
             }
         }
+        Command::Env { what } => env_command(project, settings, what).await,
         Command::PipelineDeploy {
             branch,
             app_id,
@@ -591,4 +668,34 @@ fn print_push_report(report: &deploy::PushReport) {
         }))
         .expect("JSON")
     );
+}
+
+/// `env …`.
+async fn env_command(
+    project: &project::Project,
+    settings: &aws::AwsSettings,
+    what: EnvCommand,
+) -> Result<(), CliError> {
+    let provider = provider::provider(project)?;
+    match what {
+        EnvCommand::Add { name, yes } => {
+            let options = env::InitOptions {
+                project_name: None,
+                env: name,
+                yes,
+            };
+            provider.init(project, settings, &options).await
+        }
+        EnvCommand::List { json } => environments::list(project, json),
+        EnvCommand::Checkout { name } => environments::checkout(project, settings, &name).await,
+        EnvCommand::Get { name, json } => environments::get(project, &name, json),
+        EnvCommand::Pull => provider.pull(project, settings, None).await,
+        EnvCommand::Remove { name, yes } => {
+            environments::check_removable(project, &name)?;
+            provider.delete(project, settings, Some(&name), yes).await
+        }
+        EnvCommand::Import { name, stack_name } => {
+            environments::import(project, settings, &name, &stack_name).await
+        }
+    }
 }

@@ -33,10 +33,19 @@ fn pipeline_deploy_stages_to_two_accounts_and_generate_outputs_reads_them() {
     );
 
     // In CI, from fresh clones: staging, then production.
-    for (emulator, branch) in [(&staging, "staging"), (&production, "main")] {
+    // Production through a role assumed in its account, as the seed's pipeline does.
+    let production_role = "arn:aws:iam::222222222222:role/amplify-deployer";
+    for (emulator, branch, role) in [
+        (&staging, "staging", None),
+        (&production, "main", Some(production_role)),
+    ] {
         let clone = Scratch::blog();
+        let mut args = vec!["pipeline-deploy", "--branch", branch, "--app-id", APP_ID];
+        if let Some(role) = role {
+            args.extend(["--role-arn", role]);
+        }
         let out = clone
-            .command(&["pipeline-deploy", "--branch", branch, "--app-id", APP_ID])
+            .command(&args)
             .env("AWS_ENDPOINT_URL", &emulator.url)
             .env("CI", "1")
             .output()

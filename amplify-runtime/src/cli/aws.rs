@@ -23,6 +23,9 @@ pub struct AwsSettings {
     pub region: Option<String>,
     /// `--endpoint-url` (otherwise `AWS_ENDPOINT_URL`)
     pub endpoint_url: Option<String>,
+    /// `--role-arn`: a role to assume with the credentials found (a target account's
+    /// deployment role).
+    pub role_arn: Option<String>,
 }
 
 /// The clients of one run, and the log of every API call they made.
@@ -105,7 +108,20 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
     if let Some(endpoint) = &settings.endpoint_url {
         loader = loader.endpoint_url(endpoint);
     }
-    let sdk = loader.load().await;
+    let mut sdk = loader.load().await;
+    if let Some(role) = &settings.role_arn {
+        let assumed = aws_config::sts::AssumeRoleProvider::builder(role)
+            .session_name("cargo-amplify")
+            .configure(&sdk)
+            .build()
+            .await;
+        sdk = sdk
+            .into_builder()
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(assumed),
+            )
+            .build();
+    }
     let region = sdk.region().map(ToString::to_string).ok_or_else(|| {
         CliError::input("no AWS region is configured").help(
             "pass `--region us-east-1`, set AWS_REGION, or add `region = ...` to your AWS profile",

@@ -84,6 +84,9 @@ struct GlobalArgs {
     /// AWS region (default: AWS_REGION or the profile's region).
     #[arg(long, global = true)]
     region: Option<String>,
+    /// A role to assume with the credentials found (e.g. a target account's deployment role).
+    #[arg(long, global = true)]
+    role_arn: Option<String>,
     /// Endpoint of an AWS emulator, e.g. http://127.0.0.1:4566 (default: AWS_ENDPOINT_URL).
     #[arg(long, global = true)]
     endpoint_url: Option<String>,
@@ -392,6 +395,7 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
         profile: args.global.profile,
         region: args.global.region,
         endpoint_url: args.global.endpoint_url,
+        role_arn: args.global.role_arn,
     };
     let start = match args.global.project_dir {
         Some(dir) => dir,

@@ -153,6 +153,15 @@ pub enum EnvInput {
         /// The declared validity.
         days: u32,
     },
+    /// A value declared in Rust (a function's environment variable) that an environment
+    /// may override in `team-provider-info.json`, at
+    /// `<env>.categories.<category>.<resource>.<key>`, without editing the declaration.
+    Override {
+        /// The key it is kept under (the variable's name).
+        key: String,
+        /// The declared value, used where no override is kept.
+        default: String,
+    },
 }
 
 impl EnvInput {

@@ -30,6 +30,41 @@ fn environments_live_side_by_side_and_checkout_brings_their_state() {
     assert_ne!(dev_pool, prod_pool);
     assert_ne!(dev_stack, prod_stack);
 
+    // A declared value overridden for prod only, in team-provider-info.json: a change
+    // to push there, and the function gets it; dev keeps the declared one.
+    let tpi_path = scratch.crate_dir().join("amplify/team-provider-info.json");
+    let mut tpi: Value = scratch.json("amplify/team-provider-info.json");
+    tpi["prod"]["categories"]["function"]["PostsFn"]["LOG_LEVEL"] = "debug".into();
+    std::fs::write(&tpi_path, serde_json::to_string_pretty(&tpi).unwrap()).unwrap();
+    let status = json_out(&scratch, &emulator, &["status", "--json"]);
+    let row = |status: &Value, name: &str| {
+        status["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["resourceName"] == name)
+            .unwrap()["operation"]
+            .clone()
+    };
+    assert_eq!(row(&status, "PostsFn"), "Update", "{status}");
+    push_json(&scratch, &emulator);
+    let log_level = |stack: &str| {
+        cloud
+            .nested_parameters(stack, "functionPostsFn")
+            .into_iter()
+            .find(|(k, _)| k == "envVar0")
+            .map(|(_, v)| v)
+    };
+    assert_eq!(log_level(&prod_stack).as_deref(), Some("debug"));
+    assert_eq!(log_level(&dev_stack).as_deref(), Some("info"));
+    let kept: Value = scratch.json("amplify/team-provider-info.json");
+    assert_eq!(
+        kept["prod"]["categories"]["function"]["PostsFn"]["LOG_LEVEL"], "debug",
+        "the override survives the push"
+    );
+    let status = json_out(&scratch, &emulator, &["status", "--json"]);
+    assert_eq!(row(&status, "PostsFn"), "No Change", "{status}");
+
     let listed = json_out(&scratch, &emulator, &["env", "list", "--json"]);
     assert_eq!(listed["envs"], serde_json::json!(["dev", "prod"]));
     assert_eq!(listed["current"], "prod");

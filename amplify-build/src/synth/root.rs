@@ -28,6 +28,15 @@ pub fn input_parameter(
             ));
             p
         }
+        EnvInput::Override { key, default } => {
+            let mut p = Parameter::new("String");
+            p.default = Some(Value::from(default.as_str()));
+            p.describe(format!(
+                "{key} of {}: the declared value unless the environment overrides it in team-provider-info.json",
+                resource.name
+            ));
+            p
+        }
         EnvInput::ApiKeyExpiry { .. } => {
             let mut p = Parameter::new("Number");
             p.default = Some(Value::Int(0));

@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 
 use super::assets::{self, hex, Packages};
 use super::error::Result;
+use super::inputs;
 use super::project::{files_under, Project};
-use super::state::AmplifyMeta;
+use super::state::{AmplifyMeta, EnvParameters};
 
 /// A status row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,11 @@ impl Operation {
 
 /// Content hash of each stack's inputs (its folder and, for code, the code's sources),
 /// by logical id.
-pub fn fingerprints(project: &Project, plan: &Plan) -> Result<BTreeMap<String, String>> {
+pub fn fingerprints(
+    project: &Project,
+    plan: &Plan,
+    kept: &EnvParameters,
+) -> Result<BTreeMap<String, String>> {
     let mut packages: Option<Packages> = None;
     let mut out = BTreeMap::new();
     for stack in &plan.stacks {
@@ -69,6 +74,11 @@ pub fn fingerprints(project: &Project, plan: &Plan) -> Result<BTreeMap<String, S
                     &mut packages,
                 )?);
             }
+        }
+        // The environment's overrides of declared values are part of what is deployed.
+        let overrides = inputs::resource_overrides(plan, kept, &stack.logical_id);
+        if !overrides.is_empty() {
+            hasher.update(overrides.as_bytes());
         }
         out.insert(stack.logical_id.clone(), hex(&hasher.finalize()[..8]));
     }

@@ -98,7 +98,9 @@ pub async fn push(
     uploads.extend(templates_and_files(project, &work.plan, &unchanged)?);
     report.uploaded = upload_missing(&aws, &bucket, uploads).await?;
 
-    let parameters = root_parameters(&work.plan, &provider, &env, &code_keys, &work.expiries)?;
+    let mut supplied = code_keys;
+    supplied.extend(inputs::overrides(&work.plan, &work.kept));
+    let parameters = root_parameters(&work.plan, &provider, &env, &supplied, &work.expiries)?;
     let root = RootUpdate {
         stack_name: &stack_name,
         url: format!(
@@ -140,15 +142,10 @@ struct Assessment {
 
 fn assess(project: &Project, env: &str) -> Result<Assessment> {
     let plan = synthesis::current_plan(project)?;
-    let fingerprints = changes::fingerprints(project, &plan)?;
+    let kept = project.kept_parameters(env)?;
+    let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
-    let kept: EnvParameters = project
-        .team_provider_info()?
-        .0
-        .get(env)
-        .map(|e| e.categories.clone())
-        .unwrap_or_default();
     let expiries = inputs::api_key_expiries(&plan, &kept, inputs::now());
     let tags_text = read_tags(project)?;
     let deployed_root = deployed
@@ -328,7 +325,7 @@ pub(super) fn root_parameters(
     plan: &Plan,
     provider: &ProviderInfo,
     env: &str,
-    code_keys: &BTreeMap<String, String>,
+    supplied: &BTreeMap<String, String>,
     expiries: &BTreeMap<String, (i64, bool)>,
 ) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
@@ -344,8 +341,8 @@ pub(super) fn root_parameters(
             provider.require(v)?.to_owned()
         } else if name == "env" {
             env.to_owned()
-        } else if let Some(key) = code_keys.get(name) {
-            key.clone()
+        } else if let Some(value) = supplied.get(name) {
+            value.clone()
         } else if let Some((epoch, _)) = expiries.get(name) {
             epoch.to_string()
         } else {

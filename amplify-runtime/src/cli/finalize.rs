@@ -96,7 +96,7 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
     let mut tpi = project.team_provider_info()?;
     let entry = tpi.0.entry(d.env.to_owned()).or_default();
     entry.providers.insert(PROVIDER.to_owned(), provider);
-    entry.categories = inputs::env_parameters(d.plan, &bucket, d.parameters);
+    entry.categories = inputs::env_parameters(d.plan, &bucket, d.parameters, &entry.categories);
     write_json(&project.team_provider_info_path(), &tpi)?;
     clear_pending(project, d.env);
     let written = super::frontend::write_frontend(project, d.env, d.plan)?;

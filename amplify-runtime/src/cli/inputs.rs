@@ -62,11 +62,57 @@ pub fn api_key_expiries(
     out
 }
 
-/// The env's `categories` block after a push: every input's value, by resource.
+/// The value of every overridable input, by root parameter: the environment's override
+/// (`categories.<category>.<resource>.<key>` in team-provider-info.json) or the declared
+/// default.
+pub fn overrides(plan: &Plan, kept: &EnvParameters) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for stack in &plan.stacks {
+        for input in &stack.inputs {
+            let (EnvInput::Override { key, default }, Some(root)) =
+                (&input.input, &input.root_parameter)
+            else {
+                continue;
+            };
+            let value = stored(kept, &stack.category, &stack.name)
+                .and_then(|values| values.get(key))
+                .map(|v| match v {
+                    ParameterValue::Text(t) => t.clone(),
+                    ParameterValue::Number(n) => n.to_string(),
+                })
+                .unwrap_or_else(|| default.clone());
+            out.insert(root.clone(), value);
+        }
+    }
+    out
+}
+
+/// The overrides one stack's resource has in this environment, for its fingerprint: a
+/// changed override is a change to deploy.
+pub fn resource_overrides(plan: &Plan, kept: &EnvParameters, logical_id: &str) -> String {
+    let Some(stack) = plan.stacks.iter().find(|s| s.logical_id == logical_id) else {
+        return String::new();
+    };
+    let Some(values) = stored(kept, &stack.category, &stack.name) else {
+        return String::new();
+    };
+    stack
+        .inputs
+        .iter()
+        .filter_map(|input| match &input.input {
+            EnvInput::Override { key, .. } => Some(format!("{key}={:?};", values.get(key)?)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The env's `categories` block after a push: every input's value, by resource, with the
+/// overrides it already had (a declared default is not stored: it follows the Rust).
 pub fn env_parameters(
     plan: &Plan,
     bucket: &str,
     parameters: &BTreeMap<String, String>,
+    kept: &EnvParameters,
 ) -> EnvParameters {
     let mut out = EnvParameters::new();
     for stack in &plan.stacks {
@@ -90,6 +136,13 @@ pub fn env_parameters(
                         API_KEY_DAYS.into(),
                         ParameterValue::Number(i64::from(*days)),
                     ));
+                }
+                (EnvInput::Override { key, .. }, _) => {
+                    let kept = stored(kept, &stack.category, &stack.name)
+                        .and_then(|values| values.get(key));
+                    if let Some(value) = kept {
+                        values.push((key.clone(), value.clone()));
+                    }
                 }
                 _ => {}
             }

@@ -185,7 +185,9 @@ async fn deploy_all(
     let code_keys = deploy::code_keys(project, plan, &kept, &|_| false, &mut uploads)?;
     uploads.extend(deploy::templates_and_files(project, plan, &|_| false)?);
     deploy::upload_missing(aws, &bucket, uploads).await?;
-    let parameters = deploy::root_parameters(plan, provider, env, &code_keys, &expiries)?;
+    let mut supplied = code_keys;
+    supplied.extend(inputs::overrides(plan, &kept));
+    let parameters = deploy::root_parameters(plan, provider, env, &supplied, &expiries)?;
     let params: Vec<(String, String)> = parameters.into_iter().collect();
     let url = format!(
         "https://s3.amazonaws.com/{bucket}/{}",

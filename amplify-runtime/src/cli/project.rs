@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::{CliError, Result};
-use super::state::{AmplifyMeta, LocalEnvInfo, ProviderInfo, TeamProviderInfo};
+use super::state::{AmplifyMeta, EnvParameters, LocalEnvInfo, ProviderInfo, TeamProviderInfo};
 
 /// A crate whose `amplify/` folder `cargo amplify` works on.
 #[derive(Debug, Clone)]
@@ -117,6 +117,17 @@ impl Project {
     /// `team-provider-info.json` (empty when missing).
     pub fn team_provider_info(&self) -> Result<TeamProviderInfo> {
         Ok(read_json(&self.team_provider_info_path())?.unwrap_or_default())
+    }
+
+    /// The per-environment values kept for `env` (`categories` in team-provider-info.json):
+    /// code keys, API-key expiries, overrides of declared values.
+    pub fn kept_parameters(&self, env: &str) -> Result<EnvParameters> {
+        Ok(self
+            .team_provider_info()?
+            .0
+            .get(env)
+            .map(|e| e.categories.clone())
+            .unwrap_or_default())
     }
 
     /// The CloudFormation provider's block of one env, or a clear error naming the file.

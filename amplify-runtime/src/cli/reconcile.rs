@@ -34,7 +34,8 @@ pub async fn reconcile(
         Some(i) if matches!(i.status.as_str(), "UPDATE_COMPLETE" | "CREATE_COMPLETE") => {
             let plan = synthesis::current_plan(project)?;
             if plan.root.template_key == pending.root_template_key {
-                let fingerprints = changes::fingerprints(project, &plan)?;
+                let kept = project.kept_parameters(env)?;
+                let fingerprints = changes::fingerprints(project, &plan, &kept)?;
                 let deployed = Deployed {
                     env,
                     plan: &plan,

@@ -356,6 +356,30 @@ impl Cloud {
             .collect()
     }
 
+    /// The parameters a nested stack was deployed with.
+    pub fn nested_parameters(&self, root: &str, logical: &str) -> Vec<(String, String)> {
+        let resources = self
+            .rt
+            .block_on(self.cfn.list_stack_resources().stack_name(root).send())
+            .unwrap();
+        let nested = resources
+            .stack_resource_summaries()
+            .iter()
+            .find(|r| r.logical_resource_id() == Some(logical))
+            .unwrap_or_else(|| panic!("no {logical} in {root}"));
+        let stack = self.stack(nested.physical_resource_id().unwrap()).unwrap();
+        stack
+            .parameters()
+            .iter()
+            .map(|p| {
+                (
+                    p.parameter_key().unwrap_or_default().to_owned(),
+                    p.parameter_value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
     /// Number of resource events inside a nested stack so far.
     pub fn nested_event_count(&self, root: &str, logical: &str) -> usize {
         let resources = self

@@ -78,8 +78,14 @@ pub(super) fn nested_stack(
             ));
         }
     }
-    for var in &spec.env {
-        variables.push((var.name.clone(), Value::from(var.value.as_str())));
+    // Declared variables arrive as parameters whose default is the declared value, so
+    // that an environment can override one without a new template.
+    for (i, var) in spec.env.iter().enumerate() {
+        let parameter = env_parameter(i);
+        t.string_param(&parameter)
+            .describe(format!("Environment variable {}", var.name))
+            .default = Some(Value::from(var.value.as_str()));
+        variables.push((var.name.clone(), Value::r#ref(&parameter)));
     }
     t.resource(
         "LambdaFunction",
@@ -98,6 +104,15 @@ pub(super) fn nested_stack(
     );
 
     let mut stack = NestedStack::new(t, format!("{name}-cloudformation-template.json"));
+    for (i, var) in spec.env.iter().enumerate() {
+        stack.bind(
+            env_parameter(i),
+            Binding::Input(EnvInput::Override {
+                key: var.name.clone(),
+                default: var.value.clone(),
+            }),
+        );
+    }
     stack
         .bind(
             "deploymentBucketName",
@@ -169,4 +184,10 @@ fn lambda(spec: &FunctionSpec, function_name: Value, variables: Vec<(String, Val
         "CKV_AWS_115",
         "no concurrency reserved: new accounts often have too small a quota; declare `reserved_concurrency = N` to set one",
     )
+}
+
+/// The nested parameter of the `i`th declared environment variable (parameter names are
+/// alphanumeric; variable names may have `_`).
+fn env_parameter(i: usize) -> String {
+    format!("envVar{i}")
 }

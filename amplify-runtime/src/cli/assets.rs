@@ -14,18 +14,20 @@ use super::error::{CliError, Kind, Result};
 use super::project::files_under;
 use super::synthesis::cargo;
 
-/// Locations of the workspace's packages, from `cargo metadata` (run once).
+/// The workspace's packages and their resolved dependencies, from `cargo metadata` (run
+/// once, and only when a Rust function needs it).
 pub struct Packages {
     by_name: BTreeMap<String, PathBuf>,
+    metadata: cargo_metadata::Metadata,
 }
 
 impl Packages {
-    /// Reads the workspace around `project_root`.
+    /// Reads the workspace around `project_root`, with its dependency graph as
+    /// `Cargo.lock` pins it.
     pub fn load(project_root: &Path) -> Result<Packages> {
-        let meta = cargo_metadata::MetadataCommand::new()
+        let metadata = cargo_metadata::MetadataCommand::new()
             .cargo_path(cargo())
             .current_dir(project_root)
-            .no_deps()
             .exec()
             .map_err(|e| {
                 CliError::input(format!(
@@ -33,15 +35,56 @@ impl Packages {
                     project_root.display()
                 ))
             })?;
-        let by_name = meta
-            .packages
+        let by_name = metadata
+            .workspace_packages()
             .into_iter()
             .filter_map(|p| {
                 let dir = p.manifest_path.parent()?.as_std_path().to_owned();
                 Some((p.name.to_string(), dir))
             })
             .collect();
-        Ok(Packages { by_name })
+        Ok(Packages { by_name, metadata })
+    }
+
+    /// Hashes what a package is built from besides its own files: every package it
+    /// depends on, directly or not — a registry or git one by its resolved id (name,
+    /// version, source: a `Cargo.lock` upgrade changes it), a path one by its files.
+    /// Unrelated changes to `Cargo.lock` change nothing.
+    fn hash_dependencies(&self, hasher: &mut Sha256, package: &str) {
+        let Some(resolve) = &self.metadata.resolve else {
+            return;
+        };
+        let Some(root) = self
+            .metadata
+            .workspace_packages()
+            .into_iter()
+            .find(|p| p.name.as_str() == package)
+            .map(|p| p.id.clone())
+        else {
+            return;
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        let mut queue = vec![root.clone()];
+        while let Some(id) = queue.pop() {
+            let Some(node) = resolve.nodes.iter().find(|n| n.id == id) else {
+                continue;
+            };
+            for dep in &node.dependencies {
+                if seen.insert(dep.clone()) {
+                    queue.push(dep.clone());
+                }
+            }
+        }
+        for id in seen.iter().filter(|id| **id != root) {
+            match self.metadata.packages.iter().find(|p| p.id == *id) {
+                Some(p) if p.source.is_none() => {
+                    if let Some(dir) = p.manifest_path.parent() {
+                        hash_tree(hasher, dir.as_std_path(), &["target"]);
+                    }
+                }
+                _ => hasher.update(id.repr.as_bytes()),
+            }
+        }
     }
 
     fn dir(&self, function: &str, package: &str) -> Result<&PathBuf> {
@@ -85,10 +128,8 @@ pub fn source_fingerprint(
             }
             let packages = packages.as_ref().expect("loaded above");
             let dir = packages.dir(name, package)?;
-            // The package's own files. Cargo.lock is left out: cargo rewrites it for
-            // reasons unrelated to this function, which would report false updates; a
-            // dependency-only upgrade is deployed with `push --force`.
             hash_tree(&mut hasher, dir, &["target"]);
+            packages.hash_dependencies(&mut hasher, package);
         }
         CodeSource::Folder { path } => {
             let dir = project_root.join(path);
@@ -279,6 +320,58 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workspace: `fn-pkg` depends on the path package `shared`; `other` is unrelated.
+    fn workspace() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"fn-pkg\", \"other\"]\nresolver = \"2\"\n",
+        );
+        write(
+            "fn-pkg/Cargo.toml",
+            "[package]\nname = \"fn-pkg\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nshared = { path = \"../shared\" }\n",
+        );
+        write("fn-pkg/src/main.rs", "fn main() {}\n");
+        write(
+            "shared/Cargo.toml",
+            "[package]\nname = \"shared\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        );
+        write("shared/src/lib.rs", "pub fn f() {}\n");
+        write(
+            "other/Cargo.toml",
+            "[package]\nname = \"other\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        );
+        write("other/src/lib.rs", "pub fn g() {}\n");
+        dir
+    }
+
+    fn fingerprint(root: &Path) -> String {
+        let asset = Asset::FunctionCode {
+            id: "fn".into(),
+            source: CodeSource::RustPackage {
+                package: "fn-pkg".into(),
+            },
+            runtime: "provided.al2023".into(),
+            architecture: Architecture::X86_64,
+        };
+        source_fingerprint(root, "Fn", &asset, &mut None).unwrap()
+    }
+
+    #[test]
+    fn a_function_s_fingerprint_follows_its_dependencies_and_only_them() {
+        let dir = workspace();
+        let before = fingerprint(dir.path());
+        std::fs::write(dir.path().join("other/src/lib.rs"), "pub fn g() { }\n").unwrap();
+        assert_eq!(fingerprint(dir.path()), before, "an unrelated package");
+        std::fs::write(dir.path().join("shared/src/lib.rs"), "pub fn f() { }\n").unwrap();
+        assert_ne!(fingerprint(dir.path()), before, "a path dependency changed");
+    }
 
     #[test]
     fn zips_are_byte_reproducible_and_order_independent() {

@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup-emulator.sh >&2
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="target/tools/ministack-$port.log"
-GATEWAY_PORT="$port" BIND_HOST=127.0.0.1 nohup target/tools/ministack/bin/python scripts/ministack_launcher.py >"$log" 2>&1 &
+GATEWAY_PORT="$port" BIND_HOST=127.0.0.1 nohup target/tools/ministack/bin/python amplify-runtime/emulator/ministack_launcher.py >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
     if curl -fs "http://127.0.0.1:$port/_ministack/health" >/dev/null 2>&1; then

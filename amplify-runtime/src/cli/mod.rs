@@ -21,6 +21,7 @@ mod frontend;
 mod gen2;
 mod hooks;
 mod inputs;
+mod local;
 mod lock;
 mod pending;
 mod pipeline;
@@ -186,6 +187,11 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// A local AWS cloud (the pinned emulator) for this crate: start, stop, status.
+    Local {
+        #[command(subcommand)]
+        what: LocalCommand,
+    },
     /// Environments: add, list, checkout, get, pull, remove, import.
     Env {
         #[command(subcommand)]
@@ -243,6 +249,24 @@ enum Command {
     /// A general plugin: `cargo amplify <name>` runs `cargo-amplify-<name>` from PATH.
     #[command(external_subcommand)]
     External(Vec<OsString>),
+}
+
+#[derive(Subcommand)]
+enum LocalCommand {
+    /// Start it (installing it on first use) and print the variables to export.
+    Start {
+        /// Port (default: the one used last, else 4566).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Stop it, saving its state for the next start.
+    Stop,
+    /// Whether it runs, and on which port.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -462,6 +486,7 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
         Command::Delete { env, .. } => ("delete", None, Some(env)),
         Command::Run { env, .. } => ("run", None, Some(env)),
         Command::PipelineDeploy { .. } => ("pipeline-deploy", None, None),
+        Command::Local { .. } => ("local", None, None),
         Command::Env { what } => {
             let (sub, name) = match what {
                 EnvCommand::Add { name, .. } => ("add", Some(name)),
@@ -584,6 +609,11 @@ async fn dispatch(
             }
         }
         Command::Env { what } => env_command(project, settings, what).await,
+        Command::Local { what } => match what {
+            LocalCommand::Start { port } => local::start(project, port),
+            LocalCommand::Stop => local::stop(project),
+            LocalCommand::Status { json } => local::status(project, json),
+        },
         Command::PipelineDeploy {
             branch,
             app_id,

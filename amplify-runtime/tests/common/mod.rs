@@ -44,7 +44,7 @@ impl Emulator {
         let log =
             fs::File::create(std::env::temp_dir().join(format!("ministack-{port}.log"))).unwrap();
         let child = Command::new(python)
-            .arg(repo().join("scripts/ministack_launcher.py"))
+            .arg(repo().join("amplify-runtime/emulator/ministack_launcher.py"))
             .env("GATEWAY_PORT", port.to_string())
             .env("BIND_HOST", "127.0.0.1")
             .env("MINISTACK_ACCOUNT_ID", account)
@@ -65,6 +65,16 @@ impl Emulator {
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("MiniStack did not start on port {port}");
+    }
+
+    /// An emulator someone else started (and stops): not killed on drop.
+    pub fn at(url: &str) -> Emulator {
+        // A placeholder child that has already exited, so drop has nothing to kill.
+        let child = Command::new("true").spawn().unwrap();
+        Emulator {
+            child,
+            url: url.to_owned(),
+        }
     }
 
     pub fn port(&self) -> u16 {

@@ -1,0 +1,59 @@
+"""Starts the MiniStack emulator (pinned 1.5.33) with two fixes.
+
+1. Nested-stack updates: unchanged resources reach provisioners._update_resource without
+   old_attrs, so a Fn::GetAtt on them (an AppSync ApiId, a DynamoDB Arn) fails and the
+   update ends UPDATE_ROLLBACK_FAILED. The top-level update path passes the attributes;
+   this fills them in the same way for the nested path.
+2. AppSync Lambda data sources: a function that returns a JSON list (a `listPosts`
+   resolver) becomes the GraphQL error "Unexpected response type", because the data plane
+   accepts only an object or a JSON string as the function's body. The body is handed over
+   as a JSON string instead, which the data plane decodes into the list.
+
+Remove each once MiniStack fixes the bug. `cargo amplify local start` writes this file
+next to the emulator it installs; the test suite runs it from the repository.
+
+Usage: GATEWAY_PORT=4599 BIND_HOST=127.0.0.1 python ministack_launcher.py
+"""
+
+import json
+import sys
+
+import ministack.services.cloudformation as cloudformation
+import ministack.services.lambda_svc as lambda_svc
+from ministack.services.cloudformation import provisioners
+
+_update_resource = provisioners._update_resource
+
+
+def _update_resource_with_attrs(resource_type, physical_id, old_props, new_props, stack_name,
+                                logical_id=None, old_attrs=None):
+    if old_attrs is None and logical_id is not None:
+        try:
+            old_attrs = cloudformation._stacks[stack_name]["_resources"][logical_id]["Attributes"]
+        except (KeyError, TypeError):
+            pass
+    return _update_resource(resource_type, physical_id, old_props, new_props, stack_name,
+                            logical_id=logical_id, old_attrs=old_attrs)
+
+
+provisioners._update_resource = _update_resource_with_attrs
+
+
+_execute = lambda_svc._execute_function_with_config_scope
+
+
+def _execute_with_list_bodies_as_json(*args, **kwargs):
+    result = _execute(*args, **kwargs)
+    # Only for AppSync's Lambda resolver; Invoke and the other callers see the original.
+    called_by_appsync = sys._getframe(1).f_code.co_name == "_resolve_lambda"
+    if called_by_appsync and isinstance(result, dict) and isinstance(result.get("body"), list):
+        result = dict(result, body=json.dumps(result["body"]))
+    return result
+
+
+lambda_svc._execute_function_with_config_scope = _execute_with_list_bodies_as_json
+
+from ministack.app import main  # noqa: E402  (after the patches, on purpose)
+
+sys.argv = ["ministack"]
+main()

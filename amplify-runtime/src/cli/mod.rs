@@ -486,7 +486,14 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
         Command::Delete { env, .. } => ("delete", None, Some(env)),
         Command::Run { env, .. } => ("run", None, Some(env)),
         Command::PipelineDeploy { .. } => ("pipeline-deploy", None, None),
-        Command::Local { .. } => ("local", None, None),
+        Command::Local { what } => {
+            let sub = match what {
+                LocalCommand::Start { .. } => "start",
+                LocalCommand::Stop => "stop",
+                LocalCommand::Status { .. } => "status",
+            };
+            ("local", Some(sub), None)
+        }
         Command::Env { what } => {
             let (sub, name) = match what {
                 EnvCommand::Add { name, .. } => ("add", Some(name)),

@@ -7,7 +7,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -46,8 +46,9 @@ fn cache_dir() -> PathBuf {
     home.join(".cache/amplify-rs")
 }
 
-/// The emulator's Python, installed (once) with pip into the cache.
-fn install() -> Result<PathBuf> {
+/// The emulator's Python, installed (once) with pip into the cache, and the launcher
+/// written beside it.
+fn install() -> Result<(PathBuf, PathBuf)> {
     let venv = cache_dir().join(format!("ministack-{MINISTACK_VERSION}"));
     let python = venv.join("bin/python");
     let stamp = venv.join(".installed");
@@ -74,8 +75,9 @@ fn install() -> Result<PathBuf> {
         )?;
         write_atomic(&stamp, MINISTACK_VERSION.as_bytes())?;
     }
-    write_atomic(&venv.join("ministack_launcher.py"), LAUNCHER.as_bytes())?;
-    Ok(python)
+    let launcher = venv.join("ministack_launcher.py");
+    write_atomic(&launcher, LAUNCHER.as_bytes())?;
+    Ok((python, launcher))
 }
 
 fn run(command: &mut Command, what: &str) -> Result<()> {
@@ -110,18 +112,14 @@ pub fn start(project: &Project, port: Option<u16>) -> Result<()> {
         return Err(CliError::input(format!("port {port} is in use"))
             .help("pass another with `cargo amplify local start --port <n>` (it is remembered)"));
     }
-    let python = install()?;
-    let launcher = python
-        .parent()
-        .and_then(Path::parent)
-        .map(|v| v.join("ministack_launcher.py"));
+    let (python, launcher) = install()?;
     let state = dir.join("state");
     std::fs::create_dir_all(&state).map_err(|e| CliError::io("create", &state, e))?;
     let log_path = dir.join("ministack.log");
     let log = std::fs::File::create(&log_path).map_err(|e| CliError::io("create", &log_path, e))?;
     let mut command = Command::new(&python);
     command
-        .arg(launcher.unwrap_or_default())
+        .arg(launcher)
         .env("GATEWAY_PORT", port.to_string())
         .env("BIND_HOST", "127.0.0.1")
         .env("PERSIST_STATE", "1")

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use amplify_build::plan::{Plan, PROVIDER};
 use sha2::{Digest, Sha256};
 
-use super::aws::{self, Aws, AwsSettings};
+use super::aws::{self, sdk_error, Aws, AwsSettings};
 use super::client_config::Inputs;
 use super::deploy;
 use super::env::{create_root, RootNames};
@@ -157,13 +157,24 @@ async fn ensure_root(
 /// A bucket name is global: one that exists already (in any account) is refused before
 /// anything is created.
 async fn check_bucket_free(aws: &Aws, bucket: &str) -> Result<()> {
-    match aws.s3.head_bucket().bucket(bucket).send().await {
-        Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => Ok(()),
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(()),
-        _ => Err(CliError::input(format!(
+    let taken = || {
+        CliError::input(format!(
             "the deployment bucket name `{bucket}` is taken (by another stack or account)"
         ))
-        .help("delete that bucket if it is a leftover of this branch, or deploy under another --app-id")),
+        .help("delete that bucket if it is a leftover of this branch, or deploy under another --app-id")
+    };
+    match aws.s3.head_bucket().bucket(bucket).send().await {
+        Ok(_) => Err(taken()),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(()),
+        Err(e) => match e.raw_response().map(|r| r.status().as_u16()) {
+            Some(404) => Ok(()),
+            // Another account's bucket answers "forbidden".
+            Some(403) => Err(taken()),
+            _ => Err(sdk_error(
+                format!("cannot check whether bucket `{bucket}` exists"),
+                e,
+            )),
+        },
     }
 }
 

@@ -87,7 +87,9 @@ impl Frontend for Rust {
     }
 
     fn files(&self, setting: Setting<'_>, config: &ProjectConfig) -> Vec<(Format, PathBuf)> {
+        // Unknown names were refused before any file is written (`check_extra_formats`).
         extra_formats(config)
+            .unwrap_or_default()
             .into_iter()
             .map(|format| {
                 let dir = match format {

@@ -70,44 +70,37 @@ pub fn frontend_files(config: &ProjectConfig) -> Result<Vec<(Format, PathBuf)>> 
     Ok(files)
 }
 
-/// The formats named in the frontend's `ExtraFormats` setting (unknown names are
-/// refused when the file is read, see [`check_extra_formats`]).
-pub(crate) fn extra_formats(config: &ProjectConfig) -> Vec<Format> {
-    use clap::ValueEnum as _;
-    config
-        .frontends
-        .get(&config.frontend)
-        .and_then(|f| f.get("config")?.get("ExtraFormats")?.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| Format::from_str(v.as_str()?, false).ok())
-        .collect()
-}
-
-/// Refuses `ExtraFormats` entries that name no format, with the list of names.
-pub fn check_extra_formats(config: &ProjectConfig) -> Result<()> {
+/// The formats named in the frontend's `ExtraFormats` setting; a name that is no format
+/// is an error listing the valid ones.
+pub(crate) fn extra_formats(config: &ProjectConfig) -> Result<Vec<Format>> {
     use clap::ValueEnum as _;
     let names = config
         .frontends
         .get(&config.frontend)
         .and_then(|f| f.get("config")?.get("ExtraFormats")?.as_array().cloned())
         .unwrap_or_default();
-    for name in &names {
-        let known = name
-            .as_str()
-            .is_some_and(|n| Format::from_str(n, false).is_ok());
-        if !known {
-            let all: Vec<String> = Format::value_variants()
-                .iter()
-                .filter_map(|f| Some(f.to_possible_value()?.get_name().to_owned()))
-                .collect();
-            return Err(CliError::input(format!(
-                "`amplify/.config/project-config.json`: ExtraFormats names {name}, which is not a client configuration format"
-            ))
-            .help(format!("use one of: {}", all.join(", "))));
-        }
-    }
-    Ok(())
+    names
+        .iter()
+        .map(|name| {
+            name.as_str()
+                .and_then(|n| Format::from_str(n, false).ok())
+                .ok_or_else(|| {
+                    let all: Vec<String> = Format::value_variants()
+                        .iter()
+                        .filter_map(|f| Some(f.to_possible_value()?.get_name().to_owned()))
+                        .collect();
+                    CliError::input(format!(
+                        "`amplify/.config/project-config.json`: ExtraFormats names {name}, which is not a client configuration format"
+                    ))
+                    .help(format!("use one of: {}", all.join(", ")))
+                })
+        })
+        .collect()
+}
+
+/// Refuses `ExtraFormats` entries that name no format, with the list of names.
+pub fn check_extra_formats(config: &ProjectConfig) -> Result<()> {
+    extra_formats(config).map(|_| ())
 }
 
 /// Regenerates every client file of the project's frontend from `amplify-meta.json`.

@@ -471,61 +471,46 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
 
 /// How hooks name a command: `push`, `generate-outputs`… with the environment it uses.
 fn invocation(command: &Command, project: &project::Project) -> hooks::Invocation {
-    let (name, sub, env): (&str, Option<&str>, Option<&Option<String>>) = match command {
-        Command::Init { .. } => ("init", None, None),
-        Command::Status { env, .. } => ("status", None, Some(env)),
-        Command::Push { env, .. } => ("push", None, Some(env)),
-        Command::Pull { env } => ("pull", None, Some(env)),
+    // The environment the command names, if it names one; else the current one.
+    let (name, sub, named): (&str, Option<&str>, Option<&String>) = match command {
+        Command::Init { env, .. } => ("init", None, Some(env)),
+        Command::Status { env, .. } => ("status", None, env.as_ref()),
+        Command::Push { env, .. } => ("push", None, env.as_ref()),
+        Command::Pull { env } => ("pull", None, env.as_ref()),
         Command::Generate {
             what: GenerateCommand::Outputs { env, .. },
-        } => ("generate", Some("outputs"), Some(env)),
+        } => ("generate", Some("outputs"), env.as_ref()),
         Command::Config {
             what: ConfigCommand::ImportCdkOutputs { env, .. },
-        } => ("config", Some("import-cdk-outputs"), Some(env)),
-        Command::Export { env, .. } => ("export", None, Some(env)),
-        Command::Delete { env, .. } => ("delete", None, Some(env)),
-        Command::Run { env, .. } => ("run", None, Some(env)),
+        } => ("config", Some("import-cdk-outputs"), env.as_ref()),
+        Command::Export { env, .. } => ("export", None, env.as_ref()),
+        Command::Delete { env, .. } => ("delete", None, env.as_ref()),
+        Command::Run { env, .. } => ("run", None, env.as_ref()),
         Command::PipelineDeploy { .. } => ("pipeline-deploy", None, None),
-        Command::Local { what } => {
-            let sub = match what {
-                LocalCommand::Start { .. } => "start",
-                LocalCommand::Stop => "stop",
-                LocalCommand::Status { .. } => "status",
-            };
-            ("local", Some(sub), None)
-        }
-        Command::Env { what } => {
-            let (sub, name) = match what {
-                EnvCommand::Add { name, .. } => ("add", Some(name)),
-                EnvCommand::List { .. } => ("list", None),
-                EnvCommand::Checkout { name } => ("checkout", Some(name)),
-                EnvCommand::Get { name, .. } => ("get", Some(name)),
-                EnvCommand::Pull => ("pull", None),
-                EnvCommand::Remove { name, .. } => ("remove", Some(name)),
-                EnvCommand::Import { name, .. } => ("import", Some(name)),
-            };
-            return hooks::Invocation {
-                command: "env".to_owned(),
-                sub_command: Some(sub.to_owned()),
-                env: name
-                    .cloned()
-                    .or_else(|| project.current_env().ok().flatten()),
-                argv: std::env::args().skip(2).collect(),
-            };
-        }
-        Command::Configure { env, .. } => ("configure", None, Some(env)),
-        Command::Console { env, .. } => ("console", None, Some(env)),
+        Command::Local { what } => match what {
+            LocalCommand::Start { .. } => ("local", Some("start"), None),
+            LocalCommand::Stop => ("local", Some("stop"), None),
+            LocalCommand::Status { .. } => ("local", Some("status"), None),
+        },
+        Command::Env { what } => match what {
+            EnvCommand::Add { name, .. } => ("env", Some("add"), Some(name)),
+            EnvCommand::List { .. } => ("env", Some("list"), None),
+            EnvCommand::Checkout { name } => ("env", Some("checkout"), Some(name)),
+            EnvCommand::Get { name, .. } => ("env", Some("get"), Some(name)),
+            EnvCommand::Pull => ("env", Some("pull"), None),
+            EnvCommand::Remove { name, .. } => ("env", Some("remove"), Some(name)),
+            EnvCommand::Import { name, .. } => ("env", Some("import"), Some(name)),
+        },
+        Command::Configure { env, .. } => ("configure", None, env.as_ref()),
+        Command::Console { env, .. } => ("console", None, env.as_ref()),
         Command::Plugin { .. } | Command::External(_) => ("plugin", None, None),
-    };
-    let env = match (command, env) {
-        (Command::Init { env, .. }, _) => Some(env.clone()),
-        (_, Some(Some(flag))) => Some(flag.clone()),
-        _ => project.current_env().ok().flatten(),
     };
     hooks::Invocation {
         command: name.to_owned(),
         sub_command: sub.map(str::to_owned),
-        env,
+        env: named
+            .cloned()
+            .or_else(|| project.current_env().ok().flatten()),
         argv: std::env::args().skip(2).collect(),
     }
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The main job, with no AWS account: start the local emulator, push the blog example
-# (synthesised from examples/blog/src/cloud.rs) to it, and run the app.
+# (synthesised from examples/blog/src/cloud.rs; its Rust Lambda built with cargo-zigbuild)
+# to it, and run the app's round trip: sign-up and sign-in, createPost / listPosts /
+# getPost through AppSync, a photo through S3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 source <(bash scripts/emulator.sh)
 trap 'kill -9 "$MINISTACK_PID" 2>/dev/null || true' EXIT
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+# The pinned tools cargo amplify installs on first use (cargo-zigbuild, zig) stay in target/.
+export AMPLIFY_RS_CACHE="$PWD/target/tools/amplify-rs-cache"
 
 cargo build --locked -p amplify-runtime --features cli --bin cargo-amplify
 amplify="$PWD/target/debug/cargo-amplify amplify -C examples/blog"

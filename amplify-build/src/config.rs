@@ -404,6 +404,7 @@ fn declaration(
                 name: r.name.clone(),
                 category: r.category().to_owned(),
                 outputs: r.outputs(),
+                operations: r.operations(),
             })
             .collect(),
         errors: errors.iter().map(Located::from_error).collect(),

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::operations::GraphqlOperations;
 use crate::plan::OutputDef;
 
 /// File name under `OUT_DIR`.
@@ -37,6 +38,9 @@ pub struct DeclaredResource {
     pub category: String,
     /// Its outputs (accessors among them).
     pub outputs: Vec<OutputDef>,
+    /// Typed operations apps call on it (a GraphQL API's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operations: Option<GraphqlOperations>,
 }
 
 /// A message at a source range.

@@ -51,6 +51,7 @@ pub mod deps;
 mod error;
 pub mod files;
 mod fs;
+pub mod operations;
 pub mod parse;
 pub mod plan;
 pub mod registry;

@@ -78,7 +78,7 @@ fn embedded(rt: &TokenStream) -> TokenStream {
 
 /// How the crate being compiled names `amplify-runtime`: usually renamed to `amplify`
 /// (`amplify = { package = "amplify-runtime" }`), else `amplify_runtime`.
-fn runtime_path() -> TokenStream {
+pub(crate) fn runtime_path() -> TokenStream {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(|d| Path::new(&d).join("Cargo.toml"));
     let name = manifest
         .and_then(|m| std::fs::read_to_string(m).ok())

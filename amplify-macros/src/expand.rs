@@ -73,6 +73,10 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
         .filter(|r| !generic.contains(&r.ident))
         .collect();
     extra.push(crate::accessors::expand(&resources));
+    extra.push(crate::operations::expand(
+        &resources,
+        &crate::accessors::runtime_path(),
+    ));
     for r in &resources {
         let ident = syn::Ident::new(&r.ident, proc_macro2::Span::call_site());
         let (name, category) = (&r.name, &r.category);
@@ -180,6 +184,7 @@ fn check_here(module: &ItemMod) -> (Checked, Vec<syn::Error>, Vec<PathBuf>) {
                 name: r.name.clone(),
                 category: r.category().to_owned(),
                 outputs: r.outputs(),
+                operations: r.operations(),
             })
             .collect(),
     };

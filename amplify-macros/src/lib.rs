@@ -16,6 +16,7 @@
 mod accessors;
 mod expand;
 mod locate;
+mod operations;
 
 use proc_macro::TokenStream;
 

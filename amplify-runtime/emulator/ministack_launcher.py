@@ -9,13 +9,23 @@
    accepts only an object or a JSON string as the function's body. The body is handed over
    as a JSON string instead, which the data plane decodes into the list.
 
-Remove each once MiniStack fixes the bug. `cargo amplify local start` writes this file
+3. AppSync identity: a resolver's `identity` (the caller's `sub`, `username`, claims) is
+   filled only when the user pool is the API's default auth mode, so an API with an API key
+   first and the user pool as an additional provider hands its Lambdas no caller. The
+   additional provider's pool is copied to where the data plane looks, before a request is
+   executed (authorization still goes by the declared modes).
+
+And one setting: Lambda processes inherit this process's environment, and their AWS SDKs
+must call this emulator, not AWS: AWS_ENDPOINT_URL is set to it unless given.
+
+Remove each fix once MiniStack fixes the bug. `cargo amplify local start` writes this file
 next to the emulator it installs; the test suite runs it from the repository.
 
 Usage: GATEWAY_PORT=4599 BIND_HOST=127.0.0.1 python ministack_launcher.py
 """
 
 import json
+import os
 import sys
 
 import ministack.services.cloudformation as cloudformation
@@ -52,6 +62,25 @@ def _execute_with_list_bodies_as_json(*args, **kwargs):
 
 
 lambda_svc._execute_function_with_config_scope = _execute_with_list_bodies_as_json
+
+import ministack.services.appsync as appsync  # noqa: E402
+
+_execute_graphql = appsync._execute_graphql
+
+
+def _execute_with_additional_user_pool(api_id, *args, **kwargs):
+    api = appsync._apis.get(api_id)
+    if isinstance(api, dict) and not api.get("userPoolConfig"):
+        for extra in api.get("additionalAuthenticationProviders") or []:
+            if isinstance(extra, dict) and extra.get("authenticationType") == "AMAZON_COGNITO_USER_POOLS":
+                api["userPoolConfig"] = dict(extra.get("userPoolConfig") or {}, defaultAction="ALLOW")
+                break
+    return _execute_graphql(api_id, *args, **kwargs)
+
+
+appsync._execute_graphql = _execute_with_additional_user_pool
+
+os.environ.setdefault("AWS_ENDPOINT_URL", "http://127.0.0.1:" + os.environ.get("GATEWAY_PORT", "4566"))
 
 from ministack.app import main  # noqa: E402  (after the patches, on purpose)
 

@@ -17,6 +17,26 @@ pub mod config;
 
 pub use config::{ConfigError, Outputs};
 
+#[cfg(feature = "graphql")]
+pub mod graphql;
+
+/// Keeps the typed GraphQL operations `#[backend]` generates: with the `graphql`
+/// feature, they are compiled; without it, dropped (the client they call is absent).
+#[cfg(feature = "graphql")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __graphql_operations {
+    ($($generated:tt)*) => { $($generated)* };
+}
+
+/// See the `graphql` feature's version.
+#[cfg(not(feature = "graphql"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __graphql_operations {
+    ($($generated:tt)*) => {};
+}
+
 #[cfg(feature = "macros")]
 pub use amplify_macros::backend;
 

@@ -108,7 +108,7 @@ fn init_push_noop_change_failure_and_delete() {
     assert!(uploaded.contains(&function_key));
 
     // The app, built after the push, prints what DescribeStacks says.
-    let app = scratch.run_app("blog-example");
+    let app = scratch.run_app("blog-example", &["config"]);
     let printed = String::from_utf8_lossy(&app.stdout).into_owned();
     assert!(
         app.status.success(),
@@ -310,7 +310,7 @@ fn init_push_noop_change_failure_and_delete() {
         outputs["custom"]["amplify_rs"]["resources"],
         serde_json::json!({})
     );
-    let app = scratch.run_app("blog-example");
+    let app = scratch.run_app("blog-example", &["config"]);
     let said = String::from_utf8_lossy(&app.stderr);
     assert!(!app.status.success());
     assert!(said.contains("is not deployed yet"), "{said}");

@@ -21,7 +21,7 @@ fn exports(out: &Output) -> Vec<(String, String)> {
 #[test]
 fn the_local_cloud_keeps_deployed_stacks_across_restarts() {
     let scratch = Scratch::blog();
-    let cache = repo().join("target/tools/local-cloud-cache");
+    let cache = tools_cache();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -105,7 +105,7 @@ fn pipeline_deploy_stages_to_two_accounts_and_generate_outputs_reads_them() {
         .map(|(_, v)| v)
         .unwrap();
     assert_eq!(pool, deployed_pool);
-    let app = clone.run_app("blog-example");
+    let app = clone.run_app("blog-example", &["config"]);
     let printed = String::from_utf8_lossy(&app.stdout);
     assert!(
         app.status.success(),

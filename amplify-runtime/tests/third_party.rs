@@ -65,7 +65,7 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     assert!(function.1.ends_with("_COMPLETE"), "{}", function.1);
 
     // The app, built after the push, prints the queue through its typed accessors.
-    let app = scratch.run_app("jobs-example");
+    let app = scratch.run_app("jobs-example", &[]);
     let printed = String::from_utf8_lossy(&app.stdout).into_owned();
     assert!(
         app.status.success(),

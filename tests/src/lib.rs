@@ -109,7 +109,25 @@ impl ScratchCrate {
     /// `build.rs` included) and `manifest_extra` appended to its manifest (e.g. a
     /// `[features]` table).
     pub fn custom(package: &str, files: &[(&str, &str)], manifest_extra: &str) -> Self {
-        let krate = Self::from_dir(tempfile::tempdir().unwrap(), package, manifest_extra);
+        Self::custom_with_dependencies(package, files, "", manifest_extra)
+    }
+
+    /// [`ScratchCrate::custom`] with its own `[dependencies]` lines (`{runtime}` stands
+    /// for the path of amplify-runtime).
+    pub fn custom_with_dependencies(
+        package: &str,
+        files: &[(&str, &str)],
+        dependencies: &str,
+        manifest_extra: &str,
+    ) -> Self {
+        let runtime = workspace_root().join("amplify-runtime");
+        let dependencies = dependencies.replace("{runtime}", &runtime.display().to_string());
+        let krate = Self::from_dir(
+            tempfile::tempdir().unwrap(),
+            package,
+            &dependencies,
+            manifest_extra,
+        );
         for (path, text) in files {
             let path = krate.path().join(path);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -120,15 +138,39 @@ impl ScratchCrate {
 
     /// A copy of `examples/<example>` as package `package`, with `extra` appended to its
     /// build dependencies.
+    /// Its `[dependencies]` are the example's own, with the runtime's path made absolute.
     fn example(example: &str, package: &str, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        copy_tree(&workspace_root().join("examples").join(example), dir.path());
-        Self::from_dir(dir, package, extra)
+        let source = workspace_root().join("examples").join(example);
+        copy_tree(&source, dir.path());
+        let manifest = fs::read_to_string(source.join("Cargo.toml")).unwrap();
+        let dependencies: String = manifest
+            .split("\n[dependencies]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .expect("the example has dependencies")
+            .replace(
+                "../../amplify-runtime",
+                &workspace_root()
+                    .join("amplify-runtime")
+                    .display()
+                    .to_string(),
+            );
+        Self::from_dir(dir, package, &dependencies, extra)
     }
 
-    /// Writes the manifest and lockfile of package `package` into `dir`.
-    fn from_dir(dir: tempfile::TempDir, package: &str, extra: &str) -> Self {
+    /// Writes the manifest and lockfile of package `package` into `dir`: `dependencies`
+    /// (empty: the runtime alone) and `extra` build dependencies.
+    fn from_dir(dir: tempfile::TempDir, package: &str, dependencies: &str, extra: &str) -> Self {
         let root = workspace_root();
+        let dependencies = if dependencies.is_empty() {
+            format!(
+                "amplify = {{ package = \"amplify-runtime\", path = \"{}\" }}\n",
+                root.join("amplify-runtime").display()
+            )
+        } else {
+            dependencies.to_owned()
+        };
         let manifest = format!(
             r#"[package]
 name = "{package}"
@@ -137,14 +179,13 @@ edition = "2021"
 publish = false
 
 [dependencies]
-amplify = {{ package = "amplify-runtime", path = "{runtime}" }}
+{dependencies}
 
 [build-dependencies]
 amplify-build = {{ path = "{build}" }}
 {extra}
 [workspace]
 "#,
-            runtime = root.join("amplify-runtime").display(),
             build = root.join("amplify-build").display(),
         );
         fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();

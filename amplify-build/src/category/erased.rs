@@ -15,6 +15,7 @@ use super::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
+use crate::operations::GraphqlOperations;
 use crate::plan::ClientFragment;
 
 /// A registered category.
@@ -53,6 +54,8 @@ pub trait ErasedCategory: Send + Sync {
     fn root(&self, resource: &Resource, roles: &mut RootRoles);
     /// See [`Category::client_config`].
     fn client_config(&self, resource: &Resource, backend: &Backend) -> Vec<ClientFragment>;
+    /// See [`Category::operations`].
+    fn operations(&self, resource: &Resource) -> Option<GraphqlOperations>;
 }
 
 fn declared<'a, C: Category>(resource: &'a Resource) -> Option<Declared<'a, C::Spec>> {
@@ -91,6 +94,10 @@ impl<C: Category> ErasedCategory for C {
 
     fn outputs(&self, resource: &Resource) -> Vec<OutputDef> {
         Category::outputs(self, declared::<C>(resource).map(|it| it.spec))
+    }
+
+    fn operations(&self, resource: &Resource) -> Option<GraphqlOperations> {
+        declared::<C>(resource).and_then(|it| Category::operations(self, it))
     }
 
     fn permissions(&self) -> &'static [&'static str] {

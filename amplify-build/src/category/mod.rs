@@ -25,6 +25,7 @@ use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
 use crate::decl::FileLoader;
+use crate::operations::GraphqlOperations;
 use crate::plan::ClientFragment;
 use model::{Backend, Reference, Resource};
 use stack::{NestedStack, RootRoles, StackContext};
@@ -194,6 +195,13 @@ pub trait Category: Send + Sync + 'static {
     /// pool with the root's roles). Called for created and imported resources.
     fn root(&self, it: Declared<'_, Self::Spec>, roles: &mut RootRoles) {
         let _ = (it, roles);
+    }
+
+    /// Typed operations apps call on the resource (a GraphQL API's queries and
+    /// mutations), which the `#[backend]` macro turns into Rust functions.
+    fn operations(&self, it: Declared<'_, Self::Spec>) -> Option<GraphqlOperations> {
+        let _ = it;
+        None
     }
 
     /// Fragments of the client configuration files, filled from the resource's outputs

@@ -137,6 +137,11 @@ impl Resource {
         self.kind.outputs(self)
     }
 
+    /// Typed operations apps call on it, if its category has any.
+    pub fn operations(&self) -> Option<crate::operations::GraphqlOperations> {
+        self.kind.operations(self)
+    }
+
     /// Names of the outputs resources using this one receive.
     pub fn granted_outputs(&self) -> Vec<String> {
         self.outputs()

@@ -1,17 +1,17 @@
 //! Function code: source fingerprints (for status, without building) and byte-for-byte
-//! reproducible zips (for push): a Rust package built for Linux with `bootstrap` at the
-//! root, or a Node.js/Python code folder.
+//! reproducible zips (for push): a Rust package built for Lambda ([`RustFunction`]) with
+//! `bootstrap` at the root, or a Node.js/Python code folder.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use amplify_build::plan::{Architecture, Asset, CodeSource};
 use sha2::{Digest, Sha256};
 
 use super::error::{CliError, Kind, Result};
 use super::project::files_under;
+use super::rust_function::RustFunction;
 use super::synthesis::cargo;
 
 /// The workspace's packages and their resolved dependencies, from `cargo metadata` (run
@@ -189,7 +189,13 @@ pub fn build_zip(
             }
             let packages = packages.as_ref().expect("loaded above");
             let manifest = packages.dir(name, package)?.join("Cargo.toml");
-            let binary = build_rust(project_root, name, (package, &manifest), architecture)?;
+            let function = RustFunction {
+                name,
+                package,
+                manifest: &manifest,
+                architecture,
+            };
+            let binary = function.build(project_root)?;
             let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
             zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
         }
@@ -213,73 +219,6 @@ pub fn build_zip(
             zip_files(&files)
         }
     }
-}
-
-/// `cargo build --release` of the package's binary for Lambda's architecture.
-fn build_rust(
-    project_root: &Path,
-    name: &str,
-    (package, manifest): (&str, &Path),
-    arch: Architecture,
-) -> Result<PathBuf> {
-    let wanted = match arch {
-        Architecture::X86_64 => "x86_64",
-        Architecture::Arm64 => "aarch64",
-    };
-    let mut cmd = Command::new(cargo());
-    cmd.args([
-        "build",
-        "--release",
-        "-p",
-        package,
-        "--message-format=json-render-diagnostics",
-    ])
-    .current_dir(project_root)
-    .stderr(std::process::Stdio::inherit());
-    if std::env::consts::ARCH != wanted || std::env::consts::OS != "linux" {
-        cmd.args(["--target", &format!("{wanted}-unknown-linux-gnu")]);
-    }
-    let out = cmd.output().map_err(|e| {
-        CliError::new(
-            Kind::Other,
-            format!("cannot run cargo to build function `{name}`: {e}"),
-        )
-    })?;
-    if !out.status.success() {
-        return Err(CliError::input(format!("building function `{name}` (package `{package}`) failed")).help(format!(
-            "fix the compile errors above; for {wanted} Lambda functions on another host, install the target: `rustup target add {wanted}-unknown-linux-gnu` and a linker for it"
-        )));
-    }
-    // Binaries of this package, by its manifest: the package id's text is not a
-    // stable format to match on.
-    let mut executables = Vec::new();
-    for message in cargo_metadata::Message::parse_stream(&out.stdout[..]).flatten() {
-        let cargo_metadata::Message::CompilerArtifact(artifact) = message else {
-            continue;
-        };
-        let is_bin = artifact
-            .target
-            .kind
-            .contains(&cargo_metadata::TargetKind::Bin);
-        if is_bin && artifact.manifest_path.as_std_path() == manifest {
-            if let Some(exe) = artifact.executable {
-                executables.push((artifact.target.name.clone(), exe.into_std_path_buf()));
-            }
-        }
-    }
-    let chosen = match executables.len() {
-        0 => None,
-        1 => executables.pop(),
-        _ => executables
-            .into_iter()
-            .find(|(n, _)| n == "bootstrap" || n == package),
-    };
-    chosen.map(|(_, p)| p).ok_or_else(|| {
-        CliError::input(format!(
-            "package `{package}` of function `{name}` has no single binary to deploy"
-        ))
-        .help("give it one `[[bin]]` target (named `bootstrap` if it has several)")
-    })
 }
 
 /// A zip whose bytes depend only on the file names, modes and contents: fixed

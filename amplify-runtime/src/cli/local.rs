@@ -1,6 +1,5 @@
 //! `cargo amplify local start|stop|status`: a local AWS cloud for any crate. The pinned
-//! MiniStack emulator is installed on first use into a cache folder
-//! (`$AMPLIFY_RS_CACHE`, else `$XDG_CACHE_HOME/amplify-rs`, else `~/.cache/amplify-rs`),
+//! MiniStack emulator is installed on first use into the cache folder ([`tools`]),
 //! started with the launcher that carries our fixes for its bugs, on a fixed or
 //! remembered port, with its state saved in `amplify/.config/local-cloud/` on stop and
 //! loaded on start, so deployed stacks survive restarts.
@@ -15,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{CliError, Kind, Result};
 use super::project::{read_json, write_atomic, write_json, Project};
+use super::tools;
 
 /// The emulator version amplify-rs is tested against.
 const MINISTACK_VERSION: &str = "1.5.33";
@@ -35,61 +35,16 @@ fn folder(project: &Project) -> PathBuf {
     project.root.join("amplify/.config/local-cloud")
 }
 
-fn cache_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("AMPLIFY_RS_CACHE") {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
-        return PathBuf::from(dir).join("amplify-rs");
-    }
-    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
-    home.join(".cache/amplify-rs")
-}
-
-/// The emulator's Python, installed (once) with pip into the cache, and the launcher
-/// written beside it.
+/// The emulator's Python, installed (once) into the cache, and the launcher written
+/// beside it.
 fn install() -> Result<(PathBuf, PathBuf)> {
-    let venv = cache_dir().join(format!("ministack-{MINISTACK_VERSION}"));
-    let python = venv.join("bin/python");
-    let stamp = venv.join(".installed");
-    if !stamp.exists() {
-        eprintln!(
-            "Installing MiniStack {MINISTACK_VERSION} into {} …",
-            venv.display()
-        );
-        let _ = std::fs::remove_dir_all(&venv);
-        run(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "python3 -m venv",
-        )?;
-        run(
-            Command::new(&python).args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                &format!("ministack=={MINISTACK_VERSION}"),
-            ]),
-            "pip install ministack",
-        )?;
-        write_atomic(&stamp, MINISTACK_VERSION.as_bytes())?;
-    }
+    let venv = tools::venv(
+        &format!("ministack-{MINISTACK_VERSION}"),
+        &[&format!("ministack=={MINISTACK_VERSION}")],
+    )?;
     let launcher = venv.join("ministack_launcher.py");
     write_atomic(&launcher, LAUNCHER.as_bytes())?;
-    Ok((python, launcher))
-}
-
-fn run(command: &mut Command, what: &str) -> Result<()> {
-    let status = command
-        .status()
-        .map_err(|e| CliError::new(Kind::Other, format!("cannot run `{what}`: {e}")))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(CliError::new(Kind::Other, format!("`{what}` failed ({status})"))
-            .help("the local cloud needs Python 3 with venv and pip, and access to PyPI the first time"))
-    }
+    Ok((tools::python(&venv), launcher))
 }
 
 /// `local start [--port N]`: prints the `export` lines to use it.

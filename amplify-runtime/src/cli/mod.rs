@@ -32,11 +32,13 @@ mod prompt;
 mod provider;
 mod pull;
 mod reconcile;
+mod rust_function;
 mod stack;
 mod state;
 mod status;
 mod synthesis;
 mod tags;
+mod tools;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

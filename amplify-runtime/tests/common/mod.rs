@@ -18,6 +18,12 @@ pub fn repo() -> PathBuf {
         .to_owned()
 }
 
+/// Where `cargo amplify` installs its pinned tools (cargo-zigbuild) in tests: an ignored
+/// folder of the repository, shared by every test.
+pub fn tools_cache() -> PathBuf {
+    repo().join("target/tools/amplify-rs-cache")
+}
+
 /// A MiniStack process on a free port, killed on drop.
 pub struct Emulator {
     /// The process, when this test started it.
@@ -184,6 +190,7 @@ impl Scratch {
             .env("AWS_REGION", "us-east-1")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+            .env("AMPLIFY_RS_CACHE", tools_cache())
             .env_remove("AWS_PROFILE")
             .stdin(Stdio::null());
         cmd
@@ -197,10 +204,12 @@ impl Scratch {
             .to_owned()
     }
 
-    /// `cargo run` of the app `package`, built with the configuration now on disk.
-    pub fn run_app(&self, package: &str) -> Output {
+    /// `cargo run` of the app `package` with `args`, built with the configuration now on
+    /// disk.
+    pub fn run_app(&self, package: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO"))
-            .args(["run", "-q", "-p", package])
+            .args(["run", "-q", "-p", package, "--"])
+            .args(args)
             .current_dir(self.crate_dir())
             .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
             .env_remove("AMPLIFY_OUTPUTS")
@@ -289,6 +298,8 @@ pub type NestedStack = (String, String, Vec<(String, String)>);
 pub struct Cloud {
     pub cfn: aws_sdk_cloudformation::Client,
     pub s3: aws_sdk_s3::Client,
+    /// For other services' clients.
+    pub sdk: aws_config::SdkConfig,
     pub rt: tokio::runtime::Runtime,
 }
 
@@ -317,6 +328,7 @@ impl Cloud {
                     .force_path_style(true)
                     .build(),
             ),
+            sdk,
             rt,
         }
     }

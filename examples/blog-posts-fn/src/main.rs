@@ -1,131 +1,213 @@
-//! The blog's resolver function, deployed as the `provided.al2023` `bootstrap` binary.
+//! The blog's resolver function, deployed as the `provided.al2023` `bootstrap` binary
+//! (`cargo amplify push` builds it with cargo-zigbuild against Amazon Linux 2023's glibc).
 //!
-//! It speaks the Lambda runtime API (plain HTTP on `AWS_LAMBDA_RUNTIME_API`) and answers
-//! AppSync direct-Lambda events by field name. Storage in `STORAGE_POSTTABLE_NAME` is
-//! not wired in yet: `createPost` echoes the post with an id, `listPosts` returns the
-//! posts created by this instance.
+//! AppSync calls it directly (the direct-Lambda event: `info.fieldName`, `arguments`,
+//! `identity`) for `createPost` and `listPosts`; posts live in the table the function is
+//! granted (`grant(PostTable = [read, write])` gives `STORAGE_POSTTABLE_NAME`). The author
+//! of a post is the signed-in caller, never a client-supplied value.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use serde::{Deserialize, Serialize};
 
-fn main() {
-    let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
-        eprintln!("blog-posts-fn: AWS_LAMBDA_RUNTIME_API is not set; run me inside AWS Lambda");
-        std::process::exit(2);
-    };
-    let mut posts: Vec<Value> = Vec::new();
-    loop {
-        let (request_id, event) = match next_invocation(&api) {
-            Ok(next) => next,
-            Err(e) => {
-                eprintln!("blog-posts-fn: cannot fetch the next invocation: {e}");
-                std::process::exit(1);
-            }
-        };
-        let (path, body) = match handle(&event, &mut posts) {
-            Ok(result) => (
-                format!("/2018-06-01/runtime/invocation/{request_id}/response"),
-                result,
-            ),
-            Err(message) => (
-                format!("/2018-06-01/runtime/invocation/{request_id}/error"),
-                json!({ "errorMessage": message, "errorType": "ResolverError" }),
-            ),
-        };
-        if let Err(e) = http(&api, "POST", &path, Some(&body.to_string())) {
-            eprintln!("blog-posts-fn: cannot post the result: {e}");
-        }
-    }
+/// The variable Amplify names after the granted table's `Name` output.
+const TABLE_VAR: &str = "STORAGE_POSTTABLE_NAME";
+
+/// The parts of AppSync's direct-Lambda event this function reads.
+#[derive(Debug, Deserialize)]
+struct AppSyncEvent {
+    info: Info,
+    #[serde(default)]
+    arguments: Arguments,
+    /// Set for user-pool calls; `None` for API-key calls.
+    identity: Option<Identity>,
 }
 
-/// Answers one AppSync direct-Lambda event.
-fn handle(event: &Value, posts: &mut Vec<Value>) -> Result<Value, String> {
-    let field = event["info"]["fieldName"].as_str().unwrap_or_default();
-    match field {
-        "listPosts" => Ok(Value::Array(posts.clone())),
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Info {
+    field_name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Arguments {
+    post: Option<PostInput>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PostInput {
+    id: Option<String>,
+    title: String,
+    content: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Identity {
+    username: Option<String>,
+    sub: Option<String>,
+}
+
+/// A post as the schema's `Post` type returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Post {
+    id: String,
+    title: String,
+    content: String,
+    author: Option<String>,
+}
+
+/// What a field resolves to: `createPost` one post, `listPosts` a list.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Answer {
+    One(Post),
+    Many(Vec<Post>),
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    let table = std::env::var(TABLE_VAR)
+        .map_err(|_| format!("{TABLE_VAR} is not set: grant this function the posts table"))?;
+    // rustls with ring, as the rest of amplify-rs: no C toolchain beyond what zig gives.
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(http)
+        .load()
+        .await;
+    let db = Client::new(&config);
+    let (db, table) = (&db, table.as_str());
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<AppSyncEvent>| {
+        let request_id = event.context.request_id.clone();
+        async move { resolve(db, table, event.payload, &request_id).await }
+    }))
+    .await
+}
+
+async fn resolve(
+    db: &Client,
+    table: &str,
+    event: AppSyncEvent,
+    request_id: &str,
+) -> Result<Answer, Error> {
+    match event.info.field_name.as_str() {
         "createPost" => {
-            let input = &event["arguments"]["post"];
-            let title = input["title"]
-                .as_str()
-                .ok_or("createPost needs post.title")?;
-            let content = input["content"]
-                .as_str()
-                .ok_or("createPost needs post.content")?;
-            let id = input["id"]
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("post-{}", posts.len() + 1));
-            let post = json!({ "id": id, "title": title, "content": content });
-            posts.push(post.clone());
-            Ok(post)
+            let input = event
+                .arguments
+                .post
+                .ok_or("createPost needs the `post` argument")?;
+            let post = new_post(input, event.identity.as_ref(), request_id);
+            db.put_item()
+                .table_name(table)
+                .set_item(Some(to_item(&post)))
+                .send()
+                .await?;
+            Ok(Answer::One(post))
         }
-        other => Err(format!("no resolver for field `{other}`")),
+        "listPosts" => Ok(Answer::Many(scan(db, table).await?)),
+        other => Err(format!("this function does not resolve `{other}`").into()),
     }
 }
 
-fn next_invocation(api: &str) -> std::io::Result<(String, Value)> {
-    let (headers, body) = http(api, "GET", "/2018-06-01/runtime/invocation/next", None)?;
-    let id = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("lambda-runtime-aws-request-id"))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let event = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    Ok((id, event))
+/// The stored post: the caller is its author; the invocation's request id is a fresh,
+/// unique id when the client gave none.
+fn new_post(input: PostInput, identity: Option<&Identity>, request_id: &str) -> Post {
+    let author = identity.and_then(|i| i.username.clone().or_else(|| i.sub.clone()));
+    Post {
+        id: input.id.unwrap_or_else(|| request_id.to_owned()),
+        title: input.title,
+        content: input.content,
+        author,
+    }
 }
 
-/// Response headers and body.
-type Response = (Vec<(String, String)>, Vec<u8>);
-
-/// A minimal HTTP/1.1 exchange with the local runtime API.
-fn http(api: &str, method: &str, path: &str, body: Option<&str>) -> std::io::Result<Response> {
-    let mut stream = TcpStream::connect(api)?;
-    let body = body.unwrap_or("");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {api}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut reader = BufReader::new(stream);
-    let mut status = String::new();
-    reader.read_line(&mut status)?;
-    let mut headers = Vec::new();
+async fn scan(db: &Client, table: &str) -> Result<Vec<Post>, Error> {
+    let mut posts = Vec::new();
+    let mut start = None;
     loop {
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_owned(), v.trim().to_owned()));
+        let page = db
+            .scan()
+            .table_name(table)
+            .set_exclusive_start_key(start)
+            .send()
+            .await?;
+        posts.extend(page.items().iter().filter_map(from_item));
+        start = page.last_evaluated_key;
+        if start.is_none() {
+            return Ok(posts);
         }
     }
-    let mut rest = Vec::new();
-    reader.read_to_end(&mut rest)?;
-    Ok((headers, rest))
+}
+
+fn to_item(post: &Post) -> HashMap<String, AttributeValue> {
+    let mut item = HashMap::from([
+        ("id".to_owned(), AttributeValue::S(post.id.clone())),
+        ("title".to_owned(), AttributeValue::S(post.title.clone())),
+        (
+            "content".to_owned(),
+            AttributeValue::S(post.content.clone()),
+        ),
+    ]);
+    if let Some(author) = &post.author {
+        item.insert("author".to_owned(), AttributeValue::S(author.clone()));
+    }
+    item
+}
+
+/// A stored item as a post; items missing a required attribute are skipped.
+fn from_item(item: &HashMap<String, AttributeValue>) -> Option<Post> {
+    let text = |key: &str| item.get(key)?.as_s().ok().cloned();
+    Some(Post {
+        id: text("id")?,
+        title: text("title")?,
+        content: text("content")?,
+        author: text("author"),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn event(json: serde_json::Value) -> AppSyncEvent {
+        serde_json::from_value(json).unwrap()
+    }
+
     #[test]
-    fn created_posts_are_listed() {
-        let mut posts = Vec::new();
-        let created = handle(
-            &json!({"info": {"fieldName": "createPost"}, "arguments": {"post": {"title": "t", "content": "c"}}}),
-            &mut posts,
-        )
-        .unwrap();
-        assert_eq!(created["id"], "post-1");
-        let listed = handle(&json!({"info": {"fieldName": "listPosts"}}), &mut posts).unwrap();
-        assert_eq!(
-            listed,
-            json!([{"id": "post-1", "title": "t", "content": "c"}])
-        );
-        assert!(handle(&json!({"info": {"fieldName": "nope"}}), &mut posts).is_err());
+    fn the_author_is_the_caller_not_the_client() {
+        let e = event(serde_json::json!({
+            "info": { "fieldName": "createPost" },
+            "arguments": { "post": { "title": "T", "content": "C", "author": "mallory" } },
+            "identity": { "sub": "1234", "username": "alice" },
+        }));
+        let post = new_post(e.arguments.post.unwrap(), e.identity.as_ref(), "req-1");
+        assert_eq!(post.author.as_deref(), Some("alice"));
+        assert_eq!(post.id, "req-1", "no id given: the request id");
+    }
+
+    #[test]
+    fn items_round_trip_and_incomplete_ones_are_skipped() {
+        let post = Post {
+            id: "p1".into(),
+            title: "Hello".into(),
+            content: "World".into(),
+            author: None,
+        };
+        assert_eq!(from_item(&to_item(&post)), Some(post.clone()));
+        let mut broken = to_item(&post);
+        broken.remove("title");
+        assert_eq!(from_item(&broken), None);
+    }
+
+    #[test]
+    fn a_list_answer_is_a_json_array() {
+        let answer = serde_json::to_value(Answer::Many(vec![])).unwrap();
+        assert_eq!(answer, serde_json::json!([]));
     }
 }

@@ -3,6 +3,7 @@
 
 mod client;
 mod decl;
+mod operations;
 mod synth;
 
 use proc_macro2::Span;
@@ -18,6 +19,7 @@ use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
+use crate::operations::GraphqlOperations;
 use crate::plan::ClientFragment;
 
 /// The api category (GraphQL).
@@ -232,6 +234,10 @@ impl Category for Api {
 
     fn synthesize(&self, it: Declared<'_, ApiSpec>, cx: &StackContext<'_>) -> NestedStack {
         synth::nested_stack(it.resource, it.spec, cx)
+    }
+
+    fn operations(&self, it: Declared<'_, ApiSpec>) -> Option<GraphqlOperations> {
+        operations::operations(it.spec)
     }
 
     fn client_config(&self, it: Declared<'_, ApiSpec>, _: &Backend) -> Vec<ClientFragment> {

@@ -47,17 +47,25 @@ pub(super) fn nested_stack(name: &str, spec: &AuthSpec) -> NestedStack {
     }
 
     t.resource("UserPool", user_pool(name, spec, needs_sms));
-    for (id, suffix) in [("UserPoolClientWeb", "web"), ("UserPoolClient", "native")] {
+    // Native apps (Rust among them: the AWS SDK for Rust has no SRP) may also sign in
+    // with USER_PASSWORD_AUTH, over TLS; browsers keep to SRP.
+    let web_flows = vec!["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"];
+    let native_flows = vec![
+        "ALLOW_REFRESH_TOKEN_AUTH",
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH",
+    ];
+    for (id, suffix, flows) in [
+        ("UserPoolClientWeb", "web", web_flows),
+        ("UserPoolClient", "native", native_flows),
+    ] {
         t.resource(
             id,
             Resource::new("AWS::Cognito::UserPoolClient")
                 .prop("ClientName", format!("{name}-{suffix}"))
                 .prop("UserPoolId", Value::r#ref("UserPool"))
                 .prop("GenerateSecret", false)
-                .prop(
-                    "ExplicitAuthFlows",
-                    vec!["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
-                )
+                .prop("ExplicitAuthFlows", flows)
                 .prop("PreventUserExistenceErrors", "ENABLED")
                 .prop("EnableTokenRevocation", true)
                 .prop("RefreshTokenValidity", 30u32)

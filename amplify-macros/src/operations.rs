@@ -1,0 +1,295 @@
+//! Typed GraphQL operations (amplify-runtime's `graphql` feature): for an API `BlogApi`,
+//! a module `blog_api` with a Rust type per schema type, and on `BlogApi` one async
+//! function per `Query`/`Mutation` field plus `client()` / `client_with(auth)`.
+//!
+//! The code is always generated, wrapped in amplify-runtime's `__graphql_operations!`,
+//! which keeps it only when the runtime has its `graphql` feature (and so the client the
+//! calls use): the runtime, not the macro crate, decides, so the two cannot disagree.
+//!
+//! Object-typed fields of output types are `Option` whatever the schema says: a document
+//! selects nested objects only to a fixed depth, so a field may be absent from an answer.
+
+use amplify_build::declaration::DeclaredResource;
+use amplify_build::operations::{
+    GraphqlField, GraphqlOperation, GraphqlOperations, GraphqlType, GraphqlTypeKind, TypeClass,
+    TypeRef,
+};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// The operations of every resource that has some.
+pub fn expand(resources: &[DeclaredResource], rt: &TokenStream) -> TokenStream {
+    let apis: TokenStream = resources
+        .iter()
+        .filter_map(|r| Some(api(r, r.operations.as_ref()?, rt)))
+        .collect();
+    if apis.is_empty() {
+        return apis;
+    }
+    quote!(#rt::__graphql_operations! { #apis })
+}
+
+fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -> TokenStream {
+    let ident = syn::Ident::new(&resource.ident, Span::call_site());
+    let module = format_ident!("{}", snake_case(&resource.ident));
+    let serde_path = format!("{rt}::graphql::__private::serde").replace(' ', "");
+    let types = ops.types.iter().map(|t| rust_type(t, rt, &serde_path));
+    let calls = ops
+        .operations
+        .iter()
+        .map(|op| call(op, &module, rt, &serde_path));
+    let module_doc = format!(
+        "Types of the GraphQL schema of [`{0}`] (generated from it; see [`{0}::client`]).",
+        resource.ident
+    );
+    let has_api_key = resource
+        .outputs
+        .iter()
+        .any(|o| o.accessor.as_deref() == Some("api_key"));
+    let client = if has_api_key {
+        quote! {
+            /// A GraphQL client authorized with the API key.
+            #[allow(dead_code)]
+            pub fn client() -> ::core::result::Result<#rt::graphql::Client, #rt::graphql::Error> {
+                ::core::result::Result::Ok(#rt::graphql::Client::new(
+                    Self::endpoint()?,
+                    #rt::graphql::Auth::ApiKey(Self::api_key()?.to_owned()),
+                ))
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let default_auth = format!("The API's default auth mode is `{}`.", ops.default_auth);
+    quote! {
+        #[doc = #module_doc]
+        #[allow(dead_code, clippy::all)]
+        pub mod #module {
+            #(#types)*
+        }
+
+        impl #ident {
+            #client
+
+            /// A GraphQL client with the given authorization (a user's token after they
+            /// sign in, IAM credentials).
+            #[doc = #default_auth]
+            #[allow(dead_code)]
+            pub fn client_with(auth: #rt::graphql::Auth) -> ::core::result::Result<#rt::graphql::Client, #rt::graphql::Error> {
+                ::core::result::Result::Ok(#rt::graphql::Client::new(Self::endpoint()?, auth))
+            }
+
+            #(#calls)*
+        }
+    }
+}
+
+fn rust_type(t: &GraphqlType, rt: &TokenStream, serde_path: &str) -> TokenStream {
+    let name = format_ident!("{}", t.name);
+    let doc = t
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("GraphQL `{}`.", t.name));
+    match t.kind {
+        GraphqlTypeKind::Enum => {
+            let variants = t.values.iter().map(|v| {
+                let variant = format_ident!("{}", upper_camel(v));
+                quote!(#[serde(rename = #v)] #variant,)
+            });
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #rt::graphql::__private::serde::Serialize, #rt::graphql::__private::serde::Deserialize)]
+                #[serde(crate = #serde_path)]
+                pub enum #name { #(#variants)* }
+            }
+        }
+        GraphqlTypeKind::Object | GraphqlTypeKind::Input => {
+            let output = t.kind == GraphqlTypeKind::Object;
+            let fields = t.fields.iter().map(|f| struct_field(f, output, rt));
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq, #rt::graphql::__private::serde::Serialize, #rt::graphql::__private::serde::Deserialize)]
+                #[serde(crate = #serde_path)]
+                pub struct #name { #(#fields)* }
+            }
+        }
+    }
+}
+
+fn struct_field(field: &GraphqlField, output: bool, rt: &TokenStream) -> TokenStream {
+    let ident = field_ident(&field.name);
+    let key = &field.name;
+    let doc = field
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("`{}: {}`", field.name, field.ty.to_graphql()));
+    let (_, class) = field.ty.named();
+    let maybe_unselected = output && matches!(class, TypeClass::Generated | TypeClass::Union);
+    let mut ty = rust_ty(&field.ty, &quote!(), rt);
+    let optional = !field.ty.is_non_null() || maybe_unselected;
+    if field.ty.is_non_null() && maybe_unselected {
+        ty = quote!(::core::option::Option<#ty>);
+    }
+    let attrs = if optional {
+        quote!(#[serde(rename = #key, default, skip_serializing_if = "::core::option::Option::is_none")])
+    } else {
+        quote!(#[serde(rename = #key)])
+    };
+    quote! {
+        #[doc = #doc]
+        #attrs
+        pub #ident: #ty,
+    }
+}
+
+/// The Rust type of a GraphQL type reference; `prefix` is the path to generated types.
+fn rust_ty(ty: &TypeRef, prefix: &TokenStream, rt: &TokenStream) -> TokenStream {
+    let inner = match ty {
+        TypeRef::Named { name, class, .. } => match class {
+            TypeClass::Generated | TypeClass::Enum => {
+                let ident = format_ident!("{name}");
+                quote!(#prefix #ident)
+            }
+            TypeClass::CustomScalar | TypeClass::Union => {
+                quote!(#rt::graphql::__private::serde_json::Value)
+            }
+            TypeClass::Scalar => match name.as_str() {
+                "Int" => quote!(i32),
+                "Float" => quote!(f64),
+                "Boolean" => quote!(bool),
+                "AWSTimestamp" => quote!(i64),
+                _ => quote!(::std::string::String),
+            },
+        },
+        TypeRef::List { of, .. } => {
+            let of = rust_ty(of, prefix, rt);
+            quote!(::std::vec::Vec<#of>)
+        }
+    };
+    if ty.is_non_null() {
+        inner
+    } else {
+        quote!(::core::option::Option<#inner>)
+    }
+}
+
+fn call(
+    op: &GraphqlOperation,
+    module: &syn::Ident,
+    rt: &TokenStream,
+    serde_path: &str,
+) -> TokenStream {
+    let f = field_ident(&op.field);
+    let prefix = quote!(#module::);
+    let params = op.arguments.iter().map(|a| {
+        let name = field_ident(&a.name);
+        let ty = rust_ty(&a.ty, &prefix, rt);
+        quote!(#name: #ty)
+    });
+    let variable_fields = op.arguments.iter().map(|a| {
+        let name = field_ident(&a.name);
+        let key = &a.name;
+        let ty = rust_ty(&a.ty, &prefix, rt);
+        if a.ty.is_non_null() {
+            quote!(#[serde(rename = #key)] #name: #ty,)
+        } else {
+            quote!(#[serde(rename = #key, skip_serializing_if = "::core::option::Option::is_none")] #name: #ty,)
+        }
+    });
+    let names = op.arguments.iter().map(|a| field_ident(&a.name));
+    let returns = rust_ty(&op.returns, &prefix, rt);
+    let document = &op.document;
+    let name = document
+        .split_whitespace()
+        .nth(1)
+        .map(|n| n.split('(').next().unwrap_or(n).to_owned())
+        .unwrap_or_default();
+    let field = &op.field;
+    let mut doc = op
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` {}.", op.field, op.kind.keyword()));
+    doc.push_str(&format!("\n\n```graphql\n{document}\n```"));
+    quote! {
+        #[doc = #doc]
+        #[allow(dead_code, clippy::too_many_arguments)]
+        pub async fn #f(client: &#rt::graphql::Client, #(#params),*) -> ::core::result::Result<#returns, #rt::graphql::Error> {
+            #[derive(#rt::graphql::__private::serde::Serialize)]
+            #[serde(crate = #serde_path)]
+            struct Variables { #(#variable_fields)* }
+            client
+                .execute(#rt::graphql::Operation {
+                    document: #document,
+                    name: #name,
+                    field: #field,
+                    variables: &Variables { #(#names),* },
+                })
+                .await
+        }
+    }
+}
+
+/// A Rust identifier for a GraphQL name: snake case, raw if a keyword.
+fn field_ident(name: &str) -> syn::Ident {
+    let snake = snake_case(name);
+    match snake.as_str() {
+        "self" | "super" | "crate" | "Self" | "_" => format_ident!("{snake}_"),
+        _ if syn::parse_str::<syn::Ident>(&snake).is_err() => {
+            syn::Ident::new_raw(&snake, Span::call_site())
+        }
+        _ => format_ident!("{snake}"),
+    }
+}
+
+/// `createPost` → `create_post`, `BlogApi` → `blog_api`, `URL` → `url`.
+fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let after_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let before_lower = i > 0
+                && chars.get(i + 1).is_some_and(|n| n.is_lowercase())
+                && chars[i - 1].is_uppercase();
+            if after_lower || before_lower {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// `PUBLISHED` → `Published`, `in_review` → `InReview`.
+fn upper_camel(name: &str) -> String {
+    name.split('_')
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let lower = part.to_lowercase();
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(snake_case("createPost"), "create_post");
+        assert_eq!(snake_case("BlogApi"), "blog_api");
+        assert_eq!(snake_case("postURL"), "post_url");
+        assert_eq!(snake_case("URLForPost"), "url_for_post");
+        assert_eq!(field_ident("type").to_string(), "r#type");
+        assert_eq!(field_ident("self").to_string(), "self_");
+        assert_eq!(upper_camel("IN_REVIEW"), "InReview");
+    }
+}

@@ -30,14 +30,32 @@ pub fn expand(resources: &[DeclaredResource], rt: &TokenStream) -> TokenStream {
 }
 
 fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -> TokenStream {
-    let ident = syn::Ident::new(&resource.ident, Span::call_site());
+    let resource_ident = syn::Ident::new(&resource.ident, Span::call_site());
     let module = format_ident!("{}", snake_case(&resource.ident));
     let serde_path = format!("{rt}::graphql::__private::serde").replace(' ', "");
     let types = ops.types.iter().map(|t| rust_type(t, rt, &serde_path));
-    let calls = ops
+    // The resource's own functions keep their names; a clashing operation (a query
+    // field named `endpoint`, or a query and a mutation of one name) gets its kind.
+    let taken: Vec<String> = resource
+        .outputs
+        .iter()
+        .filter_map(|o| o.accessor.clone())
+        .chain(["client", "client_with"].map(String::from))
+        .collect();
+    let mut names: Vec<String> = taken.clone();
+    let calls: Vec<TokenStream> = ops
         .operations
         .iter()
-        .map(|op| call(op, &module, rt, &serde_path));
+        .map(|op| {
+            let mut name = snake_case(&op.field);
+            if names.contains(&name) {
+                name = format!("{name}_{}", op.kind.keyword());
+            }
+            let name = unique([name].into_iter(), &names).remove(0);
+            names.push(name.clone());
+            call(op, &ident(&name), &module, rt, &serde_path)
+        })
+        .collect();
     let module_doc = format!(
         "Types of the GraphQL schema of [`{0}`] (generated from it; see [`{0}::client`]).",
         resource.ident
@@ -68,7 +86,7 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
             #(#types)*
         }
 
-        impl #ident {
+        impl #resource_ident {
             #client
 
             /// A GraphQL client with the given authorization (a user's token after they
@@ -85,15 +103,16 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
 }
 
 fn rust_type(t: &GraphqlType, rt: &TokenStream, serde_path: &str) -> TokenStream {
-    let name = format_ident!("{}", t.name);
+    let name = ident(&t.name);
     let doc = t
         .doc
         .clone()
         .unwrap_or_else(|| format!("GraphQL `{}`.", t.name));
     match t.kind {
         GraphqlTypeKind::Enum => {
-            let variants = t.values.iter().map(|v| {
-                let variant = format_ident!("{}", upper_camel(v));
+            let names = unique(t.values.iter().map(|v| upper_camel(v)), &[]);
+            let variants = t.values.iter().zip(names).map(|(v, name)| {
+                let variant = ident(&name);
                 quote!(#[serde(rename = #v)] #variant,)
             });
             quote! {
@@ -105,7 +124,12 @@ fn rust_type(t: &GraphqlType, rt: &TokenStream, serde_path: &str) -> TokenStream
         }
         GraphqlTypeKind::Object | GraphqlTypeKind::Input => {
             let output = t.kind == GraphqlTypeKind::Object;
-            let fields = t.fields.iter().map(|f| struct_field(f, output, rt));
+            let names = unique(t.fields.iter().map(|f| snake_case(&f.name)), &[]);
+            let fields = t
+                .fields
+                .iter()
+                .zip(names)
+                .map(|(f, name)| struct_field(f, &ident(&name), output, rt));
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq, #rt::graphql::__private::serde::Serialize, #rt::graphql::__private::serde::Deserialize)]
@@ -116,8 +140,12 @@ fn rust_type(t: &GraphqlType, rt: &TokenStream, serde_path: &str) -> TokenStream
     }
 }
 
-fn struct_field(field: &GraphqlField, output: bool, rt: &TokenStream) -> TokenStream {
-    let ident = field_ident(&field.name);
+fn struct_field(
+    field: &GraphqlField,
+    ident: &syn::Ident,
+    output: bool,
+    rt: &TokenStream,
+) -> TokenStream {
     let key = &field.name;
     let doc = field
         .doc
@@ -147,7 +175,7 @@ fn rust_ty(ty: &TypeRef, prefix: &TokenStream, rt: &TokenStream) -> TokenStream 
     let inner = match ty {
         TypeRef::Named { name, class, .. } => match class {
             TypeClass::Generated | TypeClass::Enum => {
-                let ident = format_ident!("{name}");
+                let ident = ident(name);
                 quote!(#prefix #ident)
             }
             TypeClass::CustomScalar | TypeClass::Union => {
@@ -175,19 +203,25 @@ fn rust_ty(ty: &TypeRef, prefix: &TokenStream, rt: &TokenStream) -> TokenStream 
 
 fn call(
     op: &GraphqlOperation,
+    f: &syn::Ident,
     module: &syn::Ident,
     rt: &TokenStream,
     serde_path: &str,
 ) -> TokenStream {
-    let f = field_ident(&op.field);
     let prefix = quote!(#module::);
-    let params = op.arguments.iter().map(|a| {
-        let name = field_ident(&a.name);
+    // `client` is the first parameter's name.
+    let idents: Vec<syn::Ident> = unique(
+        op.arguments.iter().map(|a| snake_case(&a.name)),
+        &["client".to_owned()],
+    )
+    .iter()
+    .map(|n| ident(n))
+    .collect();
+    let params = op.arguments.iter().zip(&idents).map(|(a, name)| {
         let ty = rust_ty(&a.ty, &prefix, rt);
         quote!(#name: #ty)
     });
-    let variable_fields = op.arguments.iter().map(|a| {
-        let name = field_ident(&a.name);
+    let variable_fields = op.arguments.iter().zip(&idents).map(|(a, name)| {
         let key = &a.name;
         let ty = rust_ty(&a.ty, &prefix, rt);
         if a.ty.is_non_null() {
@@ -196,7 +230,7 @@ fn call(
             quote!(#[serde(rename = #key, skip_serializing_if = "::core::option::Option::is_none")] #name: #ty,)
         }
     });
-    let names = op.arguments.iter().map(|a| field_ident(&a.name));
+    let names = idents.iter();
     let returns = rust_ty(&op.returns, &prefix, rt);
     let document = &op.document;
     let name = document
@@ -229,16 +263,34 @@ fn call(
     }
 }
 
-/// A Rust identifier for a GraphQL name: snake case, raw if a keyword.
-fn field_ident(name: &str) -> syn::Ident {
-    let snake = snake_case(name);
-    match snake.as_str() {
-        "self" | "super" | "crate" | "Self" | "_" => format_ident!("{snake}_"),
-        _ if syn::parse_str::<syn::Ident>(&snake).is_err() => {
-            syn::Ident::new_raw(&snake, Span::call_site())
+/// A Rust identifier for a name already in Rust's case: raw if a keyword, with a `_`
+/// after the keywords that cannot be raw.
+fn ident(name: &str) -> syn::Ident {
+    match name {
+        "self" | "super" | "crate" | "Self" | "_" => format_ident!("{name}_"),
+        _ if syn::parse_str::<syn::Ident>(name).is_err() => {
+            syn::Ident::new_raw(name, Span::call_site())
         }
-        _ => format_ident!("{snake}"),
+        _ => format_ident!("{name}"),
     }
+}
+
+/// `names` made distinct from each other and from `taken` (`fooBar` and `foo_bar` both
+/// become `foo_bar`: the second is `foo_bar_2`).
+fn unique(names: impl Iterator<Item = String>, taken: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = taken.to_vec();
+    let mut out = Vec::new();
+    for name in names {
+        let mut candidate = name.clone();
+        let mut n = 1;
+        while seen.contains(&candidate) {
+            n += 1;
+            candidate = format!("{name}_{n}");
+        }
+        seen.push(candidate.clone());
+        out.push(candidate);
+    }
+    out
 }
 
 /// `createPost` → `create_post`, `BlogApi` → `blog_api`, `URL` → `url`.
@@ -288,8 +340,13 @@ mod tests {
         assert_eq!(snake_case("BlogApi"), "blog_api");
         assert_eq!(snake_case("postURL"), "post_url");
         assert_eq!(snake_case("URLForPost"), "url_for_post");
-        assert_eq!(field_ident("type").to_string(), "r#type");
-        assert_eq!(field_ident("self").to_string(), "self_");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("Self").to_string(), "Self_");
+        assert_eq!(
+            unique(["a", "b", "a"].map(String::from).into_iter(), &["b".into()]),
+            ["a", "b_2", "a_2"]
+        );
         assert_eq!(upper_camel("IN_REVIEW"), "InReview");
     }
 }

@@ -1,7 +1,8 @@
 //! Typed GraphQL operations, for real `cargo run`s: a crate with amplify-runtime's
 //! `graphql` feature gets a Rust type per schema type and one async call per query and
 //! mutation, with GraphQL's names, nullability, lists, enums, unions and Rust keywords
-//! mapped as the README says; serde round-trips them the way AppSync spells them.
+//! mapped as the README says; serde round-trips them the way AppSync spells them; names
+//! that would clash in Rust are made distinct.
 
 use amplify_tests::{exclusive, ScratchCrate};
 
@@ -27,6 +28,8 @@ type Item @aws_api_key {
 type Owner @aws_api_key {
   name: String!
   self: String
+  fooBar: Int
+  foo_bar: Int
 }
 
 union Outcome = Owner | Item
@@ -46,6 +49,8 @@ input ItemInput {
 type Query @aws_api_key {
   getItem(id: ID!): Item
   search(term: String, limit: Int): [Item!]!
+  endpoint: String
+  lookup(client: String): Item
 }
 
 type Mutation @aws_api_key {
@@ -88,7 +93,13 @@ fn main() {
         let many: Vec<Item> = ShopApi::search(&client, None, Some(3)).await.unwrap();
         let put: Item = ShopApi::put_item(&client, input.clone()).await.unwrap();
         let outcome: Option<serde_json::Value> = put.outcome;
-        (one, many, outcome)
+        // Names that would clash get out of each other's way.
+        let clashing: Option<String> = ShopApi::endpoint_query(&client).await.unwrap();
+        let by_client = ShopApi::lookup(&client, Some("c".into())).await.unwrap();
+        let owner = put.owner.unwrap();
+        let both: (Option<i32>, Option<i32>, Option<String>) =
+            (owner.foo_bar, owner.foo_bar_2, owner.self_);
+        (one, many, outcome, clashing, by_client, both)
     };
 }
 "##;

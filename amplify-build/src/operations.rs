@@ -58,6 +58,9 @@ pub struct GraphqlField {
     /// Its description in the schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// An object field with required arguments: documents never select it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unselectable: bool,
 }
 
 /// A GraphQL type reference.

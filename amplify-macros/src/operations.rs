@@ -14,6 +14,8 @@ use amplify_build::operations::{
     GraphqlField, GraphqlOperation, GraphqlOperations, GraphqlType, GraphqlTypeKind, TypeClass,
     TypeRef,
 };
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -31,9 +33,13 @@ pub fn expand(resources: &[DeclaredResource], rt: &TokenStream) -> TokenStream {
 
 fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -> TokenStream {
     let resource_ident = syn::Ident::new(&resource.ident, Span::call_site());
-    let module = format_ident!("{}", snake_case(&resource.ident));
+    let module = ident(&snake_case(&resource.ident));
     let serde_path = format!("{rt}::graphql::__private::serde").replace(' ', "");
-    let types = ops.types.iter().map(|t| rust_type(t, rt, &serde_path));
+    let recursive = recursive_fields(&ops.types);
+    let types = ops
+        .types
+        .iter()
+        .map(|t| rust_type(t, &recursive, rt, &serde_path));
     // The resource's own functions keep their names; a clashing operation (a query
     // field named `endpoint`, or a query and a mutation of one name) gets its kind.
     let taken: Vec<String> = resource
@@ -102,7 +108,55 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
     }
 }
 
-fn rust_type(t: &GraphqlType, rt: &TokenStream, serde_path: &str) -> TokenStream {
+/// (type, field) pairs whose type leads back to the type without a list in between: they
+/// are boxed, or the struct would contain itself (`input Filter { not: Filter }`).
+fn recursive_fields(types: &[GraphqlType]) -> BTreeSet<(String, String)> {
+    let direct = |t: &GraphqlType| -> Vec<(String, String)> {
+        t.fields
+            .iter()
+            .filter_map(|f| match &f.ty {
+                TypeRef::Named {
+                    name,
+                    class: TypeClass::Generated,
+                    ..
+                } => Some((f.name.clone(), name.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let edges: BTreeMap<&str, Vec<(String, String)>> =
+        types.iter().map(|t| (t.name.as_str(), direct(t))).collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(at) = stack.pop() {
+            if at == to {
+                return true;
+            }
+            if seen.insert(at.clone()) {
+                let next = edges.get(at.as_str()).into_iter().flatten();
+                stack.extend(next.map(|(_, ty)| ty.clone()));
+            }
+        }
+        false
+    };
+    let mut boxed = BTreeSet::new();
+    for (owner, fields) in &edges {
+        for (field, ty) in fields {
+            if reaches(ty, owner) {
+                boxed.insert((owner.to_string(), field.clone()));
+            }
+        }
+    }
+    boxed
+}
+
+fn rust_type(
+    t: &GraphqlType,
+    recursive: &BTreeSet<(String, String)>,
+    rt: &TokenStream,
+    serde_path: &str,
+) -> TokenStream {
     let name = ident(&t.name);
     let doc = t
         .doc
@@ -125,11 +179,10 @@ fn rust_type(t: &GraphqlType, rt: &TokenStream, serde_path: &str) -> TokenStream
         GraphqlTypeKind::Object | GraphqlTypeKind::Input => {
             let output = t.kind == GraphqlTypeKind::Object;
             let names = unique(t.fields.iter().map(|f| snake_case(&f.name)), &[]);
-            let fields = t
-                .fields
-                .iter()
-                .zip(names)
-                .map(|(f, name)| struct_field(f, &ident(&name), output, rt));
+            let fields = t.fields.iter().zip(names).map(|(f, name)| {
+                let boxed = recursive.contains(&(t.name.clone(), f.name.clone()));
+                struct_field(f, &ident(&name), output, boxed, rt)
+            });
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq, #rt::graphql::__private::serde::Serialize, #rt::graphql::__private::serde::Deserialize)]
@@ -142,8 +195,9 @@ fn rust_type(t: &GraphqlType, rt: &TokenStream, serde_path: &str) -> TokenStream
 
 fn struct_field(
     field: &GraphqlField,
-    ident: &syn::Ident,
+    field_ident: &syn::Ident,
     output: bool,
+    boxed: bool,
     rt: &TokenStream,
 ) -> TokenStream {
     let key = &field.name;
@@ -151,9 +205,20 @@ fn struct_field(
         .doc
         .clone()
         .unwrap_or_else(|| format!("`{}: {}`", field.name, field.ty.to_graphql()));
-    let (_, class) = field.ty.named();
-    let maybe_unselected = output && matches!(class, TypeClass::Generated | TypeClass::Union);
-    let mut ty = rust_ty(&field.ty, &quote!(), rt);
+    let (name, class) = field.ty.named();
+    let maybe_unselected =
+        output && (field.unselectable || matches!(class, TypeClass::Generated | TypeClass::Union));
+    let mut ty = if boxed {
+        let inner = ident(name);
+        let boxed = quote!(::std::boxed::Box<#inner>);
+        if field.ty.is_non_null() {
+            boxed
+        } else {
+            quote!(::core::option::Option<#boxed>)
+        }
+    } else {
+        rust_ty(&field.ty, &quote!(), rt)
+    };
     let optional = !field.ty.is_non_null() || maybe_unselected;
     if field.ty.is_non_null() && maybe_unselected {
         ty = quote!(::core::option::Option<#ty>);
@@ -166,7 +231,7 @@ fn struct_field(
     quote! {
         #[doc = #doc]
         #attrs
-        pub #ident: #ty,
+        pub #field_ident: #ty,
     }
 }
 
@@ -182,10 +247,10 @@ fn rust_ty(ty: &TypeRef, prefix: &TokenStream, rt: &TokenStream) -> TokenStream 
                 quote!(#rt::graphql::__private::serde_json::Value)
             }
             TypeClass::Scalar => match name.as_str() {
-                "Int" => quote!(i32),
-                "Float" => quote!(f64),
-                "Boolean" => quote!(bool),
-                "AWSTimestamp" => quote!(i64),
+                "Int" => quote!(::core::primitive::i32),
+                "Float" => quote!(::core::primitive::f64),
+                "Boolean" => quote!(::core::primitive::bool),
+                "AWSTimestamp" => quote!(::core::primitive::i64),
                 _ => quote!(::std::string::String),
             },
         },
@@ -266,8 +331,14 @@ fn call(
 /// A Rust identifier for a name already in Rust's case: raw if a keyword, with a `_`
 /// after the keywords that cannot be raw.
 fn ident(name: &str) -> syn::Ident {
+    // `_1` is a fine GraphQL enum value, but its Rust case is `1` or nothing.
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return format_ident!("V{name}");
+    }
     match name {
         "self" | "super" | "crate" | "Self" | "_" => format_ident!("{name}_"),
+        // A keyword in edition 2024 that syn 2 accepts as an identifier.
+        "gen" => syn::Ident::new_raw(name, Span::call_site()),
         _ if syn::parse_str::<syn::Ident>(name).is_err() => {
             syn::Ident::new_raw(name, Span::call_site())
         }
@@ -343,6 +414,9 @@ mod tests {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("Self").to_string(), "Self_");
+        assert_eq!(ident("gen").to_string(), "r#gen");
+        assert_eq!(ident(&upper_camel("_1")).to_string(), "V1");
+        assert_eq!(ident(&upper_camel("_")).to_string(), "V");
         assert_eq!(
             unique(["a", "b", "a"].map(String::from).into_iter(), &["b".into()]),
             ["a", "b_2", "a_2"]

@@ -94,9 +94,15 @@ pub struct GraphqlError {
     /// AppSync's error type (`Unauthorized`, `Lambda:Unhandled` …).
     #[serde(default)]
     pub error_type: Option<String>,
-    /// Where in the answer.
-    #[serde(default)]
+    /// Where in the answer (AppSync sends `null` for validation errors).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub path: Vec<serde_json::Value>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<serde_json::Value>, D::Error> {
+    Ok(Option::<Vec<serde_json::Value>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 impl std::fmt::Display for GraphqlError {
@@ -224,6 +230,13 @@ impl Client {
         if !answer.errors.is_empty() {
             return Err(Error::Graphql(answer.errors));
         }
+        // `{"message": "Forbidden"}` and the like: a refusal, not an empty answer.
+        if !status.is_success() {
+            return Err(Error::Status {
+                status: status.as_u16(),
+                body: text,
+            });
+        }
         let value = answer
             .data
             .and_then(|mut d| d.remove(operation.field))
@@ -345,6 +358,18 @@ mod tests {
             "{authorization}"
         );
         assert!(headers.iter().any(|(n, _)| n == "x-amz-date"));
+    }
+
+    #[test]
+    fn errors_with_a_null_path_still_decode() {
+        let answer: Answer = serde_json::from_str(
+            r#"{"data": null, "errors": [{"message": "Validation error", "errorType": "ValidationError", "path": null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            answer.errors[0].to_string(),
+            "Validation error (ValidationError)"
+        );
     }
 
     #[test]

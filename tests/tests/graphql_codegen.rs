@@ -23,6 +23,13 @@ type Item @aws_api_key {
   related: [Item]
   outcome: Outcome
   createdAt: AWSTimestamp
+  thumbnail(size: Int!): String!
+}
+
+input ItemFilter {
+  price: Float
+  not: ItemFilter
+  and: [ItemFilter]
 }
 
 type Owner @aws_api_key {
@@ -37,6 +44,7 @@ union Outcome = Owner | Item
 enum Status {
   IN_STOCK
   SOLD_OUT
+  _1
 }
 
 input ItemInput {
@@ -51,6 +59,7 @@ type Query @aws_api_key {
   search(term: String, limit: Int): [Item!]!
   endpoint: String
   lookup(client: String): Item
+  filter(where: ItemFilter): [Item]
 }
 
 type Mutation @aws_api_key {
@@ -65,7 +74,7 @@ pub mod backend {
     pub struct ShopApi;
 }
 
-use backend::shop_api::{Item, ItemInput, Status};
+use backend::shop_api::{Item, ItemFilter, ItemInput, Status};
 use backend::ShopApi;
 
 fn main() {
@@ -99,7 +108,16 @@ fn main() {
         let owner = put.owner.unwrap();
         let both: (Option<i32>, Option<i32>, Option<String>) =
             (owner.foo_bar, owner.foo_bar_2, owner.self_);
-        (one, many, outcome, clashing, by_client, both)
+        // A recursive input is boxed; a field with required arguments is never selected.
+        let filter = ItemFilter {
+            price: None,
+            not: Some(Box::new(ItemFilter { price: Some(1.0), not: None, and: None })),
+            and: None,
+        };
+        let filtered = ShopApi::filter(&client, Some(filter)).await.unwrap();
+        let _: Option<String> = put.thumbnail;
+        let _ = Status::V1;
+        (one, many, outcome, clashing, by_client, both, filtered)
     };
 }
 "##;

@@ -41,7 +41,7 @@ impl RustFunction<'_> {
 
     /// Builds the package and returns its checked `bootstrap` binary.
     pub fn build(&self, project_root: &Path) -> Result<PathBuf> {
-        self.check_target_installed()?;
+        self.check_target_installed(project_root)?;
         let venv = tools::venv("cargo-zigbuild", ZIGBUILD)?;
         let (major, minor) = LAMBDA_GLIBC;
         let target = format!("{}.{major}.{minor}", self.target());
@@ -69,6 +69,8 @@ impl RustFunction<'_> {
             ])
             .arg("--message-format=json-render-diagnostics")
             .env("PATH", path)
+            // The pinned zig, even if the user points cargo-zigbuild at another Python.
+            .env("CARGO_ZIGBUILD_PYTHON_PATH", tools::python(&venv))
             .env("CARGO", cargo())
             .current_dir(project_root)
             .stderr(Stdio::inherit())
@@ -96,11 +98,13 @@ impl RustFunction<'_> {
     }
 
     /// Cross builds need the target's standard library, which only rustup can add.
-    fn check_target_installed(&self) -> Result<()> {
+    fn check_target_installed(&self, project_root: &Path) -> Result<()> {
         let target = self.target();
         let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
         let libdir = Command::new(rustc)
             .args(["--print", "target-libdir", "--target", target])
+            // Where the project's rust-toolchain.toml applies.
+            .current_dir(project_root)
             .output()
             .ok()
             .filter(|o| o.status.success())
@@ -172,7 +176,7 @@ impl RustFunction<'_> {
                     "the binary of function `{}` needs glibc {major}.{minor}, but Lambda's provided.al2023 has {lm}.{ln}",
                     self.name
                 ))
-                .help("a dependency links a newer glibc symbol; build with cargo-zigbuild's glibc suffix, or replace the dependency"))
+                .help("a dependency (likely a C library it builds or links) asks for newer glibc symbols than zig's 2.34 target provides; upgrade or replace it"))
             }
             _ => Ok(()),
         }

@@ -10,8 +10,16 @@ use std::process::Command;
 use super::error::{CliError, Kind, Result};
 use super::project::write_atomic;
 
-/// The cache folder.
+/// The cache folder, absolute (commands run in other directories use paths inside it).
 pub fn cache_dir() -> PathBuf {
+    let dir = configured_cache_dir();
+    if dir.is_absolute() {
+        return dir;
+    }
+    std::env::current_dir().map_or(dir.clone(), |cwd| cwd.join(&dir))
+}
+
+fn configured_cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("AMPLIFY_RS_CACHE") {
         return PathBuf::from(dir);
     }

@@ -74,6 +74,7 @@ impl Schema {
             name: name.clone(),
             ty: type_ref(ty, &class),
             doc: doc.clone(),
+            unselectable: false,
         };
         let mut schema = Schema {
             query: "Query".into(),
@@ -189,14 +190,15 @@ impl Schema {
         field: &MakeField<'_>,
     ) {
         for f in fields {
-            let arguments = f
+            let arguments: Vec<GraphqlField> = f
                 .arguments
                 .iter()
                 .map(|a| field(&a.name, &a.value_type, &a.description))
                 .collect();
+            let mut converted = field(&f.name, &f.field_type, &f.description);
+            converted.unselectable = arguments.iter().any(|a| a.ty.is_non_null());
             self.arguments
                 .insert((name.to_owned(), f.name.clone()), arguments);
-            let converted = field(&f.name, &f.field_type, &f.description);
             self.objects
                 .entry(name.to_owned())
                 .or_default()
@@ -252,11 +254,7 @@ impl Schema {
             let (inner, class) = field.ty.named();
             let nested = class == TypeClass::Union
                 || (class == TypeClass::Generated && self.objects.contains_key(inner));
-            let has_required_arguments = self
-                .arguments
-                .get(&(name.to_owned(), field.name.clone()))
-                .is_some_and(|args| args.iter().any(|a| a.ty.is_non_null()));
-            if has_required_arguments {
+            if field.unselectable {
                 continue;
             }
             if !nested {

@@ -90,12 +90,11 @@ impl Schema {
         for def in &document.definitions {
             match def {
                 Definition::SchemaDefinition(s) => {
-                    let named = |n: &Option<String>, default: &String| {
-                        n.clone().unwrap_or_else(|| default.clone())
-                    };
-                    schema.query = named(&s.query, &schema.query);
-                    schema.mutation = named(&s.mutation, &schema.mutation);
-                    schema.subscription = named(&s.subscription, &schema.subscription);
+                    // A schema definition names every root there is: an ordinary
+                    // `type Mutation` it leaves out is no root.
+                    schema.query = s.query.clone().unwrap_or_default();
+                    schema.mutation = s.mutation.clone().unwrap_or_default();
+                    schema.subscription = s.subscription.clone().unwrap_or_default();
                 }
                 Definition::TypeDefinition(t) => schema.define(t, &field),
                 Definition::TypeExtension(TypeExtension::Object(o)) => {
@@ -407,6 +406,19 @@ mod tests {
             "Status",
             "an optional argument"
         );
+    }
+
+    #[test]
+    fn a_schema_definition_names_the_roots() {
+        let ops = ops("
+            schema { query: Root }
+            type Root { hello: String }
+            type Mutation { notARoot: String }
+        ");
+        let fields: Vec<_> = ops.operations.iter().map(|o| o.field.as_str()).collect();
+        assert_eq!(fields, ["hello"]);
+        assert!(ops.types.iter().any(|t| t.name == "Mutation"), "an ordinary type");
+        assert_eq!(ops.operations[0].document, "query Hello { hello }");
     }
 
     #[test]

@@ -417,7 +417,10 @@ mod tests {
         ");
         let fields: Vec<_> = ops.operations.iter().map(|o| o.field.as_str()).collect();
         assert_eq!(fields, ["hello"]);
-        assert!(ops.types.iter().any(|t| t.name == "Mutation"), "an ordinary type");
+        assert!(
+            ops.types.iter().any(|t| t.name == "Mutation"),
+            "an ordinary type"
+        );
         assert_eq!(ops.operations[0].document, "query Hello { hello }");
     }
 

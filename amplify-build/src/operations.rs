@@ -113,7 +113,9 @@ pub struct GraphqlOperation {
     pub arguments: Vec<GraphqlField>,
     /// What the field returns.
     pub returns: TypeRef,
-    /// The full GraphQL document sent (operation name = the field's, first letter up).
+    /// The operation's name in the document (the field's, first letter up).
+    pub name: String,
+    /// The full GraphQL document sent.
     pub document: String,
     /// Its description in the schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -298,11 +298,7 @@ fn call(
     let names = idents.iter();
     let returns = rust_ty(&op.returns, &prefix, rt);
     let document = &op.document;
-    let name = document
-        .split_whitespace()
-        .nth(1)
-        .map(|n| n.split('(').next().unwrap_or(n).to_owned())
-        .unwrap_or_default();
+    let name = &op.name;
     let field = &op.field;
     let mut doc = op
         .doc

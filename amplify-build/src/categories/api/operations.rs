@@ -235,6 +235,7 @@ impl Schema {
             field: field.name.clone(),
             arguments,
             returns: field.ty.clone(),
+            name,
             document,
             doc: field.doc.clone(),
         }

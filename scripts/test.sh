@@ -8,6 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Tests must never reach for real AWS credentials or the instance-metadata address.
 export AWS_EC2_METADATA_DISABLED=true
+# The build's date is an input (Lambda runtime deprecation): pinned, so that no test's
+# outcome depends on the day it runs. 1796083200 is 2026-12-01.
+export SOURCE_DATE_EPOCH=1796083200
 
 bash scripts/setup-python-tools.sh
 bash scripts/setup-emulator.sh

@@ -84,7 +84,7 @@ fn row(label: &str, source: &str, root: &Path) {
             unreachable!()
         };
         let cx = Diagnostics::new();
-        let backend = parse_backend(m, &Registry::builtin(), &loader, &cx);
+        let backend = parse_backend(m, &Registry::builtin(), &loader, None, &cx);
         assert!(!cx.has_errors());
         backend
     });
@@ -93,7 +93,7 @@ fn row(label: &str, source: &str, root: &Path) {
         unreachable!()
     };
     let cx = Diagnostics::new();
-    let backend = parse_backend(m, &Registry::builtin(), &loader, &cx);
+    let backend = parse_backend(m, &Registry::builtin(), &loader, None, &cx);
     assert!(!cx.has_errors());
     let project = ProjectSettings {
         project_name: "bench".into(),

@@ -27,6 +27,8 @@ pub struct Config {
     registry: Registry,
     /// Attributes registered twice, reported when synthesis runs.
     duplicates: Vec<String>,
+    /// The build's date (`YYYY-MM-DD`); default [`build_date`].
+    date: Option<String>,
 }
 
 /// What a synthesis run did.
@@ -104,6 +106,13 @@ impl Config {
         self
     }
 
+    /// The build's date (`YYYY-MM-DD`), against which declared Lambda runtimes are
+    /// checked for deprecation. Default: `SOURCE_DATE_EPOCH` when set, else today.
+    pub fn build_date(&mut self, date: impl Into<String>) -> &mut Self {
+        self.date = Some(date.into());
+        self
+    }
+
     /// Registers a category of another crate, so that `#[<its attribute>(...)]` declares
     /// resources of it inside `#[amplify::backend]`:
     ///
@@ -133,11 +142,12 @@ impl Config {
             crate_root.clone()
         };
         let (mut report, declaration) = self.run(&crate_root, &target, read_only)?;
-        // Only a crate with categories of its own needs the macro to learn the
-        // declaration from here; with the built-in ones the macro checks it itself.
-        let third_party = self.registry.iter().count() > Registry::builtin().iter().count();
+        // The macro learns the declaration from here: parsed once, with every category,
+        // checked against the build's date and CloudFormation's quotas.
         let declaration_path = out_dir.join(DECLARATION_FILE);
-        match declaration.filter(|_| third_party) {
+        // Its errors then reach the compiler through the macro, each at its token.
+        let macro_reports = declaration.is_some();
+        match declaration {
             Some(d) => {
                 afs::write_if_changed(&declaration_path, &crate::cfn::to_pretty_json(&d))?;
             }
@@ -154,6 +164,8 @@ impl Config {
         }
         // `cargo amplify` sets it to restore a deleted plan.
         println!("cargo::rerun-if-env-changed=AMPLIFY_RS_RESYNTHESIZE");
+        // The build's date: runtimes are checked against it.
+        println!("cargo::rerun-if-env-changed=SOURCE_DATE_EPOCH");
         if report.inputs.is_empty() {
             // Nothing to watch yet; without any directive Cargo would watch the whole crate.
             println!("cargo::rerun-if-changed=build.rs");
@@ -165,6 +177,10 @@ impl Config {
             );
         }
         match &report.outcome {
+            Outcome::InvalidDeclaration(problems) if macro_reports => println!(
+                "cargo::warning=amplify: amplify/ left unchanged until the {} error(s) the compiler reports in the backend module are fixed",
+                problems.len()
+            ),
             Outcome::InvalidDeclaration(problems) => {
                 for p in problems {
                     println!("cargo::warning=amplify: {p} (amplify/ left unchanged)");
@@ -242,17 +258,19 @@ impl Config {
             std::fs::read_to_string(&path).map_err(|e| e.to_string())
         };
         let cx = Diagnostics::new();
-        let backend = parse_backend(&module, &self.registry, &loader, &cx);
+        let today = self.date.clone().unwrap_or_else(build_date);
+        let backend = parse_backend(&module, &self.registry, &loader, Some(&today), &cx);
         report.inputs.extend(read_files.into_inner());
         let mut errors = cx.into_errors();
         // Templates are synthesised in memory first: one CloudFormation would refuse
-        // (over a quota) is an error at the module, and nothing is written.
+        // (over a quota, a parameter without a value) is an error at the module, and
+        // nothing is written.
         let synthesized = if errors.is_empty() {
             let project = self.project_settings(crate_root, &report.project_dir)?;
             let (files, plan) = synth::synthesize_backend(&backend, &project);
             errors.extend(
                 files
-                    .quota_errors
+                    .errors
                     .iter()
                     .map(|e| syn::Error::new(module.ident.span(), e)),
             );
@@ -546,6 +564,23 @@ fn env_path(var: &'static str) -> Result<PathBuf, Error> {
         .ok_or(Error::NotInBuildScript(var))
 }
 
+/// The build's date as `YYYY-MM-DD`: `SOURCE_DATE_EPOCH` if set (reproducible builds),
+/// else the day the build script runs.
+pub fn build_date() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    day(now)
+}
+
+fn day(at: time::OffsetDateTime) -> String {
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day]");
+    at.format(FORMAT).expect("a date formats")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -560,5 +595,13 @@ mod tests {
         );
         assert!(valid_project_name("my-app").is_err());
         assert!(valid_project_name("myapp").is_ok());
+    }
+
+    #[test]
+    fn days_from_timestamps() {
+        let at = |s| super::day(time::OffsetDateTime::from_unix_timestamp(s).unwrap());
+        assert_eq!(at(0), "1970-01-01");
+        assert_eq!(at(951_782_400), "2000-02-29");
+        assert_eq!(at(1_796_281_200), "2026-12-03");
     }
 }

@@ -23,7 +23,7 @@ pub const ROOT_TEMPLATE_FILE: &str =
     "amplify/backend/awscloudformation/build/root-cloudformation-stack.json";
 
 /// Version of the plan's format; a CLI refuses plans of another version.
-pub const PLAN_FORMAT: u32 = 1;
+pub const PLAN_FORMAT: u32 = 2;
 
 /// The whole plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,10 +78,75 @@ pub struct RootPlan {
     pub template: String,
     /// Its content-addressed key in the deployment bucket.
     pub template_key: String,
-    /// Every parameter the root template declares, in order. Besides the provider's own
-    /// (`DeploymentBucketName`, `AuthRoleName`, `UnauthRoleName`, `env`), each is the
-    /// `root_parameter` of one stack input.
+    /// Every parameter the root template declares, in order: only the provider's own
+    /// (`DeploymentBucketName`, `AuthRoleName`, `UnauthRoleName`, and `env` when a stack
+    /// takes it). Per-environment stack inputs are not root parameters, so the root's
+    /// parameters do not grow with the backend: push writes their values into the nested
+    /// stacks' `Parameters` ([`RootPlan::for_environment`]), as Amplify does.
     pub parameters: Vec<String>,
+}
+
+impl RootPlan {
+    /// The root template one environment deploys: `template` (the synthesised root, the
+    /// file [`RootPlan::template`]) with each of `values` written into its nested stack's
+    /// `Parameters`, and the content-addressed key it is uploaded under.
+    pub fn for_environment(
+        &self,
+        template: &str,
+        values: &[InputValue],
+    ) -> Result<(String, String), RootTemplateError> {
+        let mut root: serde_json::Value =
+            serde_json::from_str(template).map_err(RootTemplateError::Json)?;
+        for v in values {
+            let properties = root
+                .get_mut("Resources")
+                .and_then(|r| r.get_mut(&v.logical_id))
+                .and_then(|r| r.get_mut("Properties"))
+                .and_then(serde_json::Value::as_object_mut)
+                .ok_or_else(|| RootTemplateError::NoStack(v.logical_id.clone()))?;
+            let parameters = properties
+                .entry("Parameters")
+                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+            let Some(parameters) = parameters.as_object_mut() else {
+                return Err(RootTemplateError::NoStack(v.logical_id.clone()));
+            };
+            parameters.insert(
+                v.parameter.clone(),
+                serde_json::Value::String(v.value.clone()),
+            );
+        }
+        let mut text = serde_json::to_string_pretty(&root).map_err(RootTemplateError::Json)?;
+        text.push('\n');
+        let key = format!(
+            "amplify-cfn-templates/root-cloudformation-stack-{}.json",
+            content_hash(text.as_bytes())
+        );
+        Ok((text, key))
+    }
+}
+
+/// Why the synthesised root template could not take an environment's values: it and the
+/// plan disagree (edited by hand, or written by another version).
+#[derive(Debug, thiserror::Error)]
+pub enum RootTemplateError {
+    /// Not JSON.
+    #[error("the root template is not JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// The plan names a stack the template lacks.
+    #[error("the root template has no nested stack `{0}`")]
+    NoStack(String),
+}
+
+/// The value one environment gives one stack input, as push resolved it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputValue {
+    /// The stack's logical id in the root ([`StackPlan::logical_id`]).
+    pub logical_id: String,
+    /// The nested template's parameter ([`StackInput::parameter`]).
+    pub parameter: String,
+    /// The value, as CloudFormation passes parameters.
+    pub value: String,
 }
 
 /// A nested stack.
@@ -123,11 +188,9 @@ pub struct StackPlan {
 pub struct StackInput {
     /// The nested template's parameter (`s3Key`); also the key under which the value is
     /// kept in `team-provider-info.json` (`categories.<category>.<resource>.<parameter>`).
+    /// Push writes the environment's value into the root template's nested stack
+    /// ([`RootPlan::for_environment`]); the deployment bucket's name is a root expression.
     pub parameter: String,
-    /// The root parameter push sets (`functionPostsFns3Key`); `None` when the value is
-    /// a root expression (the deployment bucket's name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub root_parameter: Option<String>,
     /// What the value is.
     pub input: EnvInput,
 }
@@ -397,4 +460,66 @@ impl OutputDef {
 pub fn content_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root_plan() -> RootPlan {
+        RootPlan {
+            template: ROOT_TEMPLATE_FILE.into(),
+            template_key: "synthesised".into(),
+            parameters: vec!["env".into()],
+        }
+    }
+
+    const ROOT: &str = r#"{
+  "Resources": {
+    "functionA": { "Type": "AWS::CloudFormation::Stack", "Properties": { "TemplateURL": "u", "Parameters": { "MODE": "declared" } } },
+    "functionB": { "Type": "AWS::CloudFormation::Stack", "Properties": { "TemplateURL": "u" } }
+  }
+}"#;
+
+    fn value(logical_id: &str, parameter: &str, value: &str) -> InputValue {
+        InputValue {
+            logical_id: logical_id.into(),
+            parameter: parameter.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn an_environments_values_go_into_their_nested_stacks_and_change_the_key() {
+        let values = [
+            value("functionA", "MODE", "prod"),
+            value("functionB", "s3Key", "amplify-builds/b.zip"),
+        ];
+        let (text, key) = root_plan().for_environment(ROOT, &values).unwrap();
+        let root: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let a = &root["Resources"]["functionA"]["Properties"];
+        assert_eq!(a["Parameters"]["MODE"], "prod");
+        assert_eq!(a["TemplateURL"], "u", "the rest is kept");
+        let b = &root["Resources"]["functionB"]["Properties"]["Parameters"];
+        assert_eq!(b["s3Key"], "amplify-builds/b.zip");
+        assert!(key.starts_with("amplify-cfn-templates/root-cloudformation-stack-"));
+
+        let (_, same) = root_plan().for_environment(ROOT, &values).unwrap();
+        assert_eq!(key, same, "the same values give the same bytes");
+        let (_, other) = root_plan()
+            .for_environment(ROOT, &[value("functionA", "MODE", "dev")])
+            .unwrap();
+        assert_ne!(key, other);
+    }
+
+    #[test]
+    fn a_value_for_a_stack_the_template_lacks_is_an_error() {
+        let err = root_plan()
+            .for_environment(ROOT, &[value("functionGone", "s3Key", "k")])
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the root template has no nested stack `functionGone`"
+        );
+    }
 }

@@ -78,7 +78,7 @@ fn export_root_keeps_what_the_construct_needs_and_nothing_else() {
         other => Err(format!("no file {other}")),
     };
     let cx = Diagnostics::new();
-    let backend = parse_backend(&module, &registry, &loader, &cx);
+    let backend = parse_backend(&module, &registry, &loader, None, &cx);
     assert!(!cx.has_errors(), "{:?}", cx.into_errors());
     let project = ProjectSettings {
         project_name: "notes".into(),
@@ -86,7 +86,9 @@ fn export_root_keeps_what_the_construct_needs_and_nothing_else() {
     };
     let (files, plan) = synthesize_backend(&backend, &project);
 
-    // The deployed root has every stack, with template URLs and per-env parameters.
+    // The synthesised root has every stack, with template URLs; its parameters are the
+    // provider's alone: per-environment values are written into the nested stacks by
+    // push (the code key) or hold the value no environment overrides (the expiry).
     let (_, deployed) = files
         .generated
         .iter()
@@ -94,8 +96,20 @@ fn export_root_keeps_what_the_construct_needs_and_nothing_else() {
         .unwrap();
     let deployed: serde_json::Value = serde_json::from_str(deployed).unwrap();
     assert!(deployed["Resources"]["noticeNews"].is_object());
-    assert!(deployed["Parameters"]["functionNotesFns3Key"].is_object());
-    assert!(deployed["Parameters"]["apiApiAPIKeyExpirationEpoch"].is_object());
+    let root_parameters: Vec<&String> =
+        deployed["Parameters"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        root_parameters,
+        [
+            "DeploymentBucketName",
+            "AuthRoleName",
+            "UnauthRoleName",
+            "env"
+        ]
+    );
+    let nested = |logical: &str| deployed["Resources"][logical]["Properties"]["Parameters"].clone();
+    assert!(nested("functionNotesFn").get("s3Key").is_none());
+    assert_eq!(nested("apiApi")["APIKeyExpirationEpoch"], "0");
 
     let root = &plan.export.root;
     let resources = root["Resources"].as_object().unwrap();
@@ -144,17 +158,13 @@ fn export_root_keeps_what_the_construct_needs_and_nothing_else() {
         json!({"Fn::GetAtt": ["authUsers", "Outputs.UserPoolId"]})
     );
 
-    // Root parameters: the construct's three stay; the code key push supplied, now
-    // unused, goes. The API-key expiry stays a root parameter whose default lets
-    // AppSync choose, so the construct need not set it.
-    let parameters = root["Parameters"].as_object().unwrap();
-    for kept in ["DeploymentBucketName", "AuthRoleName", "UnauthRoleName"] {
-        assert!(parameters.contains_key(kept), "{kept}");
-    }
-    assert!(!parameters.contains_key("functionNotesFns3Key"));
+    // Root parameters: the construct's three stay. The API-key expiry is a literal of
+    // the manifest whose value lets AppSync choose, so the construct need not set it.
+    let parameters: Vec<&String> = root["Parameters"].as_object().unwrap().keys().collect();
     assert_eq!(
-        api["APIKeyExpirationEpoch"],
-        json!({"Ref": "apiApiAPIKeyExpirationEpoch"})
+        parameters,
+        ["DeploymentBucketName", "AuthRoleName", "UnauthRoleName"]
     );
-    assert_eq!(parameters["apiApiAPIKeyExpirationEpoch"]["Default"], 0);
+    assert!(api.get("APIKeyExpirationEpoch").is_none(), "{api}");
+    assert_eq!(manifest["APIKeyExpirationEpoch"], "0");
 }

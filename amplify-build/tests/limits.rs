@@ -37,29 +37,74 @@ fn a_root_stack_over_the_resource_quota_is_an_error_and_nothing_is_written() {
     assert!(!dir.path().join("amplify").exists(), "nothing is written");
 }
 
-#[test]
-fn a_root_stack_over_the_parameter_quota_is_an_error() {
-    // Four root parameters of its own, one code key per function: 197 functions make 201.
-    let functions: String = (0..197)
+/// `n` functions with `vars` declared environment variables each.
+fn functions_with_variables(n: usize, vars: usize) -> String {
+    (0..n)
         .map(|i| {
-            format!("    #[function(runtime = rust(package = \"f{i}\"))]\n    pub struct F{i};\n")
+            let env: Vec<String> = (0..vars).map(|v| format!("VAR_{v} = \"value {i}.{v}\"")).collect();
+            format!(
+                "    #[function(runtime = rust(package = \"f{i}\"), env({}))]\n    pub struct F{i};\n",
+                env.join(", ")
+            )
         })
+        .collect()
+}
+
+#[test]
+fn per_environment_values_do_not_grow_the_root_stack() {
+    // Each function has a code key and five overridable variables: 1,800 values that
+    // differ per environment, none of them a root parameter.
+    let (dir, report) = synthesize(&functions_with_variables(300, 5));
+    assert_eq!(report.outcome, Outcome::Synthesized { resources: 300 });
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let root = std::fs::read_to_string(
+        dir.path()
+            .join("amplify/backend/awscloudformation/build/root-cloudformation-stack.json"),
+    )
+    .unwrap();
+    let root: serde_json::Value = serde_json::from_str(&root).unwrap();
+    let parameters: Vec<&String> = root["Parameters"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        parameters,
+        [
+            "DeploymentBucketName",
+            "AuthRoleName",
+            "UnauthRoleName",
+            "env"
+        ]
+    );
+    // The declared values are the synthesised root's; push writes the environment's.
+    let f299 = &root["Resources"]["functionF299"]["Properties"]["Parameters"];
+    assert_eq!(f299["envVar4"], "value 299.4", "{f299}");
+    assert!(
+        f299.get("s3Key").is_none(),
+        "push supplies the code key: {f299}"
+    );
+}
+
+#[test]
+fn a_nested_stack_over_the_parameter_quota_is_an_error() {
+    // Every granted table is two parameters of the function's stack (name and ARN).
+    let mut resources: String = (0..100)
+        .map(|i| format!("    #[table(partition_key = id: string)]\n    pub struct T{i};\n"))
         .collect();
-    let (_dir, report) = synthesize(&functions);
+    let grants: Vec<String> = (0..100).map(|i| format!("T{i} = [read]")).collect();
+    resources.push_str(&format!(
+        "    #[function(runtime = rust(package = \"f\"), grant({}))]\n    pub struct Reader;\n",
+        grants.join(", ")
+    ));
+    let (dir, report) = synthesize(&resources);
     let problems = problems(&report);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
-        problems[0].contains("the root stack would have 201 parameters; CloudFormation allows 200 per template (the root takes one per function"),
+        problems[0].contains("the stack of `Reader` would have 2"),
         "{problems:?}"
     );
-    // One fewer fits.
-    let functions: String = (0..196)
-        .map(|i| {
-            format!("    #[function(runtime = rust(package = \"f{i}\"))]\n    pub struct F{i};\n")
-        })
-        .collect();
-    let (_dir, report) = synthesize(&functions);
-    assert_eq!(report.outcome, Outcome::Synthesized { resources: 196 });
+    assert!(
+        problems[0].contains("parameters; CloudFormation allows 200 per template, so the deploy would be refused: make `Reader` use fewer other resources"),
+        "{problems:?}"
+    );
+    assert!(!dir.path().join("amplify").exists(), "nothing is written");
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! `parse → validate → expand` for `#[backend]`.
 //!
-//! The declaration is checked in one of two ways, with the same expansion:
-//! - the crate's build script registered categories of its own: it has parsed and
-//!   checked the module with every category and left the result in `OUT_DIR`
-//!   ([`amplify_build::declaration`]); its errors are reported here at the tokens they
-//!   name;
-//! - otherwise the macro parses the module itself with the built-in categories.
+//! The declaration comes from the crate's build script, which parsed and checked the
+//! module with every category it registered — against the build's date and
+//! CloudFormation's quotas — and left the result in `OUT_DIR`
+//! ([`amplify_build::declaration`]); its errors are reported here at the tokens they
+//! name. Only a crate without that build script has the macro parse the module itself,
+//! with the same parser and the built-in categories; the macro never synthesises and
+//! reads no clock, so expanding it never depends on the day.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -163,13 +164,7 @@ fn check_here(module: &ItemMod) -> (Checked, Vec<syn::Error>, Vec<PathBuf>) {
     };
     let registry = Registry::builtin();
     let cx = Diagnostics::new();
-    let backend = parse_backend(module, &registry, &loader, &cx);
-    if !cx.has_errors() {
-        // A declaration whose templates CloudFormation would refuse is a mistake too.
-        for problem in amplify_build::synth::quota_errors(&backend) {
-            cx.error(module.ident.span(), problem);
-        }
-    }
+    let backend = parse_backend(module, &registry, &loader, None, &cx);
     let checked = Checked {
         attributes: registry
             .attributes()

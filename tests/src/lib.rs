@@ -200,6 +200,11 @@ amplify-build = {{ path = "{build}" }}
 
     /// Runs `cargo <args>` in the crate with the shared target directory.
     pub fn cargo(&self, args: &[&str]) -> Output {
+        self.cargo_with(args, &[])
+    }
+
+    /// [`ScratchCrate::cargo`] with extra environment variables.
+    pub fn cargo_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO"))
             .args(args)
             .current_dir(self.path())
@@ -208,6 +213,7 @@ amplify-build = {{ path = "{build}" }}
                 workspace_root().join("target/scratch-builds"),
             )
             .env_remove("RUSTFLAGS")
+            .envs(vars.iter().copied())
             .output()
             .expect("cargo runs")
     }

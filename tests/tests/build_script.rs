@@ -137,6 +137,63 @@ fn missing_schema_is_a_compile_error_naming_the_path() {
         .exists());
 }
 
+/// A crate whose backend has one Node.js 22 function, AWS deprecating it on 2027-04-30.
+fn node22_crate() -> ScratchCrate {
+    ScratchCrate::custom(
+        "node-dates",
+        &[
+            (
+                "build.rs",
+                "fn main() {\n    amplify_build::synthesize().expect(\"amplify backend synthesis\");\n}\n",
+            ),
+            (
+                "src/main.rs",
+                "#[amplify::backend]\nmod backend {\n    #[function(runtime = node(version = 22, code = \"fn\"))]\n    pub struct Greeter;\n}\n\nfn main() {}\n",
+            ),
+            ("fn/index.js", "exports.handler = async () => 'hi';\n"),
+        ],
+        "",
+    )
+}
+
+#[test]
+fn a_runtime_deprecated_on_the_build_date_is_one_error_at_its_version() {
+    let _serial = exclusive();
+    let krate = node22_crate();
+    // 2027-05-01: the day after Node.js 22's deprecation.
+    let late = krate.cargo_with(&["build"], &[("SOURCE_DATE_EPOCH", "1809129600")]);
+    assert!(!late.status.success());
+    let err = stderr(&late);
+    assert_eq!(
+        err.matches("Node.js 22 was deprecated by AWS Lambda on 2027-04-30; use one of 24 (24 is the newest)").count(),
+        1,
+        "one error: {err}"
+    );
+    assert!(
+        err.contains("src/main.rs:3:31"),
+        "the error points at the version: {err}"
+    );
+    assert!(
+        err.contains("amplify/ left unchanged until the 1 error(s) the compiler reports"),
+        "{err}"
+    );
+    assert!(!krate
+        .path()
+        .join("amplify/backend/backend-config.json")
+        .exists());
+
+    // 2026-12-01: the same declaration builds, and a changed date re-runs the check.
+    let early = krate.cargo_with(&["build"], &[("SOURCE_DATE_EPOCH", "1796083200")]);
+    assert!(early.status.success(), "{}", stderr(&early));
+    let template = fs::read_to_string(
+        krate
+            .path()
+            .join("amplify/backend/function/Greeter/Greeter-cloudformation-template.json"),
+    )
+    .unwrap();
+    assert!(template.contains("nodejs22.x"), "{template}");
+}
+
 #[test]
 fn packaged_source_tree_is_left_alone_and_synthesis_goes_to_out_dir() {
     let _serial = exclusive();

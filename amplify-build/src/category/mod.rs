@@ -73,6 +73,11 @@ pub struct ParseContext<'a> {
     pub attr_span: Span,
     /// Reads files relative to the crate root (schemas, resolver code).
     pub files: FileLoader<'a>,
+    /// The build's date (`YYYY-MM-DD`) where the caller takes one as an input: the build
+    /// script, from `SOURCE_DATE_EPOCH` or else the day it runs. `None` in the
+    /// `#[backend]` macro, which reads no clock: checks that depend on a date (a Lambda
+    /// runtime's deprecation) are the build script's.
+    pub today: Option<&'a str>,
 }
 
 /// A use of one resource by another, with the outputs it consumes.

@@ -48,6 +48,7 @@ pub fn parse_backend(
     module: &ItemMod,
     registry: &Registry,
     files: FileLoader,
+    today: Option<&str>,
     cx: &Diagnostics,
 ) -> Backend {
     let Some((_, items)) = &module.content else {
@@ -109,7 +110,7 @@ pub fn parse_backend(
             &item_struct.ident,
             attr,
             (kind, registry),
-            files,
+            (files, today),
             cx,
         ));
     }
@@ -164,7 +165,7 @@ fn parse_resource(
     ident: &syn::Ident,
     attr: &Attribute,
     (kind, registry): (&Kind, &Registry),
-    files: FileLoader,
+    (files, today): (FileLoader, Option<&str>),
     cx: &Diagnostics,
 ) -> Resource {
     let descriptor = kind.descriptor();
@@ -211,6 +212,7 @@ fn parse_resource(
             let pcx = ParseContext {
                 attr_span: attr.span(),
                 files,
+                today,
             };
             let spec = kind.parse(&mut reader, &pcx);
             reader.finish();
@@ -296,7 +298,7 @@ mod tests {
         let module: ItemMod = syn::parse_str(src).unwrap();
         let cx = Diagnostics::new();
         let loader = |p: &str| Err(format!("no file {p} in this test"));
-        let backend = parse_backend(&module, &Registry::builtin(), &loader, &cx);
+        let backend = parse_backend(&module, &Registry::builtin(), &loader, None, &cx);
         if cx.has_errors() {
             Err(cx.into_errors().iter().map(ToString::to_string).collect())
         } else {

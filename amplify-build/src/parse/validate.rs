@@ -1,4 +1,4 @@
-//! Checks that span resources: names and cycles here, and each category's own checks of
+//! Checks that span resources: names, consumed outputs and cycles here, and each category's own checks of
 //! its references ([`crate::category::Category::check`]), which resolve them with
 //! [`resolve`].
 
@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::category::model::Backend;
 use crate::deps::dependencies;
 
-use crate::decl::diagnostics::Diagnostics;
+use crate::decl::diagnostics::{did_you_mean, Diagnostics};
 
 /// CloudFormation logical ids are at most 255 alphanumerics.
 const MAX_LOGICAL_ID: usize = 255;
@@ -19,7 +19,46 @@ pub(super) fn validate(backend: &Backend, cx: &Diagnostics) {
     for resource in &backend.resources {
         resource.kind.check(resource, backend, cx);
     }
+    // A reference to the wrong kind of resource is the user's mistake, already
+    // reported by the category; an edge's output missing from a valid declaration is
+    // the category's own.
+    if !cx.has_errors() {
+        check_edge_outputs(backend, cx);
+    }
     check_cycles(backend, cx);
+}
+
+/// Every output a resource consumes from another must be one the other has: a typo in a
+/// category's edge (`"Arnn"`) is an error here, in every profile, at the reference —
+/// not a stack parameter that never receives a value at deploy time.
+fn check_edge_outputs(backend: &Backend, cx: &Diagnostics) {
+    for resource in &backend.resources {
+        for edge in resource.kind.edges(resource, backend) {
+            let Some(target) = backend.resources.iter().find(|r| r.ident == edge.target) else {
+                continue;
+            };
+            let outputs = target.outputs();
+            let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+            for wanted in &edge.outputs {
+                if names.contains(&wanted.as_str()) {
+                    continue;
+                }
+                let hint = did_you_mean(wanted, &names)
+                    .map(|b| format!("did you mean `{b}`?"))
+                    .unwrap_or_else(|| format!("it has: {}", names.join(", ")));
+                cx.error(
+                    edge.span,
+                    format!(
+                        "`{}` uses output `{wanted}` of `{}`, which a `#[{}]` resource does not have; {hint} (the `#[{}]` category names its edges' outputs)",
+                        resource.ident,
+                        target.ident,
+                        target.attribute(),
+                        resource.attribute(),
+                    ),
+                );
+            }
+        }
+    }
 }
 
 fn check_names(backend: &Backend, cx: &Diagnostics) {

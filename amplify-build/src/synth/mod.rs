@@ -16,7 +16,7 @@ use crate::category::stack::{
 };
 use crate::cfn::{Template, Value};
 use crate::deps::dependencies;
-use crate::plan::{Plan, ROOT_TEMPLATE_FILE};
+use crate::plan::{EnvInput, Plan, ROOT_TEMPLATE_FILE};
 
 pub(crate) use crate::category::stack::derived_output;
 pub use layout::{gitignore_block, project_config};
@@ -38,17 +38,22 @@ impl Synthesized<'_> {
         )
     }
 
-    /// How the root stack fills `parameter` of this stack, when a binding says so.
-    fn bound_value(&self, parameter: &str, binding: &Binding) -> Value {
-        match binding {
+    /// How the synthesised root stack fills a parameter of this stack bound by
+    /// `binding`; `None` for a value only push knows (a code key), which it writes into
+    /// the environment's root template. A per-environment input gets the value it has
+    /// where no environment says otherwise.
+    fn bound_value(&self, binding: &Binding) -> Option<Value> {
+        Some(match binding {
             Binding::Literal(v) | Binding::Root(v) => v.clone(),
             Binding::Assets(AssetLocation::Bucket) => Value::r#ref("DeploymentBucketName"),
             Binding::Assets(AssetLocation::Prefix(prefix)) => Value::from(prefix.as_str()),
-            Binding::Input(input) => match root::input_parameter(self.resource, parameter, input) {
-                Some((name, _)) => Value::r#ref(name),
-                None => Value::r#ref("DeploymentBucketName"),
+            Binding::Input(input) => match input {
+                EnvInput::DeploymentBucket => Value::r#ref("DeploymentBucketName"),
+                EnvInput::AssetKey { .. } => return None,
+                EnvInput::Override { default, .. } => Value::from(default.as_str()),
+                EnvInput::ApiKeyExpiry { .. } => Value::from("0"),
             },
-        }
+        })
     }
 }
 
@@ -68,9 +73,10 @@ pub struct FileSet {
     pub seeded: Vec<(String, String)>,
     /// Problems worth telling but that do not stop a deploy.
     pub warnings: Vec<String>,
-    /// Templates CloudFormation would refuse (over a quota): the callers report each as
-    /// an error at the backend module and write nothing.
-    pub quota_errors: Vec<String>,
+    /// Templates CloudFormation would refuse (over a quota, a parameter without a value)
+    /// or cfn-lint would flag (an unused parameter): the callers report each as an error
+    /// at the backend module and write nothing.
+    pub errors: Vec<String>,
 }
 
 /// CloudFormation quotas, per template.
@@ -79,16 +85,6 @@ const MAX_PARAMETERS_PER_TEMPLATE: usize = 200;
 const MAX_OUTPUTS_PER_TEMPLATE: usize = 200;
 /// A template uploaded to S3 (as every template here is) may have 1 MB.
 const MAX_TEMPLATE_BYTES: usize = 1_000_000;
-
-/// The quota errors of a backend's templates, for callers that only check (the
-/// `#[backend]` macro): synthesises in memory and keeps nothing else.
-pub fn quota_errors(backend: &Backend) -> Vec<String> {
-    let project = ProjectSettings {
-        project_name: "quotas".into(),
-        frontend: "rust".into(),
-    };
-    synthesize_backend(backend, &project).0.quota_errors
-}
 
 /// Synthesises every file of a backend whose declaration has no errors, and the
 /// deployment plan (whose `inputs` the caller fills in: it knows what was read).
@@ -105,12 +101,6 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (File
         let Some(stack) = resource.kind.synthesize(resource, &cx) else {
             continue;
         };
-        debug_assert!(
-            stack.template.unused_parameters().is_empty(),
-            "{}: unused parameters {:?}",
-            resource.name,
-            stack.template.unused_parameters()
-        );
         stacks.push(Synthesized {
             resource,
             stack,
@@ -139,9 +129,10 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (File
         }
     }
 
+    check_parameters(&stacks, &mut files.errors);
     let root = root::root_stack(backend, &stacks);
     let root_json = root.to_json();
-    check_quotas(&stacks, &root, &root_json, &mut files.quota_errors);
+    check_quotas(&stacks, &root, &root_json, &mut files.errors);
     files
         .generated
         .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));
@@ -157,8 +148,33 @@ fn parameters_file(s: &Synthesized) -> indexmap::IndexMap<String, Value> {
         .bindings
         .iter()
         .filter(|(_, b)| !b.is_env_parameter())
-        .map(|(name, b)| (name.clone(), s.bound_value(name, b)))
+        .filter_map(|(name, b)| Some((name.clone(), s.bound_value(b)?)))
         .collect()
+}
+
+/// Each nested template's parameters are all used and all filled; a category whose
+/// template, bindings and edges disagree is refused here in every build profile, not
+/// at deploy time.
+fn check_parameters(stacks: &[Synthesized], errors: &mut Vec<String>) {
+    for s in stacks {
+        let attribute = s.resource.attribute();
+        let unused = s.stack.template.unused_parameters();
+        if !unused.is_empty() {
+            errors.push(format!(
+                "the stack of `{}` declares parameters nothing in it uses ({}): the `#[{attribute}]` category's template and its parameters disagree",
+                s.resource.ident,
+                unused.join(", ")
+            ));
+        }
+        let unfilled = root::unfilled_parameters(s);
+        if !unfilled.is_empty() {
+            errors.push(format!(
+                "the stack of `{}` takes parameters nothing supplies ({}): the `#[{attribute}]` category must bind each one, or consume the output it names through an edge",
+                s.resource.ident,
+                unfilled.join(", ")
+            ));
+        }
+    }
 }
 
 fn check_quotas(
@@ -168,18 +184,21 @@ fn check_quotas(
     errors: &mut Vec<String>,
 ) {
     let nested = stacks.iter().map(|s| {
+        let ident = &s.resource.ident;
         (
-            format!("the stack of `{}`", s.resource.ident),
+            format!("the stack of `{ident}`"),
             &s.stack.template,
             None,
+            format!("make `{ident}` use fewer other resources (grants, data sources, triggers)"),
         )
     });
     let all = nested.chain(std::iter::once((
         "the root stack".to_owned(),
         root,
         Some(root_json),
+        "declare fewer resources in this backend".to_owned(),
     )));
-    for (name, template, json) in all {
+    for (name, template, json, fix) in all {
         let counts = [
             (
                 "resources",
@@ -191,7 +210,7 @@ fn check_quotas(
                 "parameters",
                 template.parameters.len(),
                 MAX_PARAMETERS_PER_TEMPLATE,
-                "the root takes one per function (its code key) and one per API key (its expiry), plus four",
+                "",
             ),
             (
                 "outputs",
@@ -209,14 +228,14 @@ fn check_quotas(
                     format!(" ({why})")
                 };
                 errors.push(format!(
-                    "{name} would have {count} {what}; CloudFormation allows {max} per template{why}, so the deploy would be refused: declare fewer resources in this backend"
+                    "{name} would have {count} {what}; CloudFormation allows {max} per template{why}, so the deploy would be refused: {fix}"
                 ));
             }
         }
         let size = json.map_or_else(|| template.to_json().len(), str::len);
         if size > MAX_TEMPLATE_BYTES {
             errors.push(format!(
-                "{name} would be {size} bytes; CloudFormation allows {MAX_TEMPLATE_BYTES} bytes per template, so the deploy would be refused: declare fewer resources in this backend"
+                "{name} would be {size} bytes; CloudFormation allows {MAX_TEMPLATE_BYTES} bytes per template, so the deploy would be refused: {fix}"
             ));
         }
     }

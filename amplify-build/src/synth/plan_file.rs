@@ -88,8 +88,6 @@ fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
         .filter_map(|(parameter, binding)| match binding {
             Binding::Input(input) => Some(StackInput {
                 parameter: parameter.clone(),
-                root_parameter: root::input_parameter(s.resource, parameter, input)
-                    .map(|(name, _)| name),
                 input: input.clone(),
             }),
             _ => None,

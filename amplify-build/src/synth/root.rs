@@ -1,56 +1,17 @@
 //! The root stack: deployment bucket, auth/unauth roles (trusted by the identity pool
 //! when one is declared), the identity pool's role attachment, and one nested stack per
 //! resource with its parameters wired from other stacks' outputs.
+//!
+//! Its parameters are the provider's four whatever the backend's size: a value that
+//! differs per environment (a code key, an overridden variable, an API key's expiry)
+//! is written into its nested stack's `Parameters` by push, as Amplify writes them.
 
 use super::Synthesized;
 use crate::category::model::{Backend, Resource as Decl};
 use crate::category::stack::{description, NestedStack, RootRoles};
 use crate::cfn::policy;
-use crate::cfn::{list, obj, Parameter, Resource, Template, Value};
+use crate::cfn::{list, obj, Resource, Template, Value};
 use crate::plan::content_hash;
-use crate::plan::EnvInput;
-
-/// The root parameter through which push supplies `input` for `parameter` of
-/// `resource`'s stack: `<category><resource><parameter>`, with its declaration. `None`
-/// for values the root already has (the deployment bucket's name).
-pub fn input_parameter(
-    resource: &Decl,
-    parameter: &str,
-    input: &EnvInput,
-) -> Option<(String, Parameter)> {
-    let declared = match input {
-        EnvInput::DeploymentBucket => return None,
-        EnvInput::AssetKey { .. } => {
-            let mut p = Parameter::new("String");
-            p.describe(format!(
-                "Deployment-bucket key of {}'s code zip; set by `cargo amplify push`",
-                resource.name
-            ));
-            p
-        }
-        EnvInput::Override { key, default } => {
-            let mut p = Parameter::new("String");
-            p.default = Some(Value::from(default.as_str()));
-            p.describe(format!(
-                "{key} of {}: the declared value unless the environment overrides it in team-provider-info.json",
-                resource.name
-            ));
-            p
-        }
-        EnvInput::ApiKeyExpiry { .. } => {
-            let mut p = Parameter::new("Number");
-            p.default = Some(Value::Int(0));
-            p.describe(
-                "Expiry of the API key in seconds since the epoch; 0 lets AppSync choose (7 days)",
-            );
-            p
-        }
-    };
-    Some((
-        format!("{}{}{parameter}", resource.category(), resource.name),
-        declared,
-    ))
-}
 
 /// S3 key (under the deployment bucket) of a nested template: content-addressed, so a
 /// changed template is a changed `TemplateURL` and an unchanged one is no update at all.
@@ -84,16 +45,6 @@ pub(super) fn root_stack(backend: &Backend, stacks: &[Synthesized]) -> Template 
     {
         t.string_param("env").describe("Amplify environment name");
     }
-    for s in stacks {
-        for (parameter, binding) in &s.stack.bindings {
-            if let super::Binding::Input(input) = binding {
-                if let Some((name, declared)) = input_parameter(s.resource, parameter, input) {
-                    t.parameters.insert(name, declared);
-                }
-            }
-        }
-    }
-
     t.resource("DeploymentBucket", deployment_bucket());
     t.resource(
         "DeploymentBucketBlockHTTP",
@@ -182,9 +133,13 @@ fn deployment_bucket() -> Resource {
 /// declares gets a value: its binding, `env`, or an output of a dependency.
 fn nested_stack(s: &Synthesized) -> Resource {
     let mut params = indexmap::IndexMap::new();
-    for (name, declared) in &s.stack.template.parameters {
+    for name in s.stack.template.parameters.keys() {
         let value = if let Some(binding) = s.stack.bindings.get(name) {
-            Some(s.bound_value(name, binding))
+            match s.bound_value(binding) {
+                Some(v) => Some(v),
+                // Push supplies it per environment.
+                None => continue,
+            }
         } else if name == "env" {
             Some(Value::r#ref("env"))
         } else {
@@ -195,15 +150,9 @@ fn nested_stack(s: &Synthesized) -> Resource {
                 })
             })
         };
-        match value {
-            Some(v) => {
-                params.insert(name.clone(), v);
-            }
-            None => assert!(
-                has_default(declared),
-                "{}: nested parameter `{name}` has no value",
-                s.resource.logical_id()
-            ),
+        // A parameter without a value or default is reported by `unfilled_parameters`.
+        if let Some(v) = value {
+            params.insert(name.clone(), v);
         }
     }
     let key = template_key(s.resource, &s.stack);
@@ -219,6 +168,24 @@ fn nested_stack(s: &Synthesized) -> Resource {
     r
 }
 
-fn has_default(p: &Parameter) -> bool {
-    p.default.is_some()
+/// Parameters of `s`'s template that neither the root nor a default fills: the
+/// category's template and its bindings or edges disagree, and CloudFormation would
+/// refuse the stack.
+pub(super) fn unfilled_parameters<'a>(s: &'a Synthesized) -> Vec<&'a str> {
+    s.stack
+        .template
+        .parameters
+        .iter()
+        .filter(|(name, declared)| {
+            declared.default.is_none()
+                && *name != "env"
+                && !s.stack.bindings.contains_key(*name)
+                && !s.dependencies.iter().any(|d| {
+                    d.attributes.iter().any(|attr| {
+                        super::StackContext::dependency_parameter(d.target, attr) == **name
+                    })
+                })
+        })
+        .map(|(name, _)| name.as_str())
+        .collect()
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use amplify_build::plan::{Asset, EnvInput, Plan, StackPlan};
+use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, StackPlan};
 
 use super::assets::{self, Packages};
 use super::aws::{self, sdk_error, Aws, AwsSettings};
@@ -94,20 +94,20 @@ pub async fn push(
             })
     };
     let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
-    let code_keys = code_keys(project, &work.plan, &work.kept, &unchanged, &mut uploads)?;
+    let mut values = code_keys(project, &work.plan, &work.kept, &unchanged, &mut uploads)?;
     uploads.extend(templates_and_files(project, &work.plan, &unchanged)?);
+    values.extend(inputs::overrides(&work.plan, &work.kept));
+    values.extend(work.expiries.iter().cloned());
+    let environment = environment_root(project, &work.plan, values)?;
+    uploads.push((environment.key.clone(), environment.template.into_bytes()));
     report.uploaded = upload_missing(&aws, &bucket, uploads).await?;
 
-    let mut supplied = code_keys;
-    supplied.extend(inputs::overrides(&work.plan, &work.kept));
-    let parameters = root_parameters(&work.plan, &provider, &env, &supplied, &work.expiries)?;
+    let parameters = root_parameters(&work.plan, &provider, &env)?;
     let root = RootUpdate {
         stack_name: &stack_name,
-        url: format!(
-            "https://s3.amazonaws.com/{bucket}/{}",
-            work.plan.root.template_key
-        ),
+        url: format!("https://s3.amazonaws.com/{bucket}/{}", environment.key),
         parameters: &parameters,
+        inputs: &environment.inputs,
         tags: &tags,
     };
     report.deployed = update_root(project, &env, &stacks, &work.plan, &root).await?;
@@ -116,7 +116,7 @@ pub async fn push(
         plan: &work.plan,
         fingerprints: &work.fingerprints,
         provider: &provider,
-        parameters: &parameters,
+        inputs: &environment.inputs,
     };
     finalize(project, &aws, &done).await?;
     report.api_calls = aws.calls.calls();
@@ -131,8 +131,8 @@ struct Assessment {
     rows: Vec<Row>,
     /// Per-environment values kept from earlier pushes.
     kept: EnvParameters,
-    /// Each API key's expiry (epoch seconds) and whether it is renewed now.
-    expiries: BTreeMap<String, (i64, bool)>,
+    /// Each API key's expiry (epoch seconds).
+    expiries: Vec<InputValue>,
     tags_text: String,
     /// The API key's expiry is renewed.
     rotating: bool,
@@ -146,14 +146,13 @@ fn assess(project: &Project, env: &str) -> Result<Assessment> {
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
-    let expiries = inputs::api_key_expiries(&plan, &kept, inputs::now());
+    let (expiries, rotating) = inputs::api_key_expiries(&plan, &kept, inputs::now());
     let tags_text = read_tags(project)?;
     let deployed_root = deployed
         .provider()
         .and_then(|p| p.root_stack_template_key.as_deref());
     let deployed_tags =
         std::fs::read_to_string(project.current_cloud_backend().join("tags.json")).ok();
-    let rotating = expiries.values().any(|(_, rotated)| *rotated);
     let changed = rows.iter().any(|r| r.operation != Operation::NoChange)
         || deployed_root != Some(plan.root.template_key.as_str())
         || deployed_tags.as_deref() != Some(tags_text.as_str())
@@ -170,8 +169,8 @@ fn assess(project: &Project, env: &str) -> Result<Assessment> {
     })
 }
 
-/// The templates of the stacks that changed, their files (AppSync resolvers…), and the
-/// root template, by content-addressed key.
+/// The templates of the stacks that changed and their files (AppSync resolvers…), by
+/// content-addressed key.
 pub(super) fn templates_and_files(
     project: &Project,
     plan: &Plan,
@@ -188,18 +187,48 @@ pub(super) fn templates_and_files(
             }
         }
     }
-    uploads.push((
-        plan.root.template_key.clone(),
-        read(project, &plan.root.template)?,
-    ));
     Ok(uploads)
+}
+
+/// The root template of one environment's deployment, with the values it was given.
+pub(super) struct EnvironmentRoot {
+    /// Every per-environment stack input's value.
+    pub inputs: Vec<InputValue>,
+    /// The template: the synthesised root with those values in its nested stacks.
+    pub template: String,
+    /// Its content-addressed key in the deployment bucket.
+    pub key: String,
+}
+
+/// The synthesised root template with `inputs` written into it.
+pub(super) fn environment_root(
+    project: &Project,
+    plan: &Plan,
+    mut inputs: Vec<InputValue>,
+) -> Result<EnvironmentRoot> {
+    inputs.sort();
+    let path = project.root.join(&plan.root.template);
+    let synthesised = std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?;
+    let (template, key) = plan
+        .root
+        .for_environment(&synthesised, &inputs)
+        .map_err(|e| {
+            CliError::new(Kind::Other, format!("{}: {e}", path.display()))
+                .help("the plan and the root template disagree: run `cargo build` and push again")
+        })?;
+    Ok(EnvironmentRoot {
+        inputs,
+        template,
+        key,
+    })
 }
 
 /// The root stack update a push makes.
 struct RootUpdate<'a> {
     stack_name: &'a str,
     url: String,
-    parameters: &'a BTreeMap<String, String>,
+    parameters: &'a [(String, String)],
+    inputs: &'a [InputValue],
     tags: &'a [(String, String)],
 }
 
@@ -215,18 +244,13 @@ async fn update_root(
     let pending = Pending {
         stack_name: root.stack_name.to_owned(),
         root_template_key: plan.root.template_key.clone(),
-        parameters: root.parameters.clone(),
+        inputs: root.inputs.to_vec(),
         started_at: timestamp_now(),
     };
     write_pending(project, env, &pending)?;
-    let params: Vec<(String, String)> = root
-        .parameters
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
     let baseline = stacks.event_baseline(root.stack_name).await?;
     let started = match stacks
-        .update(root.stack_name, &root.url, &params, root.tags)
+        .update(root.stack_name, &root.url, root.parameters, root.tags)
         .await
     {
         Ok(s) => s,
@@ -280,20 +304,19 @@ pub(super) async fn follow(
 }
 
 /// The key of every code asset: the deployed one when its stack is unchanged, else
-/// built, zipped and queued for upload. By root parameter.
+/// built, zipped and queued for upload.
 pub(super) fn code_keys(
     project: &Project,
     plan: &Plan,
     kept: &EnvParameters,
     unchanged: &dyn Fn(&StackPlan) -> bool,
     uploads: &mut Vec<(String, Vec<u8>)>,
-) -> Result<BTreeMap<String, String>> {
+) -> Result<Vec<InputValue>> {
     let mut packages: Option<Packages> = None;
-    let mut keys = BTreeMap::new();
+    let mut keys = Vec::new();
     for s in &plan.stacks {
         for input in &s.inputs {
-            let (EnvInput::AssetKey { asset }, Some(root)) = (&input.input, &input.root_parameter)
-            else {
+            let EnvInput::AssetKey { asset } = &input.input else {
                 continue;
             };
             let Some(code) = s
@@ -314,21 +337,19 @@ pub(super) fn code_keys(
                     key
                 }
             };
-            keys.insert(root.clone(), key);
+            keys.push(inputs::value_of(s, &input.parameter, key));
         }
     }
     Ok(keys)
 }
 
-/// A value for every parameter the root template declares.
+/// A value for every parameter the root template declares: the provider's own.
 pub(super) fn root_parameters(
     plan: &Plan,
     provider: &ProviderInfo,
     env: &str,
-    supplied: &BTreeMap<String, String>,
-    expiries: &BTreeMap<String, (i64, bool)>,
-) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
     for name in &plan.root.parameters {
         let fixed = [
             RootValue::DeploymentBucketName,
@@ -341,10 +362,6 @@ pub(super) fn root_parameters(
             provider.require(v)?.to_owned()
         } else if name == "env" {
             env.to_owned()
-        } else if let Some(value) = supplied.get(name) {
-            value.clone()
-        } else if let Some((epoch, _)) = expiries.get(name) {
-            epoch.to_string()
         } else {
             return Err(CliError::new(
                 Kind::Other,
@@ -352,7 +369,7 @@ pub(super) fn root_parameters(
             )
             .help("the plan and the root template disagree: run `cargo build` and push again"));
         };
-        out.insert(name.clone(), value);
+        out.push((name.clone(), value));
     }
     Ok(out)
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use amplify_build::plan::{Plan, PROVIDER};
+use amplify_build::plan::{InputValue, Plan, PROVIDER};
 
 use super::assets;
 use super::aws::{sdk_error, Aws};
@@ -26,8 +26,8 @@ pub struct Deployed<'a> {
     pub fingerprints: &'a BTreeMap<String, String>,
     /// The environment's provider block before the push.
     pub provider: &'a ProviderInfo,
-    /// The root parameters of the deployment.
-    pub parameters: &'a BTreeMap<String, String>,
+    /// The per-environment values of the deployment.
+    pub inputs: &'a [InputValue],
 }
 
 /// Records a successful deployment.
@@ -50,7 +50,7 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
         bucket: &bucket,
         at: &now,
         fingerprints: d.fingerprints,
-        parameters: d.parameters,
+        inputs: d.inputs,
     };
     let meta = compose_meta(
         d.plan,
@@ -96,7 +96,7 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
     let mut tpi = project.team_provider_info()?;
     let entry = tpi.0.entry(d.env.to_owned()).or_default();
     entry.providers.insert(PROVIDER.to_owned(), provider);
-    entry.categories = inputs::env_parameters(d.plan, &bucket, d.parameters, &entry.categories);
+    entry.categories = inputs::env_parameters(d.plan, &bucket, d.inputs, &entry.categories);
     write_json(&project.team_provider_info_path(), &tpi)?;
     clear_pending(project, d.env);
     let written = super::frontend::write_frontend(project, d.env, d.plan)?;

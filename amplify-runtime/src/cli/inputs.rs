@@ -1,10 +1,9 @@
 //! The per-environment values of the plan's stack inputs ([`EnvInput`]): what push
-//! supplies for each, and how they are kept in `team-provider-info.json` (Amplify's
+//! supplies for each ([`InputValue`], written into the environment's root template),
+//! and how they are kept in `team-provider-info.json` (Amplify's
 //! `categories.<category>.<resource>.<parameter>`).
 
-use std::collections::BTreeMap;
-
-use amplify_build::plan::{EnvInput, Plan};
+use amplify_build::plan::{EnvInput, InputValue, Plan, StackPlan};
 use indexmap::IndexMap;
 
 use super::state::{EnvParameters, ParameterValue};
@@ -31,20 +30,15 @@ pub fn previous_asset_key<'a>(
     stored(kept, category, name)?.get(parameter)?.as_text()
 }
 
-/// API-key expiry per root parameter: kept while more than a week (or half the declared
-/// validity) remains, renewed otherwise, so pushes stay no-ops in between. The flag says
-/// whether it was renewed.
-pub fn api_key_expiries(
-    plan: &Plan,
-    kept: &EnvParameters,
-    now: i64,
-) -> BTreeMap<String, (i64, bool)> {
-    let mut out = BTreeMap::new();
+/// Each API key's expiry (epoch seconds), kept while more than a week (or half the
+/// declared validity) remains, renewed otherwise, so pushes stay no-ops in between; and
+/// whether any was renewed.
+pub fn api_key_expiries(plan: &Plan, kept: &EnvParameters, now: i64) -> (Vec<InputValue>, bool) {
+    let mut out = Vec::new();
+    let mut renewed = false;
     for stack in &plan.stacks {
         for input in &stack.inputs {
-            let (EnvInput::ApiKeyExpiry { days }, Some(root)) =
-                (&input.input, &input.root_parameter)
-            else {
+            let EnvInput::ApiKeyExpiry { days } = &input.input else {
                 continue;
             };
             let days = i64::from(*days);
@@ -53,25 +47,26 @@ pub fn api_key_expiries(
             let same_days = kept.and_then(|k| k.get(API_KEY_DAYS)?.as_number()) == Some(days);
             let margin = (days * 86_400 / 2).min(7 * 86_400);
             let value = match epoch {
-                Some(e) if same_days && e - now > margin => (e, false),
-                _ => ((now + days * 86_400) / 3600 * 3600, true),
+                Some(e) if same_days && e - now > margin => e,
+                _ => {
+                    renewed = true;
+                    (now + days * 86_400) / 3600 * 3600
+                }
             };
-            out.insert(root.clone(), value);
+            out.push(value_of(stack, &input.parameter, value.to_string()));
         }
     }
-    out
+    (out, renewed)
 }
 
-/// The value of every overridable input, by root parameter: the environment's override
+/// The value of every overridable input: the environment's override
 /// (`categories.<category>.<resource>.<key>` in team-provider-info.json) or the declared
 /// default.
-pub fn overrides(plan: &Plan, kept: &EnvParameters) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+pub fn overrides(plan: &Plan, kept: &EnvParameters) -> Vec<InputValue> {
+    let mut out = Vec::new();
     for stack in &plan.stacks {
         for input in &stack.inputs {
-            let (EnvInput::Override { key, default }, Some(root)) =
-                (&input.input, &input.root_parameter)
-            else {
+            let EnvInput::Override { key, default } = &input.input else {
                 continue;
             };
             let value = stored(kept, &stack.category, &stack.name)
@@ -81,10 +76,27 @@ pub fn overrides(plan: &Plan, kept: &EnvParameters) -> BTreeMap<String, String> 
                     ParameterValue::Number(n) => n.to_string(),
                 })
                 .unwrap_or_else(|| default.clone());
-            out.insert(root.clone(), value);
+            out.push(value_of(stack, &input.parameter, value));
         }
     }
     out
+}
+
+/// `value` for `parameter` of `stack`.
+pub fn value_of(stack: &StackPlan, parameter: &str, value: String) -> InputValue {
+    InputValue {
+        logical_id: stack.logical_id.clone(),
+        parameter: parameter.to_owned(),
+        value,
+    }
+}
+
+/// The value push gave `parameter` of `stack`, if any.
+pub fn find<'a>(values: &'a [InputValue], stack: &StackPlan, parameter: &str) -> Option<&'a str> {
+    values
+        .iter()
+        .find(|v| v.logical_id == stack.logical_id && v.parameter == parameter)
+        .map(|v| v.value.as_str())
 }
 
 /// The overrides one stack's resource has in this environment, for its fingerprint: a
@@ -111,23 +123,20 @@ pub fn resource_overrides(plan: &Plan, kept: &EnvParameters, logical_id: &str) -
 pub fn env_parameters(
     plan: &Plan,
     bucket: &str,
-    parameters: &BTreeMap<String, String>,
+    pushed: &[InputValue],
     kept: &EnvParameters,
 ) -> EnvParameters {
     let mut out = EnvParameters::new();
     for stack in &plan.stacks {
         for input in &stack.inputs {
-            let root_value = input
-                .root_parameter
-                .as_ref()
-                .and_then(|p| parameters.get(p));
+            let root_value = find(pushed, stack, &input.parameter);
             let mut values: Vec<(String, ParameterValue)> = Vec::new();
             match (&input.input, root_value) {
                 (EnvInput::DeploymentBucket, _) => {
                     values.push((input.parameter.clone(), ParameterValue::Text(bucket.into())));
                 }
                 (EnvInput::AssetKey { .. }, Some(key)) => {
-                    values.push((input.parameter.clone(), ParameterValue::Text(key.clone())));
+                    values.push((input.parameter.clone(), ParameterValue::Text(key.into())));
                 }
                 (EnvInput::ApiKeyExpiry { days }, Some(epoch)) => {
                     let epoch = epoch.parse::<i64>().unwrap_or(0);

@@ -191,19 +191,16 @@ async fn deploy_all(
     let bucket = provider.deployment_bucket_name.clone().unwrap_or_default();
     let tags = hydrate_tags(&deploy::read_tags(project)?, &plan.project_name, env)?;
     let kept = EnvParameters::default();
-    let expiries = inputs::api_key_expiries(plan, &kept, inputs::now());
     let mut uploads = Vec::new();
-    let code_keys = deploy::code_keys(project, plan, &kept, &|_| false, &mut uploads)?;
+    let mut values = deploy::code_keys(project, plan, &kept, &|_| false, &mut uploads)?;
     uploads.extend(deploy::templates_and_files(project, plan, &|_| false)?);
+    values.extend(inputs::overrides(plan, &kept));
+    values.extend(inputs::api_key_expiries(plan, &kept, inputs::now()).0);
+    let environment = deploy::environment_root(project, plan, values)?;
+    uploads.push((environment.key.clone(), environment.template.into_bytes()));
     deploy::upload_missing(aws, &bucket, uploads).await?;
-    let mut supplied = code_keys;
-    supplied.extend(inputs::overrides(plan, &kept));
-    let parameters = deploy::root_parameters(plan, provider, env, &supplied, &expiries)?;
-    let params: Vec<(String, String)> = parameters.into_iter().collect();
-    let url = format!(
-        "https://s3.amazonaws.com/{bucket}/{}",
-        plan.root.template_key
-    );
+    let params = deploy::root_parameters(plan, provider, env)?;
+    let url = format!("https://s3.amazonaws.com/{bucket}/{}", environment.key);
     let baseline = stacks.event_baseline(&stack).await?;
     if stacks.update(&stack, &url, &params, &tags).await? == UpdateStarted::Started {
         deploy::follow(project, env, &stacks, &stack, &baseline).await?;

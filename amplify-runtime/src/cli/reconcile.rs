@@ -41,7 +41,7 @@ pub async fn reconcile(
                     plan: &plan,
                     fingerprints: &fingerprints,
                     provider,
-                    parameters: &pending.parameters,
+                    inputs: &pending.inputs,
                 };
                 finalize(project, aws, &deployed).await?;
                 eprintln!("note: the interrupted push of `{env}` completed; local state is now up to date");

@@ -128,6 +128,41 @@ impl Scratch {
         Scratch::workspace("jobs", &["jobs", "queue-category"])
     }
 
+    /// A new app crate `package` (its build.rs calls `amplify_build::synthesize`) with
+    /// `files` (paths relative to the crate root), alone in a workspace.
+    pub fn generated(package: &str, files: &[(&str, String)]) -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let root = repo();
+        let app = dir.path().join("app");
+        fs::create_dir_all(&app).unwrap();
+        fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\nresolver = \"2\"\nmembers = [\"app\"]\n",
+        )
+        .unwrap();
+        fs::write(
+            app.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\namplify = {{ package = \"amplify-runtime\", path = \"{}\" }}\n\n[build-dependencies]\namplify-build = {{ path = \"{}\" }}\n",
+                root.join("amplify-runtime").display(),
+                root.join("amplify-build").display()
+            ),
+        )
+        .unwrap();
+        fs::write(
+            app.join("build.rs"),
+            "fn main() {\n    amplify_build::synthesize().expect(\"amplify backend synthesis\");\n}\n",
+        )
+        .unwrap();
+        for (path, text) in files {
+            let path = app.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+        Scratch { dir, app: "app" }
+    }
+
     /// `members` copied from `examples/`, in a workspace of their own whose path
     /// dependencies point back at this repository; the first member is the app.
     fn workspace(app: &'static str, members: &[&str]) -> Scratch {
@@ -348,14 +383,26 @@ impl Cloud {
         stack.stack_status().unwrap().as_str().to_owned()
     }
 
+    /// Every resource of `stack`, all pages.
+    pub fn resources(
+        &self,
+        stack: &str,
+    ) -> Vec<aws_sdk_cloudformation::types::StackResourceSummary> {
+        let pages = self.rt.block_on(
+            self.cfn
+                .list_stack_resources()
+                .stack_name(stack)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Vec<_>>(),
+        );
+        pages.into_iter().map(Result::unwrap).collect()
+    }
+
     /// Logical id, status and outputs of every nested stack.
     pub fn nested(&self, root: &str) -> Vec<NestedStack> {
-        let resources = self
-            .rt
-            .block_on(self.cfn.list_stack_resources().stack_name(root).send())
-            .unwrap();
-        resources
-            .stack_resource_summaries()
+        self.resources(root)
             .iter()
             .filter(|r| r.resource_type() == Some("AWS::CloudFormation::Stack"))
             .map(|r| {
@@ -381,12 +428,8 @@ impl Cloud {
 
     /// The parameters a nested stack was deployed with.
     pub fn nested_parameters(&self, root: &str, logical: &str) -> Vec<(String, String)> {
-        let resources = self
-            .rt
-            .block_on(self.cfn.list_stack_resources().stack_name(root).send())
-            .unwrap();
+        let resources = self.resources(root);
         let nested = resources
-            .stack_resource_summaries()
             .iter()
             .find(|r| r.logical_resource_id() == Some(logical))
             .unwrap_or_else(|| panic!("no {logical} in {root}"));

@@ -224,6 +224,10 @@ impl Category for Auth {
                     .accessor("identity_pool_id", "The Cognito identity pool id."),
             );
             outputs.push(OutputDef::new("IdentityPoolName"));
+            // Each group's role, assumed through the identity pool.
+            for group in spec.map(|s| s.groups.as_slice()).unwrap_or_default() {
+                outputs.push(OutputDef::new(group_role_output(group)));
+            }
         }
         outputs
     }

@@ -134,10 +134,8 @@ pub(super) fn nested_stack(name: &str, spec: &AuthSpec) -> NestedStack {
     t.output("AppClientID", Value::r#ref("UserPoolClient"));
     if spec.identity_pool.is_some() {
         for group in &spec.groups {
-            t.output(
-                format!("{group}GroupRole"),
-                Value::r#ref(format!("{group}GroupRole")),
-            );
+            let role = super::group_role_output(group);
+            t.output(role.clone(), Value::r#ref(role));
         }
     }
 

@@ -22,12 +22,17 @@ const RESERVED_ENV: &[&str] = &[
 ];
 
 /// Parses the arguments of `#[function]`.
-pub(super) fn parse(r: &mut ArgReader, attr_span: Span) -> Option<FunctionSpec> {
+/// `today` is the build's date, for the runtime deprecation check (none without one).
+pub(super) fn parse(
+    r: &mut ArgReader,
+    attr_span: Span,
+    today: Option<&str>,
+) -> Option<FunctionSpec> {
     let cx = r.cx();
     let runtime = match r.take("runtime") {
         Some(arg) => arg
             .value(cx, "rust(package = \"my-fn\")")
-            .and_then(|v| runtime(cx, v)),
+            .and_then(|v| runtime(cx, v, today)),
         None => {
             cx.error(
                 attr_span,
@@ -207,7 +212,7 @@ fn secret_problem(key: &str, value: &str) -> Option<&'static str> {
     )
 }
 
-fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
+fn runtime(cx: &Diagnostics, value: &ArgValue, today: Option<&str>) -> Option<Runtime> {
     let (kind, args, span) = match value {
         ArgValue::Call(i, args, span) => (i.to_string(), args.clone(), *span),
         ArgValue::Ident(i) => (i.to_string(), Default::default(), i.span()),
@@ -260,13 +265,14 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
                 );
                 return None;
             };
-            let today = runtimes::today();
             if kind == "node" {
                 let v = match &version {
                     Some(a) => a.int(cx, 1..=99)?,
-                    None => 22,
+                    None => runtimes::newest(NODE)
+                        .parse()
+                        .expect("Node.js versions are numbers"),
                 };
-                if let Some(problem) = runtimes::problem("Node.js", NODE, &v.to_string(), &today) {
+                if let Some(problem) = runtimes::problem("Node.js", NODE, &v.to_string(), today) {
                     cx.error(version.as_ref().map_or(span, |a| a.span()), problem);
                     return None;
                 }
@@ -278,9 +284,9 @@ fn runtime(cx: &Diagnostics, value: &ArgValue) -> Option<Runtime> {
             } else {
                 let v = match &version {
                     Some(a) => a.string(cx)?.value(),
-                    None => "3.12".into(),
+                    None => runtimes::newest(PYTHON).into(),
                 };
-                if let Some(problem) = runtimes::problem("Python", PYTHON, &v, &today) {
+                if let Some(problem) = runtimes::problem("Python", PYTHON, &v, today) {
                     cx.error(version.as_ref().map_or(span, |a| a.span()), problem);
                     return None;
                 }

@@ -134,7 +134,7 @@ impl Category for Function {
     }
 
     fn parse(&self, args: &mut ArgReader<'_>, cx: &ParseContext<'_>) -> Option<FunctionSpec> {
-        decl::parse(args, cx.attr_span)
+        decl::parse(args, cx.attr_span, cx.today)
     }
 
     fn check(&self, it: Declared<'_, FunctionSpec>, backend: &Backend, cx: &Diagnostics) {

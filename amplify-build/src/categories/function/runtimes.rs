@@ -2,7 +2,10 @@
 //!
 //! A declaration naming a runtime deprecated on the build's date is an error: Lambda
 //! soon refuses to create or update such functions, and cfn-lint warns about them
-//! (W2531). The date is today's, or `SOURCE_DATE_EPOCH` when set (reproducible builds).
+//! (W2531). The date is an input: the build script's ([`crate::Config::build_date`]:
+//! `SOURCE_DATE_EPOCH` when set, else the day it runs); the macro has none. A function
+//! naming no version gets the newest in the table, whatever the date, so the same
+//! declaration always synthesises the same template.
 
 /// One runtime and the day AWS deprecates it (`YYYY-MM-DD`, AWS's published schedule).
 pub(super) struct Lifecycle {
@@ -60,16 +63,23 @@ pub(super) const PYTHON: &[Lifecycle] = &[
     },
 ];
 
-/// Why `version` of a runtime family cannot be used on `today`, if it cannot.
+/// The newest version of a runtime family: the default.
+pub(super) fn newest(table: &[Lifecycle]) -> &'static str {
+    table.last().expect("runtime tables are not empty").version
+}
+
+/// Why `version` of a runtime family cannot be used on `today` (any day when `None`:
+/// only an unknown version is refused then), if it cannot.
 pub(super) fn problem(
     family: &str,
     table: &[Lifecycle],
     version: &str,
-    today: &str,
+    today: Option<&str>,
 ) -> Option<String> {
+    let deprecated = |l: &Lifecycle| today.is_some_and(|t| l.deprecated <= t);
     let supported: Vec<&str> = table
         .iter()
-        .filter(|l| l.deprecated > today)
+        .filter(|l| !deprecated(l))
         .map(|l| l.version)
         .collect();
     let fix = match supported.last() {
@@ -80,7 +90,7 @@ pub(super) fn problem(
         None => "no version of it is supported any more".to_owned(),
     };
     match table.iter().find(|l| l.version == version) {
-        Some(l) if l.deprecated <= today => Some(format!(
+        Some(l) if deprecated(l) => Some(format!(
             "{family} {version} was deprecated by AWS Lambda on {}; {fix}",
             l.deprecated
         )),
@@ -89,48 +99,49 @@ pub(super) fn problem(
     }
 }
 
-/// The build's date as `YYYY-MM-DD`: `SOURCE_DATE_EPOCH` if set, else the clock.
-pub(super) fn today() -> String {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-        .unwrap_or_else(time::OffsetDateTime::now_utc);
-    date(now)
-}
-
-fn date(at: time::OffsetDateTime) -> String {
-    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] =
-        time::macros::format_description!("[year]-[month]-[day]");
-    at.format(FORMAT).expect("a date formats")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn dates_from_timestamps() {
-        let at = |s| date(time::OffsetDateTime::from_unix_timestamp(s).unwrap());
-        assert_eq!(at(0), "1970-01-01");
-        assert_eq!(at(951_782_400), "2000-02-29");
-        assert_eq!(at(1_796_281_200), "2026-12-03");
-    }
-
-    #[test]
     fn a_runtime_is_refused_from_its_deprecation_day() {
-        assert_eq!(problem("Node.js", NODE, "20", "2026-04-29"), None);
-        let refused = problem("Node.js", NODE, "20", "2026-04-30").unwrap();
+        assert_eq!(problem("Node.js", NODE, "20", Some("2026-04-29")), None);
+        let refused = problem("Node.js", NODE, "20", Some("2026-04-30")).unwrap();
         assert!(
             refused.starts_with(
                 "Node.js 20 was deprecated by AWS Lambda on 2026-04-30; use one of 22, 24"
             ),
             "{refused}"
         );
-        let unknown = problem("Python", PYTHON, "2.7", "2026-12-03").unwrap();
+        let unknown = problem("Python", PYTHON, "2.7", Some("2026-12-03")).unwrap();
         assert!(
             unknown.contains("is not a Lambda runtime; use one of 3.11, 3.12, 3.13, 3.14"),
             "{unknown}"
         );
+    }
+
+    #[test]
+    fn without_a_date_only_unknown_versions_are_refused() {
+        assert_eq!(problem("Node.js", NODE, "18", None), None);
+        assert!(problem("Node.js", NODE, "19", None).is_some());
+    }
+
+    #[test]
+    fn the_default_is_never_refused_before_its_own_deprecation() {
+        for (family, table) in [("Node.js", NODE), ("Python", PYTHON)] {
+            let default = newest(table);
+            let own = table.last().unwrap().deprecated;
+            for day in table.iter().map(|l| l.deprecated).filter(|d| *d < own) {
+                assert_eq!(
+                    problem(family, table, default, Some(day)),
+                    None,
+                    "{family} on {day}"
+                );
+            }
+            assert!(
+                table.iter().all(|l| l.deprecated <= own),
+                "{family}: the newest version is deprecated last"
+            );
+        }
     }
 }

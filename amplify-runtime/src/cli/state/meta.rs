@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use amplify_build::files::{BackendConfig, ResourceEntry};
-use amplify_build::plan::{Asset, EnvInput, ImportedResource, Plan, PROVIDER};
+use amplify_build::plan::{Asset, EnvInput, ImportedResource, InputValue, Plan, PROVIDER};
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
@@ -18,8 +18,8 @@ pub struct Pushed<'a> {
     pub at: &'a str,
     /// Content hash of each stack's inputs, by logical id.
     pub fingerprints: &'a BTreeMap<String, String>,
-    /// The root parameters push set.
-    pub parameters: &'a BTreeMap<String, String>,
+    /// The per-environment values push deployed.
+    pub inputs: &'a [InputValue],
 }
 
 /// `amplify-meta.json` for the deployed `plan`: each stack's backend-config entry, its
@@ -58,7 +58,7 @@ pub fn compose_meta(
             });
             resource.last_push_time_stamp = Some(p.at.to_owned());
             resource.last_push_dir_hash = p.fingerprints.get(&stack.logical_id).cloned();
-            if let Some(key) = code_key(stack, p.parameters) {
+            if let Some(key) = code_key(stack, p.inputs) {
                 resource.s3_bucket = Some(CodeLocation {
                     deployment_bucket_name: p.bucket.to_owned(),
                     s3_key: key.to_owned(),
@@ -103,19 +103,19 @@ fn with_output(mut entry: ResourceEntry) -> MetaResource {
     }
 }
 
-/// The key of a stack's code zip, from the root parameters push set.
+/// The key of a stack's code zip, from the values push deployed.
 fn code_key<'a>(
     stack: &amplify_build::plan::StackPlan,
-    parameters: &'a BTreeMap<String, String>,
+    pushed: &'a [InputValue],
 ) -> Option<&'a str> {
     let code = stack.assets.iter().find_map(|a| match a {
         Asset::FunctionCode { id, .. } => Some(id),
         _ => None,
     })?;
     stack.inputs.iter().find_map(|i| match &i.input {
-        EnvInput::AssetKey { asset } if asset == code => parameters
-            .get(i.root_parameter.as_deref()?)
-            .map(String::as_str),
+        EnvInput::AssetKey { asset } if asset == code => {
+            crate::cli::inputs::find(pushed, stack, &i.parameter)
+        }
         _ => None,
     })
 }

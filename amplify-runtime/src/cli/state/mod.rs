@@ -368,8 +368,9 @@ pub struct Pending {
     pub stack_name: String,
     /// The root template key that push deployed.
     pub root_template_key: String,
-    /// Root stack parameters it used.
-    pub parameters: BTreeMap<String, String>,
+    /// The per-environment values it deployed.
+    #[serde(default)]
+    pub inputs: Vec<amplify_build::plan::InputValue>,
     /// When it started.
     pub started_at: String,
 }

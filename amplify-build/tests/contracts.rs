@@ -1,0 +1,144 @@
+//! Contracts between categories are checked in every build profile: an edge naming an
+//! output its target lacks is an error at the reference, and a template whose
+//! parameters its bindings and edges do not fill (or do not use) is refused before
+//! anything is written.
+
+use amplify_build::category::model::{Backend, Reference};
+use amplify_build::category::stack::{description, NestedStack, ProjectSettings, StackContext};
+use amplify_build::category::{Declared, Edge, ParseContext};
+use amplify_build::cfn::{Template, Value};
+use amplify_build::decl::args::{ArgReader, ArgValue};
+use amplify_build::decl::diagnostics::Diagnostics;
+use amplify_build::parse::parse_backend;
+use amplify_build::synth::synthesize_backend;
+use amplify_build::{Category, Descriptor, OutputDef, Registry};
+
+/// A watcher of one table, consuming the outputs it was built with: `uses` names them
+/// on the edge, `reads` in its template.
+struct Watcher {
+    uses: &'static str,
+    reads: &'static str,
+}
+
+#[derive(Debug)]
+struct Watches(Reference);
+
+impl Category for Watcher {
+    type Spec = Watches;
+
+    fn descriptor(&self) -> Descriptor {
+        Descriptor {
+            attribute: "watcher",
+            category: "custom",
+            service: "Watcher",
+            keys: &["table"],
+            import: None,
+            import_derived: &[],
+            exportable: true,
+        }
+    }
+
+    fn parse(&self, args: &mut ArgReader<'_>, _: &ParseContext<'_>) -> Option<Watches> {
+        let cx = args.cx();
+        match args.take("table")?.value(cx, "a resource name")? {
+            ArgValue::Ident(ident) => Some(Watches(Reference::to(ident))),
+            _ => None,
+        }
+    }
+
+    fn edges<'a>(&self, it: Declared<'a, Watches>, _: &'a Backend) -> Vec<Edge<'a>> {
+        vec![Edge::to(&it.spec.0, vec![self.uses.to_owned()])]
+    }
+
+    fn outputs(&self, _: Option<&Watches>) -> Vec<OutputDef> {
+        vec![OutputDef::new("Watching")]
+    }
+
+    fn synthesize(&self, it: Declared<'_, Watches>, cx: &StackContext<'_>) -> NestedStack {
+        let mut t = Template::new(description("custom-Watcher"));
+        cx.declare_dependency_parameters(&mut t);
+        t.string_param(format!("storage{}{}", it.spec.0.name, self.reads));
+        t.output(
+            "Watching",
+            Value::r#ref(format!("storage{}{}", it.spec.0.name, self.reads)),
+        );
+        NestedStack::new(t, format!("{}-cloudformation-template.json", it.name))
+    }
+}
+
+const SOURCE: &str = r#"
+#[amplify::backend]
+mod backend {
+    #[table(partition_key = id: string)]
+    pub struct Orders;
+
+    #[watcher(table = Orders)]
+    pub struct OrderWatch;
+}
+"#;
+
+fn backend(watcher: Watcher) -> (Backend, Vec<String>) {
+    let module: syn::ItemMod = syn::parse_str(SOURCE).unwrap();
+    let mut registry = Registry::builtin();
+    registry.register(watcher).unwrap();
+    let cx = Diagnostics::new();
+    let backend = parse_backend(&module, &registry, &|p: &str| Err(p.to_owned()), None, &cx);
+    let errors = cx
+        .into_errors()
+        .iter()
+        .map(|e| {
+            let at = e.span().start();
+            format!("{}:{}: {e}", at.line, at.column + 1)
+        })
+        .collect();
+    (backend, errors)
+}
+
+fn project() -> ProjectSettings {
+    ProjectSettings {
+        project_name: "contracts".into(),
+        frontend: "rust".into(),
+    }
+}
+
+#[test]
+fn an_edge_to_an_output_the_target_lacks_is_an_error_at_the_reference() {
+    let (_, errors) = backend(Watcher {
+        uses: "Arnn",
+        reads: "Arnn",
+    });
+    assert_eq!(
+        errors,
+        ["7:23: `OrderWatch` uses output `Arnn` of `Orders`, which a `#[table]` resource does not have; did you mean `Arn`? (the `#[watcher]` category names its edges' outputs)"]
+    );
+}
+
+#[test]
+fn a_template_reading_an_output_its_edges_do_not_carry_is_refused() {
+    // The edge carries `Arn`, the template reads `Name`: the parameter would never be
+    // given a value, and the one carrying `Arn` is never used.
+    let (backend, errors) = backend(Watcher {
+        uses: "Arn",
+        reads: "Name",
+    });
+    assert!(errors.is_empty(), "{errors:?}");
+    let (files, _) = synthesize_backend(&backend, &project());
+    assert_eq!(
+        files.errors,
+        [
+            "the stack of `OrderWatch` declares parameters nothing in it uses (storageOrdersArn): the `#[watcher]` category's template and its parameters disagree",
+            "the stack of `OrderWatch` takes parameters nothing supplies (storageOrdersName): the `#[watcher]` category must bind each one, or consume the output it names through an edge",
+        ]
+    );
+}
+
+#[test]
+fn an_edge_and_template_that_agree_synthesise() {
+    let (backend, errors) = backend(Watcher {
+        uses: "Arn",
+        reads: "Arn",
+    });
+    assert!(errors.is_empty(), "{errors:?}");
+    let (files, _) = synthesize_backend(&backend, &project());
+    assert!(files.errors.is_empty(), "{:?}", files.errors);
+}

@@ -8,7 +8,7 @@ use crate::category::stack::ProjectSettings;
 use crate::category::Category;
 use crate::cfg::ProcessEnv;
 use crate::decl::diagnostics::Diagnostics;
-use crate::declaration::{Declaration, DeclaredResource, Located, DECLARATION_FILE};
+use crate::declaration::{Declaration, DECLARATION_FILE};
 use crate::error::Error;
 use crate::fs::{self as afs, WriteOutcome};
 use crate::parse::parse_backend;
@@ -278,7 +278,7 @@ impl Config {
         } else {
             None
         };
-        let declaration = declaration(&file, &module.ident, &self.registry, &backend, &errors);
+        let declaration = Declaration::of(&file, &module.ident, &self.registry, &backend, &errors);
         if !errors.is_empty() {
             let problems = errors
                 .iter()
@@ -395,37 +395,6 @@ impl Config {
             });
 
         Ok(normalise_project_name(&crate_name))
-    }
-}
-
-/// The declaration as the `#[backend]` macro needs it.
-fn declaration(
-    file: &Path,
-    module: &syn::Ident,
-    registry: &Registry,
-    backend: &Backend,
-    errors: &[syn::Error],
-) -> Declaration {
-    Declaration {
-        file: file.display().to_string(),
-        module: module.to_string(),
-        attributes: registry
-            .attributes()
-            .iter()
-            .map(|a| a.to_string())
-            .collect(),
-        resources: backend
-            .resources
-            .iter()
-            .map(|r| DeclaredResource {
-                ident: r.ident.clone(),
-                name: r.name.clone(),
-                category: r.category().to_owned(),
-                outputs: r.outputs(),
-                operations: r.operations(),
-            })
-            .collect(),
-        errors: errors.iter().map(Located::from_error).collect(),
     }
 }
 

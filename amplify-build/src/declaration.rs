@@ -1,13 +1,17 @@
-//! What build.rs tells the `#[backend]` macro when the crate registers categories of its
-//! own: the macro cannot run third-party category code, so the build script parses and
+//! What build.rs tells the `#[backend]` macro: the macro cannot run third-party category
+//! code, read the build's date or afford a synthesis, so the build script parses and
 //! checks the declaration with every registered category and writes the result to
 //! `$OUT_DIR/amplify_declaration.json`. The macro then reports each error at the token
-//! it names and generates accessors from each resource's outputs table.
+//! it names and generates accessors from each resource's outputs table. A crate without
+//! the build script has the macro build the same [`Declaration`] itself
+//! ([`Declaration::of`]).
 
 use serde::{Deserialize, Serialize};
 
+use crate::category::model::Backend;
 use crate::operations::GraphqlOperations;
 use crate::plan::OutputDef;
+use crate::registry::Registry;
 
 /// File name under `OUT_DIR`.
 pub const DECLARATION_FILE: &str = "amplify_declaration.json";
@@ -25,6 +29,40 @@ pub struct Declaration {
     pub resources: Vec<DeclaredResource>,
     /// Every mistake, with where it was written.
     pub errors: Vec<Located>,
+}
+
+impl Declaration {
+    /// The declaration of `module` in `file`, parsed into `backend` with `registry`,
+    /// with the `errors` found.
+    pub fn of(
+        file: &std::path::Path,
+        module: &syn::Ident,
+        registry: &Registry,
+        backend: &Backend,
+        errors: &[syn::Error],
+    ) -> Self {
+        Declaration {
+            file: file.display().to_string(),
+            module: module.to_string(),
+            attributes: registry
+                .attributes()
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+            resources: backend
+                .resources
+                .iter()
+                .map(|r| DeclaredResource {
+                    ident: r.ident.clone(),
+                    name: r.name.clone(),
+                    category: r.category().to_owned(),
+                    outputs: r.outputs(),
+                    operations: r.operations(),
+                })
+                .collect(),
+            errors: errors.iter().map(Located::from_error).collect(),
+        }
+    }
 }
 
 /// One declared resource.

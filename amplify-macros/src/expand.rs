@@ -43,16 +43,11 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 
     let mut extra = Vec::new();
-    let checked = match from_build_script(&module) {
-        Some(declaration) => {
-            errors.extend(declaration.errors.iter().map(|e| error_at(item.clone(), e)));
-            Checked {
-                attributes: declaration.attributes,
-                resources: declaration.resources,
-            }
-        }
+    let declaration = match from_build_script(&module) {
+        Some(declaration) => declaration,
         None => {
-            let (checked, found, read) = check_here(&module);
+            let (declaration, found, read) = declare_here(&module);
+            // Errors found here keep their own spans.
             errors.extend(found);
             // `include_str!` makes rustc re-expand the macro when a schema or resolver
             // changes.
@@ -62,13 +57,14 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
                     const _: &str = include_str!(#path);
                 ));
             }
-            checked
+            declaration
         }
     };
+    errors.extend(declaration.errors.iter().map(|e| error_at(item.clone(), e)));
 
     // A generic struct cannot take these impls; it is reported as not a unit struct.
     let generic = generic_structs(&module);
-    let resources: Vec<DeclaredResource> = checked
+    let resources: Vec<DeclaredResource> = declaration
         .resources
         .into_iter()
         .filter(|r| !generic.contains(&r.ident))
@@ -92,7 +88,7 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 
     // Keep the module so the rest of the crate still compiles, minus our attributes.
-    let attributes: Vec<&str> = checked.attributes.iter().map(String::as_str).collect();
+    let attributes: Vec<&str> = declaration.attributes.iter().map(String::as_str).collect();
     if let Some((_, items)) = &mut module.content {
         for item in items.iter_mut() {
             strip_resource_attributes(item, &attributes);
@@ -123,14 +119,6 @@ fn generic_structs(module: &ItemMod) -> Vec<String> {
         .collect()
 }
 
-/// What expansion needs from a checked declaration.
-struct Checked {
-    /// Every resource attribute (stripped from the items).
-    attributes: Vec<String>,
-    /// Every declared resource, with its outputs.
-    resources: Vec<DeclaredResource>,
-}
-
 /// The build script's check of this module, if it made one.
 fn from_build_script(module: &ItemMod) -> Option<Declaration> {
     let path = Path::new(&std::env::var_os("OUT_DIR")?).join(DECLARATION_FILE);
@@ -148,9 +136,10 @@ fn from_build_script(module: &ItemMod) -> Option<Declaration> {
     (same_file && module.ident == declaration.module).then_some(declaration)
 }
 
-/// Parses and checks the module with the built-in categories. Returns what was declared,
-/// the errors, and the files read.
-fn check_here(module: &ItemMod) -> (Checked, Vec<syn::Error>, Vec<PathBuf>) {
+/// Parses and checks the module with the built-in categories, as the build script
+/// would (without the build's date or a synthesis). Returns the declaration, its errors
+/// and the files read.
+fn declare_here(module: &ItemMod) -> (Declaration, Vec<syn::Error>, Vec<PathBuf>) {
     // Files are named relative to the crate being compiled, like `include_str!` paths
     // written from its root.
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
@@ -165,25 +154,9 @@ fn check_here(module: &ItemMod) -> (Checked, Vec<syn::Error>, Vec<PathBuf>) {
     let registry = Registry::builtin();
     let cx = Diagnostics::new();
     let backend = parse_backend(module, &registry, &loader, None, &cx);
-    let checked = Checked {
-        attributes: registry
-            .attributes()
-            .iter()
-            .map(|a| a.to_string())
-            .collect(),
-        resources: backend
-            .resources
-            .iter()
-            .map(|r| DeclaredResource {
-                ident: r.ident.clone(),
-                name: r.name.clone(),
-                category: r.category().to_owned(),
-                outputs: r.outputs(),
-                operations: r.operations(),
-            })
-            .collect(),
-    };
-    (checked, cx.into_errors(), read.into_inner())
+    let file = module.ident.span().local_file().unwrap_or_default();
+    let declaration = Declaration::of(&file, &module.ident, &registry, &backend, &[]);
+    (declaration, cx.into_errors(), read.into_inner())
 }
 
 fn strip_resource_attributes(item: &mut Item, attributes: &[&str]) {

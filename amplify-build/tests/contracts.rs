@@ -10,14 +10,17 @@ use amplify_build::cfn::{Template, Value};
 use amplify_build::decl::args::{ArgReader, ArgValue};
 use amplify_build::decl::diagnostics::Diagnostics;
 use amplify_build::parse::parse_backend;
+use amplify_build::plan::{ActionInput, PostDeployAction};
 use amplify_build::synth::synthesize_backend;
 use amplify_build::{Category, Descriptor, OutputDef, Registry};
 
 /// A watcher of one table, consuming the outputs it was built with: `uses` names them
-/// on the edge, `reads` in its template.
+/// on the edge, `reads` in its template; its post-deploy action takes `notifies`, an
+/// output of its own stack.
 struct Watcher {
     uses: &'static str,
     reads: &'static str,
+    notifies: &'static str,
 }
 
 #[derive(Debug)]
@@ -62,7 +65,22 @@ impl Category for Watcher {
             "Watching",
             Value::r#ref(format!("storage{}{}", it.spec.0.name, self.reads)),
         );
-        NestedStack::new(t, format!("{}-cloudformation-template.json", it.name))
+        let mut stack = NestedStack::new(t, format!("{}-cloudformation-template.json", it.name));
+        stack.actions.push(PostDeployAction {
+            id: "announce".into(),
+            description: "tell the team".into(),
+            program: "announce".into(),
+            args: Vec::new(),
+            inputs: [(
+                "watching".to_owned(),
+                ActionInput::Output {
+                    output: self.notifies.into(),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        });
+        stack
     }
 }
 
@@ -106,6 +124,7 @@ fn an_edge_to_an_output_the_target_lacks_is_an_error_at_the_reference() {
     let (_, errors) = backend(Watcher {
         uses: "Arnn",
         reads: "Arnn",
+        notifies: "Watching",
     });
     assert_eq!(
         errors,
@@ -120,6 +139,7 @@ fn a_template_reading_an_output_its_edges_do_not_carry_is_refused() {
     let (backend, errors) = backend(Watcher {
         uses: "Arn",
         reads: "Name",
+        notifies: "Watching",
     });
     assert!(errors.is_empty(), "{errors:?}");
     let (files, _) = synthesize_backend(&backend, &project());
@@ -137,8 +157,24 @@ fn an_edge_and_template_that_agree_synthesise() {
     let (backend, errors) = backend(Watcher {
         uses: "Arn",
         reads: "Arn",
+        notifies: "Watching",
     });
     assert!(errors.is_empty(), "{errors:?}");
     let (files, _) = synthesize_backend(&backend, &project());
     assert!(files.errors.is_empty(), "{:?}", files.errors);
+}
+
+#[test]
+fn a_post_deploy_action_taking_an_output_its_stack_lacks_is_refused() {
+    let (backend, errors) = backend(Watcher {
+        uses: "Arn",
+        reads: "Arn",
+        notifies: "Watchng",
+    });
+    assert!(errors.is_empty(), "{errors:?}");
+    let (files, _) = synthesize_backend(&backend, &project());
+    assert_eq!(
+        files.errors,
+        ["the post-deploy action `announce` of `OrderWatch` takes input `watching` from output `Watchng`, which its stack does not have: the `#[watcher]` category's action and template disagree"]
+    );
 }

@@ -2,11 +2,153 @@
 //! SQS queue with `#[queue]` from `amplify-category-queue`; `cargo amplify push` deploys
 //! it without knowing the category, its outputs reach `amplify-meta.json`,
 //! `amplify_outputs.json` and the app's typed accessors, and the function granted
-//! `[send]` receives the queue's URL.
+//! `[send]` receives the queue's URL. Its `#[seeded_table]` (from
+//! `amplify-category-seed`) has a post-deploy action: the items of its seed file are in
+//! the table after the push, `status` reports it done, and it runs again only when the
+//! file changes; without its program on PATH, push fails naming it, after recording the
+//! deployment.
 
 mod common;
 
+use std::path::PathBuf;
+use std::process::Command;
+
 use common::*;
+
+/// Builds the seed category's program and returns a PATH that has it first.
+fn path_with_seed_program(scratch: &Scratch) -> String {
+    let build = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "amplify-category-seed",
+            "--features",
+            "program",
+            "--bin",
+            "amplify-seed",
+        ])
+        .current_dir(scratch.crate_dir())
+        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let bin = scratch.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(
+        repo().join("target/scratch-builds/debug/amplify-seed"),
+        bin.join("amplify-seed"),
+    )
+    .unwrap();
+    let mut paths = vec![bin];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The items of a table, as `code → label`.
+fn labels(cloud: &Cloud, table: &str) -> Vec<(String, String)> {
+    let client = aws_sdk_dynamodb::Client::new(&cloud.sdk);
+    let scan = cloud
+        .rt
+        .block_on(client.scan().table_name(table).send())
+        .unwrap();
+    let text =
+        |item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+         key: &str| {
+            item.get(key)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+    let mut out: Vec<(String, String)> = scan
+        .items()
+        .iter()
+        .map(|item| (text(item, "code"), text(item, "label")))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_post_deploy_action_runs_after_the_deploy_and_again_only_on_change() {
+    let emulator = Emulator::start();
+    let cloud = Cloud::new(&emulator);
+    let scratch = Scratch::jobs();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+
+    // Without the program: the stacks deploy and are recorded; push fails naming it.
+    let no_program = scratch.amplify(&emulator, &["push", "--yes"]);
+    let err = String::from_utf8_lossy(&no_program.stderr).into_owned();
+    assert_eq!(no_program.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("the post-deploy action `seed` of `Priorities` (amplify-seed) cannot start: `amplify-seed` is not on PATH"),
+        "{err}"
+    );
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    assert!(
+        meta["storage"]["Priorities"]["output"]["Name"].is_string(),
+        "{meta}"
+    );
+    assert!(
+        meta["storage"]["Priorities"]["postDeployActions"].is_null(),
+        "{meta}"
+    );
+    let status = scratch.amplify(&emulator, &["status"]);
+    let printed = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(
+        printed.contains(
+            "Priorities.seed (load seed/priorities.json into the table): runs on the next push"
+        ),
+        "{printed}"
+    );
+
+    // With it: the next push has nothing to deploy but runs the action.
+    let path = path_with_seed_program(&scratch);
+    let pushed = ok(&scratch.amplify_with(&emulator, &["push", "--yes"], &[("PATH", &path)]));
+    assert!(pushed.contains("Running seed of Priorities"), "{pushed}");
+    let table = scratch.json("amplify/backend/amplify-meta.json")["storage"]["Priorities"]
+        ["output"]["Name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        labels(&cloud, &table),
+        [
+            ("high".to_owned(), "High".to_owned()),
+            ("low".to_owned(), "Low".to_owned()),
+            ("normal".to_owned(), "Normal".to_owned())
+        ]
+    );
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    assert_eq!(
+        meta["storage"]["Priorities"]["postDeployActions"]["seed"]["result"],
+        serde_json::json!({"written": 3})
+    );
+
+    // Unchanged: nothing runs. A changed seed file: the action runs again.
+    let again = ok(&scratch.amplify_with(&emulator, &["push", "--yes"], &[("PATH", &path)]));
+    assert!(again.contains("No changes detected"), "{again}");
+    let seed: PathBuf = scratch.crate_dir().join("seed/priorities.json");
+    edit(&seed, "\"label\": \"Low\"", "\"label\": \"Later\"");
+    let status: serde_json::Value =
+        serde_json::from_slice(&scratch.amplify(&emulator, &["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["postDeployActions"][0]["pending"], true, "{status}");
+    let rerun = ok(&scratch.amplify_with(&emulator, &["push", "--yes"], &[("PATH", &path)]));
+    assert!(rerun.contains("Running seed of Priorities"), "{rerun}");
+    assert!(
+        labels(&cloud, &table).contains(&("low".to_owned(), "Later".to_owned())),
+        "{rerun}"
+    );
+}
 
 #[test]
 fn a_third_party_category_deploys_and_reaches_the_typed_config() {
@@ -14,7 +156,10 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     let cloud = Cloud::new(&emulator);
     let scratch = Scratch::jobs();
     ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
-    let pushed = push_json(&scratch, &emulator);
+    let path = path_with_seed_program(&scratch);
+    let out = scratch.amplify_with(&emulator, &["push", "--yes", "--json"], &[("PATH", &path)]);
+    ok(&out);
+    let pushed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(pushed["deployed"], true, "{pushed}");
 
     let stack = scratch.stack_name("dev");
@@ -82,7 +227,7 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     );
 
     // `run`: nothing to deploy, then the app, with its output and exit code.
-    let ran = scratch.amplify(&emulator, &["run", "--yes"]);
+    let ran = scratch.amplify_with(&emulator, &["run", "--yes"], &[("PATH", &path)]);
     let printed = String::from_utf8_lossy(&ran.stdout).into_owned();
     assert!(
         ran.status.success(),

@@ -91,16 +91,17 @@ impl ScratchCrate {
         Self::example("blog", "blog-example", "")
     }
 
-    /// Copies `examples/jobs`, whose build script registers the third-party queue
-    /// category of `examples/queue-category`.
+    /// Copies `examples/jobs`, whose build script registers the third-party categories
+    /// of `examples/queue-category` and `examples/seed-category`.
     pub fn jobs() -> Self {
-        let category = workspace_root().join("examples/queue-category");
+        let examples = workspace_root().join("examples");
         Self::example(
             "jobs",
             "jobs-example",
             &format!(
-                "amplify-category-queue = {{ path = \"{}\" }}\n",
-                category.display()
+                "amplify-category-queue = {{ path = \"{}\" }}\namplify-category-seed = {{ path = \"{}\" }}\n",
+                examples.join("queue-category").display(),
+                examples.join("seed-category").display()
             ),
         )
     }

@@ -27,11 +27,18 @@ fn synthesize_all() -> (Vec<tempfile::TempDir>, Vec<PathBuf>) {
     for src in sources {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&src, dir.path());
-        Config::new()
+        let report = Config::new()
             .project_name("checked")
             .category(amplify_category_queue::Queue)
+            .category(amplify_category_seed::SeededTable)
             .synthesize_in(dir.path())
             .unwrap();
+        assert!(
+            matches!(report.outcome, amplify_build::Outcome::Synthesized { .. }),
+            "{}: {:?}",
+            src.display(),
+            report.outcome
+        );
         collect_templates(&dir.path().join("amplify/backend"), &mut templates);
         dirs.push(dir);
     }
@@ -244,11 +251,17 @@ fn identity_pools_allow_guests_only_when_declared() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&fixtures_dir().join(fixture), dir.path());
-        Config::new()
+        let report = Config::new()
             .project_name("checked")
             .category(amplify_category_queue::Queue)
+            .category(amplify_category_seed::SeededTable)
             .synthesize_in(dir.path())
             .unwrap();
+        assert!(
+            matches!(report.outcome, amplify_build::Outcome::Synthesized { .. }),
+            "{fixture}: {:?}",
+            report.outcome
+        );
         let auth_dir = std::fs::read_dir(dir.path().join("amplify/backend/auth"))
             .unwrap()
             .next()

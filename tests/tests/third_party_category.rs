@@ -107,7 +107,7 @@ fn mistakes_in_a_registered_category_are_errors_at_the_token() {
     let broken = source
         .replace("visibility_timeout = 60", "visibilty_timeout = 60")
         .replace("retention_days = 7", "retention_days = 30")
-        .replace("grant(Jobs = [send])", "grant(Jobs = [sned])");
+        .replace("grant(Jobs = [send]", "grant(Jobs = [sned]");
     assert_ne!(broken, source);
     fs::write(&cloud, &broken).unwrap();
 

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::model::{Backend, Resource};
 use crate::cfn::{Template, Value};
-use crate::plan::{Asset, EnvInput};
+use crate::plan::{Asset, EnvInput, PostDeployAction};
 
 /// What a category sees while synthesising one resource.
 pub struct StackContext<'a> {
@@ -91,6 +91,8 @@ pub struct NestedStack {
     pub backend_config: serde_json::Map<String, serde_json::Value>,
     /// What push builds or uploads for this stack.
     pub assets: Vec<Asset>,
+    /// What push runs after the stacks deployed.
+    pub actions: Vec<PostDeployAction>,
 }
 
 impl NestedStack {
@@ -103,6 +105,7 @@ impl NestedStack {
             files: Vec::new(),
             backend_config: serde_json::Map::new(),
             assets: Vec::new(),
+            actions: Vec::new(),
         }
     }
 

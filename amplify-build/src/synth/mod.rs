@@ -16,7 +16,7 @@ use crate::category::stack::{
 };
 use crate::cfn::{Template, Value};
 use crate::deps::dependencies;
-use crate::plan::{EnvInput, Plan, ROOT_TEMPLATE_FILE};
+use crate::plan::{ActionInput, EnvInput, Plan, ROOT_TEMPLATE_FILE};
 
 pub(crate) use crate::category::stack::derived_output;
 pub use layout::{gitignore_block, project_config};
@@ -165,6 +165,18 @@ fn check_parameters(stacks: &[Synthesized], errors: &mut Vec<String>) {
                 s.resource.ident,
                 unused.join(", ")
             ));
+        }
+        for action in &s.stack.actions {
+            for (name, input) in &action.inputs {
+                if let ActionInput::Output { output } = input {
+                    if !s.stack.template.outputs.contains_key(output) {
+                        errors.push(format!(
+                            "the post-deploy action `{}` of `{}` takes input `{name}` from output `{output}`, which its stack does not have: the `#[{attribute}]` category's action and template disagree",
+                            action.id, s.resource.ident
+                        ));
+                    }
+                }
+            }
         }
         let unfilled = root::unfilled_parameters(s);
         if !unfilled.is_empty() {

@@ -131,5 +131,6 @@ fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
         outputs: s.resource.outputs(),
         client_config: s.resource.kind.client_config(s.resource, backend),
         exportable: descriptor.exportable,
+        actions: s.stack.actions.clone(),
     }
 }

@@ -41,9 +41,43 @@ pub struct Aws {
     pub region: String,
     /// `Service.Operation` of every call, in order.
     pub calls: CallLog,
+    /// The credentials in use (after `--role-arn`), for programs push runs.
+    pub credentials: aws_credential_types::provider::SharedCredentialsProvider,
+    /// The endpoint override, if any.
+    pub endpoint: Option<String>,
 }
 
 impl Aws {
+    /// The environment variables that give a program push runs the same AWS settings:
+    /// region, endpoint and the credentials in use (whatever profile or role produced
+    /// them).
+    pub async fn program_environment(&self) -> Result<Vec<(String, String)>> {
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| no_credentials().help(e.to_string()))?;
+        let mut vars = vec![
+            ("AWS_REGION".to_owned(), self.region.clone()),
+            ("AWS_DEFAULT_REGION".to_owned(), self.region.clone()),
+            (
+                "AWS_ACCESS_KEY_ID".to_owned(),
+                credentials.access_key_id().to_owned(),
+            ),
+            (
+                "AWS_SECRET_ACCESS_KEY".to_owned(),
+                credentials.secret_access_key().to_owned(),
+            ),
+        ];
+        if let Some(token) = credentials.session_token() {
+            vars.push(("AWS_SESSION_TOKEN".to_owned(), token.to_owned()));
+        }
+        if let Some(endpoint) = &self.endpoint {
+            vars.push(("AWS_ENDPOINT_URL".to_owned(), endpoint.clone()));
+        }
+        Ok(vars)
+    }
+
     /// The account the credentials belong to.
     pub async fn account_id(&self) -> Result<String> {
         let me =
@@ -128,6 +162,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         )
     })?;
     let provider = sdk.credentials_provider().ok_or_else(no_credentials)?;
+    let credentials = provider.clone();
     if let Err(e) = provider.provide_credentials().await {
         return Err(no_credentials().help(format!(
             "{e}; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass `--profile NAME`, or run `aws configure` (any values work with a local emulator)"
@@ -153,6 +188,8 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         s3: aws_sdk_s3::Client::from_conf(s3_config),
         region,
         calls,
+        credentials,
+        endpoint,
     })
 }
 

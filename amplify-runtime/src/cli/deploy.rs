@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, StackPlan};
 
+use super::actions;
 use super::assets::{self, Packages};
 use super::aws::{self, sdk_error, Aws, AwsSettings};
 use super::changes::{self, Operation, Row};
@@ -153,10 +154,15 @@ fn assess(project: &Project, env: &str) -> Result<Assessment> {
         .and_then(|p| p.root_stack_template_key.as_deref());
     let deployed_tags =
         std::fs::read_to_string(project.current_cloud_backend().join("tags.json")).ok();
+    actions::check_inputs(project, &plan)?;
+    let actions_pending = actions::statuses(project, &plan, &project.meta()?)
+        .iter()
+        .any(|a| a.pending);
     let changed = rows.iter().any(|r| r.operation != Operation::NoChange)
         || deployed_root != Some(plan.root.template_key.as_str())
         || deployed_tags.as_deref() != Some(tags_text.as_str())
-        || rotating;
+        || rotating
+        || actions_pending;
     Ok(Assessment {
         plan,
         fingerprints,

@@ -67,6 +67,12 @@ pub fn documents(plan: &Plan, names: &ExportNames) -> ExportDocuments {
             ));
             continue;
         }
+        for action in &stack.actions {
+            warnings.push(format!(
+                "The post-deploy action `{}` of '{}' ({}) is not exported: CloudFormation cannot run it; run `{}` yourself after `cdk deploy`",
+                action.id, stack.name, action.description, action.program
+            ));
+        }
         mapping.push(
             json!({ "category": stack.category, "resourceName": stack.name, "service": stack.service }),
         );
@@ -228,6 +234,7 @@ mod tests {
             outputs: Vec::new(),
             client_config: Vec::new(),
             exportable,
+            actions: Vec::new(),
         }
     }
 

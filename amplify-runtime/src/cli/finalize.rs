@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use amplify_build::plan::{InputValue, Plan, PROVIDER};
 
+use super::actions;
 use super::assets;
 use super::aws::{sdk_error, Aws};
 use super::error::{CliError, Result};
@@ -52,7 +53,7 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
         fingerprints: d.fingerprints,
         inputs: d.inputs,
     };
-    let meta = compose_meta(
+    let mut meta = compose_meta(
         d.plan,
         &project.backend_config()?,
         &meta_provider,
@@ -60,6 +61,20 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
         Some(&pushed),
         None,
     );
+    // The actions run once every stack is deployed; their results are recorded with
+    // the deployment, and a failure is reported after it was.
+    let (records, action_failure) =
+        actions::run(project, aws, d.env, d.plan, &outputs, &project.meta()?).await;
+    for stack in &d.plan.stacks {
+        if let (Some(kept), Some(resource)) = (
+            records.get(&stack.logical_id),
+            meta.categories
+                .get_mut(&stack.category)
+                .and_then(|c| c.get_mut(&stack.name)),
+        ) {
+            resource.post_deploy = kept.clone();
+        }
+    }
 
     // #current-cloud-backend: built beside the real one, uploaded, then swapped in.
     let staging = project.amplify_dir().join(".current-cloud-backend.staging");
@@ -102,5 +117,8 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
     let written = super::frontend::write_frontend(project, d.env, d.plan)?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!("Client configuration written: {}", names.join(", "));
-    Ok(())
+    match action_failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }

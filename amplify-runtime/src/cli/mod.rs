@@ -5,6 +5,7 @@
 //! 4 deployment rolled back, 5 another push holds the lock, 76 a command hook failed,
 //! 130 interrupted (a general plugin's own code for `cargo amplify <plugin>`).
 
+mod actions;
 mod assets;
 mod aws;
 mod changes;

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use amplify_build::plan::{Plan, PROVIDER};
 use sha2::{Digest, Sha256};
 
+use super::actions;
 use super::aws::{self, sdk_error, Aws, AwsSettings};
 use super::client_config::Inputs;
 use super::deploy;
@@ -110,8 +111,16 @@ pub async fn pipeline_deploy(
         "Deploying branch `{branch}` of app `{app_id}` as {} in account {account}, {}",
         names.stack, aws.region
     );
+    actions::check_inputs(project, &plan)?;
     let provider = ensure_root(project, &aws, &plan, &names, &env).await?;
     deploy_all(project, &aws, &plan, &provider, &env).await?;
+    // No local state: every action runs, with the deployed stacks' outputs.
+    let (_, deployed) = Stacks::new(&aws).outputs(&names.stack).await?;
+    let (_, failure) =
+        actions::run(project, &aws, &env, &plan, &deployed, &Default::default()).await;
+    if let Some(e) = failure {
+        return Err(e);
+    }
     write_outputs(project, &aws, &plan, &names.stack, &env, outputs).await
 }
 

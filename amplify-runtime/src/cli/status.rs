@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::actions;
 use super::aws::AwsSettings;
 use super::changes::{self, Operation};
 use super::error::Result;
@@ -31,6 +32,7 @@ pub async fn status(
     let tags_changed = std::fs::read_to_string(project.current_cloud_backend().join("tags.json"))
         .ok()
         != std::fs::read_to_string(project.backend_dir().join("tags.json")).ok();
+    let actions = actions::statuses(project, &plan, &project.meta()?);
     if as_json {
         let resources: Vec<_> = rows
             .iter()
@@ -43,6 +45,7 @@ pub async fn status(
                 "resources": resources,
                 "rootStackChanged": root_changed,
                 "tagsChanged": tags_changed,
+                "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.pending })).collect::<Vec<_>>(),
             }))
             .expect("JSON")
         );
@@ -57,6 +60,17 @@ pub async fn status(
         && deployed_provider.is_some()
     {
         println!("\nRoot stack changes detected");
+    }
+    if !actions.is_empty() {
+        println!("\nPost-deploy actions:");
+        for a in &actions {
+            let state = if a.pending {
+                "runs on the next push"
+            } else {
+                "done"
+            };
+            println!("  {} ({}): {state}", a.name, a.description);
+        }
     }
     // What the user needs to call the API, as Amplify prints it.
     let meta = project.meta()?;

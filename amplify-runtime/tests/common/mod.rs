@@ -123,9 +123,9 @@ impl Scratch {
         Scratch::workspace("blog", &["blog", "blog-posts-fn"])
     }
 
-    /// The jobs example and the third-party queue category its build.rs registers.
+    /// The jobs example and the third-party categories its build.rs registers.
     pub fn jobs() -> Scratch {
-        Scratch::workspace("jobs", &["jobs", "queue-category"])
+        Scratch::workspace("jobs", &["jobs", "queue-category", "seed-category"])
     }
 
     /// A new app crate `package` (its build.rs calls `amplify_build::synthesize`) with

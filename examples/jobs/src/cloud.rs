@@ -1,4 +1,5 @@
-//! The backend: `#[queue]` comes from `amplify-category-queue`, registered in build.rs.
+//! The backend: `#[queue]` comes from `amplify-category-queue` and `#[seeded_table]` from
+//! `amplify-category-seed`, both registered in build.rs.
 
 #[amplify::backend]
 pub mod backend {
@@ -10,7 +11,16 @@ pub mod backend {
     )]
     pub struct Jobs;
 
-    /// Puts a job on the queue; receives `QUEUE_JOBS_QUEUEURL` from its grant.
-    #[function(runtime = node(code = "functions/enqueue"), grant(Jobs = [send]))]
+    /// Job priorities: reference data loaded from `seed/priorities.json` after each
+    /// deploy that changed it (the category's post-deploy action).
+    #[seeded_table(partition_key = "code", seed = "seed/priorities.json")]
+    pub struct Priorities;
+
+    /// Puts a job on the queue; receives `QUEUE_JOBS_QUEUEURL` from its grant, and
+    /// `STORAGE_PRIORITIES_NAME` to look priorities up.
+    #[function(
+        runtime = node(code = "functions/enqueue"),
+        grant(Jobs = [send], Priorities = [read])
+    )]
     pub struct Enqueue;
 }

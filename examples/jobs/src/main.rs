@@ -5,7 +5,7 @@
 mod cloud;
 
 use amplify::ConfigError;
-use cloud::backend::{Enqueue, Jobs};
+use cloud::backend::{Enqueue, Jobs, Priorities};
 
 fn main() {
     if let Err(e) = print_config() {
@@ -19,5 +19,6 @@ fn print_config() -> Result<(), ConfigError> {
     println!("jobs queue arn   {}", Jobs::queue_arn()?);
     println!("dead letters     {}", Jobs::dead_letter_queue_url()?);
     println!("enqueue function {}", Enqueue::function_name()?);
+    println!("priorities table {}", Priorities::table_name()?);
     Ok(())
 }

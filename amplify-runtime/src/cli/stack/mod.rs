@@ -284,6 +284,10 @@ mod sdk_tests {
             s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[]),
             region: "us-east-1".into(),
             calls: CallLog::default(),
+            credentials: aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::for_tests(),
+            ),
+            endpoint: None,
         }
     }
 

@@ -291,6 +291,25 @@ pub struct MetaResource {
     /// `authConfig`).
     #[serde(default)]
     pub output: Map<String, Value>,
+    /// The post-deploy actions that ran in this environment, by id.
+    #[serde(
+        rename = "postDeployActions",
+        default,
+        skip_serializing_if = "indexmap::IndexMap::is_empty"
+    )]
+    pub post_deploy: indexmap::IndexMap<String, ActionRecord>,
+}
+
+/// The last run of a post-deploy action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionRecord {
+    /// The hash of the program and input values it ran with (a secret only by hash).
+    pub fingerprint: String,
+    /// When (ISO 8601).
+    pub at: String,
+    /// What the program printed.
+    pub result: Value,
 }
 
 impl MetaResource {

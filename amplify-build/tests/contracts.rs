@@ -12,7 +12,7 @@ use amplify_build::decl::diagnostics::Diagnostics;
 use amplify_build::parse::parse_backend;
 use amplify_build::plan::{ActionInput, PostDeployAction};
 use amplify_build::synth::synthesize_backend;
-use amplify_build::{Category, Descriptor, OutputDef, Registry};
+use amplify_build::{Capability, Category, Descriptor, OutputDef, Registry};
 
 /// A watcher of one table, consuming the outputs it was built with: `uses` names them
 /// on the edge, `reads` in its template; its post-deploy action takes `notifies`, an
@@ -176,5 +176,117 @@ fn a_post_deploy_action_taking_an_output_its_stack_lacks_is_refused() {
     assert_eq!(
         files.errors,
         ["the post-deploy action `announce` of `OrderWatch` takes input `watching` from output `Watchng`, which its stack does not have: the `#[watcher]` category's action and template disagree"]
+    );
+}
+
+/// A ledger: a DynamoDB table of another crate, which says so with its capability.
+struct Ledger {
+    capability: Capability,
+}
+
+impl Category for Ledger {
+    type Spec = ();
+
+    fn descriptor(&self) -> Descriptor {
+        Descriptor {
+            attribute: "ledger",
+            category: "storage",
+            service: "Ledger",
+            keys: &[],
+            import: None,
+            import_derived: &[],
+            exportable: true,
+        }
+    }
+
+    fn capabilities(&self) -> &'static [Capability] {
+        match self.capability {
+            Capability::DynamoDbTable => &[Capability::DynamoDbTable],
+            _ => &[Capability::UserPool],
+        }
+    }
+
+    fn parse(&self, _: &mut ArgReader<'_>, _: &ParseContext<'_>) -> Option<()> {
+        Some(())
+    }
+
+    fn outputs(&self, _: Option<&()>) -> Vec<OutputDef> {
+        vec![
+            OutputDef::new("Name").granted(),
+            OutputDef::new("Arn").granted(),
+        ]
+    }
+
+    fn synthesize(&self, it: Declared<'_, ()>, _: &StackContext<'_>) -> NestedStack {
+        let mut t = Template::new(description("storage-Ledger"));
+        t.string_param("env");
+        t.resource(
+            "Table",
+            amplify_build::cfn::Resource::new("AWS::DynamoDB::Table")
+                .prop("TableName", Value::sub(format!("{}-${{env}}", it.name))),
+        );
+        t.output("Name", Value::r#ref("Table"));
+        t.output("Arn", Value::get_att("Table", "Arn"));
+        NestedStack::new(t, format!("{}-cloudformation-template.json", it.name))
+    }
+}
+
+const LEDGER_API: &str = r#"
+#[amplify::backend]
+mod backend {
+    #[ledger]
+    pub struct Entries;
+
+    #[api(schema = "schema.graphql", data_sources = [Entries], resolvers(Query::entries = Entries(code = "entries.js")))]
+    pub struct Books;
+}
+"#;
+
+fn ledger_backend(capability: Capability) -> (Backend, Vec<String>) {
+    let module: syn::ItemMod = syn::parse_str(LEDGER_API).unwrap();
+    let mut registry = Registry::builtin();
+    registry.register(Ledger { capability }).unwrap();
+    let loader = |path: &str| {
+        match path {
+        "schema.graphql" => Ok("type Entry { id: ID! }\ntype Query { entries: [Entry] }\n".into()),
+        "entries.js" => Ok("export function request() { return {}; }\nexport function response(ctx) { return ctx.result; }\n".into()),
+        other => Err(format!("no file {other}")),
+    }
+    };
+    let cx = Diagnostics::new();
+    let backend = parse_backend(&module, &registry, &loader, None, &cx);
+    let errors = cx.into_errors().iter().map(ToString::to_string).collect();
+    (backend, errors)
+}
+
+#[test]
+fn a_third_party_table_serves_as_an_appsync_data_source() {
+    let (backend, errors) = ledger_backend(Capability::DynamoDbTable);
+    assert!(errors.is_empty(), "{errors:?}");
+    let (files, _) = synthesize_backend(&backend, &project());
+    assert!(files.errors.is_empty(), "{:?}", files.errors);
+    let (_, api) = files
+        .generated
+        .iter()
+        .find(|(path, _)| {
+            path.starts_with("amplify/backend/api/Books/")
+                && path.ends_with("cloudformation-template.json")
+        })
+        .expect("the API's template");
+    let api: serde_json::Value = serde_json::from_str(api).unwrap();
+    let source = &api["Resources"]["EntriesDataSource"]["Properties"];
+    assert_eq!(source["Type"], "AMAZON_DYNAMODB", "{source}");
+    assert_eq!(
+        source["DynamoDBConfig"]["TableName"],
+        serde_json::json!({"Ref": "storageEntriesName"})
+    );
+}
+
+#[test]
+fn a_capability_without_its_outputs_is_an_error() {
+    let (_, errors) = ledger_backend(Capability::UserPool);
+    assert!(
+        errors.contains(&"the `#[ledger]` category says its resources are a Cognito user pool, but they lack the output(s) UserPoolId, UserPoolArn: list them in its `outputs`".to_owned()),
+        "{errors:?}"
     );
 }

@@ -11,7 +11,7 @@ use proc_macro2::Span;
 
 use super::model::{Backend, Resource};
 use super::stack::{NestedStack, RootRoles, StackContext};
-use super::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use super::{Capability, Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
@@ -27,6 +27,8 @@ pub trait ErasedCategory: Send + Sync {
     fn descriptor(&self) -> Descriptor;
     /// The `TypeId` of the category's spec.
     fn spec_type(&self) -> TypeId;
+    /// See [`Category::capabilities`].
+    fn capabilities(&self) -> &'static [Capability];
     /// See [`Category::parse`].
     fn parse(&self, args: &mut ArgReader<'_>, cx: &ParseContext<'_>) -> Option<Rc<dyn Any>>;
     /// See [`Category::imported`].
@@ -70,6 +72,10 @@ impl<C: Category> ErasedCategory for C {
 
     fn spec_type(&self) -> TypeId {
         TypeId::of::<C::Spec>()
+    }
+
+    fn capabilities(&self) -> &'static [Capability] {
+        Category::capabilities(self)
     }
 
     fn parse(&self, args: &mut ArgReader<'_>, cx: &ParseContext<'_>) -> Option<Rc<dyn Any>> {

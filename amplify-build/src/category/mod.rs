@@ -56,6 +56,41 @@ pub struct Descriptor {
     pub exportable: bool,
 }
 
+/// A role a resource can play for other categories, whichever category declares it: an
+/// API's user-pool auth takes any [`Capability::UserPool`], an AppSync data source any
+/// [`Capability::InvocableFunction`] or [`Capability::DynamoDbTable`]. A category that
+/// claims one promises its outputs ([`Capability::outputs`]); synthesis checks that it
+/// lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// A Cognito user pool (`UserPoolId`, `UserPoolArn`).
+    UserPool,
+    /// A Lambda function others invoke (`Arn`, `Name`).
+    InvocableFunction,
+    /// A DynamoDB table others read and write (`Name`, `Arn`).
+    DynamoDbTable,
+}
+
+impl Capability {
+    /// The outputs every resource with this capability has.
+    pub fn outputs(self) -> &'static [&'static str] {
+        match self {
+            Capability::UserPool => &["UserPoolId", "UserPoolArn"],
+            Capability::InvocableFunction => &["Arn", "Name"],
+            Capability::DynamoDbTable => &["Name", "Arn"],
+        }
+    }
+
+    /// What it is, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Capability::UserPool => "a Cognito user pool",
+            Capability::InvocableFunction => "a Lambda function",
+            Capability::DynamoDbTable => "a DynamoDB table",
+        }
+    }
+}
+
 /// One key of `import(...)`: the id it declares and the output it stands for.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportKey {
@@ -135,6 +170,11 @@ pub trait Category: Send + Sync + 'static {
 
     /// Names, keys and capabilities.
     fn descriptor(&self) -> Descriptor;
+
+    /// The roles its resources play for other categories (none by default).
+    fn capabilities(&self) -> &'static [Capability] {
+        &[]
+    }
 
     /// Parses the attribute's arguments (`name` and `import` are already taken). Report
     /// mistakes to `args.cx()` at their spans; return `None` if the spec is unusable.

@@ -102,6 +102,11 @@ impl Resource {
         self.kind.spec_type() == TypeId::of::<S>()
     }
 
+    /// Whether the resource's category gives it `capability`.
+    pub fn can(&self, capability: super::Capability) -> bool {
+        self.kind.capabilities().contains(&capability)
+    }
+
     /// Whether the declaration parsed.
     pub fn is_valid(&self) -> bool {
         self.spec.is_some()

@@ -19,6 +19,7 @@ pub(super) fn validate(backend: &Backend, cx: &Diagnostics) {
     for resource in &backend.resources {
         resource.kind.check(resource, backend, cx);
     }
+    check_capabilities(backend, cx);
     // A reference to the wrong kind of resource is the user's mistake, already
     // reported by the category; an edge's output missing from a valid declaration is
     // the category's own.
@@ -26,6 +27,37 @@ pub(super) fn validate(backend: &Backend, cx: &Diagnostics) {
         check_edge_outputs(backend, cx);
     }
     check_cycles(backend, cx);
+}
+
+/// A category that claims a capability lists the outputs it promises; once per category.
+fn check_capabilities(backend: &Backend, cx: &Diagnostics) {
+    let mut seen: Vec<&str> = Vec::new();
+    for resource in &backend.resources {
+        let attribute = resource.attribute();
+        if seen.contains(&attribute) {
+            continue;
+        }
+        seen.push(attribute);
+        let outputs: Vec<String> = resource.outputs().into_iter().map(|o| o.name).collect();
+        for capability in resource.kind.capabilities() {
+            let lacking: Vec<&str> = capability
+                .outputs()
+                .iter()
+                .copied()
+                .filter(|o| !outputs.iter().any(|have| have == o))
+                .collect();
+            if !lacking.is_empty() {
+                cx.error(
+                    resource.span,
+                    format!(
+                        "the `#[{attribute}]` category says its resources are {}, but they lack the output(s) {}: list them in its `outputs`",
+                        capability.describe(),
+                        lacking.join(", ")
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Every output a resource consumes from another must be one the other has: a typo in a

@@ -30,7 +30,7 @@ use amplify_build::cfn::{list, obj, policy, Resource, Template, Value};
 use amplify_build::decl::args::ArgReader;
 use amplify_build::indexmap::IndexMap;
 use amplify_build::plan::{ActionInput, PostDeployAction};
-use amplify_build::{Category, Descriptor, OutputDef};
+use amplify_build::{Capability, Category, Descriptor, OutputDef};
 
 /// The seeded-table category. Register it with [`amplify_build::Config::category`].
 pub struct SeededTable;
@@ -51,6 +51,10 @@ const KEYS: &[&str] = &["partition_key", "seed"];
 
 impl Category for SeededTable {
     type Spec = SeededTableSpec;
+
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::DynamoDbTable]
+    }
 
     fn descriptor(&self) -> Descriptor {
         Descriptor {

@@ -6,11 +6,9 @@ mod decl;
 mod operations;
 mod synth;
 
+use crate::category::Capability;
 use proc_macro2::Span;
 
-use crate::categories::auth::AuthSpec;
-use crate::categories::function::FunctionSpec;
-use crate::categories::storage::table::TableSpec;
 use crate::category::model::resolve;
 use crate::category::model::{Backend, Reference, Resource};
 use crate::category::stack::{NestedStack, StackContext};
@@ -122,11 +120,11 @@ impl Category for Api {
         for mode in it.spec.modes() {
             if let AuthMode::UserPool(reference) = mode {
                 let target = resolve(backend, reference, "an `#[auth]` struct", cx);
-                if let Some(t) = target.filter(|t| !t.is_a::<AuthSpec>()) {
+                if let Some(t) = target.filter(|t| !t.can(Capability::UserPool)) {
                     cx.error(
                         reference.span,
                         format!(
-                            "`user_pool({})` must name an `#[auth]` resource, but `{}` is a {}",
+                            "`user_pool({})` must name an `#[auth]` resource (or another user pool), but `{}` is a {}",
                             reference.name,
                             reference.name,
                             t.attribute()
@@ -141,7 +139,7 @@ impl Category for Api {
                 cx.error(
                     ds.span,
                     format!(
-                        "data source `{}` is a {}; data sources are `#[function]` or `#[table]` resources",
+                        "data source `{}` is a {}; data sources are `#[function]` or `#[table]` resources (or other Lambda functions and DynamoDB tables)",
                         ds.name,
                         t.attribute()
                     ),
@@ -164,10 +162,14 @@ impl Category for Api {
             if let Some(target) = backend.resolve(ds) {
                 // A Lambda data source needs only the ARN; a table its name (for the data
                 // source) and ARN (for the service role).
-                let outputs = if target.is_a::<FunctionSpec>() {
+                let outputs = if target.can(Capability::InvocableFunction) {
                     vec!["Arn".into()]
                 } else {
-                    target.granted_outputs()
+                    Capability::DynamoDbTable
+                        .outputs()
+                        .iter()
+                        .map(|o| (*o).to_owned())
+                        .collect()
                 };
                 edges.push(Edge::to(ds, outputs));
             }
@@ -246,7 +248,7 @@ impl Category for Api {
 }
 
 fn is_data_source(target: &Resource) -> bool {
-    target.is_a::<FunctionSpec>() || target.is_a::<TableSpec>()
+    target.can(Capability::InvocableFunction) || target.can(Capability::DynamoDbTable)
 }
 
 /// A resolver's data source is one of the API's, and resolver code goes with tables only.
@@ -266,7 +268,7 @@ fn check_resolver(api: &ApiSpec, resolver: &Resolver, backend: &Backend, cx: &Di
         return;
     };
     let key = format!("{}::{}", resolver.type_name, resolver.field);
-    if target.is_a::<TableSpec>() && resolver.code.is_none() {
+    if target.can(Capability::DynamoDbTable) && resolver.code.is_none() {
         cx.error(
             resolver.span,
             format!(
@@ -274,7 +276,7 @@ fn check_resolver(api: &ApiSpec, resolver: &Resolver, backend: &Backend, cx: &Di
                 ds.name, ds.name, resolver.field
             ),
         );
-    } else if target.is_a::<FunctionSpec>() && resolver.code.is_some() {
+    } else if target.can(Capability::InvocableFunction) && resolver.code.is_some() {
         cx.error(
             resolver.span,
             format!(

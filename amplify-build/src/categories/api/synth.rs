@@ -1,11 +1,10 @@
 //! AppSync: the GraphQL API, its schema (uploaded with the AppSync files), API key,
 //! data sources with least-privilege service roles, resolvers and logging.
 
+use crate::category::Capability;
 use serde_json::json;
 
 use super::{ApiSpec, AuthMode, Resolver};
-use crate::categories::auth::AuthSpec;
-use crate::categories::function::FunctionSpec;
 use crate::categories::storage::table;
 use crate::category::model::Resource as Decl;
 use crate::category::stack::output_value;
@@ -29,7 +28,7 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
     // The user pool arrives as `AuthCognitoUserPoolId`, the name Amplify's API
     // templates use; other dependencies use the generic `<category><name><Attr>`.
     for dep in &cx.dependencies {
-        if dep.target.is_a::<AuthSpec>() {
+        if dep.target.can(Capability::UserPool) {
             t.string_param("AuthCognitoUserPoolId")
                 .describe("Id of the Cognito user pool used for user-pool auth");
             continue;
@@ -154,38 +153,39 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
     for ds in &spec.data_sources {
         let target = cx.backend.resolve(ds).expect("validated reference");
         let role_id = format!("{}DataSourceRole", target.name);
-        let (kind, config_key, config, actions, resources) = if target.is_a::<FunctionSpec>() {
-            {
-                let arn = StackContext::dependency_ref(target, "Arn");
-                (
-                    "AWS_LAMBDA",
-                    "LambdaConfig",
-                    obj([("LambdaFunctionArn", arn.clone())]),
-                    vec!["lambda:InvokeFunction"],
-                    vec![
-                        arn.clone(),
-                        Value::Join(String::new(), vec![arn, ":*".into()]),
-                    ],
-                )
-            }
-        } else {
-            {
-                let mut actions: Vec<&str> = Vec::new();
-                for p in ["read", "write", "delete"] {
-                    actions.extend(table::actions(p));
+        let (kind, config_key, config, actions, resources) =
+            if target.can(Capability::InvocableFunction) {
+                {
+                    let arn = StackContext::dependency_ref(target, "Arn");
+                    (
+                        "AWS_LAMBDA",
+                        "LambdaConfig",
+                        obj([("LambdaFunctionArn", arn.clone())]),
+                        vec!["lambda:InvokeFunction"],
+                        vec![
+                            arn.clone(),
+                            Value::Join(String::new(), vec![arn, ":*".into()]),
+                        ],
+                    )
                 }
-                (
-                    "AMAZON_DYNAMODB",
-                    "DynamoDBConfig",
-                    obj([
-                        ("TableName", StackContext::dependency_ref(target, "Name")),
-                        ("AwsRegion", Value::r#ref("AWS::Region")),
-                    ]),
-                    actions,
-                    table::arns(StackContext::dependency_ref(target, "Arn")),
-                )
-            }
-        };
+            } else {
+                {
+                    let mut actions: Vec<&str> = Vec::new();
+                    for p in ["read", "write", "delete"] {
+                        actions.extend(table::actions(p));
+                    }
+                    (
+                        "AMAZON_DYNAMODB",
+                        "DynamoDBConfig",
+                        obj([
+                            ("TableName", StackContext::dependency_ref(target, "Name")),
+                            ("AwsRegion", Value::r#ref("AWS::Region")),
+                        ]),
+                        actions,
+                        table::arns(StackContext::dependency_ref(target, "Arn")),
+                    )
+                }
+            };
         t.resource(
             &role_id,
             Resource::new("AWS::IAM::Role")
@@ -295,7 +295,11 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
             Binding::Input(EnvInput::ApiKeyExpiry { days }),
         );
     }
-    if let Some(dep) = cx.dependencies.iter().find(|d| d.target.is_a::<AuthSpec>()) {
+    if let Some(dep) = cx
+        .dependencies
+        .iter()
+        .find(|d| d.target.can(Capability::UserPool))
+    {
         stack.bind(
             "AuthCognitoUserPoolId",
             Binding::Root(output_value(dep.target, "UserPoolId")),

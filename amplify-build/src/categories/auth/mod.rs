@@ -9,7 +9,9 @@ use indexmap::IndexMap;
 
 use crate::category::model::Backend;
 use crate::category::stack::{NestedStack, RootRoles, StackContext};
-use crate::category::{Category, Declared, Descriptor, ImportKey, OutputDef, ParseContext};
+use crate::category::{
+    Capability, Category, Declared, Descriptor, ImportKey, OutputDef, ParseContext,
+};
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
@@ -160,6 +162,10 @@ const DERIVED: &[(&str, &str)] = &[
 
 impl Category for Auth {
     type Spec = AuthSpec;
+
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::UserPool]
+    }
 
     fn descriptor(&self) -> Descriptor {
         Descriptor {

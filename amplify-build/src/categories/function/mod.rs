@@ -8,7 +8,7 @@ mod synth;
 use crate::category::model::resolve;
 use crate::category::model::{Backend, Reference};
 use crate::category::stack::{NestedStack, StackContext};
-use crate::category::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use crate::category::{Capability, Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
 use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
@@ -120,6 +120,10 @@ const KEYS: &[&str] = &[
 
 impl Category for Function {
     type Spec = FunctionSpec;
+
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::InvocableFunction]
+    }
 
     fn descriptor(&self) -> Descriptor {
         Descriptor {

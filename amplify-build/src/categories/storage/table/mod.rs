@@ -6,7 +6,9 @@ mod synth;
 use indexmap::IndexMap;
 
 use crate::category::stack::{NestedStack, StackContext};
-use crate::category::{Category, Declared, Descriptor, ImportKey, OutputDef, ParseContext};
+use crate::category::{
+    Capability, Category, Declared, Descriptor, ImportKey, OutputDef, ParseContext,
+};
 use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
@@ -142,6 +144,10 @@ pub fn arns(arn: Value) -> Vec<Value> {
 
 impl Category for Table {
     type Spec = TableSpec;
+
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::DynamoDbTable]
+    }
 
     fn descriptor(&self) -> Descriptor {
         Descriptor {

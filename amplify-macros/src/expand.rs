@@ -160,6 +160,15 @@ fn declare_here(module: &ItemMod) -> (Declaration, Vec<syn::Error>, Vec<PathBuf>
 }
 
 fn strip_resource_attributes(item: &mut Item, attributes: &[&str]) {
+    // An unregistered category's attribute is reported by the parser; rustc's "cannot
+    // find attribute" would only repeat it.
+    if let Some(unregistered) =
+        amplify_build::decl::unregistered_resource_attribute(item, attributes).cloned()
+    {
+        if let Item::Struct(s) = item {
+            s.attrs.retain(|a| *a != unregistered);
+        }
+    }
     let keep = |a: &syn::Attribute| {
         let ours = a
             .path()

@@ -93,6 +93,33 @@ pub fn misspelt_resource_attribute<'a>(
     did_you_mean(&name, attributes)
 }
 
+/// An attribute on a unit struct that would declare a resource if its category were
+/// registered (`#[topic]` without `Config::category(Topic)` in build.rs): single-word,
+/// not Rust's or a common tool's, not one of `attributes` nor a typo of one, on a struct
+/// that carries no registered attribute.
+pub fn unregistered_resource_attribute<'i>(
+    item: &'i Item,
+    attributes: &[&str],
+) -> Option<&'i Attribute> {
+    let Item::Struct(s) = item else {
+        return None;
+    };
+    if !matches!(s.fields, syn::Fields::Unit) {
+        return None;
+    }
+    let name = |a: &Attribute| a.path().get_ident().map(ToString::to_string);
+    if s.attrs
+        .iter()
+        .any(|a| name(a).is_some_and(|n| attributes.contains(&n.as_str())))
+    {
+        return None;
+    }
+    s.attrs.iter().find(|a| {
+        name(a).is_some_and(|n| !FOREIGN_ATTRIBUTES.contains(&n.as_str()))
+            && misspelt_resource_attribute(a, attributes).is_none()
+    })
+}
+
 /// `post_table` → `PostTable`: the suggestion offered for names CloudFormation rejects.
 pub fn camel_case(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())

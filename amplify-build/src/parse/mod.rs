@@ -150,6 +150,17 @@ fn check_nested_module(
 }
 
 fn check_misspelt_attributes(item: &Item, registry: &Registry, cx: &Diagnostics) {
+    let attributes = registry.attributes();
+    if let Some(attr) = crate::decl::unregistered_resource_attribute(item, &attributes) {
+        let ident = attr.path().get_ident().expect("single-segment path");
+        cx.error(
+            ident.span(),
+            format!(
+                "`#[{ident}]` is not a registered category: if a crate provides it, register it in build.rs (`amplify_build::Config::new().category(...)`, see its README); the registered ones are {}",
+                attributes.iter().map(|a| format!("`#[{a}]`")).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
     for attr in item_attrs(item) {
         if let Some(best) = misspelt_resource_attribute(attr, &registry.attributes()) {
             let ident = attr.path().get_ident().expect("single-segment path");

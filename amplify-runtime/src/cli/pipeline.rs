@@ -20,7 +20,7 @@ use super::frontend::{self, CdkOutputs, Format};
 use super::gen2::{self, BackendType};
 use super::inputs;
 use super::project::Project;
-use super::stack::{Stacks, UpdateStarted};
+use super::stack::Stacks;
 use super::state::{compose_meta, EnvParameters, ProviderInfo};
 use super::synthesis;
 use super::tags::hydrate_tags;
@@ -187,7 +187,8 @@ async fn check_bucket_free(aws: &Aws, bucket: &str) -> Result<()> {
     }
 }
 
-/// Uploads and deploys every stack; nothing is recorded locally.
+/// Uploads and deploys every stack through the shared pipeline; nothing is recorded
+/// locally.
 async fn deploy_all(
     project: &Project,
     aws: &Aws,
@@ -195,27 +196,21 @@ async fn deploy_all(
     provider: &ProviderInfo,
     env: &str,
 ) -> Result<()> {
-    let stacks = Stacks::new(aws);
-    let stack = provider.stack_name.clone().unwrap_or_default();
-    let bucket = provider.deployment_bucket_name.clone().unwrap_or_default();
     let tags = hydrate_tags(&deploy::read_tags(project)?, &plan.project_name, env)?;
     let kept = EnvParameters::default();
-    let mut uploads = Vec::new();
-    let mut values = deploy::code_keys(project, plan, &kept, &|_| false, &mut uploads)?;
-    uploads.extend(deploy::templates_and_files(project, plan, &|_| false)?);
-    values.extend(inputs::overrides(plan, &kept));
-    values.extend(inputs::api_key_expiries(plan, &kept, inputs::now()).0);
-    let environment = deploy::environment_root(project, plan, values)?;
-    uploads.push((environment.key.clone(), environment.template.into_bytes()));
-    deploy::upload_missing(aws, &bucket, uploads).await?;
-    let params = deploy::root_parameters(plan, provider, env)?;
-    let url = format!("https://s3.amazonaws.com/{bucket}/{}", environment.key);
-    let baseline = stacks.event_baseline(&stack).await?;
-    if stacks.update(&stack, &url, &params, &tags).await? == UpdateStarted::Started {
-        deploy::follow(project, env, &stacks, &stack, &baseline).await?;
-    } else {
-        eprintln!("CloudFormation reports no changes to deploy.");
+    deploy::Deployment {
+        project,
+        aws,
+        plan,
+        env,
+        provider,
+        kept: &kept,
+        expiries: inputs::api_key_expiries(plan, &kept, inputs::now()).0,
+        tags: &tags,
+        record_pending: false,
     }
+    .run(&|_| false)
+    .await?;
     Ok(())
 }
 

@@ -1,0 +1,350 @@
+//! The one deploy pipeline of `push`, `run` and `pipeline-deploy`: build and package the
+//! code that changed, resolve every per-environment input, upload it all under
+//! content-addressed keys with the environment's root template, update the root stack
+//! and follow it. What surrounds it differs by command: `push` ([`push`]) plans from local
+//! state, takes the lock and records the deployment; `pipeline-deploy` needs no local
+//! state. Making a failed root stack deployable again is [`recovery`].
+
+mod push;
+mod recovery;
+
+use std::collections::HashSet;
+
+use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, StackPlan};
+
+use super::assets::{self, Packages};
+use super::aws::{sdk_error, Aws};
+use super::error::{CliError, Kind, Result};
+use super::inputs;
+use super::pending::{clear_pending, write_pending};
+use super::progress::Progress;
+use super::project::{timestamp_now, Project};
+use super::stack::{Stacks, UpdateStarted};
+use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
+
+pub use push::{push, PushOptions, PushReport};
+
+/// What one deployment of a plan to an environment's root stack takes.
+pub(super) struct Deployment<'a> {
+    pub project: &'a Project,
+    pub aws: &'a Aws,
+    pub plan: &'a Plan,
+    /// The environment.
+    pub env: &'a str,
+    /// Its provider block: root stack, bucket, role names.
+    pub provider: &'a ProviderInfo,
+    /// Its values kept from earlier pushes (code keys of unchanged stacks, overrides).
+    pub kept: &'a EnvParameters,
+    /// Each API key's expiry.
+    pub expiries: Vec<InputValue>,
+    /// The stack tags.
+    pub tags: &'a [(String, String)],
+    /// Whether the push is recorded as pending while CloudFormation works (local state
+    /// to settle after an interruption); `pipeline-deploy` keeps none.
+    pub record_pending: bool,
+}
+
+/// What a deployment did.
+pub(super) struct Outcome {
+    /// Every per-environment value it deployed.
+    pub inputs: Vec<InputValue>,
+    /// Objects uploaded, by key.
+    pub uploaded: Vec<String>,
+    /// Whether CloudFormation changed anything.
+    pub deployed: bool,
+}
+
+impl Deployment<'_> {
+    /// Builds, uploads, updates the root stack and follows it; `unchanged` stacks keep
+    /// their code and templates.
+    pub async fn run(self, unchanged: &dyn Fn(&StackPlan) -> bool) -> Result<Outcome> {
+        let bucket = self
+            .provider
+            .require(RootValue::DeploymentBucketName)?
+            .to_owned();
+        let stack_name = self.provider.require(RootValue::StackName)?.to_owned();
+        let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut values = code_keys(self.project, self.plan, self.kept, unchanged, &mut uploads)?;
+        uploads.extend(templates_and_files(self.project, self.plan, unchanged)?);
+        values.extend(inputs::overrides(self.plan, self.kept));
+        values.extend(self.expiries.iter().cloned());
+        let environment = environment_root(self.project, self.plan, values)?;
+        uploads.push((environment.key.clone(), environment.template.into_bytes()));
+        let uploaded = upload_missing(self.aws, &bucket, uploads).await?;
+
+        let root = RootUpdate {
+            stack_name: &stack_name,
+            url: format!("https://s3.amazonaws.com/{bucket}/{}", environment.key),
+            parameters: &root_parameters(self.plan, self.provider, self.env)?,
+            inputs: &environment.inputs,
+            tags: self.tags,
+        };
+        let deployed = self.update_root(&root).await?;
+        Ok(Outcome {
+            inputs: environment.inputs,
+            uploaded,
+            deployed,
+        })
+    }
+
+    /// Updates the root stack and follows it. When the push is recorded, it is marked
+    /// pending first, so that an interrupted push is settled by the next command.
+    async fn update_root(&self, root: &RootUpdate<'_>) -> Result<bool> {
+        let stacks = Stacks::new(self.aws);
+        if self.record_pending {
+            let pending = Pending {
+                stack_name: root.stack_name.to_owned(),
+                root_template_key: self.plan.root.template_key.clone(),
+                inputs: root.inputs.to_vec(),
+                started_at: timestamp_now(),
+            };
+            write_pending(self.project, self.env, &pending)?;
+        }
+        let forget = || {
+            if self.record_pending {
+                clear_pending(self.project, self.env);
+            }
+        };
+        let baseline = stacks.event_baseline(root.stack_name).await?;
+        let started = match stacks
+            .update(root.stack_name, &root.url, root.parameters, root.tags)
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                forget();
+                return Err(e);
+            }
+        };
+        if started == UpdateStarted::Started {
+            follow(self.project, self.env, &stacks, root.stack_name, &baseline).await?;
+            Ok(true)
+        } else {
+            eprintln!("CloudFormation reports no changes to deploy.");
+            Ok(false)
+        }
+    }
+}
+
+/// The templates of the stacks that changed and their files (AppSync resolvers…), by
+/// content-addressed key.
+pub(super) fn templates_and_files(
+    project: &Project,
+    plan: &Plan,
+    unchanged: &dyn Fn(&StackPlan) -> bool,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut uploads = Vec::new();
+    for s in plan.stacks.iter().filter(|s| !unchanged(s)) {
+        uploads.push((s.template_key.clone(), read(project, &s.template)?));
+        for asset in &s.assets {
+            if let Asset::Files { prefix, files, .. } = asset {
+                for f in files {
+                    uploads.push((format!("{prefix}/{}", f.key), read(project, &f.path)?));
+                }
+            }
+        }
+    }
+    Ok(uploads)
+}
+
+/// The root template of one environment's deployment, with the values it was given.
+pub(super) struct EnvironmentRoot {
+    /// Every per-environment stack input's value.
+    pub inputs: Vec<InputValue>,
+    /// The template: the synthesised root with those values in its nested stacks.
+    pub template: String,
+    /// Its content-addressed key in the deployment bucket.
+    pub key: String,
+}
+
+/// The synthesised root template with `inputs` written into it.
+pub(super) fn environment_root(
+    project: &Project,
+    plan: &Plan,
+    mut inputs: Vec<InputValue>,
+) -> Result<EnvironmentRoot> {
+    inputs.sort();
+    let path = project.root.join(&plan.root.template);
+    let synthesised = std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?;
+    let (template, key) = plan
+        .root
+        .for_environment(&synthesised, &inputs)
+        .map_err(|e| {
+            CliError::new(Kind::Other, format!("{}: {e}", path.display()))
+                .help("the plan and the root template disagree: run `cargo build` and push again")
+        })?;
+    Ok(EnvironmentRoot {
+        inputs,
+        template,
+        key,
+    })
+}
+
+/// The root stack update a deployment makes.
+struct RootUpdate<'a> {
+    stack_name: &'a str,
+    url: String,
+    parameters: &'a [(String, String)],
+    inputs: &'a [InputValue],
+    tags: &'a [(String, String)],
+}
+
+/// Follows the root stack's update to its end; a rollback is an error naming its cause.
+pub(super) async fn follow(
+    project: &Project,
+    env: &str,
+    stacks: &Stacks<'_>,
+    stack_name: &str,
+    baseline: &HashSet<String>,
+) -> Result<()> {
+    let progress = Progress::new(&format!("Deploying {stack_name} …"));
+    let outcome = tokio::select! {
+        r = stacks.wait(stack_name, baseline, &progress) => r,
+        _ = tokio::signal::ctrl_c() => {
+            progress.finish();
+            return Err(interrupted(stack_name, env));
+        }
+    };
+    progress.finish();
+    let (status, failures) = outcome?;
+    if !failures.is_empty() || !status.ends_with("_COMPLETE") || status.contains("ROLLBACK") {
+        clear_pending(project, env);
+        let mut message = format!("deployment of `{stack_name}` failed ({status}); CloudFormation rolled it back. Root cause:");
+        for f in &failures {
+            message.push_str(&format!("\n    {f}"));
+        }
+        if failures.is_empty() {
+            message.push_str("\n    (no failed resource event was reported)");
+        }
+        return Err(CliError::new(Kind::Deploy, message).help(
+            "fix the cause and push again; local state is unchanged, so the next push retries the same changes",
+        ));
+    }
+    eprintln!("Deployed {stack_name}: {status}");
+    Ok(())
+}
+
+/// The key of every code asset: the deployed one when its stack is unchanged, else
+/// built, zipped and queued for upload.
+pub(super) fn code_keys(
+    project: &Project,
+    plan: &Plan,
+    kept: &EnvParameters,
+    unchanged: &dyn Fn(&StackPlan) -> bool,
+    uploads: &mut Vec<(String, Vec<u8>)>,
+) -> Result<Vec<InputValue>> {
+    let mut packages: Option<Packages> = None;
+    let mut keys = Vec::new();
+    for s in &plan.stacks {
+        for input in &s.inputs {
+            let EnvInput::AssetKey { asset } = &input.input else {
+                continue;
+            };
+            let Some(code) = s
+                .assets
+                .iter()
+                .find(|a| matches!(a, Asset::FunctionCode { id, .. } if id == asset))
+            else {
+                continue;
+            };
+            let previous = inputs::previous_asset_key(kept, &s.category, &s.name, &input.parameter);
+            let key = match previous {
+                Some(prev) if unchanged(s) => prev.to_owned(),
+                _ => {
+                    eprintln!("Building function {} …", s.name);
+                    let zip = assets::build_zip(&project.root, &s.name, code, &mut packages)?;
+                    let key = assets::zip_key(&s.name, &zip);
+                    uploads.push((key.clone(), zip));
+                    key
+                }
+            };
+            keys.push(inputs::value_of(s, &input.parameter, key));
+        }
+    }
+    Ok(keys)
+}
+
+/// A value for every parameter the root template declares: the provider's own.
+pub(super) fn root_parameters(
+    plan: &Plan,
+    provider: &ProviderInfo,
+    env: &str,
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for name in &plan.root.parameters {
+        let fixed = [
+            RootValue::DeploymentBucketName,
+            RootValue::AuthRoleName,
+            RootValue::UnauthRoleName,
+        ]
+        .into_iter()
+        .find(|v| v.key() == name);
+        let value = if let Some(v) = fixed {
+            provider.require(v)?.to_owned()
+        } else if name == "env" {
+            env.to_owned()
+        } else {
+            return Err(CliError::new(
+                Kind::Other,
+                format!("the root stack declares parameter `{name}`, which push cannot supply"),
+            )
+            .help("the plan and the root template disagree: run `cargo build` and push again"));
+        };
+        out.push((name.clone(), value));
+    }
+    Ok(out)
+}
+
+fn read(project: &Project, relative: &str) -> Result<Vec<u8>> {
+    let path = project.root.join(relative);
+    std::fs::read(&path).map_err(|e| CliError::io("read", &path, e))
+}
+
+/// `amplify/backend/tags.json`, the user's file.
+pub(super) fn read_tags(project: &Project) -> Result<String> {
+    let path = project.backend_dir().join("tags.json");
+    std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))
+}
+
+/// Uploads objects whose keys are not in the bucket yet (keys are content-addressed, so
+/// an existing key already holds these bytes).
+pub(super) async fn upload_missing(
+    aws: &Aws,
+    bucket: &str,
+    objects: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<String>> {
+    let mut uploaded = Vec::new();
+    for (key, bytes) in objects {
+        if uploaded.contains(&key) {
+            continue;
+        }
+        match aws.s3.head_object().bucket(bucket).key(&key).send().await {
+            Ok(_) => {
+                tracing::debug!(%key, "already uploaded");
+                continue;
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => {}
+            Err(e) => return Err(sdk_error(format!("cannot check `s3://{bucket}/{key}`"), e)),
+        }
+        aws.s3
+            .put_object()
+            .bucket(bucket)
+            .key(&key)
+            .body(bytes.into())
+            .send()
+            .await
+            .map_err(|e| sdk_error(format!("cannot upload `s3://{bucket}/{key}`"), e))?;
+        tracing::info!(%key, "uploaded");
+        uploaded.push(key);
+    }
+    Ok(uploaded)
+}
+
+fn interrupted(stack: &str, env: &str) -> CliError {
+    CliError::new(
+        Kind::Interrupted,
+        format!("interrupted: CloudFormation keeps working on `{stack}`; local state for `{env}` was not changed"),
+    )
+    .help("run `cargo amplify status` (or push again) once it settles: amplify-rs reconciles with the stack's real state")
+}

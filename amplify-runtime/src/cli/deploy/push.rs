@@ -1,0 +1,167 @@
+//! `cargo amplify push`: plan locally from the last pushed state, take the environment's
+//! lock, settle an interrupted push, deploy what changed through the shared
+//! [`Deployment`], and only after success record the outputs and state.
+
+use std::collections::BTreeMap;
+
+use amplify_build::plan::{InputValue, Plan, StackPlan};
+
+use super::recovery::prepare_stack;
+use super::{read_tags, Deployment};
+use crate::cli::actions;
+use crate::cli::aws::{self, AwsSettings};
+use crate::cli::changes::{self, Operation, Row};
+use crate::cli::error::Result;
+use crate::cli::finalize::{finalize, Deployed};
+use crate::cli::inputs;
+use crate::cli::lock::PushLock;
+use crate::cli::project::Project;
+use crate::cli::prompt::confirm;
+use crate::cli::reconcile::settle_if_pending;
+use crate::cli::stack::Stacks;
+use crate::cli::state::EnvParameters;
+use crate::cli::synthesis;
+use crate::cli::tags::hydrate_tags;
+
+/// Flags of `push`.
+#[derive(Debug, Clone, Default)]
+pub struct PushOptions {
+    /// `--env`
+    pub env: Option<String>,
+    /// `--yes`: no confirmation.
+    pub yes: bool,
+    /// `--force`: deploy even when nothing changed.
+    pub force: bool,
+}
+
+/// What a push did (printed as JSON with `--json`).
+#[derive(Debug, Clone, Default)]
+pub struct PushReport {
+    /// The planned operations.
+    pub rows: Vec<Row>,
+    /// Whether CloudFormation was asked to do anything.
+    pub deployed: bool,
+    /// Objects uploaded, by key.
+    pub uploaded: Vec<String>,
+    /// Every AWS API call made, as `Service.Operation`.
+    pub api_calls: Vec<String>,
+}
+
+/// Runs `push`.
+pub async fn push(
+    project: &Project,
+    settings: &AwsSettings,
+    opts: &PushOptions,
+) -> Result<PushReport> {
+    let env = project.resolve_env(opts.env.as_deref())?;
+    let provider = project.env_provider(&env)?;
+    let _lock = PushLock::acquire(project, &env)?;
+    let aws = settle_if_pending(project, &env, &provider, settings).await?;
+
+    let work = assess(project, &env)?;
+    let mut report = PushReport {
+        rows: work.rows.clone(),
+        ..PushReport::default()
+    };
+    if !work.changed && !opts.force {
+        eprintln!("No changes detected: environment `{env}` is up to date.");
+        report.api_calls = aws.map(|a| a.calls.calls()).unwrap_or_default();
+        return Ok(report);
+    }
+
+    eprintln!("{}", changes::table(&env, &work.rows));
+    if work.rotating {
+        eprintln!("The API key expiry is renewed on this push.");
+    }
+    confirm(opts.yes, "Deploy these changes?")?;
+
+    let aws = match aws {
+        Some(a) => a,
+        None => aws::connect(settings).await?,
+    };
+    let tags = hydrate_tags(&work.tags_text, &project.project_name()?, &env)?;
+    prepare_stack(&aws, &Stacks::new(&aws), &provider, &tags, opts.yes).await?;
+
+    let unchanged = |s: &StackPlan| {
+        !opts.force
+            && work.rows.iter().any(|r| {
+                r.category == s.category && r.name == s.name && r.operation == Operation::NoChange
+            })
+    };
+    let outcome = Deployment {
+        project,
+        aws: &aws,
+        plan: &work.plan,
+        env: &env,
+        provider: &provider,
+        kept: &work.kept,
+        expiries: work.expiries.clone(),
+        tags: &tags,
+        record_pending: true,
+    }
+    .run(&unchanged)
+    .await?;
+    report.uploaded = outcome.uploaded;
+    report.deployed = outcome.deployed;
+    let done = Deployed {
+        env: &env,
+        plan: &work.plan,
+        fingerprints: &work.fingerprints,
+        provider: &provider,
+        inputs: &outcome.inputs,
+    };
+    finalize(project, &aws, &done).await?;
+    report.api_calls = aws.calls.calls();
+    Ok(report)
+}
+
+/// What a push would do, decided from local files alone.
+struct Assessment {
+    plan: Plan,
+    /// Content hashes of each stack's inputs, by logical id.
+    fingerprints: BTreeMap<String, String>,
+    rows: Vec<Row>,
+    /// Per-environment values kept from earlier pushes.
+    kept: EnvParameters,
+    /// Each API key's expiry (epoch seconds).
+    expiries: Vec<InputValue>,
+    tags_text: String,
+    /// The API key's expiry is renewed.
+    rotating: bool,
+    /// Anything to deploy at all.
+    changed: bool,
+}
+
+fn assess(project: &Project, env: &str) -> Result<Assessment> {
+    let plan = synthesis::current_plan(project)?;
+    let kept = project.kept_parameters(env)?;
+    let fingerprints = changes::fingerprints(project, &plan, &kept)?;
+    let deployed = project.deployed_meta()?;
+    let rows = changes::rows(&plan, &fingerprints, &deployed);
+    let (expiries, rotating) = inputs::api_key_expiries(&plan, &kept, inputs::now());
+    let tags_text = read_tags(project)?;
+    let deployed_root = deployed
+        .provider()
+        .and_then(|p| p.root_stack_template_key.as_deref());
+    let deployed_tags =
+        std::fs::read_to_string(project.current_cloud_backend().join("tags.json")).ok();
+    actions::check_inputs(project, &plan)?;
+    let actions_pending = actions::statuses(project, &plan, &project.meta()?)
+        .iter()
+        .any(|a| a.pending);
+    let changed = rows.iter().any(|r| r.operation != Operation::NoChange)
+        || deployed_root != Some(plan.root.template_key.as_str())
+        || deployed_tags.as_deref() != Some(tags_text.as_str())
+        || rotating
+        || actions_pending;
+    Ok(Assessment {
+        plan,
+        fingerprints,
+        rows,
+        kept,
+        expiries,
+        tags_text,
+        rotating,
+        changed,
+    })
+}

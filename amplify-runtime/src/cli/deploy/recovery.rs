@@ -1,0 +1,114 @@
+//! A root stack that cannot take an update as it is: busy (refused), stuck in
+//! `UPDATE_ROLLBACK_FAILED` (the rollback is resumed), or never created (deleted and
+//! created again from the bootstrap template).
+
+use super::super::aws::Aws;
+use super::super::error::{CliError, Kind, Result};
+use super::super::progress::Progress;
+use super::super::prompt::confirm;
+use super::super::stack::{Failure, StackInfo, Stacks};
+use super::super::state::{ProviderInfo, RootValue};
+
+/// Makes the root stack ready for an update: refuses a busy stack, resumes a failed
+/// rollback (the state Amplify users most often get stuck in), and re-creates a root
+/// stack whose creation failed (after confirmation: it has to be deleted).
+pub(super) async fn prepare_stack(
+    aws: &Aws,
+    stacks: &Stacks<'_>,
+    provider: &ProviderInfo,
+    tags: &[(String, String)],
+    yes: bool,
+) -> Result<()> {
+    let name = provider.require(RootValue::StackName)?.to_owned();
+    let Some(info) = stacks.describe(&name).await? else {
+        return Err(CliError::input(format!("the root stack `{name}` does not exist"))
+            .help("it was deleted outside amplify-rs: run `cargo amplify delete --yes` to clear the env locally, then `cargo amplify init`"));
+    };
+    match info.status.as_str() {
+        s if s.ends_with("_IN_PROGRESS") => Err(CliError::new(
+            Kind::Busy,
+            format!("stack `{name}` is busy ({s})"),
+        )
+        .help("another deployment is running; wait for it to finish")),
+        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => {
+            confirm(yes, &format!("Root stack `{name}` never finished being created ({}). Delete it and create it again?", info.status))?;
+            recreate_root(aws, stacks, provider, tags, &info).await
+        }
+        "UPDATE_ROLLBACK_FAILED" => {
+            eprintln!("Stack `{name}` is in UPDATE_ROLLBACK_FAILED; resuming the rollback first …");
+            let baseline = stacks.event_baseline(&name).await?;
+            stacks.continue_rollback(&name).await?;
+            let progress = Progress::new("Rolling back …");
+            let (status, failures) = stacks.wait(&name, &baseline, &progress).await?;
+            progress.finish();
+            if status != "UPDATE_ROLLBACK_COMPLETE" {
+                return Err(deploy_failed(
+                    format!("the rollback of `{name}` did not complete ({status})"),
+                    &failures,
+                )
+                .help(
+                    "fix or delete the resources named above in the AWS console, then push again",
+                ));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Deletes a root stack whose creation failed and creates it again from the bootstrap
+/// template, with the names the environment already has.
+async fn recreate_root(
+    aws: &Aws,
+    stacks: &Stacks<'_>,
+    provider: &ProviderInfo,
+    tags: &[(String, String)],
+    info: &StackInfo,
+) -> Result<()> {
+    let name = &info.name;
+    let baseline = stacks.event_baseline(name).await?;
+    stacks.delete(&info.id).await?;
+    let progress = Progress::new(&format!("Deleting the failed stack {name} …"));
+    stacks.wait(&info.id, &baseline, &progress).await?;
+    progress.finish();
+    // The bucket is retained by design; an empty one left by the failed create would
+    // block the new stack's bucket of the same name.
+    let bucket = provider.require(RootValue::DeploymentBucketName)?;
+    let _ = aws.s3.delete_bucket().bucket(bucket).send().await;
+    let parameters: Vec<(String, String)> = [
+        RootValue::DeploymentBucketName,
+        RootValue::AuthRoleName,
+        RootValue::UnauthRoleName,
+    ]
+    .into_iter()
+    .map(|v| Ok((v.key().to_owned(), provider.require(v)?.to_owned())))
+    .collect::<Result<_>>()?;
+    let baseline = stacks.event_baseline(name).await?;
+    stacks
+        .create(
+            name,
+            amplify_build::synth::bootstrap_root_template(),
+            &parameters,
+            tags,
+        )
+        .await?;
+    let progress = Progress::new(&format!("Creating {name} …"));
+    let (status, failures) = stacks.wait(name, &baseline, &progress).await?;
+    progress.finish();
+    if status != "CREATE_COMPLETE" {
+        return Err(
+            deploy_failed(format!("re-creating `{name}` failed ({status})"), &failures)
+                .help("fix the cause shown above, then push again"),
+        );
+    }
+    Ok(())
+}
+
+/// A failed deployment, with each root cause on a line of its own.
+fn deploy_failed(what: String, failures: &[Failure]) -> CliError {
+    let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    CliError::new(
+        Kind::Deploy,
+        format!("{what}:\n    {}", causes.join("\n    ")),
+    )
+}

@@ -58,7 +58,7 @@ pub mod registry;
 mod scan;
 pub mod synth;
 
-pub use category::{Capability, Category, Declared, Descriptor, Edge, ImportKey, OutputDef};
+pub use category::{Capability, Category, Declared, Descriptor, Edge, ImportKey, Link, OutputDef};
 pub use config::{synthesize, Config, Outcome, Report, OUTPUTS_FILE};
 pub use error::{Error, Location};
 pub use fs::write_atomic;

@@ -84,6 +84,23 @@ pub struct RootPlan {
     /// parameters do not grow with the backend: push writes their values into the nested
     /// stacks' `Parameters` ([`RootPlan::for_environment`]), as Amplify does.
     pub parameters: Vec<String>,
+    /// Link stacks: what resources contribute outside their own stacks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkPlan>,
+}
+
+/// A link stack of the root ([`crate::Link`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkPlan {
+    /// Its logical id in the root (`link<Resource><Name>`).
+    pub logical_id: String,
+    /// The resource that declares it.
+    pub resource: String,
+    /// The template, relative to the folder holding `amplify/`.
+    pub template: String,
+    /// Its content-addressed key in the deployment bucket.
+    pub template_key: String,
 }
 
 impl RootPlan {
@@ -552,6 +569,7 @@ mod tests {
             template: ROOT_TEMPLATE_FILE.into(),
             template_key: "synthesised".into(),
             parameters: vec!["env".into()],
+            links: Vec::new(),
         }
     }
 

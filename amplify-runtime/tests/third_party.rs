@@ -2,7 +2,8 @@
 //! SQS queue with `#[queue]` from `amplify-category-queue`; `cargo amplify push` deploys
 //! it without knowing the category, its outputs reach `amplify-meta.json`,
 //! `amplify_outputs.json` and the app's typed accessors, and the function granted
-//! `[send]` receives the queue's URL. Its `#[seeded_table]` (from
+//! `[send]` receives the queue's URL; `consumer = Worker` puts the worker's event source
+//! mapping in a link stack (no cycle with the function's grant). Its `#[seeded_table]` (from
 //! `amplify-category-seed`) has a post-deploy action: the items of its seed file are in
 //! the table after the push, `status` reports it done, and it runs again only when the
 //! file changes; without its program on PATH, push fails naming it, after recording the
@@ -179,6 +180,34 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     let url = deployed("QueueUrl");
     assert!(url.contains("Jobs-dev"), "{url}");
     assert!(deployed("QueueArn").starts_with("arn:aws:sqs:"));
+
+    // `consumer = Worker`: the event source mapping and the worker's permission to
+    // receive live in a link stack, created after both the queue and the function.
+    let (_, link_status, _) = nested
+        .iter()
+        .find(|(logical, _, _)| logical == "linkJobsConsumer")
+        .unwrap_or_else(|| panic!("no linkJobsConsumer stack: {nested:?}"));
+    assert!(link_status.ends_with("_COMPLETE"), "{link_status}");
+    let link_id = cloud
+        .resources(&stack)
+        .into_iter()
+        .find(|r| r.logical_resource_id() == Some("linkJobsConsumer"))
+        .and_then(|r| r.physical_resource_id().map(ToOwned::to_owned))
+        .unwrap();
+    let link_resources: Vec<(String, String)> = cloud
+        .resources(&link_id)
+        .iter()
+        .map(|r| {
+            (
+                r.logical_resource_id().unwrap_or_default().to_owned(),
+                r.resource_type().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        link_resources.contains(&("Mapping".into(), "AWS::Lambda::EventSourceMapping".into())),
+        "{link_resources:?}"
+    );
 
     // amplify-meta.json records the category's resource with its stack's outputs.
     let meta = scratch.json("amplify/backend/amplify-meta.json");

@@ -11,7 +11,7 @@ use proc_macro2::Span;
 
 use super::model::{Backend, Resource};
 use super::stack::{NestedStack, RootRoles, StackContext};
-use super::{Capability, Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use super::{Capability, Category, Declared, Descriptor, Edge, Link, OutputDef, ParseContext};
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
@@ -37,6 +37,8 @@ pub trait ErasedCategory: Send + Sync {
     fn check(&self, resource: &Resource, backend: &Backend, cx: &Diagnostics);
     /// See [`Category::edges`].
     fn edges<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Edge<'a>>;
+    /// See [`Category::links`].
+    fn links<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Link<'a>>;
     /// See [`Category::outputs`].
     fn outputs(&self, resource: &Resource) -> Vec<OutputDef>;
     /// See [`Category::permissions`].
@@ -95,6 +97,12 @@ impl<C: Category> ErasedCategory for C {
     fn edges<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Edge<'a>> {
         declared::<C>(resource)
             .map(|it| Category::edges(self, it, backend))
+            .unwrap_or_default()
+    }
+
+    fn links<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Link<'a>> {
+        declared::<C>(resource)
+            .map(|it| Category::links(self, it, backend))
             .unwrap_or_default()
     }
 

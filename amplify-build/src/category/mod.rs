@@ -65,7 +65,8 @@ pub struct Descriptor {
 pub enum Capability {
     /// A Cognito user pool (`UserPoolId`, `UserPoolArn`).
     UserPool,
-    /// A Lambda function others invoke (`Arn`, `Name`).
+    /// A Lambda function others invoke (`Arn`, `Name`, and `LambdaExecutionRole`, the
+    /// role it runs as, which a link may give permissions).
     InvocableFunction,
     /// A DynamoDB table others read and write (`Name`, `Arn`).
     DynamoDbTable,
@@ -76,7 +77,7 @@ impl Capability {
     pub fn outputs(self) -> &'static [&'static str] {
         match self {
             Capability::UserPool => &["UserPoolId", "UserPoolArn"],
-            Capability::InvocableFunction => &["Arn", "Name"],
+            Capability::InvocableFunction => &["Arn", "Name", "LambdaExecutionRole"],
             Capability::DynamoDbTable => &["Name", "Arn"],
         }
     }
@@ -135,6 +136,21 @@ impl<'a> Edge<'a> {
             outputs,
         }
     }
+}
+
+/// Resources a resource contributes outside its own stack, in a *link stack* of the root
+/// that depends on every resource it uses and that nothing depends on: a trigger or a
+/// subscription that would otherwise make a cycle (a queue's stack naming its consumer
+/// while the consumer's grant names the queue). Its resources refer to the outputs it
+/// consumes with [`stack::StackContext::dependency_ref`]; it may use the declaring
+/// resource's own outputs too.
+pub struct Link<'a> {
+    /// Unique per resource: the link stack's logical id is `link<Resource><name>`.
+    pub name: String,
+    /// The resources it uses, with the outputs it consumes from each.
+    pub uses: Vec<Edge<'a>>,
+    /// Its CloudFormation resources, by logical id.
+    pub resources: Vec<(String, crate::cfn::Resource)>,
 }
 
 /// One resource of a category with its parsed declaration.
@@ -196,6 +212,12 @@ pub trait Category: Send + Sync + 'static {
     /// The resources this one uses and the outputs it consumes from each. References
     /// that do not resolve may be returned; they are skipped.
     fn edges<'a>(&self, it: Declared<'a, Self::Spec>, backend: &'a Backend) -> Vec<Edge<'a>> {
+        let _ = (it, backend);
+        Vec::new()
+    }
+
+    /// What the resource contributes outside its own stack ([`Link`]); none by default.
+    fn links<'a>(&self, it: Declared<'a, Self::Spec>, backend: &'a Backend) -> Vec<Link<'a>> {
         let _ = (it, backend);
         Vec::new()
     }

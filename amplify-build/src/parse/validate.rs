@@ -65,7 +65,14 @@ fn check_capabilities(backend: &Backend, cx: &Diagnostics) {
 /// not a stack parameter that never receives a value at deploy time.
 fn check_edge_outputs(backend: &Backend, cx: &Diagnostics) {
     for resource in &backend.resources {
-        for edge in resource.kind.edges(resource, backend) {
+        let links = resource.kind.links(resource, backend);
+        let link_uses = links.into_iter().flat_map(|l| l.uses);
+        for edge in resource
+            .kind
+            .edges(resource, backend)
+            .into_iter()
+            .chain(link_uses)
+        {
             let Some(target) = backend.resources.iter().find(|r| r.ident == edge.target) else {
                 continue;
             };

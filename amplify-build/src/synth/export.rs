@@ -15,8 +15,16 @@ use crate::plan::ExportPlan;
 const CONSTRUCT_ROOT_PARAMETERS: &[&str] =
     &["DeploymentBucketName", "AuthRoleName", "UnauthRoleName"];
 
-pub(super) fn export_plan(root: &Template, stacks: &[Synthesized]) -> ExportPlan {
+pub(super) fn export_plan(
+    root: &Template,
+    stacks: &[Synthesized],
+    links: &[super::links::LinkStack],
+) -> ExportPlan {
     let mut root = root.clone();
+    // Link stacks are not handed to the construct yet (`cargo amplify export` says so).
+    for link in links {
+        root.resources.shift_remove(&link.logical_id);
+    }
     let mut parameters = IndexMap::new();
     for s in stacks {
         let logical = s.resource.logical_id();

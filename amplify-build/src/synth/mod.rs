@@ -7,6 +7,7 @@
 
 mod export;
 mod layout;
+mod links;
 mod plan_file;
 mod root;
 
@@ -61,7 +62,7 @@ impl Synthesized<'_> {
 /// its TLS policy and the two roles, trusted by nobody until an identity pool exists.
 /// The first push replaces it with the synthesised root stack.
 pub fn bootstrap_root_template() -> String {
-    root::root_stack(&Backend::default(), &[]).to_json()
+    root::root_stack(&Backend::default(), &[], &[]).to_json()
 }
 
 /// Every file of the `amplify/` folder, relative to the folder that contains `amplify/`.
@@ -130,14 +131,20 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (File
     }
 
     check_parameters(&stacks, &mut files.errors);
-    let root = root::root_stack(backend, &stacks);
+    let links = links::link_stacks(backend, &mut files.errors);
+    for link in &links {
+        files
+            .generated
+            .push((link.template_path.clone(), link.template.to_json()));
+    }
+    let root = root::root_stack(backend, &stacks, &links);
     let root_json = root.to_json();
     check_quotas(&stacks, &root, &root_json, &mut files.errors);
     files
         .generated
         .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));
     layout::add_layout_files(backend, &stacks, project, &mut files);
-    let plan = plan_file::plan(backend, &stacks, &root, &root_json, project);
+    let plan = plan_file::plan(backend, (&stacks, &links), &root, &root_json, project);
     (files, plan)
 }
 

@@ -3,19 +3,20 @@
 
 use indexmap::IndexMap;
 
+use super::links::LinkStack;
 use super::{derived_output, export, root, Synthesized};
 use crate::category::model::Backend;
 use crate::category::stack::{Binding, ProjectSettings};
 use crate::cfn::Template;
 use crate::plan::content_hash;
 use crate::plan::{
-    Asset, CategoryInfo, ImportedResource, Plan, RootPlan, StackInput, StackPlan, PLAN_FORMAT,
-    ROOT_TEMPLATE_FILE,
+    Asset, CategoryInfo, ImportedResource, LinkPlan, Plan, RootPlan, StackInput, StackPlan,
+    PLAN_FORMAT, ROOT_TEMPLATE_FILE,
 };
 
 pub(super) fn plan(
     backend: &Backend,
-    stacks: &[Synthesized],
+    (stacks, links): (&[Synthesized], &[LinkStack]),
     root: &Template,
     root_json: &str,
     project: &ProjectSettings,
@@ -31,6 +32,15 @@ pub(super) fn plan(
                 content_hash(root_json.as_bytes())
             ),
             parameters: root.parameters.keys().cloned().collect(),
+            links: links
+                .iter()
+                .map(|l| LinkPlan {
+                    logical_id: l.logical_id.clone(),
+                    resource: l.owner.name.clone(),
+                    template: l.template_path.clone(),
+                    template_key: l.template_key(),
+                })
+                .collect(),
         },
         stacks: stacks.iter().map(|s| stack_plan(backend, s)).collect(),
         imported: backend
@@ -59,7 +69,7 @@ pub(super) fn plan(
                 }
             })
             .collect(),
-        export: export::export_plan(root, stacks),
+        export: export::export_plan(root, stacks, links),
         categories: categories(backend),
     }
 }

@@ -31,7 +31,11 @@ pub fn template_key(resource: &Decl, stack: &NestedStack) -> String {
 }
 
 /// The root stack: the provider's bucket and roles, then one nested stack per resource.
-pub(super) fn root_stack(backend: &Backend, stacks: &[Synthesized]) -> Template {
+pub(super) fn root_stack(
+    backend: &Backend,
+    stacks: &[Synthesized],
+    links: &[super::links::LinkStack],
+) -> Template {
     let mut t = Template::new(description("root"));
     t.string_param("DeploymentBucketName")
         .describe("Name of the common deployment bucket provided by the parent stack");
@@ -42,6 +46,7 @@ pub(super) fn root_stack(backend: &Backend, stacks: &[Synthesized]) -> Template 
     if stacks
         .iter()
         .any(|s| s.stack.template.parameters.contains_key("env"))
+        || links.iter().any(|l| l.parameters.contains_key("env"))
     {
         t.string_param("env").describe("Amplify environment name");
     }
@@ -100,6 +105,19 @@ pub(super) fn root_stack(backend: &Backend, stacks: &[Synthesized]) -> Template 
 
     for s in stacks {
         t.resource(s.resource.logical_id(), nested_stack(s));
+    }
+    for link in links {
+        let mut r = Resource::new("AWS::CloudFormation::Stack").prop(
+            "TemplateURL",
+            Value::sub(format!(
+                "https://s3.amazonaws.com/${{DeploymentBucketName}}/{}",
+                link.template_key()
+            )),
+        );
+        if !link.parameters.is_empty() {
+            r = r.prop("Parameters", Value::Map(link.parameters.clone()));
+        }
+        t.resource(link.logical_id.clone(), r);
     }
 
     let export = |name: &str| Value::sub(format!("${{AWS::StackName}}-{name}"));

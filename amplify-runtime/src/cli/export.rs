@@ -93,6 +93,12 @@ pub fn documents(plan: &Plan, names: &ExportNames) -> ExportDocuments {
             }),
         );
     }
+    for link in &plan.root.links {
+        warnings.push(format!(
+            "The link stack '{}' of '{}' (a trigger or subscription outside its stacks) is not exported yet; the rest is exported",
+            link.logical_id, link.resource
+        ));
+    }
     let manifest = json!({
         "stackName": names.stack_name,
         "props": {
@@ -253,6 +259,7 @@ mod tests {
                 template: "root.json".into(),
                 template_key: "root".into(),
                 parameters: Vec::new(),
+                links: Vec::new(),
             },
             stacks: vec![
                 stack("auth", "Users", "Cognito", true),

@@ -4,12 +4,18 @@
 #[amplify::backend]
 pub mod backend {
     /// Work items; a message that fails five times moves to a dead-letter queue.
+    /// `Worker` receives its messages (the mapping lives in a link stack).
     #[queue(
         visibility_timeout = 60,
         retention_days = 7,
-        dead_letter(max_receives = 5)
+        dead_letter(max_receives = 5),
+        consumer = Worker
     )]
     pub struct Jobs;
+
+    /// Works the jobs off the queue.
+    #[function(runtime = node(code = "functions/worker"))]
+    pub struct Worker;
 
     /// Job priorities: reference data loaded from `seed/priorities.json` after each
     /// deploy that changed it (the category's post-deploy action).

@@ -19,24 +19,32 @@
 //! #[function(runtime = node(code = "functions/enqueue"), grant(Jobs = [send]))]
 //! pub struct Enqueue;
 //! ```
+//!
+//! `consumer = Worker` has a function (any category's, as long as it is a Lambda
+//! function: [`Capability::InvocableFunction`]) receive the queue's messages. The event
+//! source mapping and the consumer's permission to receive live in a *link stack*
+//! ([`amplify_build::Link`]): the queue's stack cannot name the function while the
+//! function's grant names the queue.
 
 mod synth;
 
-use amplify_build::category::model::Backend;
+use amplify_build::category::model::{resolve, Backend, Reference};
 use amplify_build::category::stack::{NestedStack, StackContext};
 use amplify_build::category::{Declared, ParseContext};
 use amplify_build::cfn::policy;
 use amplify_build::cfn::Value;
+use amplify_build::cfn::{list, Resource};
+use amplify_build::decl::args::ArgValue;
 use amplify_build::decl::args::{ArgReader, Unit};
 use amplify_build::decl::diagnostics::Diagnostics;
 use amplify_build::plan::{ClientFile, ClientFragment, Fragment};
-use amplify_build::{Category, Descriptor, ImportKey, OutputDef};
+use amplify_build::{Capability, Category, Descriptor, Edge, ImportKey, Link, OutputDef};
 
 /// The queue category. Register it with [`amplify_build::Config::category`].
 pub struct Queue;
 
 /// One declared queue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct QueueSpec {
     /// A FIFO queue (exactly-once, ordered); its name ends in `.fifo`.
     pub fifo: bool,
@@ -48,6 +56,8 @@ pub struct QueueSpec {
     pub delay: u32,
     /// Receives after which a message moves to a dead-letter queue, if one is wanted.
     pub dead_letter: Option<u32>,
+    /// The function that receives the queue's messages, if any.
+    pub consumer: Option<Reference>,
 }
 
 impl Default for QueueSpec {
@@ -59,6 +69,7 @@ impl Default for QueueSpec {
             retention_days: 4,
             delay: 0,
             dead_letter: None,
+            consumer: None,
         }
     }
 }
@@ -69,6 +80,7 @@ const KEYS: &[&str] = &[
     "retention_days",
     "delay",
     "dead_letter",
+    "consumer",
 ];
 
 const IMPORT: &[ImportKey] = &[
@@ -127,6 +139,18 @@ impl Category for Queue {
             .take("delay")
             .map(|a| a.quantity(cx, 0..=900, Unit::Seconds));
         let dead_letter = args.take("dead_letter").map(|a| dead_letter(&a, cx));
+        let consumer = args
+            .take("consumer")
+            .and_then(|a| match a.value(cx, "a function")? {
+                ArgValue::Ident(ident) => Some(Reference::to(ident)),
+                other => {
+                    cx.error(
+                        other.span(),
+                        "`consumer` names a function: `consumer = Worker`",
+                    );
+                    None
+                }
+            });
         Some(QueueSpec {
             fifo: fifo.unwrap_or(defaults.fifo),
             // A value that failed to parse was reported; the default keeps the rest going.
@@ -136,6 +160,7 @@ impl Category for Queue {
             retention_days: retention_days.flatten().unwrap_or(defaults.retention_days),
             delay: delay.flatten().unwrap_or(defaults.delay),
             dead_letter: dead_letter.flatten(),
+            consumer,
         })
     }
 
@@ -166,6 +191,66 @@ impl Category for Queue {
             ));
         }
         outputs
+    }
+
+    fn check(&self, it: Declared<'_, QueueSpec>, backend: &Backend, cx: &Diagnostics) {
+        let Some(consumer) = &it.spec.consumer else {
+            return;
+        };
+        let target = resolve(backend, consumer, "a `#[function]` struct", cx);
+        if let Some(t) = target.filter(|t| !t.can(Capability::InvocableFunction)) {
+            cx.error(
+                consumer.span,
+                format!(
+                    "`consumer = {}` must name a Lambda function, but `{}` is a {}",
+                    consumer.name,
+                    consumer.name,
+                    t.attribute()
+                ),
+            );
+        }
+    }
+
+    fn links<'a>(&self, it: Declared<'a, QueueSpec>, backend: &'a Backend) -> Vec<Link<'a>> {
+        let Some(consumer) = &it.spec.consumer else {
+            return Vec::new();
+        };
+        let Some(target) = backend.resolve(consumer) else {
+            return Vec::new(); // reported by `check`
+        };
+        let queue_arn = StackContext::dependency_ref(it.resource, "QueueArn");
+        let function = |output: &str| StackContext::dependency_ref(target, output);
+        let policy = Resource::new("AWS::IAM::Policy")
+            .prop(
+                "PolicyName",
+                Value::sub(format!("{}-consume-${{env}}", it.name)),
+            )
+            .prop("Roles", list([function("LambdaExecutionRole")]))
+            .prop(
+                "PolicyDocument",
+                policy::document(vec![policy::allow(CONSUME, vec![queue_arn.clone()])]),
+            );
+        let mut mapping = Resource::new("AWS::Lambda::EventSourceMapping")
+            .prop("EventSourceArn", queue_arn)
+            .prop("FunctionName", function("Arn"))
+            .prop("BatchSize", Value::from(10_u32));
+        // Lambda checks the permission when the mapping is created.
+        mapping.depends_on.push("ConsumerPolicy".into());
+        vec![Link {
+            name: "Consumer".into(),
+            uses: vec![
+                Edge {
+                    target: &it.resource.ident,
+                    span: it.resource.span,
+                    outputs: vec!["QueueArn".into()],
+                },
+                Edge::to(consumer, vec!["Arn".into(), "LambdaExecutionRole".into()]),
+            ],
+            resources: vec![
+                ("ConsumerPolicy".into(), policy),
+                ("Mapping".into(), mapping),
+            ],
+        }]
     }
 
     fn permissions(&self) -> &'static [&'static str] {

@@ -144,6 +144,10 @@ pub(super) fn templates_and_files(
             }
         }
     }
+    // Link stacks: content-addressed, so an unchanged one is found in the bucket.
+    for link in &plan.root.links {
+        uploads.push((link.template_key.clone(), read(project, &link.template)?));
+    }
     Ok(uploads)
 }
 

@@ -200,6 +200,10 @@ pub struct StackPlan {
     /// Steps push runs after the stacks deployed, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<PostDeployAction>,
+    /// The resource's AWS console page (`cargo amplify console <Resource>`): an address
+    /// with `{region}` and `{<Output>}` placeholders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub console: Option<String>,
 }
 
 /// A step a resource needs after its stack deployed that CloudFormation cannot take: SDK
@@ -527,6 +531,19 @@ pub struct OutputDef {
     /// grantee's environment variable (`STORAGE_POSTTABLE_NAME`).
     #[serde(default)]
     pub granted: bool,
+    /// How `cargo amplify status` shows the deployed value, if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusLine>,
+}
+
+/// A deployed output `cargo amplify status` prints (a GraphQL endpoint, an API key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusLine {
+    /// What it is (`GraphQL endpoint`).
+    pub label: String,
+    /// A credential: masked unless `status --show-secrets`.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 impl OutputDef {
@@ -537,7 +554,26 @@ impl OutputDef {
             accessor: None,
             doc: String::new(),
             granted: false,
+            status: None,
         }
+    }
+
+    /// Has `cargo amplify status` print the deployed value after `label`.
+    pub fn in_status(mut self, label: &str) -> Self {
+        self.status = Some(StatusLine {
+            label: label.to_owned(),
+            secret: false,
+        });
+        self
+    }
+
+    /// [`OutputDef::in_status`] for a credential, masked unless asked for.
+    pub fn secret_in_status(mut self, label: &str) -> Self {
+        self.status = Some(StatusLine {
+            label: label.to_owned(),
+            secret: true,
+        });
+        self
     }
 
     /// Gives the output a typed accessor.

@@ -108,6 +108,27 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
         table_url.contains("/dynamodbv2/home?region=us-east-1#table?name=PostTable-dev"),
         "{table_url}"
     );
+    // status: the endpoint the API category marks, and its key masked unless asked for.
+    let key = scratch.json("amplify/backend/amplify-meta.json")["api"]["BlogApi"]["output"]
+        ["GraphQLAPIKeyOutput"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shown =
+        String::from_utf8_lossy(&scratch.amplify(&emulator, &["status"]).stdout).into_owned();
+    assert!(shown.contains("GraphQL endpoint: http"), "{shown}");
+    assert!(
+        shown.contains("(`status --show-secrets` prints it)"),
+        "{shown}"
+    );
+    assert!(!shown.contains(&key), "{shown}");
+    let secrets = scratch.amplify(&emulator, &["status", "--show-secrets"]);
+    let secrets = String::from_utf8_lossy(&secrets.stdout);
+    assert!(
+        secrets.contains(&format!("GraphQL API KEY: {key}")),
+        "{secrets}"
+    );
+
     let out = scratch.amplify(&emulator, &["console", "Nope"]);
     assert_eq!(code(&out), Some(2));
     assert!(

@@ -268,6 +268,16 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
         "{printed}"
     );
 
+    // `console Jobs`: the page the category names.
+    let console = scratch.amplify(&emulator, &["console", "Jobs"]);
+    let page = String::from_utf8_lossy(&console.stdout).into_owned();
+    assert!(
+        page.starts_with(
+            "https://us-east-1.console.aws.amazon.com/sqs/v3/home?region=us-east-1#/queues/http"
+        ),
+        "{page}"
+    );
+
     // `status` reads the plan: nothing left to push.
     let status = scratch.amplify(&emulator, &["status", "--json"]);
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();

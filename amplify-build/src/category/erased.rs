@@ -37,6 +37,8 @@ pub trait ErasedCategory: Send + Sync {
     fn check(&self, resource: &Resource, backend: &Backend, cx: &Diagnostics);
     /// See [`Category::edges`].
     fn edges<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Edge<'a>>;
+    /// See [`Category::console_page`].
+    fn console_page(&self) -> Option<&'static str>;
     /// See [`Category::links`].
     fn links<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Link<'a>>;
     /// See [`Category::outputs`].
@@ -98,6 +100,10 @@ impl<C: Category> ErasedCategory for C {
         declared::<C>(resource)
             .map(|it| Category::edges(self, it, backend))
             .unwrap_or_default()
+    }
+
+    fn console_page(&self) -> Option<&'static str> {
+        Category::console_page(self)
     }
 
     fn links<'a>(&self, resource: &'a Resource, backend: &'a Backend) -> Vec<Link<'a>> {

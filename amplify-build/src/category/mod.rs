@@ -216,6 +216,14 @@ pub trait Category: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// The AWS console page of a resource, for `cargo amplify console <Resource>`: an
+    /// address with `{region}` and `{<Output>}` placeholders
+    /// (`https://{region}.console.aws.amazon.com/sqs/v3/home?region={region}#/queues/{QueueUrl}`).
+    /// Default: the resource's nested stack.
+    fn console_page(&self) -> Option<&'static str> {
+        None
+    }
+
     /// What the resource contributes outside its own stack ([`Link`]); none by default.
     fn links<'a>(&self, it: Declared<'a, Self::Spec>, backend: &'a Backend) -> Vec<Link<'a>> {
         let _ = (it, backend);

@@ -142,5 +142,6 @@ fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
         client_config: s.resource.kind.client_config(s.resource, backend),
         exportable: descriptor.exportable,
         actions: s.stack.actions.clone(),
+        console: s.resource.kind.console_page().map(str::to_owned),
     }
 }

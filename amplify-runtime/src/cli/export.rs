@@ -241,6 +241,7 @@ mod tests {
             client_config: Vec::new(),
             exportable,
             actions: Vec::new(),
+            console: None,
         }
     }
 

@@ -125,6 +125,9 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Print credentials (an API key) instead of masking them.
+        #[arg(long)]
+        show_secrets: bool,
     },
     /// Deploy the backend to the environment.
     Push {
@@ -542,9 +545,14 @@ async fn dispatch(
                 .init(project, settings, &options)
                 .await
         }
-        Command::Status { env, json } => {
+        Command::Status {
+            env,
+            json,
+            show_secrets,
+        } => {
+            let opts = status::StatusOptions { json, show_secrets };
             provider::provider(project)?
-                .status(project, settings, env.as_deref(), json)
+                .status(project, settings, env.as_deref(), opts)
                 .await
         }
         Command::Push {

@@ -13,6 +13,7 @@ use super::deploy::{self, PushOptions, PushReport};
 use super::env::{self, InitOptions};
 use super::error::{CliError, Result};
 use super::project::Project;
+use super::status::StatusOptions;
 use super::{pull, status};
 
 /// A provider's answer, later.
@@ -35,7 +36,7 @@ pub trait Provider: Sync {
         project: &'a Project,
         settings: &'a AwsSettings,
         env: Option<&'a str>,
-        json: bool,
+        opts: StatusOptions,
     ) -> Pending<'a, ()>;
     /// Deploys the backend.
     fn push<'a>(
@@ -83,9 +84,9 @@ impl Provider for CloudFormation {
         project: &'a Project,
         settings: &'a AwsSettings,
         env: Option<&'a str>,
-        json: bool,
+        opts: StatusOptions,
     ) -> Pending<'a, ()> {
-        Box::pin(status::status(project, settings, env, json))
+        Box::pin(status::status(project, settings, env, opts))
     }
 
     fn push<'a>(

@@ -10,13 +10,23 @@ use super::project::Project;
 use super::reconcile::settle_if_pending;
 use super::synthesis;
 
+/// Flags of `status`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatusOptions {
+    /// `--json`
+    pub json: bool,
+    /// `--show-secrets`: print credentials rather than masking them.
+    pub show_secrets: bool,
+}
+
 /// Runs `status`.
 pub async fn status(
     project: &Project,
     settings: &AwsSettings,
     env: Option<&str>,
-    as_json: bool,
+    opts: StatusOptions,
 ) -> Result<()> {
+    let as_json = opts.json;
     let env = project.resolve_env(env)?;
     // The env must exist (and its file parse) even though status itself is local.
     let provider = project.env_provider(&env)?;
@@ -72,7 +82,8 @@ pub async fn status(
             println!("  {} ({}): {state}", a.name, a.description);
         }
     }
-    // What the user needs to call the API, as Amplify prints it.
+    // What the user needs to call the backend (a GraphQL endpoint), as each category
+    // marks its outputs.
     let meta = project.meta()?;
     for stack in &plan.stacks {
         let Some(outputs) = meta
@@ -81,12 +92,47 @@ pub async fn status(
         else {
             continue;
         };
-        if let Some(url) = outputs.get("GraphQLAPIEndpointOutput") {
-            println!("\nGraphQL endpoint: {url}");
-        }
-        if let Some(key) = outputs.get("GraphQLAPIKeyOutput") {
-            println!("GraphQL API KEY: {key}");
+        let mut first = true;
+        for output in &stack.outputs {
+            let (Some(line), Some(value)) = (&output.status, outputs.get(output.name.as_str()))
+            else {
+                continue;
+            };
+            if first {
+                println!();
+                first = false;
+            }
+            if line.secret && !opts.show_secrets {
+                println!(
+                    "{}: {} (`status --show-secrets` prints it)",
+                    line.label,
+                    mask(value)
+                );
+            } else {
+                println!("{}: {value}", line.label);
+            }
         }
     }
     Ok(())
+}
+
+/// A credential with all but its first four characters hidden.
+fn mask(value: &str) -> String {
+    let shown: String = value.chars().take(4).collect();
+    format!(
+        "{shown}{}",
+        "*".repeat(value.chars().count().saturating_sub(4).min(12))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_masked_secret_keeps_only_its_start() {
+        assert_eq!(
+            super::mask("da2-abcdefghijklmnopqrstuvwxyz"),
+            "da2-************"
+        );
+        assert_eq!(super::mask("abc"), "abc");
+    }
 }

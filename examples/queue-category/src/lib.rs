@@ -193,6 +193,10 @@ impl Category for Queue {
         outputs
     }
 
+    fn console_page(&self) -> Option<&'static str> {
+        Some("https://{region}.console.aws.amazon.com/sqs/v3/home?region={region}#/queues/{QueueUrl}")
+    }
+
     fn check(&self, it: Declared<'_, QueueSpec>, backend: &Backend, cx: &Diagnostics) {
         let Some(consumer) = &it.spec.consumer else {
             return;

@@ -100,6 +100,10 @@ const KEYS: &[&str] = &[
 impl Category for Api {
     type Spec = ApiSpec;
 
+    fn console_page(&self) -> Option<&'static str> {
+        Some("https://{region}.console.aws.amazon.com/appsync/home?region={region}#/{GraphQLAPIIdOutput}/v1/home")
+    }
+
     fn descriptor(&self) -> Descriptor {
         Descriptor {
             attribute: "api",
@@ -183,11 +187,16 @@ impl Category for Api {
                 .accessor("api_id", "The AppSync API id.")
                 .granted(),
             OutputDef::new("GraphQLAPIEndpointOutput")
+                .in_status("GraphQL endpoint")
                 .accessor("endpoint", "The GraphQL endpoint URL.")
                 .granted(),
         ];
         if spec.is_none_or(|s| synth::api_key_days(s).is_some()) {
-            outputs.push(OutputDef::new("GraphQLAPIKeyOutput").accessor("api_key", "The API key."));
+            outputs.push(
+                OutputDef::new("GraphQLAPIKeyOutput")
+                    .accessor("api_key", "The API key.")
+                    .secret_in_status("GraphQL API KEY"),
+            );
         }
         outputs
     }

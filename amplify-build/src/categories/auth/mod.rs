@@ -167,6 +167,10 @@ impl Category for Auth {
         &[Capability::UserPool]
     }
 
+    fn console_page(&self) -> Option<&'static str> {
+        Some("https://{region}.console.aws.amazon.com/cognito/v2/idp/user-pools/{UserPoolId}/users?region={region}")
+    }
+
     fn descriptor(&self) -> Descriptor {
         Descriptor {
             attribute: "auth",

@@ -125,6 +125,12 @@ impl Category for Function {
         &[Capability::InvocableFunction]
     }
 
+    fn console_page(&self) -> Option<&'static str> {
+        Some(
+            "https://{region}.console.aws.amazon.com/lambda/home?region={region}#/functions/{Name}",
+        )
+    }
+
     fn descriptor(&self) -> Descriptor {
         Descriptor {
             attribute: "function",

@@ -62,6 +62,10 @@ const IMPORT: &[ImportKey] = &[ImportKey {
 impl Category for Bucket {
     type Spec = BucketSpec;
 
+    fn console_page(&self) -> Option<&'static str> {
+        Some("https://s3.console.aws.amazon.com/s3/buckets/{BucketName}?region={region}")
+    }
+
     fn descriptor(&self) -> Descriptor {
         Descriptor {
             attribute: "bucket",

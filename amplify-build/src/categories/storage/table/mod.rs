@@ -149,6 +149,10 @@ impl Category for Table {
         &[Capability::DynamoDbTable]
     }
 
+    fn console_page(&self) -> Option<&'static str> {
+        Some("https://{region}.console.aws.amazon.com/dynamodbv2/home?region={region}#table?name={Name}")
+    }
+
     fn descriptor(&self) -> Descriptor {
         Descriptor {
             attribute: "table",

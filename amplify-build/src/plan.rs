@@ -84,9 +84,24 @@ pub struct RootPlan {
     /// parameters do not grow with the backend: push writes their values into the nested
     /// stacks' `Parameters` ([`RootPlan::for_environment`]), as Amplify does.
     pub parameters: Vec<String>,
+    /// The secrets push passes as `NoEcho` root parameters, from environment variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<RootSecret>,
     /// Link stacks: what resources contribute outside their own stacks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<LinkPlan>,
+}
+
+/// A secret root parameter ([`EnvInput::Secret`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RootSecret {
+    /// The root parameter (`secret<LogicalId><parameter>`).
+    pub parameter: String,
+    /// The environment variable push reads it from.
+    pub variable: String,
+    /// The stack that takes it.
+    pub logical_id: String,
 }
 
 /// A link stack of the root ([`crate::Link`]).
@@ -318,6 +333,14 @@ pub enum EnvInput {
         /// The declared validity.
         days: u32,
     },
+    /// A secret read from an environment variable when push runs (an API token, a
+    /// channel's credentials). Written to no file and no uploaded template: it is the one
+    /// kind of value that is a root parameter (`NoEcho`, [`RootPlan::secrets`]), and the
+    /// nested parameter bound to it must be `NoEcho` too.
+    Secret {
+        /// The variable.
+        variable: String,
+    },
     /// A value declared in Rust (a function's environment variable) that an environment
     /// may override in `team-provider-info.json`, at
     /// `<env>.categories.<category>.<resource>.<key>`, without editing the declaration.
@@ -334,7 +357,10 @@ impl EnvInput {
     /// listed under `parameters` in `backend-config.json` as
     /// `AMPLIFY_<category>_<resource>_<parameter>`.
     pub fn is_env_parameter(&self) -> bool {
-        matches!(self, EnvInput::DeploymentBucket | EnvInput::AssetKey { .. })
+        matches!(
+            self,
+            EnvInput::DeploymentBucket | EnvInput::AssetKey { .. } | EnvInput::Secret { .. }
+        )
     }
 }
 
@@ -605,6 +631,7 @@ mod tests {
             template: ROOT_TEMPLATE_FILE.into(),
             template_key: "synthesised".into(),
             parameters: vec!["env".into()],
+            secrets: Vec::new(),
             links: Vec::new(),
         }
     }

@@ -4,13 +4,15 @@
 //! anything is written.
 
 use amplify_build::category::model::{Backend, Reference};
-use amplify_build::category::stack::{description, NestedStack, ProjectSettings, StackContext};
+use amplify_build::category::stack::{
+    description, Binding, NestedStack, ProjectSettings, StackContext,
+};
 use amplify_build::category::{Declared, Edge, ParseContext};
 use amplify_build::cfn::{Template, Value};
 use amplify_build::decl::args::{ArgReader, ArgValue};
 use amplify_build::decl::diagnostics::Diagnostics;
 use amplify_build::parse::parse_backend;
-use amplify_build::plan::{ActionInput, PostDeployAction};
+use amplify_build::plan::{ActionInput, EnvInput, PostDeployAction};
 use amplify_build::synth::synthesize_backend;
 use amplify_build::{Capability, Category, Descriptor, OutputDef, Registry};
 
@@ -288,5 +290,103 @@ fn a_capability_without_its_outputs_is_an_error() {
     assert!(
         errors.contains(&"the `#[ledger]` category says its resources are a Cognito user pool, but they lack the output(s) UserPoolId, UserPoolArn: list them in its `outputs`".to_owned()),
         "{errors:?}"
+    );
+}
+
+/// A webhook whose signing key is a secret of the environment.
+struct Webhook {
+    masked: bool,
+}
+
+impl Category for Webhook {
+    type Spec = ();
+
+    fn descriptor(&self) -> Descriptor {
+        Descriptor {
+            attribute: "webhook",
+            category: "custom",
+            service: "Webhook",
+            keys: &[],
+            import: None,
+            import_derived: &[],
+            exportable: true,
+        }
+    }
+
+    fn parse(&self, _: &mut ArgReader<'_>, _: &ParseContext<'_>) -> Option<()> {
+        Some(())
+    }
+
+    fn outputs(&self, _: Option<&()>) -> Vec<OutputDef> {
+        vec![OutputDef::new("SecretArn")]
+    }
+
+    fn synthesize(&self, it: Declared<'_, ()>, _: &StackContext<'_>) -> NestedStack {
+        let mut t = Template::new(description("custom-Webhook"));
+        let key = t.string_param("signingKey");
+        if self.masked {
+            key.no_echo();
+        }
+        t.resource(
+            "Key",
+            amplify_build::cfn::Resource::new("AWS::SecretsManager::Secret")
+                .prop("SecretString", Value::r#ref("signingKey")),
+        );
+        t.output("SecretArn", Value::r#ref("Key"));
+        let mut stack = NestedStack::new(t, format!("{}-cloudformation-template.json", it.name));
+        stack.bind(
+            "signingKey",
+            Binding::Input(EnvInput::Secret {
+                variable: "WEBHOOK_SIGNING_KEY".into(),
+            }),
+        );
+        stack
+    }
+}
+
+fn webhook_files(masked: bool) -> (amplify_build::synth::FileSet, amplify_build::plan::Plan) {
+    let module: syn::ItemMod = syn::parse_str(
+        "#[amplify::backend]\nmod backend {\n    #[webhook]\n    pub struct Deliveries;\n}\n",
+    )
+    .unwrap();
+    let mut registry = Registry::builtin();
+    registry.register(Webhook { masked }).unwrap();
+    let cx = Diagnostics::new();
+    let backend = parse_backend(&module, &registry, &|p: &str| Err(p.to_owned()), None, &cx);
+    assert!(!cx.has_errors());
+    synthesize_backend(&backend, &project())
+}
+
+#[test]
+fn a_secret_input_is_a_no_echo_root_parameter_and_written_nowhere() {
+    let (files, plan) = webhook_files(true);
+    assert!(files.errors.is_empty(), "{:?}", files.errors);
+    let file = |suffix: &str| {
+        files
+            .generated
+            .iter()
+            .find(|(path, _)| path.ends_with(suffix))
+            .map(|(_, text)| serde_json::from_str::<serde_json::Value>(text).unwrap())
+            .unwrap()
+    };
+    let root = file("root-cloudformation-stack.json");
+    let parameter = &root["Parameters"]["secretcustomDeliveriessigningKey"];
+    assert_eq!(parameter["NoEcho"], true, "{parameter}");
+    assert_eq!(
+        root["Resources"]["customDeliveries"]["Properties"]["Parameters"]["signingKey"],
+        serde_json::json!({"Ref": "secretcustomDeliveriessigningKey"})
+    );
+    assert_eq!(plan.root.secrets.len(), 1);
+    assert_eq!(plan.root.secrets[0].variable, "WEBHOOK_SIGNING_KEY");
+    // Amplify keeps environment values out of parameters.json.
+    assert_eq!(file("Deliveries/parameters.json"), serde_json::json!({}));
+}
+
+#[test]
+fn a_secret_in_a_parameter_that_echoes_is_refused() {
+    let (files, _) = webhook_files(false);
+    assert_eq!(
+        files.errors,
+        ["the stack of `Deliveries` takes the secret `signingKey` in a parameter that is not NoEcho: the `#[webhook]` category must declare it with `.no_echo()`"]
     );
 }

@@ -120,6 +120,9 @@ pub struct Parameter {
     /// Human-readable description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// CloudFormation masks the value in its console and API answers.
+    #[serde(rename = "NoEcho", skip_serializing_if = "std::ops::Not::not")]
+    pub no_echo: bool,
 }
 
 impl Parameter {
@@ -129,7 +132,14 @@ impl Parameter {
             kind,
             default: None,
             description: None,
+            no_echo: false,
         }
+    }
+
+    /// Masks the value (a secret).
+    pub fn no_echo(&mut self) -> &mut Self {
+        self.no_echo = true;
+        self
     }
 
     /// Sets the description.

@@ -43,7 +43,7 @@ impl Synthesized<'_> {
     /// `binding`; `None` for a value only push knows (a code key), which it writes into
     /// the environment's root template. A per-environment input gets the value it has
     /// where no environment says otherwise.
-    fn bound_value(&self, binding: &Binding) -> Option<Value> {
+    fn bound_value(&self, parameter: &str, binding: &Binding) -> Option<Value> {
         Some(match binding {
             Binding::Literal(v) | Binding::Root(v) => v.clone(),
             Binding::Assets(AssetLocation::Bucket) => Value::r#ref("DeploymentBucketName"),
@@ -53,6 +53,9 @@ impl Synthesized<'_> {
                 EnvInput::AssetKey { .. } => return None,
                 EnvInput::Override { default, .. } => Value::from(default.as_str()),
                 EnvInput::ApiKeyExpiry { .. } => Value::from("0"),
+                EnvInput::Secret { .. } => {
+                    Value::r#ref(root::secret_parameter(self.resource, parameter))
+                }
             },
         })
     }
@@ -139,7 +142,7 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (File
     }
     let root = root::root_stack(backend, &stacks, &links);
     let root_json = root.to_json();
-    check_quotas(&stacks, &root, &root_json, &mut files.errors);
+    check_quotas((&stacks, &links), &root, &root_json, &mut files.errors);
     files
         .generated
         .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));
@@ -155,7 +158,7 @@ fn parameters_file(s: &Synthesized) -> indexmap::IndexMap<String, Value> {
         .bindings
         .iter()
         .filter(|(_, b)| !b.is_env_parameter())
-        .filter_map(|(name, b)| Some((name.clone(), s.bound_value(b)?)))
+        .filter_map(|(name, b)| Some((name.clone(), s.bound_value(name, b)?)))
         .collect()
 }
 
@@ -185,6 +188,21 @@ fn check_parameters(stacks: &[Synthesized], errors: &mut Vec<String>) {
                 }
             }
         }
+        for (name, binding) in &s.stack.bindings {
+            let secret = matches!(binding, Binding::Input(EnvInput::Secret { .. }));
+            let masked = s
+                .stack
+                .template
+                .parameters
+                .get(name)
+                .is_some_and(|p| p.no_echo);
+            if secret && !masked {
+                errors.push(format!(
+                    "the stack of `{}` takes the secret `{name}` in a parameter that is not NoEcho: the `#[{attribute}]` category must declare it with `.no_echo()`",
+                    s.resource.ident
+                ));
+            }
+        }
         let unfilled = root::unfilled_parameters(s);
         if !unfilled.is_empty() {
             errors.push(format!(
@@ -197,7 +215,7 @@ fn check_parameters(stacks: &[Synthesized], errors: &mut Vec<String>) {
 }
 
 fn check_quotas(
-    stacks: &[Synthesized],
+    (stacks, links): (&[Synthesized], &[links::LinkStack]),
     root: &Template,
     root_json: &str,
     errors: &mut Vec<String>,
@@ -211,7 +229,15 @@ fn check_quotas(
             format!("make `{ident}` use fewer other resources (grants, data sources, triggers)"),
         )
     });
-    let all = nested.chain(std::iter::once((
+    let linked = links.iter().map(|l| {
+        (
+            format!("the link stack `{}`", l.logical_id),
+            &l.template,
+            None,
+            format!("make `{}` contribute fewer resources", l.owner.ident),
+        )
+    });
+    let all = nested.chain(linked).chain(std::iter::once((
         "the root stack".to_owned(),
         root,
         Some(root_json),

@@ -10,8 +10,8 @@ use crate::category::stack::{Binding, ProjectSettings};
 use crate::cfn::Template;
 use crate::plan::content_hash;
 use crate::plan::{
-    Asset, CategoryInfo, ImportedResource, LinkPlan, Plan, RootPlan, StackInput, StackPlan,
-    PLAN_FORMAT, ROOT_TEMPLATE_FILE,
+    Asset, CategoryInfo, ImportedResource, LinkPlan, Plan, RootPlan, RootSecret, StackInput,
+    StackPlan, PLAN_FORMAT, ROOT_TEMPLATE_FILE,
 };
 
 pub(super) fn plan(
@@ -32,6 +32,24 @@ pub(super) fn plan(
                 content_hash(root_json.as_bytes())
             ),
             parameters: root.parameters.keys().cloned().collect(),
+            secrets: stacks
+                .iter()
+                .flat_map(|s| {
+                    s.stack
+                        .bindings
+                        .iter()
+                        .filter_map(move |(parameter, binding)| match binding {
+                            Binding::Input(crate::plan::EnvInput::Secret { variable }) => {
+                                Some(RootSecret {
+                                    parameter: root::secret_parameter(s.resource, parameter),
+                                    variable: variable.clone(),
+                                    logical_id: s.resource.logical_id(),
+                                })
+                            }
+                            _ => None,
+                        })
+                })
+                .collect(),
             links: links
                 .iter()
                 .map(|l| LinkPlan {

@@ -13,6 +13,11 @@ use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
 use crate::plan::content_hash;
 
+/// The root parameter carrying the secret `parameter` of `resource`'s stack.
+pub fn secret_parameter(resource: &Decl, parameter: &str) -> String {
+    format!("secret{}{parameter}", resource.logical_id())
+}
+
 /// S3 key (under the deployment bucket) of a nested template: content-addressed, so a
 /// changed template is a changed `TemplateURL` and an unchanged one is no update at all.
 pub fn template_key(resource: &Decl, stack: &NestedStack) -> String {
@@ -50,6 +55,19 @@ pub(super) fn root_stack(
     {
         t.string_param("env").describe("Amplify environment name");
     }
+    for s in stacks {
+        for (parameter, binding) in &s.stack.bindings {
+            if let super::Binding::Input(crate::plan::EnvInput::Secret { variable }) = binding {
+                t.string_param(secret_parameter(s.resource, parameter))
+                    .describe(format!(
+                        "A secret of {}, from the environment variable {variable} when push runs",
+                        s.resource.name
+                    ))
+                    .no_echo();
+            }
+        }
+    }
+
     t.resource("DeploymentBucket", deployment_bucket());
     t.resource(
         "DeploymentBucketBlockHTTP",
@@ -153,7 +171,7 @@ fn nested_stack(s: &Synthesized) -> Resource {
     let mut params = indexmap::IndexMap::new();
     for name in s.stack.template.parameters.keys() {
         let value = if let Some(binding) = s.stack.bindings.get(name) {
-            match s.bound_value(binding) {
+            match s.bound_value(name, binding) {
                 Some(v) => Some(v),
                 // Push supplies it per environment.
                 None => continue,

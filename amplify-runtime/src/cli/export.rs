@@ -93,6 +93,12 @@ pub fn documents(plan: &Plan, names: &ExportNames) -> ExportDocuments {
             }),
         );
     }
+    for secret in &plan.root.secrets {
+        warnings.push(format!(
+            "The secret parameter '{}' (from {}) is not supplied by the export: pass it to the construct's root stack yourself",
+            secret.parameter, secret.variable
+        ));
+    }
     for link in &plan.root.links {
         warnings.push(format!(
             "The link stack '{}' of '{}' (a trigger or subscription outside its stacks) is not exported yet; the rest is exported",
@@ -260,6 +266,7 @@ mod tests {
                 template: "root.json".into(),
                 template_key: "root".into(),
                 parameters: Vec::new(),
+                secrets: Vec::new(),
                 links: Vec::new(),
             },
             stacks: vec![

@@ -3,7 +3,10 @@
 //! and how they are kept in `team-provider-info.json` (Amplify's
 //! `categories.<category>.<resource>.<parameter>`).
 
-use amplify_build::plan::{EnvInput, InputValue, Plan, StackPlan};
+use amplify_build::plan::{EnvInput, InputValue, Plan, RootSecret, StackPlan};
+use sha2::{Digest, Sha256};
+
+use super::error::{CliError, Result};
 use indexmap::IndexMap;
 
 use super::state::{EnvParameters, ParameterValue};
@@ -99,9 +102,55 @@ pub fn find<'a>(values: &'a [InputValue], stack: &StackPlan, parameter: &str) ->
         .map(|v| v.value.as_str())
 }
 
-/// The overrides one stack's resource has in this environment, for its fingerprint: a
-/// changed override is a change to deploy.
+/// The value of a secret root parameter, from its environment variable.
+pub fn secret_value(plan: &Plan, secret: &RootSecret) -> Result<String> {
+    std::env::var(&secret.variable).map_err(|_| {
+        let resource = plan
+            .stacks
+            .iter()
+            .find(|s| s.logical_id == secret.logical_id)
+            .map_or(secret.logical_id.as_str(), |s| s.name.as_str());
+        CliError::input(format!(
+            "`{resource}` needs the secret `{}`, which is not set",
+            secret.variable
+        ))
+        .help(format!(
+            "export {}=… in the environment push runs in (CI: from its secret store); it is passed to CloudFormation as a NoEcho parameter and written nowhere",
+            secret.variable
+        ))
+    })
+}
+
+/// Checks before anything is deployed that every secret the plan takes is set.
+pub fn check_secrets(plan: &Plan) -> Result<()> {
+    for secret in &plan.root.secrets {
+        secret_value(plan, secret)?;
+    }
+    Ok(())
+}
+
+/// The overrides (and secrets, by hash) one stack's resource has in this environment,
+/// for its fingerprint: a changed override or secret is a change to deploy.
 pub fn resource_overrides(plan: &Plan, kept: &EnvParameters, logical_id: &str) -> String {
+    let secrets: String = plan
+        .root
+        .secrets
+        .iter()
+        .filter(|s| s.logical_id == logical_id)
+        .map(|s| {
+            let value = std::env::var(&s.variable).unwrap_or_default();
+            let hash: String = Sha256::digest(value.as_bytes())
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("{}#{hash};", s.variable)
+        })
+        .collect();
+    secrets + &stack_overrides(plan, kept, logical_id)
+}
+
+fn stack_overrides(plan: &Plan, kept: &EnvParameters, logical_id: &str) -> String {
     let Some(stack) = plan.stacks.iter().find(|s| s.logical_id == logical_id) else {
         return String::new();
     };
@@ -172,4 +221,62 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amplify_build::plan::{ExportPlan, RootPlan, PLAN_FORMAT};
+
+    fn plan_with_secret(variable: &str) -> Plan {
+        Plan {
+            format: PLAN_FORMAT,
+            project_name: "p".into(),
+            inputs: Vec::new(),
+            root: RootPlan {
+                template: String::new(),
+                template_key: String::new(),
+                parameters: Vec::new(),
+                secrets: vec![RootSecret {
+                    parameter: "secretcustomHooksigningKey".into(),
+                    variable: variable.into(),
+                    logical_id: "customHook".into(),
+                }],
+                links: Vec::new(),
+            },
+            stacks: Vec::new(),
+            imported: Vec::new(),
+            export: ExportPlan {
+                root: serde_json::Value::Null,
+                parameters: Default::default(),
+            },
+            categories: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_unset_secret_is_refused_by_name_before_anything_deploys() {
+        let plan = plan_with_secret("AMPLIFY_RS_TEST_UNSET_SECRET");
+        let err = check_secrets(&plan).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "`customHook` needs the secret `AMPLIFY_RS_TEST_UNSET_SECRET`, which is not set"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_changed_secret_changes_the_fingerprint() {
+        let variable = "AMPLIFY_RS_TEST_ROTATED_SECRET";
+        let plan = plan_with_secret(variable);
+        let kept = EnvParameters::default();
+        std::env::set_var(variable, "first");
+        let first = resource_overrides(&plan, &kept, "customHook");
+        assert_eq!(secret_value(&plan, &plan.root.secrets[0]).unwrap(), "first");
+        std::env::set_var(variable, "second");
+        let second = resource_overrides(&plan, &kept, "customHook");
+        assert_ne!(first, second);
+        assert!(!second.contains("second"), "only a hash is kept: {second}");
+    }
 }

@@ -112,6 +112,7 @@ pub async fn pipeline_deploy(
         names.stack, aws.region
     );
     actions::check_inputs(project, &plan)?;
+    inputs::check_secrets(&plan)?;
     let provider = ensure_root(project, &aws, &plan, &names, &env).await?;
     deploy_all(project, &aws, &plan, &provider, &env).await?;
     // No local state: every action runs, with the deployed stacks' outputs.

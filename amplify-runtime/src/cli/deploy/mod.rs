@@ -283,10 +283,13 @@ pub(super) fn root_parameters(
         ]
         .into_iter()
         .find(|v| v.key() == name);
+        let secret = plan.root.secrets.iter().find(|s| &s.parameter == name);
         let value = if let Some(v) = fixed {
             provider.require(v)?.to_owned()
         } else if name == "env" {
             env.to_owned()
+        } else if let Some(secret) = secret {
+            inputs::secret_value(plan, secret)?
         } else {
             return Err(CliError::new(
                 Kind::Other,

@@ -146,6 +146,7 @@ fn assess(project: &Project, env: &str) -> Result<Assessment> {
     let deployed_tags =
         std::fs::read_to_string(project.current_cloud_backend().join("tags.json")).ok();
     actions::check_inputs(project, &plan)?;
+    inputs::check_secrets(&plan)?;
     let actions_pending = actions::statuses(project, &plan, &project.meta()?)
         .iter()
         .any(|a| a.pending);

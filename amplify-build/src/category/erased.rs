@@ -57,7 +57,7 @@ pub trait ErasedCategory: Send + Sync {
     /// See [`Category::synthesize`]; `None` for a resource whose declaration did not parse.
     fn synthesize(&self, resource: &Resource, cx: &StackContext<'_>) -> Option<NestedStack>;
     /// See [`Category::root`].
-    fn root(&self, resource: &Resource, roles: &mut RootRoles);
+    fn root(&self, resource: &Resource, backend: &Backend, roles: &mut RootRoles);
     /// See [`Category::client_config`].
     fn client_config(&self, resource: &Resource, backend: &Backend) -> Vec<ClientFragment>;
     /// See [`Category::operations`].
@@ -145,9 +145,9 @@ impl<C: Category> ErasedCategory for C {
         declared::<C>(resource).map(|it| Category::synthesize(self, it, cx))
     }
 
-    fn root(&self, resource: &Resource, roles: &mut RootRoles) {
+    fn root(&self, resource: &Resource, backend: &Backend, roles: &mut RootRoles) {
         if let Some(it) = declared::<C>(resource) {
-            Category::root(self, it, roles);
+            Category::root(self, it, backend, roles);
         }
     }
 

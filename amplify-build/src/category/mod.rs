@@ -268,8 +268,8 @@ pub trait Category: Send + Sync + 'static {
 
     /// What the resource adds to the root stack (the auth category trusts its identity
     /// pool with the root's roles). Called for created and imported resources.
-    fn root(&self, it: Declared<'_, Self::Spec>, roles: &mut RootRoles) {
-        let _ = (it, roles);
+    fn root(&self, it: Declared<'_, Self::Spec>, backend: &Backend, roles: &mut RootRoles) {
+        let _ = (it, backend, roles);
     }
 
     /// Typed operations apps call on the resource (a GraphQL API's queries and

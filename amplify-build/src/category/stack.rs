@@ -139,6 +139,39 @@ pub struct RootRoles {
     pub resources: Vec<(String, crate::cfn::Resource)>,
 }
 
+/// What the root stack holds that categories may refer to: in the root
+/// ([`RootRoles::resources`]) directly, and from a nested stack through a
+/// [`Binding::Root`] parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootRef {
+    /// The role signed-in users assume (through the identity pool): its name.
+    AuthRole,
+    /// Its ARN.
+    AuthRoleArn,
+    /// The role guests assume: its name.
+    UnauthRole,
+    /// Its ARN.
+    UnauthRoleArn,
+    /// The deployment bucket's name.
+    DeploymentBucket,
+    /// The environment's name.
+    Env,
+}
+
+impl RootRef {
+    /// The expression, valid in the root stack.
+    pub fn value(self) -> Value {
+        match self {
+            RootRef::AuthRole => Value::r#ref("AuthRole"),
+            RootRef::AuthRoleArn => Value::get_att("AuthRole", "Arn"),
+            RootRef::UnauthRole => Value::r#ref("UnauthRole"),
+            RootRef::UnauthRoleArn => Value::get_att("UnauthRole", "Arn"),
+            RootRef::DeploymentBucket => Value::r#ref("DeploymentBucketName"),
+            RootRef::Env => Value::r#ref("env"),
+        }
+    }
+}
+
 /// Version written into template descriptions.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 

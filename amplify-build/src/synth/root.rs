@@ -97,7 +97,7 @@ pub(super) fn root_stack(
 
     let mut roles = RootRoles::default();
     for resource in &backend.resources {
-        resource.kind.root(resource, &mut roles);
+        resource.kind.root(resource, backend, &mut roles);
     }
     t.resource(
         "AuthRole",

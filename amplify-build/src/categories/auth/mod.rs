@@ -280,7 +280,7 @@ impl Category for Auth {
         synth::nested_stack(&it.name, it.spec)
     }
 
-    fn root(&self, it: Declared<'_, AuthSpec>, roles: &mut RootRoles) {
+    fn root(&self, it: Declared<'_, AuthSpec>, _: &Backend, roles: &mut RootRoles) {
         synth::root_roles(it.resource, it.spec, roles);
     }
 

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{client, AuthSpec, MfaMode, SignIn};
 use crate::category::model::Resource as Decl;
-use crate::category::stack::{description, NestedStack, RootRoles};
+use crate::category::stack::{description, NestedStack, RootRef, RootRoles};
 use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
 
@@ -295,13 +295,13 @@ pub(super) fn root_roles(resource: &Decl, spec: &AuthSpec, roles: &mut RootRoles
         pool_output("IdentityPoolId"),
         "authenticated",
     ));
-    let mut attached = vec![("authenticated", Value::get_att("AuthRole", "Arn"))];
+    let mut attached = vec![("authenticated", RootRef::AuthRoleArn.value())];
     if guest {
         roles.unauth_trust = Some(policy::identity_pool_trust(
             pool_output("IdentityPoolId"),
             "unauthenticated",
         ));
-        attached.push(("unauthenticated", Value::get_att("UnauthRole", "Arn")));
+        attached.push(("unauthenticated", RootRef::UnauthRoleArn.value()));
     }
     let mut attachment = Resource::new("AWS::Cognito::IdentityPoolRoleAttachment")
         .prop("IdentityPoolId", pool_output("IdentityPoolId"))

@@ -3,7 +3,7 @@
 
 use super::{Access, Audience, BucketSpec};
 use crate::categories::auth::{group_role_output, AuthSpec};
-use crate::category::stack::{description, Binding, NestedStack, StackContext};
+use crate::category::stack::{description, Binding, NestedStack, RootRef, StackContext};
 use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
 
@@ -21,7 +21,7 @@ pub(super) fn nested_stack(spec: &BucketSpec, cx: &StackContext<'_>) -> NestedSt
                 // create the role before attaching this stack's policy to it.
                 bindings.insert(
                     "authRoleName".to_owned(),
-                    Binding::Root(Value::r#ref("AuthRole")),
+                    Binding::Root(RootRef::AuthRole.value()),
                 );
             }
             Audience::Guest => {
@@ -29,7 +29,7 @@ pub(super) fn nested_stack(spec: &BucketSpec, cx: &StackContext<'_>) -> NestedSt
                     .describe("Role assumed by guests");
                 bindings.insert(
                     "unauthRoleName".to_owned(),
-                    Binding::Root(Value::r#ref("UnauthRole")),
+                    Binding::Root(RootRef::UnauthRole.value()),
                 );
             }
             Audience::Group(_) => {}

@@ -72,7 +72,7 @@ pub async fn configure(
         let provider = project.env_provider(&env)?;
         let stack = provider.require(RootValue::StackName)?;
         let info = Stacks::new(&aws).describe(stack).await?;
-        status = Some(info.map_or_else(|| "missing".to_owned(), |i| i.status));
+        status = Some(info.map_or_else(|| "missing".to_owned(), |i| i.status.as_str().to_owned()));
         if !opts.json {
             eprintln!(
                 "The credentials work: stack {stack} is {}.",

@@ -4,6 +4,7 @@
 use amplify_build::category::stack::ProjectSettings;
 use amplify_build::plan::PROVIDER;
 use amplify_build::synth::project_config;
+use aws_sdk_cloudformation::types::StackStatus;
 
 use super::aws::{self, sdk_error, Aws, AwsSettings};
 use super::error::{CliError, Kind, Result};
@@ -191,7 +192,8 @@ pub(super) async fn create_root(
     let progress = Progress::new(&format!("Creating {stack} …"));
     let (status, failures) = stacks.wait(stack, &baseline, &progress).await?;
     progress.finish();
-    if status != "CREATE_COMPLETE" {
+    if status != StackStatus::CreateComplete {
+        let status = status.as_str();
         let _ = stacks.delete(stack).await;
         let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
         return Err(CliError::new(
@@ -280,7 +282,8 @@ pub async fn delete(
         let progress = Progress::new(&format!("Deleting {stack} …"));
         let (status, failures) = stacks.wait(&stack, &baseline, &progress).await?;
         progress.finish();
-        if status != "DELETE_COMPLETE" {
+        if status != StackStatus::DeleteComplete {
+            let status = status.as_str();
             let causes: Vec<String> = failures.iter().map(ToString::to_string).collect();
             return Err(CliError::new(Kind::Deploy, format!("deleting `{stack}` failed ({status}):\n    {}", causes.join("\n    ")))
                 .help("remove the resources named above by hand, then run delete again; local state was kept"));

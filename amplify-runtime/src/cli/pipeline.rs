@@ -139,7 +139,7 @@ async fn ensure_root(
         Some(info) if info.in_progress() => {
             return Err(CliError::new(
                 Kind::Busy,
-                format!("stack `{}` is busy ({})", names.stack, info.status),
+                format!("stack `{}` is busy ({})", names.stack, info.status.as_str()),
             )
             .help("another deployment of this branch is running; wait for it to finish"))
         }

@@ -11,6 +11,7 @@ use super::project::Project;
 use super::stack::Stacks;
 use super::state::{Pending, ProviderInfo};
 use super::synthesis;
+use aws_sdk_cloudformation::types::StackStatus;
 
 /// Settles the interrupted push of `env` against the root stack's real state.
 pub async fn reconcile(
@@ -27,11 +28,17 @@ pub async fn reconcile(
             Kind::Busy,
             format!(
                 "an interrupted push of `{env}` is still running in CloudFormation (`{}` is {})",
-                i.name, i.status
+                i.name,
+                i.status.as_str()
             ),
         )
         .help("wait until it finishes, then run the command again")),
-        Some(i) if matches!(i.status.as_str(), "UPDATE_COMPLETE" | "CREATE_COMPLETE") => {
+        Some(i)
+            if matches!(
+                i.status,
+                StackStatus::UpdateComplete | StackStatus::CreateComplete
+            ) =>
+        {
             let plan = synthesis::current_plan(project)?;
             if plan.root.template_key == pending.root_template_key {
                 let kept = project.kept_parameters(env)?;

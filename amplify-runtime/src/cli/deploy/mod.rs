@@ -11,6 +11,7 @@ mod recovery;
 use std::collections::HashSet;
 
 use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, StackPlan};
+use aws_sdk_cloudformation::types::StackStatus;
 
 use super::assets::{self, Packages};
 use super::aws::{sdk_error, Aws};
@@ -211,7 +212,12 @@ pub(super) async fn follow(
     };
     progress.finish();
     let (status, failures) = outcome?;
-    if !failures.is_empty() || !status.ends_with("_COMPLETE") || status.contains("ROLLBACK") {
+    let succeeded = matches!(
+        status,
+        StackStatus::CreateComplete | StackStatus::UpdateComplete
+    );
+    if !failures.is_empty() || !succeeded {
+        let status = status.as_str();
         clear_pending(project, env);
         let mut message = format!("deployment of `{stack_name}` failed ({status}); CloudFormation rolled it back. Root cause:");
         for f in &failures {
@@ -224,7 +230,7 @@ pub(super) async fn follow(
             "fix the cause and push again; local state is unchanged, so the next push retries the same changes",
         ));
     }
-    eprintln!("Deployed {stack_name}: {status}");
+    eprintln!("Deployed {stack_name}: {}", status.as_str());
     Ok(())
 }
 

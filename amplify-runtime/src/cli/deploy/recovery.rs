@@ -8,6 +8,7 @@ use super::super::progress::Progress;
 use super::super::prompt::confirm;
 use super::super::stack::{Failure, StackInfo, Stacks};
 use super::super::state::{ProviderInfo, RootValue};
+use aws_sdk_cloudformation::types::StackStatus;
 
 /// Makes the root stack ready for an update: refuses a busy stack, resumes a failed
 /// rollback (the state Amplify users most often get stuck in), and re-creates a root
@@ -24,26 +25,29 @@ pub(super) async fn prepare_stack(
         return Err(CliError::input(format!("the root stack `{name}` does not exist"))
             .help("it was deleted outside amplify-rs: run `cargo amplify delete --yes` to clear the env locally, then `cargo amplify init`"));
     };
-    match info.status.as_str() {
-        s if s.ends_with("_IN_PROGRESS") => Err(CliError::new(
+    match &info.status {
+        s if info.in_progress() => Err(CliError::new(
             Kind::Busy,
-            format!("stack `{name}` is busy ({s})"),
+            format!("stack `{name}` is busy ({})", s.as_str()),
         )
         .help("another deployment is running; wait for it to finish")),
-        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => {
-            confirm(yes, &format!("Root stack `{name}` never finished being created ({}). Delete it and create it again?", info.status))?;
+        StackStatus::RollbackComplete | StackStatus::RollbackFailed | StackStatus::CreateFailed => {
+            confirm(yes, &format!("Root stack `{name}` never finished being created ({}). Delete it and create it again?", info.status.as_str()))?;
             recreate_root(aws, stacks, provider, tags, &info).await
         }
-        "UPDATE_ROLLBACK_FAILED" => {
+        StackStatus::UpdateRollbackFailed => {
             eprintln!("Stack `{name}` is in UPDATE_ROLLBACK_FAILED; resuming the rollback first …");
             let baseline = stacks.event_baseline(&name).await?;
             stacks.continue_rollback(&name).await?;
             let progress = Progress::new("Rolling back …");
             let (status, failures) = stacks.wait(&name, &baseline, &progress).await?;
             progress.finish();
-            if status != "UPDATE_ROLLBACK_COMPLETE" {
+            if status != StackStatus::UpdateRollbackComplete {
                 return Err(deploy_failed(
-                    format!("the rollback of `{name}` did not complete ({status})"),
+                    format!(
+                        "the rollback of `{name}` did not complete ({})",
+                        status.as_str()
+                    ),
                     &failures,
                 )
                 .help(
@@ -95,11 +99,12 @@ async fn recreate_root(
     let progress = Progress::new(&format!("Creating {name} …"));
     let (status, failures) = stacks.wait(name, &baseline, &progress).await?;
     progress.finish();
-    if status != "CREATE_COMPLETE" {
-        return Err(
-            deploy_failed(format!("re-creating `{name}` failed ({status})"), &failures)
-                .help("fix the cause shown above, then push again"),
-        );
+    if status != StackStatus::CreateComplete {
+        return Err(deploy_failed(
+            format!("re-creating `{name}` failed ({})", status.as_str()),
+            &failures,
+        )
+        .help("fix the cause shown above, then push again"));
     }
     Ok(())
 }

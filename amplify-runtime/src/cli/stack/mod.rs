@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use aws_sdk_cloudformation::types::{Capability, Parameter, Tag};
+use aws_sdk_cloudformation::types::{Capability, Parameter, StackStatus, Tag};
 
 mod failures;
 mod watch;
@@ -21,8 +21,8 @@ pub struct StackInfo {
     pub name: String,
     /// Stack id (ARN).
     pub id: String,
-    /// e.g. `UPDATE_COMPLETE`.
-    pub status: String,
+    /// Its status, as the SDK gives it.
+    pub status: StackStatus,
     /// Outputs by key.
     pub outputs: BTreeMap<String, String>,
 }
@@ -30,8 +30,26 @@ pub struct StackInfo {
 impl StackInfo {
     /// Whether CloudFormation is still working on it.
     pub fn in_progress(&self) -> bool {
-        self.status.ends_with("_IN_PROGRESS")
+        in_progress(&self.status)
     }
+}
+
+/// Whether CloudFormation is still working on a stack in `status`.
+pub fn in_progress(status: &StackStatus) -> bool {
+    use StackStatus as S;
+    matches!(
+        status,
+        S::CreateInProgress
+            | S::DeleteInProgress
+            | S::ImportInProgress
+            | S::ImportRollbackInProgress
+            | S::ReviewInProgress
+            | S::RollbackInProgress
+            | S::UpdateCompleteCleanupInProgress
+            | S::UpdateInProgress
+            | S::UpdateRollbackCompleteCleanupInProgress
+            | S::UpdateRollbackInProgress
+    )
 }
 
 /// Outcome of `update`.
@@ -67,8 +85,8 @@ impl<'a> Stacks<'a> {
                 id: s.stack_id().unwrap_or_default().to_owned(),
                 status: s
                     .stack_status()
-                    .map(|x| x.as_str().to_owned())
-                    .unwrap_or_default(),
+                    .cloned()
+                    .unwrap_or_else(|| StackStatus::from("")),
                 outputs: s
                     .outputs()
                     .iter()

@@ -1,6 +1,7 @@
 //! Following a deployment live: the root stack's events and those of every nested stack
 //! it touches, printed as they happen, until the root reaches a final state.
 
+use aws_sdk_cloudformation::types::StackStatus;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -33,7 +34,7 @@ impl Stacks<'_> {
         root: &str,
         baseline: &HashSet<String>,
         progress: &Progress,
-    ) -> Result<(String, Vec<Failure>)> {
+    ) -> Result<(StackStatus, Vec<Failure>)> {
         let mut watch = Watch {
             root: root.to_owned(),
             watched: vec![(root.to_owned(), root.to_owned())],
@@ -70,13 +71,15 @@ impl Stacks<'_> {
             }
             let Some(info) = info else {
                 // Deleted: the final state of a delete, or of a failed create being removed.
-                return Ok(("DELETE_COMPLETE".into(), root_causes(&watch.failures)));
+                return Ok((StackStatus::DeleteComplete, root_causes(&watch.failures)));
             };
-            progress.status(&format!("{root}: {}", info.status));
+            progress.status(&format!("{root}: {}", info.status.as_str()));
             if !info.in_progress() {
                 let ok = matches!(
-                    info.status.as_str(),
-                    "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "DELETE_COMPLETE"
+                    info.status,
+                    StackStatus::CreateComplete
+                        | StackStatus::UpdateComplete
+                        | StackStatus::DeleteComplete
                 );
                 let failures = if ok {
                     Vec::new()

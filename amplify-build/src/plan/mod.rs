@@ -6,9 +6,13 @@
 //! Every stack lists its template and content-addressed key, its typed per-environment
 //! inputs ([`EnvInput`]), its assets, its outputs and its client-configuration fragments.
 
+mod actions;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub use actions::{ActionInput, ActionPayload, PostDeployAction};
 
 /// Amplify's name for the CloudFormation provider: the key of the provider's blocks in
 /// `team-provider-info.json` and `amplify-meta.json`, and `providerPlugin` of every
@@ -219,84 +223,6 @@ pub struct StackPlan {
     /// with `{region}` and `{<Output>}` placeholders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console: Option<String>,
-}
-
-/// A step a resource needs after its stack deployed that CloudFormation cannot take: SDK
-/// calls such as a notification channel's credentials, seed data or a site's files.
-/// `cargo amplify push` runs it after every stack deployed, and again only when its
-/// inputs change; `status` shows it; `export` leaves it out with a warning.
-///
-/// It is a program, as the Amplify CLI's plugins are: an executable found on `PATH` (a
-/// category crate installs it with `cargo install`), run in the crate's folder with the
-/// environment's AWS settings (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`), the
-/// [`ActionPayload`] as JSON on standard input. What it prints on standard output (JSON)
-/// is kept as its result and handed back next time; a non-zero exit fails the push after
-/// the stacks were recorded, so the next push runs it again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostDeployAction {
-    /// Unique within the resource: the key of its result.
-    pub id: String,
-    /// What it does, for `status` and progress.
-    pub description: String,
-    /// The executable.
-    pub program: String,
-    /// Its arguments.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub args: Vec<String>,
-    /// Named values it receives.
-    pub inputs: IndexMap<String, ActionInput>,
-}
-
-/// One value a [`PostDeployAction`] receives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum ActionInput {
-    /// A value known at synthesis.
-    Literal {
-        /// The value.
-        value: serde_json::Value,
-    },
-    /// An output of the resource's own stack.
-    Output {
-        /// The output's name (checked against the template at synthesis).
-        output: String,
-    },
-    /// The text of a file of the crate (seed data); a change to it runs the action again.
-    File {
-        /// Relative to the crate root.
-        path: String,
-    },
-    /// A secret read from an environment variable when push runs: handed to the program,
-    /// never written to a file (only its hash is kept, to notice a change).
-    Secret {
-        /// The variable.
-        variable: String,
-    },
-}
-
-/// What a [`PostDeployAction`]'s program reads on standard input.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActionPayload {
-    /// The Amplify environment.
-    pub environment: String,
-    /// Its AWS region.
-    pub region: String,
-    /// The resource's category.
-    pub category: String,
-    /// The resource's name.
-    pub resource: String,
-    /// The action's id.
-    pub action: String,
-    /// Each input's value, by name.
-    pub inputs: IndexMap<String, serde_json::Value>,
-    /// What the program printed the last time it ran in this environment.
-    pub previous: Option<serde_json::Value>,
 }
 
 /// A per-environment value of one nested-stack parameter.
@@ -623,65 +549,4 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn root_plan() -> RootPlan {
-        RootPlan {
-            template: ROOT_TEMPLATE_FILE.into(),
-            template_key: "synthesised".into(),
-            parameters: vec!["env".into()],
-            secrets: Vec::new(),
-            links: Vec::new(),
-        }
-    }
-
-    const ROOT: &str = r#"{
-  "Resources": {
-    "functionA": { "Type": "AWS::CloudFormation::Stack", "Properties": { "TemplateURL": "u", "Parameters": { "MODE": "declared" } } },
-    "functionB": { "Type": "AWS::CloudFormation::Stack", "Properties": { "TemplateURL": "u" } }
-  }
-}"#;
-
-    fn value(logical_id: &str, parameter: &str, value: &str) -> InputValue {
-        InputValue {
-            logical_id: logical_id.into(),
-            parameter: parameter.into(),
-            value: value.into(),
-        }
-    }
-
-    #[test]
-    fn an_environments_values_go_into_their_nested_stacks_and_change_the_key() {
-        let values = [
-            value("functionA", "MODE", "prod"),
-            value("functionB", "s3Key", "amplify-builds/b.zip"),
-        ];
-        let (text, key) = root_plan().for_environment(ROOT, &values).unwrap();
-        let root: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let a = &root["Resources"]["functionA"]["Properties"];
-        assert_eq!(a["Parameters"]["MODE"], "prod");
-        assert_eq!(a["TemplateURL"], "u", "the rest is kept");
-        let b = &root["Resources"]["functionB"]["Properties"]["Parameters"];
-        assert_eq!(b["s3Key"], "amplify-builds/b.zip");
-        assert!(key.starts_with("amplify-cfn-templates/root-cloudformation-stack-"));
-
-        let (_, same) = root_plan().for_environment(ROOT, &values).unwrap();
-        assert_eq!(key, same, "the same values give the same bytes");
-        let (_, other) = root_plan()
-            .for_environment(ROOT, &[value("functionA", "MODE", "dev")])
-            .unwrap();
-        assert_ne!(key, other);
-    }
-
-    #[test]
-    fn a_value_for_a_stack_the_template_lacks_is_an_error() {
-        let err = root_plan()
-            .for_environment(ROOT, &[value("functionGone", "s3Key", "k")])
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the root template has no nested stack `functionGone`"
-        );
-    }
-}
+mod tests;

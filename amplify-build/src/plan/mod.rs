@@ -51,6 +51,10 @@ pub struct Plan {
     /// The categories the backend's resources belong to (`cargo amplify plugin list`).
     #[serde(default)]
     pub categories: Vec<CategoryInfo>,
+    /// `backend-config.json` as synthesis wrote it: what `amplify-meta.json` records of
+    /// each resource besides its outputs.
+    #[serde(default)]
+    pub backend_config: crate::files::BackendConfig,
 }
 
 /// A category plugin the backend uses.

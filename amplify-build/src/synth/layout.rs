@@ -35,14 +35,13 @@ pub const GITIGNORE_ENTRIES: &[&str] = &[
 ];
 
 pub(super) fn add_layout_files(
-    backend: &Backend,
-    stacks: &[Synthesized],
+    config: &BackendConfig,
     project: &ProjectSettings,
     files: &mut FileSet,
 ) {
     files.generated.push((
         "amplify/backend/backend-config.json".into(),
-        to_pretty_json(&backend_config(backend, stacks)),
+        to_pretty_json(config),
     ));
     files.seeded.push((
         "amplify/.config/project-config.json".into(),
@@ -59,7 +58,7 @@ pub(super) fn add_layout_files(
 
 /// `backend-config.json`: category → resource → metadata, plus the environment
 /// parameters (`AMPLIFY_<category>_<resource>_<name>`) each env must provide.
-fn backend_config(backend: &Backend, stacks: &[Synthesized]) -> BackendConfig {
+pub(super) fn backend_config(backend: &Backend, stacks: &[Synthesized]) -> BackendConfig {
     let mut config = BackendConfig::default();
     for resource in backend.resources.iter().filter(|r| r.is_imported()) {
         let mut extra = Map::new();

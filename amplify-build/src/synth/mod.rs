@@ -146,8 +146,10 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (File
     files
         .generated
         .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));
-    layout::add_layout_files(backend, &stacks, project, &mut files);
-    let plan = plan_file::plan(backend, (&stacks, &links), &root, &root_json, project);
+    let config = layout::backend_config(backend, &stacks);
+    layout::add_layout_files(&config, project, &mut files);
+    let mut plan = plan_file::plan(backend, (&stacks, &links), &root, &root_json, project);
+    plan.backend_config = config;
     (files, plan)
 }
 

@@ -89,6 +89,7 @@ pub(super) fn plan(
             .collect(),
         export: export::export_plan(root, stacks, links),
         categories: categories(backend),
+        backend_config: Default::default(),
     }
 }
 

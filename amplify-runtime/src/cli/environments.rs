@@ -79,7 +79,7 @@ pub async fn checkout(project: &Project, settings: &AwsSettings, name: &str) -> 
     )?;
     if meta.resources().next().is_some() {
         let plan = synthesis::current_plan(project)?;
-        frontend::write_frontend(project, name, &plan)?;
+        frontend::write_frontend(project, name, &plan, &meta)?;
     }
     eprintln!("Switched to environment `{name}`.");
     Ok(())

@@ -280,6 +280,7 @@ mod tests {
                 parameters,
             },
             categories: Vec::new(),
+            backend_config: Default::default(),
         };
         let names = ExportNames {
             stack_name: "amplify-app-dev-12345",

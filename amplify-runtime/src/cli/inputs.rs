@@ -251,6 +251,7 @@ mod tests {
                 parameters: Default::default(),
             },
             categories: Vec::new(),
+            backend_config: Default::default(),
         }
     }
 

@@ -233,14 +233,7 @@ async fn write_outputs(
     for (key, value) in &root.outputs {
         provider.record_output(key, value);
     }
-    let meta = compose_meta(
-        plan,
-        &project.backend_config()?,
-        &provider,
-        &outputs,
-        None,
-        None,
-    );
+    let meta = compose_meta(plan, &plan.backend_config, &provider, &outputs, None, None);
     let cdk = CdkOutputs::default();
     let inputs = Inputs {
         meta: &meta,

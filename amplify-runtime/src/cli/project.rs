@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use amplify_build::files::{BackendConfig, ProjectConfig};
+use amplify_build::files::ProjectConfig;
 use amplify_build::plan::PROVIDER;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -156,12 +156,6 @@ impl Project {
     /// `amplify-meta.json` (empty when missing).
     pub fn meta(&self) -> Result<AmplifyMeta> {
         Ok(read_json(&self.meta_path())?.unwrap_or_default())
-    }
-
-    /// `backend-config.json` (written by synthesis; empty when missing).
-    pub fn backend_config(&self) -> Result<BackendConfig> {
-        let path = self.backend_dir().join("backend-config.json");
-        Ok(read_json(&path)?.unwrap_or_default())
     }
 
     /// `amplify-meta.json` of the last successful push (`#current-cloud-backend`).

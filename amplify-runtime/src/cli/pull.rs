@@ -31,14 +31,14 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
     let previous = project.meta()?;
     let meta = compose_meta(
         &plan,
-        &project.backend_config()?,
+        &plan.backend_config,
         &provider,
         &outputs,
         None,
         Some(&previous),
     );
     write_json(&project.meta_path(), &meta)?;
-    let written = frontend::write_frontend(project, &env, &plan)?;
+    let written = frontend::write_frontend(project, &env, &plan, &meta)?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "Pulled the outputs of `{stack}`; client configuration written: {}",
@@ -90,7 +90,7 @@ pub fn import_cdk_outputs(project: &Project, env: Option<&str>, file: &Path) -> 
     write_json(&frontend::cdk_outputs_path(project), &merged)?;
     let env = project.resolve_env(env)?;
     let plan = synthesis::current_plan(project)?;
-    let written = frontend::write_frontend(project, &env, &plan)?;
+    let written = frontend::write_frontend(project, &env, &plan, &project.meta()?)?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "Imported the CDK outputs of `{}`; client configuration written: {}",

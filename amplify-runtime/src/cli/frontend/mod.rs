@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::client_config::Inputs;
 use super::error::{CliError, Result};
 use super::project::{read_json, write_json, Project};
+use super::state::AmplifyMeta;
 
 pub use format::{write_format, Format};
 
@@ -104,12 +105,16 @@ pub fn check_extra_formats(config: &ProjectConfig) -> Result<()> {
 }
 
 /// Regenerates every client file of the project's frontend from `amplify-meta.json`.
-pub fn write_frontend(project: &Project, env: &str, plan: &Plan) -> Result<Vec<PathBuf>> {
-    let meta = project.meta()?;
+pub fn write_frontend(
+    project: &Project,
+    env: &str,
+    plan: &Plan,
+    meta: &AmplifyMeta,
+) -> Result<Vec<PathBuf>> {
     let config = project.project_config()?;
     let cdk = cdk_outputs(project)?;
     let inputs = Inputs {
-        meta: &meta,
+        meta,
         plan,
         project: &config.project_name,
         env,

@@ -47,6 +47,7 @@ pub fn compose_meta(
             resource.last_push_dir_hash = old.last_push_dir_hash.clone();
             resource.s3_bucket = old.s3_bucket.clone();
             resource.dist_zip_filename = old.dist_zip_filename.clone();
+            resource.post_deploy = old.post_deploy.clone();
         }
         if let Some(p) = pushed {
             resource.provider_metadata = Some(ProviderMetadata {

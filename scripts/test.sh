@@ -6,6 +6,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Variables that make golden and UI tests rewrite their expectations would let a broken
+# change pass: refused here, for the suite that CI runs.
+for var in AMPLIFY_ACCEPT TRYBUILD; do
+    if [ -n "${!var:-}" ]; then
+        echo "scripts/test.sh: unset $var: it rewrites expected outputs instead of checking them" >&2
+        exit 2
+    fi
+done
+
 # Tests must never reach for real AWS credentials or the instance-metadata address.
 export AWS_EC2_METADATA_DISABLED=true
 # The build's date is an input (Lambda runtime deprecation): pinned, so that no test's
@@ -18,3 +27,11 @@ bash scripts/setup-node-tools.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 cargo test --workspace --all-features --locked
+# Generated files that are committed (the examples' amplify/ folders, goldens) must be what
+# the code writes: a suite that changed or added any of them fails.
+git diff --exit-code
+if [ -n "$(git status --porcelain --untracked-files=normal)" ]; then
+    git status --short
+    echo "scripts/test.sh: the suite left files git does not know; commit or ignore them" >&2
+    exit 1
+fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What a user waits for in the profile they build with (dev: build scripts and proc
 # macros unoptimised): `cargo build` of a backend crate after its backend file changed
-# (build script re-run: scan, parse, synthesise, compare; macro expansion: parse, check,
-# quota check by in-memory synthesis, accessors; rustc of the crate), and a no-change
+# (build script re-run: scan, parse, check, synthesise, compare, write the declaration;
+# macro expansion: read the declaration, accessors; rustc of the crate), and a no-change
 # `cargo build`. Whole processes, median of N runs; peak RSS of the largest process.
 # Usage: bash scripts/bench-build.sh [runs]   (results for BENCHMARKS.md)
 set -euo pipefail

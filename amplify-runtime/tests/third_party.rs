@@ -135,7 +135,14 @@ fn a_post_deploy_action_runs_after_the_deploy_and_again_only_on_change() {
         serde_json::json!({"written": 3})
     );
 
-    // Unchanged: nothing runs. A changed seed file: the action runs again.
+    // Unchanged: nothing runs, also after `pull` rewrote amplify-meta.json from the
+    // stacks. A changed seed file: the action runs again.
+    ok(&scratch.amplify(&emulator, &["pull"]));
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    assert!(
+        meta["storage"]["Priorities"]["postDeployActions"]["seed"].is_object(),
+        "pull keeps the action's record: {meta}"
+    );
     let again = ok(&scratch.amplify_with(&emulator, &["push", "--yes"], &[("PATH", &path)]));
     assert!(again.contains("No changes detected"), "{again}");
     let seed: PathBuf = scratch.crate_dir().join("seed/priorities.json");

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use amplify_build::plan::{ActionInput, ActionPayload, Plan, PostDeployAction, StackPlan};
+use amplify_build::plan::{
+    content_hash, ActionInput, ActionPayload, Plan, PostDeployAction, StackPlan,
+};
 use indexmap::IndexMap;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::error::{CliError, Kind, Result};
 use super::project::{timestamp_now, Project};
@@ -44,11 +45,11 @@ fn resolve<'a>(
     action: &'a PostDeployAction,
     outputs: &serde_json::Map<String, Value>,
 ) -> Result<Resolved<'a>> {
-    let mut hasher = Sha256::new();
-    hasher.update(action.program.as_bytes());
+    // Program, arguments and each input, NUL-separated, hashed once at the end.
+    let mut fingerprinted_bytes: Vec<u8> = action.program.as_bytes().to_vec();
     for arg in &action.args {
-        hasher.update([0]);
-        hasher.update(arg.as_bytes());
+        fingerprinted_bytes.push(0);
+        fingerprinted_bytes.extend_from_slice(arg.as_bytes());
     }
     let mut inputs = IndexMap::new();
     for (name, input) in &action.inputs {
@@ -82,27 +83,23 @@ fn resolve<'a>(
                     missing(stack, action, format!("the secret `{variable}`, which is not set"))
                         .help(format!("export {variable}=… in the environment push runs in (CI: from the secret store); it is never written to a file"))
                 })?;
-                let hash = hex(&Sha256::digest(secret.as_bytes()));
+                let hash = content_hash(secret.as_bytes());
                 (Value::String(secret), hash)
             }
         };
-        hasher.update([1]);
-        hasher.update(name.as_bytes());
-        hasher.update([0]);
-        hasher.update(fingerprinted.as_bytes());
+        fingerprinted_bytes.push(1);
+        fingerprinted_bytes.extend_from_slice(name.as_bytes());
+        fingerprinted_bytes.push(0);
+        fingerprinted_bytes.extend_from_slice(fingerprinted.as_bytes());
         inputs.insert(name.clone(), value);
     }
-    let fingerprint = hex(&hasher.finalize()[..8]);
+    let fingerprint = content_hash(&fingerprinted_bytes);
     Ok(Resolved {
         stack,
         action,
         inputs,
         fingerprint,
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks, before anything is deployed, that every action's files and secrets are there

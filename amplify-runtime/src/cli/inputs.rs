@@ -3,8 +3,7 @@
 //! and how they are kept in `team-provider-info.json` (Amplify's
 //! `categories.<category>.<resource>.<parameter>`).
 
-use amplify_build::plan::{EnvInput, InputValue, Plan, RootSecret, StackPlan};
-use sha2::{Digest, Sha256};
+use amplify_build::plan::{content_hash, EnvInput, InputValue, Plan, RootSecret, StackPlan};
 
 use super::error::{CliError, Result};
 use indexmap::IndexMap;
@@ -139,12 +138,7 @@ pub fn resource_overrides(plan: &Plan, kept: &EnvParameters, logical_id: &str) -
         .filter(|s| s.logical_id == logical_id)
         .map(|s| {
             let value = std::env::var(&s.variable).unwrap_or_default();
-            let hash: String = Sha256::digest(value.as_bytes())
-                .iter()
-                .take(8)
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            format!("{}#{hash};", s.variable)
+            format!("{}#{};", s.variable, content_hash(value.as_bytes()))
         })
         .collect();
     secrets + &stack_overrides(plan, kept, logical_id)

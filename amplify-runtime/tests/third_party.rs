@@ -158,6 +158,39 @@ fn a_post_deploy_action_runs_after_the_deploy_and_again_only_on_change() {
     );
 }
 
+/// The (logical id, type) pairs of a deployed link stack's resources, sorted, after
+/// checking the stack completed.
+fn link_resources(
+    cloud: &Cloud,
+    root: &str,
+    nested: &[NestedStack],
+    link: &str,
+) -> Vec<(String, String)> {
+    let (_, status, _) = nested
+        .iter()
+        .find(|(logical, _, _)| logical == link)
+        .unwrap_or_else(|| panic!("no {link} stack: {nested:?}"));
+    assert!(status.ends_with("_COMPLETE"), "{link}: {status}");
+    let id = cloud
+        .resources(root)
+        .into_iter()
+        .find(|r| r.logical_resource_id() == Some(link))
+        .and_then(|r| r.physical_resource_id().map(ToOwned::to_owned))
+        .unwrap();
+    let mut resources: Vec<(String, String)> = cloud
+        .resources(&id)
+        .iter()
+        .map(|r| {
+            (
+                r.logical_resource_id().unwrap_or_default().to_owned(),
+                r.resource_type().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    resources.sort();
+    resources
+}
+
 #[test]
 fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     let emulator = Emulator::start();
@@ -188,33 +221,23 @@ fn a_third_party_category_deploys_and_reaches_the_typed_config() {
     assert!(url.contains("Jobs-dev"), "{url}");
     assert!(deployed("QueueArn").starts_with("arn:aws:sqs:"));
 
-    // `consumer = Worker`: the event source mapping and the worker's permission to
-    // receive live in a link stack, created after both the queue and the function.
-    let (_, link_status, _) = nested
-        .iter()
-        .find(|(logical, _, _)| logical == "linkJobsConsumer")
-        .unwrap_or_else(|| panic!("no linkJobsConsumer stack: {nested:?}"));
-    assert!(link_status.ends_with("_COMPLETE"), "{link_status}");
-    let link_id = cloud
-        .resources(&stack)
-        .into_iter()
-        .find(|r| r.logical_resource_id() == Some("linkJobsConsumer"))
-        .and_then(|r| r.physical_resource_id().map(ToOwned::to_owned))
-        .unwrap();
-    let link_resources: Vec<(String, String)> = cloud
-        .resources(&link_id)
-        .iter()
-        .map(|r| {
+    // `consumer = Worker` (queue) and `on_change = Audit` (seeded table): each event
+    // source mapping and its function's permission live in a link stack, created after
+    // both the source and the function.
+    for (link, permission) in [
+        ("linkJobsConsumer", "ConsumerPolicy"),
+        ("linkPrioritiesChanges", "StreamPolicy"),
+    ] {
+        let mut expected = [
             (
-                r.logical_resource_id().unwrap_or_default().to_owned(),
-                r.resource_type().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
-    assert!(
-        link_resources.contains(&("Mapping".into(), "AWS::Lambda::EventSourceMapping".into())),
-        "{link_resources:?}"
-    );
+                "Mapping".to_owned(),
+                "AWS::Lambda::EventSourceMapping".to_owned(),
+            ),
+            (permission.to_owned(), "AWS::IAM::Policy".to_owned()),
+        ];
+        expected.sort();
+        assert_eq!(link_resources(&cloud, &stack, &nested, link), expected);
+    }
 
     // amplify-meta.json records the category's resource with its stack's outputs.
     let meta = scratch.json("amplify/backend/amplify-meta.json");

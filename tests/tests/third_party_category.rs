@@ -107,7 +107,8 @@ fn mistakes_in_a_registered_category_are_errors_at_the_token() {
     let broken = source
         .replace("visibility_timeout = 60", "visibilty_timeout = 60")
         .replace("retention_days = 7", "retention_days = 30")
-        .replace("grant(Jobs = [send]", "grant(Jobs = [sned]");
+        .replace("grant(Jobs = [send]", "grant(Jobs = [sned]")
+        .replace("on_change = Audit", "on_change = Jobs");
     assert_ne!(broken, source);
     fs::write(&cloud, &broken).unwrap();
 
@@ -136,6 +137,10 @@ fn mistakes_in_a_registered_category_are_errors_at_the_token() {
             at("30"),
         ),
         ("`sned`", at("sned")),
+        (
+            "`on_change = Jobs` must name a Lambda function, but `Jobs` is a `#[queue]`; declare it with `#[function]`",
+            at("Jobs)]"),
+        ),
     ];
     let errors: Vec<&str> = err
         .lines()

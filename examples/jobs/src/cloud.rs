@@ -18,9 +18,14 @@ pub mod backend {
     pub struct Worker;
 
     /// Job priorities: reference data loaded from `seed/priorities.json` after each
-    /// deploy that changed it (the category's post-deploy action).
-    #[seeded_table(partition_key = "code", seed = "seed/priorities.json")]
+    /// deploy that changed it (the category's post-deploy action); `Audit` receives
+    /// every change (the stream mapping lives in a link stack).
+    #[seeded_table(partition_key = "code", seed = "seed/priorities.json", on_change = Audit)]
     pub struct Priorities;
+
+    /// Logs changes to the priorities.
+    #[function(runtime = node(code = "functions/audit"))]
+    pub struct Audit;
 
     /// Puts a job on the queue; receives `QUEUE_JOBS_QUEUEURL` from its grant, and
     /// `STORAGE_PRIORITIES_NAME` to look priorities up.

@@ -206,7 +206,7 @@ impl Category for Queue {
             cx.error(
                 consumer.span,
                 format!(
-                    "`consumer = {}` must name a Lambda function, but `{}` is a {}",
+                    "`consumer = {}` must name a Lambda function, but `{}` is a `#[{}]`; declare it with `#[function]`",
                     consumer.name,
                     consumer.name,
                     t.attribute()

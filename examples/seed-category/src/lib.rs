@@ -5,6 +5,13 @@
 //! ([`amplify_build::plan::PostDeployAction`]): a program `cargo amplify push` runs once
 //! the stacks are deployed, with an output of the table's stack and the file as inputs.
 //!
+//! `on_change = Audit` streams the table's changes to a function — any category's, as
+//! long as it fills the [`Capability::InvocableFunction`] role. The event source mapping
+//! and the function's permission to read the stream are a *contribution* into a link
+//! stack ([`amplify_build::Link`]): the table's stack cannot name the function when the
+//! function's grant names the table. The table itself fills the
+//! [`Capability::DynamoDbTable`] role, so an `#[api]` can use it as a data source.
+//!
 //! Register it in `build.rs`:
 //!
 //! ```no_run
@@ -17,37 +24,49 @@
 //! declare tables inside `#[amplify::backend]`:
 //!
 //! ```ignore
-//! #[seeded_table(partition_key = "code", seed = "seed/priorities.json")]
+//! #[seeded_table(partition_key = "code", seed = "seed/priorities.json", on_change = Audit)]
 //! pub struct Priorities;
 //! ```
 //!
 //! and install the program push runs: `cargo install --path <this crate> --features program`
 //! (it puts `amplify-seed` on `PATH`).
 
+use amplify_build::category::model::{resolve, Backend, Reference};
 use amplify_build::category::stack::{description, NestedStack, StackContext};
 use amplify_build::category::{Declared, ParseContext};
 use amplify_build::cfn::{list, obj, policy, Resource, Template, Value};
-use amplify_build::decl::args::ArgReader;
+use amplify_build::decl::args::{ArgReader, ArgValue};
+use amplify_build::decl::diagnostics::Diagnostics;
 use amplify_build::indexmap::IndexMap;
 use amplify_build::plan::{ActionInput, PostDeployAction};
-use amplify_build::{Capability, Category, Descriptor, OutputDef};
+use amplify_build::{Capability, Category, Descriptor, Edge, Link, OutputDef};
 
 /// The seeded-table category. Register it with [`amplify_build::Config::category`].
 pub struct SeededTable;
 
 /// One declared table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SeededTableSpec {
     /// The string partition key's attribute name.
     pub partition_key: String,
     /// The JSON file (relative to the crate root) holding an array of items.
     pub seed: String,
+    /// The function that receives the table's changes (DynamoDB stream records).
+    pub on_change: Option<Reference>,
 }
 
 /// The program the post-deploy action runs (this crate's binary).
 pub const PROGRAM: &str = "amplify-seed";
 
-const KEYS: &[&str] = &["partition_key", "seed"];
+const KEYS: &[&str] = &["partition_key", "seed", "on_change"];
+
+/// What a stream consumer needs on the table's stream.
+const READ_STREAM: &[&str] = &[
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+];
 
 impl Category for SeededTable {
     type Spec = SeededTableSpec;
@@ -74,6 +93,18 @@ impl Category for SeededTable {
             .take("partition_key")
             .and_then(|a| a.string(diagnostics));
         let seed = args.take("seed").and_then(|a| a.string(diagnostics));
+        let on_change =
+            args.take("on_change")
+                .and_then(|a| match a.value(diagnostics, "a function")? {
+                    ArgValue::Ident(ident) => Some(Reference::to(ident)),
+                    other => {
+                        diagnostics.error(
+                            other.span(),
+                            "`on_change` names a function: `on_change = Audit`",
+                        );
+                        None
+                    }
+                });
         let (Some(partition_key), Some(seed)) = (partition_key, seed) else {
             diagnostics.error(
                 cx.attr_span,
@@ -92,7 +123,36 @@ impl Category for SeededTable {
         Some(SeededTableSpec {
             partition_key: partition_key.value(),
             seed: seed.value(),
+            on_change,
         })
+    }
+
+    fn check(&self, it: Declared<'_, SeededTableSpec>, backend: &Backend, cx: &Diagnostics) {
+        let Some(on_change) = &it.spec.on_change else {
+            return;
+        };
+        let target = resolve(backend, on_change, "a `#[function]` struct", cx);
+        if let Some(t) = target.filter(|t| !t.can(Capability::InvocableFunction)) {
+            cx.error(
+                on_change.span,
+                format!(
+                    "`on_change = {}` must name a Lambda function, but `{}` is a `#[{}]`; declare it with `#[function]`",
+                    on_change.name,
+                    on_change.name,
+                    t.attribute()
+                ),
+            );
+        }
+    }
+
+    fn links<'a>(&self, it: Declared<'a, SeededTableSpec>, backend: &'a Backend) -> Vec<Link<'a>> {
+        let Some(on_change) = &it.spec.on_change else {
+            return Vec::new();
+        };
+        let Some(target) = backend.resolve(on_change) else {
+            return Vec::new(); // reported by `check`
+        };
+        vec![stream_link(it, on_change, target)]
     }
 
     fn outputs(&self, _: Option<&SeededTableSpec>) -> Vec<OutputDef> {
@@ -103,6 +163,7 @@ impl Category for SeededTable {
             OutputDef::new("Arn")
                 .accessor("table_arn", "The table's ARN.")
                 .granted(),
+            OutputDef::new("StreamArn"),
         ]
     }
 
@@ -181,6 +242,10 @@ fn table_template(name: &str, partition_key: &str) -> Template {
                     ("KeyType", "HASH".into()),
                 ])]),
             )
+            .prop(
+                "StreamSpecification",
+                obj([("StreamViewType", Value::from("NEW_AND_OLD_IMAGES"))]),
+            )
             .prop("SSESpecification", obj([("SSEEnabled", Value::from(true))]))
             .prop(
                 "PointInTimeRecoverySpecification",
@@ -193,5 +258,49 @@ fn table_template(name: &str, partition_key: &str) -> Template {
     );
     t.output("Name", Value::r#ref("Table"));
     t.output("Arn", Value::get_att("Table", "Arn"));
+    t.output("StreamArn", Value::get_att("Table", "StreamArn"));
     t
+}
+
+/// The link stack that has `target` receive the table's stream: its permission to read
+/// the stream, and the event source mapping (created after the permission, which Lambda
+/// checks).
+fn stream_link<'a>(
+    it: Declared<'a, SeededTableSpec>,
+    on_change: &'a Reference,
+    target: &'a amplify_build::category::model::Resource,
+) -> Link<'a> {
+    let stream_arn = StackContext::dependency_ref(it.resource, "StreamArn");
+    let function = |output: &str| StackContext::dependency_ref(target, output);
+    let permission = Resource::new("AWS::IAM::Policy")
+        .prop(
+            "PolicyName",
+            Value::sub(format!("{}-stream-${{env}}", it.name)),
+        )
+        .prop("Roles", list([function("LambdaExecutionRole")]))
+        .prop(
+            "PolicyDocument",
+            policy::document(vec![policy::allow(READ_STREAM, vec![stream_arn.clone()])]),
+        );
+    let mut mapping = Resource::new("AWS::Lambda::EventSourceMapping")
+        .prop("EventSourceArn", stream_arn)
+        .prop("FunctionName", function("Arn"))
+        .prop("StartingPosition", "LATEST")
+        .prop("BatchSize", Value::from(100_u32));
+    mapping.depends_on.push("StreamPolicy".into());
+    Link {
+        name: "Changes".into(),
+        uses: vec![
+            Edge {
+                target: &it.resource.ident,
+                span: it.resource.span,
+                outputs: vec!["StreamArn".into()],
+            },
+            Edge::to(on_change, vec!["Arn".into(), "LambdaExecutionRole".into()]),
+        ],
+        resources: vec![
+            ("StreamPolicy".into(), permission),
+            ("Mapping".into(), mapping),
+        ],
+    }
 }

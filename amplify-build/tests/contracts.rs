@@ -7,7 +7,7 @@ use amplify_build::category::model::{Backend, Reference};
 use amplify_build::category::stack::{
     description, Binding, NestedStack, ProjectSettings, StackContext,
 };
-use amplify_build::category::{Declared, Edge, ParseContext};
+use amplify_build::category::{Declared, Edge, Link, ParseContext};
 use amplify_build::cfn::{Template, Value};
 use amplify_build::decl::args::{ArgReader, ArgValue};
 use amplify_build::decl::diagnostics::Diagnostics;
@@ -23,6 +23,8 @@ struct Watcher {
     uses: &'static str,
     reads: &'static str,
     notifies: &'static str,
+    /// The table output its link stack (an alarm beside both stacks) consumes.
+    link: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -57,6 +59,20 @@ impl Category for Watcher {
 
     fn outputs(&self, _: Option<&Watches>) -> Vec<OutputDef> {
         vec![OutputDef::new("Watching")]
+    }
+
+    fn links<'a>(&self, it: Declared<'a, Watches>, backend: &'a Backend) -> Vec<Link<'a>> {
+        let (Some(output), Some(table)) = (self.link, backend.resolve(&it.spec.0)) else {
+            return Vec::new();
+        };
+        let alarm = amplify_build::cfn::Resource::new("AWS::SSM::Parameter")
+            .prop("Type", "String")
+            .prop("Value", StackContext::dependency_ref(table, output));
+        vec![Link {
+            name: "Alarm".into(),
+            uses: vec![Edge::to(&it.spec.0, vec![output.to_owned()])],
+            resources: vec![("Alarm".into(), alarm)],
+        }]
     }
 
     fn synthesize(&self, it: Declared<'_, Watches>, cx: &StackContext<'_>) -> NestedStack {
@@ -127,10 +143,58 @@ fn an_edge_to_an_output_the_target_lacks_is_an_error_at_the_reference() {
         uses: "Arnn",
         reads: "Arnn",
         notifies: "Watching",
+        link: None,
     });
     assert_eq!(
         errors,
         ["7:23: `OrderWatch` uses output `Arnn` of `Orders`, which a `#[table]` resource does not have; did you mean `Arn`? (the `#[watcher]` category names its edges' outputs)"]
+    );
+}
+
+#[test]
+fn a_link_stack_using_an_output_its_source_lacks_is_an_error_at_the_reference() {
+    let (_, errors) = backend(Watcher {
+        uses: "Arn",
+        reads: "Arn",
+        notifies: "Watching",
+        link: Some("Nmae"),
+    });
+    assert_eq!(
+        errors,
+        ["7:23: `OrderWatch` uses output `Nmae` of `Orders`, which a `#[table]` resource does not have; did you mean `Name`? (the `#[watcher]` category names its edges' outputs)"]
+    );
+}
+
+#[test]
+fn a_link_stack_using_outputs_that_exist_synthesises_beside_both_stacks() {
+    let (backend, errors) = backend(Watcher {
+        uses: "Arn",
+        reads: "Arn",
+        notifies: "Watching",
+        link: Some("Name"),
+    });
+    assert!(errors.is_empty(), "{errors:?}");
+    let (files, plan) = synthesize_backend(&backend, &project());
+    assert!(files.errors.is_empty(), "{:?}", files.errors);
+    assert!(
+        plan.root
+            .links
+            .iter()
+            .any(|l| l.logical_id == "linkOrderWatchAlarm"),
+        "{:?}",
+        plan.root.links
+    );
+    let (_, root) = files
+        .generated
+        .iter()
+        .find(|(path, _)| path.ends_with("root-cloudformation-stack.json"))
+        .unwrap();
+    let root: serde_json::Value = serde_json::from_str(root).unwrap();
+    let link = &root["Resources"]["linkOrderWatchAlarm"];
+    // The output it reads orders it after the table's stack (no DependsOn needed).
+    assert_eq!(
+        link["Properties"]["Parameters"]["storageOrdersName"],
+        serde_json::json!({"Fn::GetAtt": ["storageOrders", "Outputs.Name"]})
     );
 }
 
@@ -142,6 +206,7 @@ fn a_template_reading_an_output_its_edges_do_not_carry_is_refused() {
         uses: "Arn",
         reads: "Name",
         notifies: "Watching",
+        link: None,
     });
     assert!(errors.is_empty(), "{errors:?}");
     let (files, _) = synthesize_backend(&backend, &project());
@@ -160,6 +225,7 @@ fn an_edge_and_template_that_agree_synthesise() {
         uses: "Arn",
         reads: "Arn",
         notifies: "Watching",
+        link: None,
     });
     assert!(errors.is_empty(), "{errors:?}");
     let (files, _) = synthesize_backend(&backend, &project());
@@ -172,6 +238,7 @@ fn a_post_deploy_action_taking_an_output_its_stack_lacks_is_refused() {
         uses: "Arn",
         reads: "Arn",
         notifies: "Watchng",
+        link: None,
     });
     assert!(errors.is_empty(), "{errors:?}");
     let (files, _) = synthesize_backend(&backend, &project());

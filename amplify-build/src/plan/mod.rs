@@ -7,12 +7,14 @@
 //! inputs ([`EnvInput`]), its assets, its outputs and its client-configuration fragments.
 
 mod actions;
+mod publish;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use actions::{ActionInput, ActionPayload, PostDeployAction};
+pub use publish::{BuildCommand, PublishedFolder};
 
 /// Amplify's name for the CloudFormation provider: the key of the provider's blocks in
 /// `team-provider-info.json` and `amplify-meta.json`, and `providerPlugin` of every
@@ -324,6 +326,8 @@ pub enum Asset {
         /// The files.
         files: Vec<AssetFile>,
     },
+    /// A folder published to a bucket of the stack once it deployed (a site).
+    PublishedFolder(PublishedFolder),
 }
 
 /// One file of an [`Asset::Files`].

@@ -17,7 +17,7 @@ use crate::category::stack::{
 };
 use crate::cfn::{Template, Value};
 use crate::deps::dependencies;
-use crate::plan::{ActionInput, EnvInput, Plan, ROOT_TEMPLATE_FILE};
+use crate::plan::{ActionInput, Asset, EnvInput, Plan, ROOT_TEMPLATE_FILE};
 
 pub(crate) use crate::category::stack::derived_output;
 pub use layout::{gitignore_block, project_config};
@@ -187,6 +187,19 @@ fn check_parameters(stacks: &[Synthesized], errors: &mut Vec<String>) {
                             action.id, s.resource.ident
                         ));
                     }
+                }
+            }
+        }
+        for asset in &s.stack.assets {
+            let Asset::PublishedFolder(folder) = asset else {
+                continue;
+            };
+            for output in folder.outputs() {
+                if !s.stack.template.outputs.contains_key(output) {
+                    errors.push(format!(
+                        "the published folder `{}` of `{}` reads output `{output}`, which its stack does not have: the `#[{attribute}]` category's asset and template disagree",
+                        folder.id, s.resource.ident
+                    ));
                 }
             }
         }

@@ -3,19 +3,22 @@
 //! environment's AWS settings and an [`ActionPayload`] on standard input; it runs again
 //! only when its fingerprint (program, arguments and input values) changes, and its
 //! result is kept in `amplify-meta.json` under the resource's `postDeployActions`.
+//! Published folders ([`super::publish`]) are the other kind of post-deploy step: run
+//! after the stack's actions, recorded in the same place.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use amplify_build::plan::{
-    content_hash, ActionInput, ActionPayload, Plan, PostDeployAction, StackPlan,
+    content_hash, ActionInput, ActionPayload, Plan, PostDeployAction, PublishedFolder, StackPlan,
 };
 use indexmap::IndexMap;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::error::{CliError, Kind, Result};
 use super::project::{timestamp_now, Project};
+use super::publish::{self, NotReady};
 use super::state::{ActionRecord, AmplifyMeta};
 
 /// Every action's record after this run, by stack logical id and action id.
@@ -123,36 +126,82 @@ pub fn check_inputs(project: &Project, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
-/// One action's state for `status`: its description and whether it would run.
+/// One post-deploy step's state for `status`: its description and whether it would run.
 pub struct ActionStatus {
     /// `<resource>.<id>`.
     pub name: String,
     /// What it does.
     pub description: String,
-    /// It has not run with these inputs (or cannot tell yet: not deployed, a secret unset).
-    pub pending: bool,
+    /// Whether push would run it.
+    pub state: StepState,
 }
 
-/// Every action of the plan and whether push would run it, against the recorded `meta`.
+/// Whether push would run a post-deploy step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepState {
+    /// It has not run with these inputs (or cannot tell yet: not deployed, a secret unset).
+    Pending,
+    /// It ran with these inputs.
+    Done,
+    /// A published folder that does not exist yet: `cargo amplify publish` builds it.
+    NotBuilt,
+}
+
+impl StepState {
+    /// How `status` says it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            StepState::Pending => "runs on the next push",
+            StepState::Done => "done",
+            StepState::NotBuilt => "not built yet: `cargo amplify publish` builds and publishes it",
+        }
+    }
+}
+
+/// Every post-deploy step of the plan and whether push would run it, against the
+/// recorded `meta`.
 pub fn statuses(project: &Project, plan: &Plan, meta: &AmplifyMeta) -> Vec<ActionStatus> {
     let mut out = Vec::new();
+    let ran = |recorded: Option<&ActionRecord>, now: Option<String>| match (recorded, now) {
+        (Some(record), Some(now)) if record.fingerprint == now => StepState::Done,
+        _ => StepState::Pending,
+    };
     for stack in &plan.stacks {
         let resource = meta.get(&stack.category, &stack.name);
         for action in &stack.actions {
             let recorded = resource.and_then(|r| r.post_deploy.get(&action.id));
             let now = resource.and_then(|r| resolve(project, stack, action, &r.output).ok());
-            let pending = match (recorded, now) {
-                (Some(record), Some(now)) => record.fingerprint != now.fingerprint,
-                _ => true,
-            };
             out.push(ActionStatus {
                 name: format!("{}.{}", stack.name, action.id),
                 description: action.description.clone(),
-                pending,
+                state: ran(recorded, now.map(|n| n.fingerprint)),
+            });
+        }
+        for (_, folder) in publish::folders(plan).filter(|(s, _)| s.logical_id == stack.logical_id)
+        {
+            let recorded = resource.and_then(|r| r.post_deploy.get(&folder.id));
+            let no_outputs = Map::new();
+            let outputs = resource.map(|r| &r.output).unwrap_or(&no_outputs);
+            let state = match publish::resolve(project, stack, folder, outputs) {
+                Err(NotReady::NotBuilt(_)) => StepState::NotBuilt,
+                Err(NotReady::Error(_)) => StepState::Pending,
+                Ok(now) => ran(recorded, Some(now.fingerprint)),
+            };
+            out.push(ActionStatus {
+                name: format!("{}.{}", stack.name, folder.id),
+                description: publish_description(folder),
+                state,
             });
         }
     }
     out
+}
+
+fn publish_description(folder: &PublishedFolder) -> String {
+    format!(
+        "publish {}/ to the bucket",
+        folder.folder.trim_end_matches('/')
+    )
 }
 
 /// Runs every action whose fingerprint differs from its record in `previous`, in plan
@@ -172,12 +221,17 @@ pub async fn run(
         let kept = previous
             .get(&stack.category, &stack.name)
             .map(|r| &r.post_deploy);
-        for action in &stack.actions {
-            if let Some(record) = kept.and_then(|k| k.get(&action.id)) {
+        let ids = stack.actions.iter().map(|a| &a.id).chain(
+            publish::folders(plan)
+                .filter(|(s, _)| s.logical_id == stack.logical_id)
+                .map(|(_, f)| &f.id),
+        );
+        for id in ids {
+            if let Some(record) = kept.and_then(|k| k.get(id)) {
                 records
                     .entry(stack.logical_id.clone())
                     .or_default()
-                    .insert(action.id.clone(), record.clone());
+                    .insert(id.clone(), record.clone());
             }
         }
     }
@@ -218,8 +272,55 @@ pub async fn run(
                 Err(e) => return (records, Some(e)),
             }
         }
+        if let Err(e) =
+            publish_folders(aws, project, plan, stack, &stack_outputs, &mut records).await
+        {
+            return (records, Some(e));
+        }
     }
     (records, None)
+}
+
+/// Publishes each folder of `stack` whose files changed since its record.
+async fn publish_folders(
+    aws: &super::aws::Aws,
+    project: &Project,
+    plan: &Plan,
+    stack: &StackPlan,
+    outputs: &Map<String, Value>,
+    records: &mut Records,
+) -> Result<()> {
+    for (_, folder) in publish::folders(plan).filter(|(s, _)| s.logical_id == stack.logical_id) {
+        let publication = match publish::resolve(project, stack, folder, outputs) {
+            Ok(p) => p,
+            Err(NotReady::NotBuilt(dir)) => {
+                eprintln!(
+                    "`{}` does not exist yet, so {} has nothing to publish: `cargo amplify publish` builds and publishes it.",
+                    dir.display(),
+                    stack.name
+                );
+                continue;
+            }
+            Err(NotReady::Error(e)) => return Err(e),
+        };
+        let record = records
+            .get(&stack.logical_id)
+            .and_then(|r| r.get(&folder.id));
+        if record.is_some_and(|r| r.fingerprint == publication.fingerprint) {
+            continue;
+        }
+        eprintln!("Publishing {} of {} …", folder.folder, stack.name);
+        let result = publish::publish(aws, &publication).await?;
+        records.entry(stack.logical_id.clone()).or_default().insert(
+            folder.id.clone(),
+            ActionRecord {
+                fingerprint: publication.fingerprint,
+                at: timestamp_now(),
+                result,
+            },
+        );
+    }
+    Ok(())
 }
 
 /// Runs the program of one action and reads its result.

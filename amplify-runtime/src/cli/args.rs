@@ -11,6 +11,7 @@ const EXAMPLES: &str = "Examples:
   cargo amplify init --env dev --yes        create an environment (root stack, bucket, roles)
   cargo amplify status                      what a push would change
   cargo amplify push --yes                  deploy, then write the client configuration
+  cargo amplify publish --yes               build the site's folder, deploy, upload it
   cargo amplify generate outputs --format aws-exports --out-dir web/src
   cargo amplify console PostTable           the AWS console page of a resource
   cargo amplify configure --use-profile staging --check
@@ -100,6 +101,16 @@ pub(super) enum Command {
         /// Print a JSON report (operations, uploads, API calls) on stdout.
         #[arg(long)]
         json: bool,
+    },
+    /// Build the folders the backend publishes (a site), then push: deploy what changed
+    /// and upload each folder whose files changed.
+    Publish {
+        /// Environment (default: the current one).
+        #[arg(long)]
+        env: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Refresh outputs from the deployed stacks and write the client configuration.
     Pull {

@@ -104,7 +104,7 @@ fn code(asset: &Asset) -> Option<(&CodeSource, &str, Architecture)> {
             architecture,
             ..
         } => Some((source, runtime, *architecture)),
-        Asset::Files { .. } => None,
+        Asset::Files { .. } | Asset::PublishedFolder(_) => None,
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Aws {
     pub cfn: aws_sdk_cloudformation::Client,
     /// S3 (path-style when an endpoint is set).
     pub s3: aws_sdk_s3::Client,
+    /// CloudFront (invalidations after a published folder changed).
+    pub cloudfront: aws_sdk_cloudfront::Client,
     /// The resolved region.
     pub region: String,
     /// `Service.Operation` of every call, in order.
@@ -179,6 +181,9 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         .force_path_style(endpoint.is_some())
         .interceptor(calls.clone())
         .build();
+    let cloudfront_config = aws_sdk_cloudfront::config::Builder::from(&sdk)
+        .interceptor(calls.clone())
+        .build();
     let sts_config = aws_sdk_sts::config::Builder::from(&sdk)
         .interceptor(calls.clone())
         .build();
@@ -186,6 +191,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         sts: aws_sdk_sts::Client::from_conf(sts_config),
         cfn: aws_sdk_cloudformation::Client::from_conf(cfn_config),
         s3: aws_sdk_s3::Client::from_conf(s3_config),
+        cloudfront: aws_sdk_cloudfront::Client::from_conf(cloudfront_config),
         region,
         calls,
         credentials,

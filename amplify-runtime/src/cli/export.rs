@@ -73,6 +73,14 @@ pub fn documents(plan: &Plan, names: &ExportNames) -> ExportDocuments {
                 action.id, stack.name, action.description, action.program
             ));
         }
+        for asset in &stack.assets {
+            if let Asset::PublishedFolder(folder) = asset {
+                warnings.push(format!(
+                    "The folder `{}` that '{}' publishes to its bucket is not exported: deploy its files from your CDK app (e.g. `aws-s3-deployment`'s `BucketDeployment`)",
+                    folder.folder, stack.name
+                ));
+            }
+        }
         mapping.push(
             json!({ "category": stack.category, "resourceName": stack.name, "service": stack.service }),
         );
@@ -220,6 +228,8 @@ fn exported_files(project: &Project, plan: &Plan) -> Result<Vec<(String, Vec<u8>
                         files.push((format!("{dir}/{export_folder}/{}", f.key), read(&f.path)?));
                     }
                 }
+                // Published after the deploy, not part of it: warned about in `documents`.
+                Asset::PublishedFolder(_) => {}
             }
         }
     }

@@ -32,6 +32,7 @@ mod progress;
 mod project;
 mod prompt;
 mod provider;
+mod publish;
 mod pull;
 mod reconcile;
 mod rust_function;
@@ -162,6 +163,7 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
         Command::Init { env, .. } => ("init", None, Some(env)),
         Command::Status { env, .. } => ("status", None, env.as_ref()),
         Command::Push { env, .. } => ("push", None, env.as_ref()),
+        Command::Publish { env, .. } => ("publish", None, env.as_ref()),
         Command::Pull { env } => ("pull", None, env.as_ref()),
         Command::Generate {
             what: GenerateCommand::Outputs { env, .. },
@@ -249,6 +251,25 @@ async fn dispatch(
                 print_push_report(&report);
             }
             Ok(())
+        }
+        Command::Publish { env, yes } => {
+            let plan = synthesis::current_plan(project)?;
+            if publish::folders(&plan).next().is_none() {
+                return Err(CliError::input(
+                    "nothing to publish: no resource of this backend publishes a folder",
+                )
+                .help("declare a site with `#[hosting(...)]` in the backend module (or a category that publishes files), then run `cargo amplify publish` again; `cargo amplify push` deploys the rest"));
+            }
+            publish::build_all(project, &plan)?;
+            let options = deploy::PushOptions {
+                env,
+                yes,
+                force: false,
+            };
+            provider::provider(project)?
+                .push(project, settings, &options)
+                .await
+                .map(|_| ())
         }
         Command::Delete { env, yes } => {
             provider::provider(project)?

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::actions;
+use super::actions::{self, StepState};
 use super::aws::AwsSettings;
 use super::changes::{self, Operation};
 use super::error::Result;
@@ -55,7 +55,7 @@ pub async fn status(
                 "resources": resources,
                 "rootStackChanged": root_changed,
                 "tagsChanged": tags_changed,
-                "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.pending })).collect::<Vec<_>>(),
+                "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.state == StepState::Pending, "state": a.state.label() })).collect::<Vec<_>>(),
             }))
             .expect("JSON")
         );
@@ -74,12 +74,7 @@ pub async fn status(
     if !actions.is_empty() {
         println!("\nPost-deploy actions:");
         for a in &actions {
-            let state = if a.pending {
-                "runs on the next push"
-            } else {
-                "done"
-            };
-            println!("  {} ({}): {state}", a.name, a.description);
+            println!("  {} ({}): {}", a.name, a.description, a.state.label());
         }
     }
     // What the user needs to call the backend (a GraphQL endpoint), as each category

@@ -149,7 +149,7 @@ fn assess(project: &Project, env: &str) -> Result<Assessment> {
     inputs::check_secrets(&plan)?;
     let actions_pending = actions::statuses(project, &plan, &project.meta()?)
         .iter()
-        .any(|a| a.pending);
+        .any(|a| a.state == actions::StepState::Pending);
     let changed = rows.iter().any(|r| r.operation != Operation::NoChange)
         || deployed_root != Some(plan.root.template_key.as_str())
         || deployed_tags.as_deref() != Some(tags_text.as_str())

@@ -300,6 +300,12 @@ mod sdk_tests {
             cfn,
             sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[]),
             s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[]),
+            // Never called by these tests.
+            cloudfront: aws_sdk_cloudfront::Client::from_conf(
+                aws_sdk_cloudfront::Config::builder()
+                    .behavior_version(aws_sdk_cloudfront::config::BehaviorVersion::latest())
+                    .build(),
+            ),
             region: "us-east-1".into(),
             calls: CallLog::default(),
             credentials: aws_credential_types::provider::SharedCredentialsProvider::new(

@@ -1,4 +1,4 @@
-"""Starts the MiniStack emulator (pinned 1.5.33) with two fixes.
+"""Starts the MiniStack emulator (pinned 1.5.33) with four fixes.
 
 1. Nested-stack updates: unchanged resources reach provisioners._update_resource without
    old_attrs, so a Fn::GetAtt on them (an AppSync ApiId, a DynamoDB Arn) fails and the
@@ -14,6 +14,12 @@
    first and the user pool as an additional provider hands its Lambdas no caller. The
    additional provider's pool is copied to where the data plane looks, before a request is
    executed (authorization still goes by the declared modes).
+
+4. CloudFront origin fetches: S3 checks a bucket policy's `aws:SecureTransport` against the
+   request being served, but without MiniStack's AUTH mode no request's transport is
+   recorded, so it counts as plain HTTP and a site bucket's "deny insecure transport"
+   statement refuses CloudFront's own reads. CloudFront reaches an S3 origin with the
+   viewer's protocol; the viewer request's protocol is recorded before it is served.
 
 And one setting: Lambda processes inherit this process's environment, and their AWS SDKs
 must call this emulator, not AWS: AWS_ENDPOINT_URL is set to it unless given.
@@ -79,6 +85,22 @@ def _execute_with_additional_user_pool(api_id, *args, **kwargs):
 
 
 appsync._execute_graphql = _execute_with_additional_user_pool
+
+import ministack.services.cloudfront as cloudfront  # noqa: E402
+from ministack.core import iam_evaluator  # noqa: E402
+
+_handle_viewer_request = cloudfront.handle_viewer_request
+
+
+async def _viewer_request_with_its_protocol(dist, method, path, raw_uri, raw_query_string,
+                                            headers, body, query_params, client_ip="127.0.0.1"):
+    proto = (headers.get("x-forwarded-proto") or "http").split(",")[0].strip().lower()
+    iam_evaluator.pin_request_origin(client_ip, proto == "https")
+    return await _handle_viewer_request(dist, method, path, raw_uri, raw_query_string,
+                                        headers, body, query_params, client_ip=client_ip)
+
+
+cloudfront.handle_viewer_request = _viewer_request_with_its_protocol
 
 os.environ.setdefault("AWS_ENDPOINT_URL", "http://127.0.0.1:" + os.environ.get("GATEWAY_PORT", "4566"))
 

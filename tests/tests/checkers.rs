@@ -22,6 +22,7 @@ fn synthesize_all() -> (Vec<tempfile::TempDir>, Vec<PathBuf>) {
     sources.sort();
     sources.push(workspace_root().join("examples/blog"));
     sources.push(workspace_root().join("examples/jobs"));
+    sources.push(workspace_root().join("examples/storefront"));
     let mut dirs = Vec::new();
     let mut templates = Vec::new();
     for src in sources {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod function;
+pub mod hosting;
 pub mod storage;
 
 use std::sync::Arc;
@@ -18,5 +19,6 @@ pub(crate) fn builtin() -> Vec<Kind> {
         Arc::new(storage::bucket::Bucket),
         Arc::new(storage::table::Table),
         Arc::new(function::Function),
+        Arc::new(hosting::Hosting),
     ]
 }

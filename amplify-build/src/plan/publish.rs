@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// `cargo amplify publish` runs [`PublishedFolder::build`] first (the site's own build,
 /// as `amplify publish` does), then deploys and publishes; `cargo amplify push` publishes
 /// the folder as it is whenever its files changed since the last publish, and leaves it
-/// alone when it does not exist yet. `status` shows it; `export` leaves it out with a
+/// alone when it does not exist yet. Only files whose content changed are uploaded. `status` shows it; `export` leaves it out with a
 /// warning (a CDK app deploys its own assets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,12 +34,28 @@ pub struct PublishedFolder {
     /// publish (checked at synthesis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_output: Option<String>,
+    /// `Cache-Control` of HTML documents (`no-cache`: a browser revalidates the page,
+    /// so a publish shows at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_cache_control: Option<String>,
+    /// `Cache-Control` of every other file (scripts, styles, images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_cache_control: Option<String>,
 }
 
 impl PublishedFolder {
     /// The stack outputs it reads.
     pub fn outputs(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.bucket_output.as_str()).chain(self.distribution_output.as_deref())
+    }
+
+    /// The `Cache-Control` of a file with this content type.
+    pub fn cache_control(&self, content_type: &str) -> Option<&str> {
+        if content_type == "text/html" {
+            self.document_cache_control.as_deref()
+        } else {
+            self.asset_cache_control.as_deref()
+        }
     }
 
     /// The object key of a file at `relative` (a `/`-separated path inside the folder).

@@ -310,7 +310,7 @@ async fn publish_folders(
             continue;
         }
         eprintln!("Publishing {} of {} …", folder.folder, stack.name);
-        let result = publish::publish(aws, &publication).await?;
+        let result = publish::publish(aws, &publication, record.map(|r| &r.result)).await?;
         records.entry(stack.logical_id.clone()).or_default().insert(
             folder.id.clone(),
             ActionRecord {

@@ -277,6 +277,7 @@ pub async fn delete(
     let aws = aws::connect(settings).await?;
     let stacks = Stacks::new(&aws);
     if let Some(info) = stacks.describe(&stack).await? {
+        empty_published_buckets(project, &stacks, &aws, &stack).await?;
         let baseline = stacks.event_baseline(&stack).await?;
         stacks.delete(&info.id).await?;
         let progress = Progress::new(&format!("Deleting {stack} …"));
@@ -314,8 +315,47 @@ pub async fn delete(
     Ok(())
 }
 
+/// Empties the buckets folders were published to (a site's), which CloudFormation cannot
+/// delete while they hold files. Their names are the deployed stacks' outputs.
+async fn empty_published_buckets(
+    project: &Project,
+    stacks: &Stacks<'_>,
+    aws: &Aws,
+    root: &str,
+) -> Result<()> {
+    let Ok(plan) = super::synthesis::current_plan(project) else {
+        return Ok(()); // no declaration to read: nothing of ours was published
+    };
+    let folders: Vec<_> = super::publish::folders(&plan).collect();
+    if folders.is_empty() {
+        return Ok(());
+    }
+    let (_, outputs) = stacks.outputs(root).await?;
+    for (stack, folder) in folders {
+        if let Some(bucket) = outputs
+            .get(&stack.logical_id)
+            .and_then(|o| o.get(&folder.bucket_output))
+        {
+            empty_bucket(aws, bucket).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Removes every object version (the deployment bucket is versioned), then the bucket.
 async fn empty_and_delete_bucket(aws: &Aws, bucket: &str) -> Result<()> {
+    if !empty_bucket(aws, bucket).await? {
+        return Ok(());
+    }
+    match aws.s3.delete_bucket().bucket(bucket).send().await {
+        Ok(_) => Ok(()),
+        Err(e) if aws::error_code(&e) == Some("NoSuchBucket") => Ok(()),
+        Err(e) => Err(sdk_error(format!("cannot delete bucket `{bucket}`"), e)),
+    }
+}
+
+/// Removes every object version; false when the bucket does not exist.
+async fn empty_bucket(aws: &Aws, bucket: &str) -> Result<bool> {
     use aws_sdk_s3::types::{Delete, ObjectIdentifier};
     let mut key_marker: Option<String> = None;
     let mut version_marker: Option<String> = None;
@@ -330,7 +370,7 @@ async fn empty_and_delete_bucket(aws: &Aws, bucket: &str) -> Result<()> {
             .await
         {
             Ok(out) => out,
-            Err(e) if aws::error_code(&e) == Some("NoSuchBucket") => return Ok(()),
+            Err(e) if aws::error_code(&e) == Some("NoSuchBucket") => return Ok(false),
             Err(e) => {
                 return Err(sdk_error(
                     format!("cannot list the objects of `{bucket}`"),
@@ -382,11 +422,7 @@ async fn empty_and_delete_bucket(aws: &Aws, bucket: &str) -> Result<()> {
             break;
         }
     }
-    match aws.s3.delete_bucket().bucket(bucket).send().await {
-        Ok(_) => Ok(()),
-        Err(e) if aws::error_code(&e) == Some("NoSuchBucket") => Ok(()),
-        Err(e) => Err(sdk_error(format!("cannot delete bucket `{bucket}`"), e)),
-    }
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -35,8 +35,9 @@ pub fn folders(plan: &Plan) -> impl Iterator<Item = (&StackPlan, &PublishedFolde
 pub struct Publication<'a> {
     /// What the category declared.
     pub folder: &'a PublishedFolder,
-    /// Each file: its path inside the folder (`/`-separated) and on disk.
-    files: Vec<(String, PathBuf)>,
+    /// Each file: its path inside the folder (`/`-separated), on disk, and its content
+    /// hash.
+    files: Vec<(String, PathBuf, String)>,
     /// The bucket, from the stack's outputs.
     bucket: String,
     /// The distribution to invalidate, from the stack's outputs.
@@ -84,13 +85,16 @@ pub fn resolve<'a>(
         Some(name) => Some(output(name)?),
         None => None,
     };
-    let mut files: Vec<(String, PathBuf)> = files_under(&dir)
-        .into_iter()
-        .map(|rel| (rel.to_string_lossy().replace('\\', "/"), dir.join(rel)))
-        .collect();
+    let mut files = Vec::new();
+    for rel in files_under(&dir) {
+        let path = dir.join(&rel);
+        let bytes =
+            std::fs::read(&path).map_err(|e| NotReady::Error(CliError::io("read", &path, e)))?;
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        files.push((rel, path, content_hash(&bytes)));
+    }
     files.sort();
-    let fingerprint =
-        fingerprint(&bucket, folder, distribution.as_deref(), &files).map_err(NotReady::Error)?;
+    let fingerprint = fingerprint(&bucket, folder, distribution.as_deref(), &files);
     Ok(Publication {
         folder,
         files,
@@ -100,43 +104,60 @@ pub fn resolve<'a>(
     })
 }
 
+/// Changes with the destination, the headers and any file's path or content.
 fn fingerprint(
     bucket: &str,
     folder: &PublishedFolder,
     distribution: Option<&str>,
-    files: &[(String, PathBuf)],
-) -> Result<String> {
+    files: &[(String, PathBuf, String)],
+) -> String {
     let mut text = format!(
-        "{bucket}\0{}\0{}\0",
+        "{bucket}\0{}\0{}\0{}\0{}\0",
         folder.prefix,
-        distribution.unwrap_or_default()
+        distribution.unwrap_or_default(),
+        folder.document_cache_control.as_deref().unwrap_or_default(),
+        folder.asset_cache_control.as_deref().unwrap_or_default(),
     );
-    for (rel, path) in files {
-        let bytes = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
-        text.push_str(&format!("{rel}\0{}\n", content_hash(&bytes)));
+    for (rel, _, hash) in files {
+        text.push_str(&format!("{rel}\0{hash}\n"));
     }
-    Ok(content_hash(text.as_bytes()))
+    content_hash(text.as_bytes())
 }
 
-/// Uploads every file, removes the objects under the prefix that are no longer in the
-/// folder, then invalidates the distribution. Returns the record's result.
-pub async fn publish(aws: &Aws, p: &Publication<'_>) -> Result<Value> {
+/// Uploads the files that changed since `previous` (the last publish's result, when it
+/// went to the same bucket with the same headers), removes the objects under the prefix
+/// that are no longer in the folder, then invalidates the distribution. Returns the
+/// record's result.
+pub async fn publish(aws: &Aws, p: &Publication<'_>, previous: Option<&Value>) -> Result<Value> {
     let failed = |what: &str| {
         format!(
             "cannot publish `{}` to `{}`: {what}",
             p.folder.folder, p.bucket
         )
     };
-    for chunk in p.files.chunks(PARALLEL_UPLOADS) {
+    let published = previous
+        .filter(|v| v["bucket"] == p.bucket.as_str() && v["headers"] == headers(p.folder))
+        .and_then(|v| v["hashes"].as_object());
+    let changed: Vec<&(String, PathBuf, String)> = p
+        .files
+        .iter()
+        .filter(|(rel, _, hash)| {
+            published.and_then(|h| h.get(rel)).and_then(Value::as_str) != Some(hash.as_str())
+        })
+        .collect();
+    for chunk in changed.chunks(PARALLEL_UPLOADS) {
         let mut uploads = tokio::task::JoinSet::new();
-        for (rel, path) in chunk {
+        for (rel, path, _) in chunk {
             let body = std::fs::read(path).map_err(|e| CliError::io("read", path, e))?;
+            let content_type = content_type(rel);
+            let cache_control = p.folder.cache_control(&content_type).map(ToOwned::to_owned);
             let request = aws
                 .s3
                 .put_object()
                 .bucket(&p.bucket)
                 .key(p.folder.key(rel))
-                .content_type(content_type(rel))
+                .set_cache_control(cache_control)
+                .content_type(content_type)
                 .body(body.into());
             let rel = rel.clone();
             uploads.spawn(async move { request.send().await.map_err(|e| (rel, e)) });
@@ -151,11 +172,28 @@ pub async fn publish(aws: &Aws, p: &Publication<'_>) -> Result<Value> {
         Some(id) => Some(invalidate(aws, p, id).await?),
         None => None,
     };
-    let mut result = json!({ "bucket": p.bucket, "files": p.files.len(), "deleted": deleted });
+    let hashes: Map<String, Value> = p
+        .files
+        .iter()
+        .map(|(rel, _, hash)| (rel.clone(), Value::from(hash.as_str())))
+        .collect();
+    let mut result = json!({
+        "bucket": p.bucket,
+        "files": p.files.len(),
+        "uploaded": changed.len(),
+        "deleted": deleted,
+        "headers": headers(p.folder),
+        "hashes": hashes,
+    });
     if let Some(id) = invalidation {
         result["invalidation"] = Value::String(id);
     }
     Ok(result)
+}
+
+/// The headers every object was uploaded with: a change uploads every file again.
+fn headers(folder: &PublishedFolder) -> Value {
+    json!([folder.document_cache_control, folder.asset_cache_control])
 }
 
 /// The content type a browser needs for the file (HTML, CSS, JS, WebAssembly…).
@@ -168,8 +206,11 @@ fn content_type(rel: &str) -> String {
 
 /// Deletes the objects under the folder's prefix that it no longer has.
 async fn remove_stale(aws: &Aws, p: &Publication<'_>) -> Result<usize> {
-    let keep: std::collections::BTreeSet<String> =
-        p.files.iter().map(|(rel, _)| p.folder.key(rel)).collect();
+    let keep: std::collections::BTreeSet<String> = p
+        .files
+        .iter()
+        .map(|(rel, _, _)| p.folder.key(rel))
+        .collect();
     let prefix = p.folder.key("");
     let mut stale = Vec::new();
     let mut pages = aws

@@ -110,6 +110,32 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
     Some(out)
 }
 
+/// A GET of `path` on `host` through the emulator's gateway, as a viewer over HTTPS:
+/// the status code, the headers (names lower-cased) and the body.
+pub fn viewer_get(port: u16, host: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {out}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}
+
 /// A scratch workspace with an example app and the crates beside it that it uses.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
@@ -126,6 +152,11 @@ impl Scratch {
     /// The jobs example and the third-party categories its build.rs registers.
     pub fn jobs() -> Scratch {
         Scratch::workspace("jobs", &["jobs", "queue-category", "seed-category"])
+    }
+
+    /// The storefront example (hosting).
+    pub fn storefront() -> Scratch {
+        Scratch::workspace("storefront", &["storefront"])
     }
 
     /// A new app crate `package` (its build.rs calls `amplify_build::synthesize`) with

@@ -1,0 +1,206 @@
+//! `#[hosting]` end to end on MiniStack: `cargo amplify publish` builds the site, deploys
+//! the bucket and the CloudFront distribution, uploads the files with their content
+//! types and cache headers, and the page is served back through the emulator's
+//! CloudFront; a second publish uploads only what changed, removes what was deleted and
+//! invalidates; `delete` removes a stack whose bucket holds the site.
+
+mod common;
+
+use common::*;
+
+/// The `Cache-Control` and `Content-Type` of an object.
+fn object_headers(cloud: &Cloud, bucket: &str, key: &str) -> (String, String) {
+    let head = cloud
+        .rt
+        .block_on(cloud.s3.head_object().bucket(bucket).key(key).send())
+        .unwrap_or_else(|e| panic!("{key} is not in {bucket}: {e:?}"));
+    (
+        head.cache_control().unwrap_or_default().to_owned(),
+        head.content_type().unwrap_or_default().to_owned(),
+    )
+}
+
+fn keys(cloud: &Cloud, bucket: &str) -> Vec<String> {
+    let listed = cloud
+        .rt
+        .block_on(cloud.s3.list_objects_v2().bucket(bucket).send())
+        .unwrap();
+    let mut keys: Vec<String> = listed
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(ToOwned::to_owned))
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
+    let emulator = Emulator::start();
+    let cloud = Cloud::new(&emulator);
+    let scratch = Scratch::storefront();
+    let _ = std::fs::remove_dir_all(scratch.crate_dir().join("web/dist"));
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+
+    // Push deploys the stack; with no built site there is nothing to publish yet.
+    let pushed = ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    assert!(pushed.contains("has nothing to publish"), "{pushed}");
+    let status = ok(&scratch.amplify(&emulator, &["status"]));
+    let printed =
+        String::from_utf8_lossy(&scratch.amplify(&emulator, &["status"]).stdout).into_owned();
+    assert!(
+        printed.contains("Storefront.site (publish web/dist/ to the bucket): not built yet"),
+        "{printed}{status}"
+    );
+
+    // Publish: the build runs, then every file goes up.
+    let published = ok(&scratch.amplify(&emulator, &["publish", "--yes"]));
+    assert!(
+        published.contains("Building web/dist of Storefront: sh build.sh"),
+        "{published}"
+    );
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    let hosting = &meta["hosting"]["Storefront"];
+    assert_eq!(hosting["service"], "S3AndCloudFront");
+    let bucket = hosting["output"]["HostingBucketName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let domain = hosting["output"]["CloudFrontDomainName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let record = &hosting["postDeployActions"]["site"]["result"];
+    assert_eq!(record["uploaded"], 3, "{record}");
+    assert_eq!(keys(&cloud, &bucket), ["app.js", "index.html", "style.css"]);
+    assert_eq!(
+        object_headers(&cloud, &bucket, "index.html"),
+        ("no-cache".to_owned(), "text/html".to_owned())
+    );
+    assert_eq!(
+        object_headers(&cloud, &bucket, "style.css"),
+        ("public, max-age=3600".to_owned(), "text/css".to_owned())
+    );
+
+    // Served through CloudFront (origin access control signs the bucket reads).
+    let (code, headers, body) = viewer_get(emulator.port(), &domain, "/");
+    assert_eq!(code, 200, "{headers:?}{body}");
+    assert!(body.contains("<h1>Storefront</h1>"), "{body}");
+    assert!(
+        header(&headers, "content-type").starts_with("text/html"),
+        "{headers:?}"
+    );
+    let (code, headers, _) = viewer_get(emulator.port(), &domain, "/style.css");
+    assert_eq!(code, 200);
+    assert!(
+        header(&headers, "content-type").starts_with("text/css"),
+        "{headers:?}"
+    );
+    // A client-side route is answered with the app's page.
+    let (code, _, body) = viewer_get(emulator.port(), &domain, "/orders/42");
+    assert_eq!(code, 200);
+    assert!(body.contains("<h1>Storefront</h1>"), "{body}");
+
+    // The typed accessors and aws-exports.js point at the site.
+    let url = format!("https://{domain}");
+    let app = scratch.run_app("storefront-example", &[]);
+    let printed = String::from_utf8_lossy(&app.stdout).into_owned();
+    assert!(
+        app.status.success(),
+        "{}",
+        String::from_utf8_lossy(&app.stderr)
+    );
+    assert!(
+        printed.contains(&format!("site url         {url}")),
+        "{printed}"
+    );
+    let outputs = scratch.json("amplify_outputs.json");
+    assert_eq!(
+        outputs["custom"]["hosting"]["url"],
+        url.as_str(),
+        "{outputs}"
+    );
+    let generated = scratch.dir.path().join("generated");
+    ok(&scratch.amplify(
+        &emulator,
+        &[
+            "generate",
+            "outputs",
+            "--format",
+            "aws-exports",
+            "--out-dir",
+            generated.to_str().unwrap(),
+        ],
+    ));
+    let exports = std::fs::read_to_string(generated.join("aws-exports.js")).unwrap();
+    for (key, value) in [
+        ("aws_content_delivery_url", url.as_str()),
+        ("aws_content_delivery_bucket", bucket.as_str()),
+        ("aws_content_delivery_bucket_region", "us-east-1"),
+    ] {
+        assert!(
+            exports.contains(&format!("\"{key}\": \"{value}\"")),
+            "{exports}"
+        );
+    }
+
+    // One file changed, one deleted: one upload, one removal, a second invalidation.
+    let web = scratch.crate_dir().join("web/src");
+    edit(
+        &web.join("app.js"),
+        "Served by CloudFront.",
+        "Now with offers.",
+    );
+    std::fs::remove_file(web.join("style.css")).unwrap();
+    ok(&scratch.amplify(&emulator, &["publish", "--yes"]));
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    let record = &meta["hosting"]["Storefront"]["postDeployActions"]["site"]["result"];
+    assert_eq!(record["uploaded"], 1, "{record}");
+    assert_eq!(record["deleted"], 1, "{record}");
+    assert_eq!(keys(&cloud, &bucket), ["app.js", "index.html"]);
+    let (_, _, script) = viewer_get(emulator.port(), &domain, "/app.js");
+    assert!(script.contains("Now with offers."), "{script}");
+    let distribution = meta["hosting"]["Storefront"]["output"]["CloudFrontDistributionID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cloudfront = aws_sdk_cloudfront::Client::new(&cloud.sdk);
+    let invalidations = cloud
+        .rt
+        .block_on(
+            cloudfront
+                .list_invalidations()
+                .distribution_id(&distribution)
+                .send(),
+        )
+        .unwrap();
+    let count = invalidations
+        .invalidation_list()
+        .map(|l| l.quantity())
+        .unwrap_or_default();
+    assert_eq!(count, 2, "{invalidations:?}");
+
+    // Nothing changed: nothing to do. Export leaves the files to the CDK app, saying so.
+    let again = ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    assert!(again.contains("No changes detected"), "{again}");
+    let out = scratch.dir.path().join("export");
+    let exported = ok(&scratch.amplify(&emulator, &["export", "--out", out.to_str().unwrap()]));
+    assert!(
+        exported.contains(
+            "The folder `web/dist` that 'Storefront' publishes to its bucket is not exported"
+        ),
+        "{exported}"
+    );
+
+    // Delete empties the site's bucket, so its stack can go.
+    ok(&scratch.amplify(&emulator, &["delete", "--yes"]));
+    assert!(!cloud.bucket_exists(&bucket), "the site's bucket is gone");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    amplify_build::synthesize().expect("amplify backend synthesis");
+}

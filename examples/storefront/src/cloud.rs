@@ -1,0 +1,15 @@
+//! The storefront's backend.
+
+#[amplify::backend]
+pub mod backend {
+    /// The shop's web front: `web/src` built into `web/dist` by `web/build.sh`, served by
+    /// CloudFront from a private bucket. HTML pages revalidate on every visit; scripts and
+    /// styles are cached for an hour.
+    #[hosting(
+        site = "web/dist",
+        build = "sh build.sh",
+        build_dir = "web",
+        max_age = 3600
+    )]
+    pub struct Storefront;
+}

@@ -344,9 +344,7 @@ fn a_second_push_of_the_same_env_is_refused_while_one_runs() {
         .env("AWS_ENDPOINT_URL", &emulator.url)
         .stderr(Stdio::null());
     let mut first = first.spawn().unwrap();
-    let lock = scratch
-        .crate_dir()
-        .join("amplify/.config/local-push-dev.lock");
+    let lock = scratch.crate_dir().join("amplify/.config/local-state.lock");
     // The holder writes its record once it holds the lock.
     let held = || fs::metadata(&lock).is_ok_and(|m| m.len() > 0);
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -358,7 +356,16 @@ fn a_second_push_of_the_same_env_is_refused_while_one_runs() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(5), "{stderr}");
     assert!(
-        stderr.contains("another push of environment `dev` is running"),
+        stderr.contains("cannot run `push` now: `push` of environment `dev` is running"),
+        "{stderr}"
+    );
+    // Switching the current environment mid-push would mix the two environments'
+    // state files: refused the same way.
+    let add = scratch.amplify(&emulator, &["env", "add", "prod", "--yes"]);
+    let stderr = String::from_utf8_lossy(&add.stderr);
+    assert_eq!(add.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("cannot run `env add` now: `push` of environment `dev` is running"),
         "{stderr}"
     );
     assert!(
@@ -367,6 +374,11 @@ fn a_second_push_of_the_same_env_is_refused_while_one_runs() {
     );
     assert!(!held(), "the lock is released");
     ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    assert_eq!(
+        scratch.json("amplify/.config/local-env-info.json")["envName"],
+        "dev",
+        "the refused env add switched nothing"
+    );
 }
 
 #[test]

@@ -8,7 +8,6 @@ use aws_sdk_cloudformation::types::StackStatus;
 
 use super::aws::{self, sdk_error, Aws, AwsSettings};
 use super::error::{CliError, Kind, Result};
-use super::lock::PushLock;
 use super::pending::clear_pending;
 use super::progress::Progress;
 use super::project::{read_json, write_atomic, write_json, Project};
@@ -273,7 +272,6 @@ pub async fn delete(
             "Delete environment `{env}`: stack {stack}, every resource in it, and bucket {bucket}?"
         ),
     )?;
-    let _lock = PushLock::acquire(project, &env)?;
     let aws = aws::connect(settings).await?;
     let stacks = Stacks::new(&aws);
     if let Some(info) = stacks.describe(&stack).await? {

@@ -1,5 +1,11 @@
-//! One push per environment at a time: an exclusive OS file lock (`flock` on Unix,
-//! `LockFileEx` on Windows) on `amplify/.config/local-push-<env>.lock`.
+//! One state-changing command at a time per project: an exclusive OS file lock (`flock`
+//! on Unix, `LockFileEx` on Windows) on `amplify/.config/local-state.lock`.
+//!
+//! Project-wide, not per environment: `amplify-meta.json`, `#current-cloud-backend`,
+//! `local-env-info.json` and the client configuration describe the *current*
+//! environment, so a `push` of one environment and an `env add` (which switches the
+//! current one) or a `push` of another would write over each other's state. Every
+//! command that writes local state takes it for its whole run (see `cli/mod.rs`).
 //!
 //! The lock itself, not the file's content, decides who holds it: taking it is one
 //! atomic call, and the OS releases it when the holder exits, however it exits, so there
@@ -17,8 +23,9 @@ use serde::{Deserialize, Serialize};
 use super::error::{CliError, Kind, Result};
 use super::project::{timestamp_now, Project};
 
-/// Held for the duration of a push; released on drop (or when the process ends).
-pub struct PushLock {
+/// Held for the duration of a state-changing command; released on drop (or when the
+/// process ends).
+pub struct StateLock {
     file: File,
 }
 
@@ -28,12 +35,18 @@ pub struct PushLock {
 struct Holder {
     pid: u32,
     started_at: String,
+    /// `push`, `env add`…
+    #[serde(default)]
+    command: String,
+    /// The environment it works on, if any.
+    #[serde(default)]
+    env: Option<String>,
 }
 
-impl PushLock {
-    /// Takes the lock of `env`, or explains who holds it.
-    pub fn acquire(project: &Project, env: &str) -> Result<PushLock> {
-        let path = lock_path(project, env);
+impl StateLock {
+    /// Takes the project's lock for `command` (on `env`), or explains who holds it.
+    pub fn acquire(project: &Project, command: &str, env: Option<&str>) -> Result<StateLock> {
+        let path = lock_path(project);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| CliError::io("create", dir, e))?;
         }
@@ -46,12 +59,14 @@ impl PushLock {
             .map_err(|e| CliError::io("open", &path, e))?;
         match file.try_lock() {
             Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(busy(&mut file, env, &path)),
+            Err(TryLockError::WouldBlock) => return Err(busy(&mut file, command, &path)),
             Err(TryLockError::Error(e)) => return Err(CliError::io("lock", &path, e)),
         }
         let holder = Holder {
             pid: std::process::id(),
             started_at: timestamp_now(),
+            command: command.to_owned(),
+            env: env.map(ToOwned::to_owned),
         };
         let record = serde_json::to_string(&holder).expect("the record serialises");
         // Best effort: the record only improves the message another push prints.
@@ -60,40 +75,49 @@ impl PushLock {
             .and_then(|()| file.rewind())
             .and_then(|()| writeln!(file, "{record}"))
             .and_then(|()| file.flush());
-        Ok(PushLock { file })
+        Ok(StateLock { file })
     }
 }
 
-impl Drop for PushLock {
+impl Drop for StateLock {
     fn drop(&mut self) {
         let _ = self.file.set_len(0);
         let _ = self.file.unlock();
     }
 }
 
-fn lock_path(project: &Project, env: &str) -> PathBuf {
-    project
-        .root
-        .join(format!("amplify/.config/local-push-{env}.lock"))
+fn lock_path(project: &Project) -> PathBuf {
+    project.root.join("amplify/.config/local-state.lock")
 }
 
 /// The error for a lock held by someone else, naming them when their record is readable.
-fn busy(file: &mut File, env: &str, path: &std::path::Path) -> CliError {
+fn busy(file: &mut File, command: &str, path: &std::path::Path) -> CliError {
     let mut text = String::new();
     let holder: Option<Holder> = file
         .read_to_string(&mut text)
         .ok()
         .and_then(|_| serde_json::from_str(text.trim()).ok());
-    let who = match holder {
-        Some(h) => format!(" (process {}, started {})", h.pid, h.started_at),
-        None => String::new(),
+    let running = match holder {
+        Some(h) => {
+            let what = match (h.command.as_str(), &h.env) {
+                ("", Some(env)) => format!("a command on environment `{env}`"),
+                ("", None) => "another command".to_owned(),
+                (c, Some(env)) => format!("`{c}` of environment `{env}`"),
+                (c, None) => format!("`{c}`"),
+            };
+            format!(
+                "{what} is running (process {}, started {})",
+                h.pid, h.started_at
+            )
+        }
+        None => "another command is changing this project's state".to_owned(),
     };
     CliError::new(
         Kind::Busy,
-        format!("another push of environment `{env}` is running{who}"),
+        format!("cannot run `{command}` now: {running}"),
     )
     .help(format!(
-        "wait for it to finish and run the command again; the lock (`{}`) is released when that process ends",
+        "wait for it to finish and run the command again (state-changing commands of one project run one at a time); the lock (`{}`) is released when that process ends",
         path.display()
     ))
 }
@@ -113,33 +137,41 @@ mod tests {
     #[test]
     fn a_second_holder_is_refused_naming_the_first_and_release_frees_it() {
         let (_dir, project) = project();
-        let first = PushLock::acquire(&project, "dev").unwrap();
-        let err = PushLock::acquire(&project, "dev")
+        let first = StateLock::acquire(&project, "push", Some("dev")).unwrap();
+        let err = StateLock::acquire(&project, "push", Some("dev"))
             .err()
             .expect("second push refused");
         assert_eq!(err.kind, Kind::Busy);
         assert!(
             err.message.contains(&format!(
-                "another push of environment `dev` is running (process {}",
+                "cannot run `push` now: `push` of environment `dev` is running (process {}",
                 std::process::id()
             )),
             "{}",
             err.message
         );
-        // Another environment has its own lock.
-        let _other = PushLock::acquire(&project, "prod").unwrap();
+        // The current environment's files are shared: switching it waits too.
+        let err = StateLock::acquire(&project, "env add", Some("prod"))
+            .err()
+            .expect("env add refused");
+        assert!(
+            err.message
+                .starts_with("cannot run `env add` now: `push` of environment `dev`"),
+            "{}",
+            err.message
+        );
         drop(first);
-        let _again = PushLock::acquire(&project, "dev").unwrap();
+        let _again = StateLock::acquire(&project, "env add", Some("prod")).unwrap();
     }
 
     #[test]
     fn a_leftover_record_without_a_holder_does_not_block() {
         let (dir, project) = project();
-        let path = dir.path().join("amplify/.config/local-push-dev.lock");
+        let path = dir.path().join("amplify/.config/local-state.lock");
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         // What a crashed push of an older version, or an empty file, leaves behind.
         fs::write(&path, r#"{"pid": 4294967, "startedAt": "x"}"#).unwrap();
-        let _lock = PushLock::acquire(&project, "dev").unwrap();
+        let _lock = StateLock::acquire(&project, "push", Some("dev")).unwrap();
         fs::write(&path, "").unwrap();
     }
 
@@ -151,7 +183,7 @@ mod tests {
         if let Some(dir) = std::env::var_os(CRASH_CHILD) {
             // The child: take the lock and die without releasing it (no destructors).
             let project = Project { root: dir.into() };
-            let lock = PushLock::acquire(&project, "dev").unwrap();
+            let lock = StateLock::acquire(&project, "push", Some("dev")).unwrap();
             std::mem::forget(lock);
             std::process::abort();
         }
@@ -168,13 +200,13 @@ mod tests {
             .status()
             .unwrap();
         assert!(!status.success(), "the child crashed");
-        let path = dir.path().join("amplify/.config/local-push-dev.lock");
+        let path = dir.path().join("amplify/.config/local-state.lock");
         assert!(
             fs::metadata(&path).unwrap().len() > 0,
             "the crashed holder left its record"
         );
         // No process table is consulted: the OS released the lock with the process.
-        let _lock = PushLock::acquire(&project, "dev").unwrap();
+        let _lock = StateLock::acquire(&project, "push", Some("dev")).unwrap();
     }
 
     #[test]
@@ -187,7 +219,7 @@ mod tests {
                 for _ in 0..8 {
                     s.spawn(|| {
                         barrier.wait();
-                        if let Ok(lock) = PushLock::acquire(&project, "dev") {
+                        if let Ok(lock) = StateLock::acquire(&project, "push", Some("dev")) {
                             winners.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                             // Hold it until every thread has tried.
                             barrier.wait();

@@ -2,7 +2,7 @@
 //! in Rust. Thin command layer over the modules below; errors are rendered once, in
 //! [`main`], with a documented exit code:
 //! 0 success, 1 other failure, 2 bad input, 3 AWS unreachable or refusing,
-//! 4 deployment rolled back, 5 another push holds the lock, 76 a command hook failed,
+//! 4 deployment rolled back, 5 another state-changing command holds the project lock, 76 a command hook failed,
 //! 130 interrupted (a general plugin's own code for `cargo amplify <plugin>`).
 
 mod actions;
@@ -141,6 +141,21 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
             settings.profile = configure::stored_profile(&project, env);
         }
     }
+    // Held until the command and its hooks are done; refused (exit 5) while another
+    // state-changing command of this project runs.
+    let _state_lock = if changes_state(&args.command) {
+        let name = match &invocation.sub_command {
+            Some(sub) => format!("{} {sub}", invocation.command),
+            None => invocation.command.clone(),
+        };
+        Some(lock::StateLock::acquire(
+            &project,
+            &name,
+            invocation.env.as_deref(),
+        )?)
+    } else {
+        None
+    };
     hooks::run(&project, hooks::Phase::Pre, &invocation, None)?;
     let result = dispatch(&project, &settings, args.command).await;
     let post = hooks::run(
@@ -154,6 +169,29 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     let code = result?;
     post?;
     Ok(code)
+}
+
+/// Whether the command writes the project's local state (the current environment's
+/// files, `team-provider-info.json`, client configuration): those run one at a time.
+/// `status` settles an interrupted push only after CloudFormation finished it, `export`
+/// and `generate outputs --app-id/--stack` write elsewhere, `pipeline-deploy` keeps no
+/// local state.
+fn changes_state(command: &Command) -> bool {
+    match command {
+        Command::Init { .. }
+        | Command::Push { .. }
+        | Command::Publish { .. }
+        | Command::Run { .. }
+        | Command::Pull { .. }
+        | Command::Delete { .. }
+        | Command::Config { .. } => true,
+        Command::Env { what } => !matches!(what, EnvCommand::List { .. } | EnvCommand::Get { .. }),
+        Command::Configure { use_profile, .. } => use_profile.is_some(),
+        Command::Generate {
+            what: GenerateCommand::Outputs { stack, app_id, .. },
+        } => stack.is_none() && app_id.is_none(),
+        _ => false,
+    }
 }
 
 /// How hooks name a command: `push`, `generate-outputs`… with the environment it uses.

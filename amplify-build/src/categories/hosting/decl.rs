@@ -68,13 +68,8 @@ pub(super) fn parse(r: &mut ArgReader, cx: &ParseContext<'_>) -> Option<HostingS
         Some(i) => i.value(),
         None => "index.html".to_owned(),
     };
-    let spa = r
-        .take("spa")
-        .and_then(|a| a.flag(diagnostics))
-        .unwrap_or(true);
-    let max_age = r
-        .take("max_age")
-        .map(|a| a.quantity(diagnostics, 0..=YEAR, Unit::Seconds));
+    let spa = spa.and_then(|a| a.flag(diagnostics)).unwrap_or(true);
+    let max_age = max_age.map(|a| a.quantity(diagnostics, 0..=YEAR, Unit::Seconds));
     let Some(site) = site else {
         diagnostics.error(
             cx.attr_span,

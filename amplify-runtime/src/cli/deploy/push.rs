@@ -1,5 +1,5 @@
-//! `cargo amplify push`: plan locally from the last pushed state, take the environment's
-//! lock, settle an interrupted push, deploy what changed through the shared
+//! `cargo amplify push`: plan locally from the last pushed state (the caller holds the
+//! project's state lock), settle an interrupted push, deploy what changed through the shared
 //! [`Deployment`], and only after success record the outputs and state.
 
 use std::collections::BTreeMap;
@@ -14,7 +14,6 @@ use crate::cli::changes::{self, Operation, Row};
 use crate::cli::error::Result;
 use crate::cli::finalize::{finalize, Deployed};
 use crate::cli::inputs;
-use crate::cli::lock::PushLock;
 use crate::cli::project::Project;
 use crate::cli::prompt::confirm;
 use crate::cli::reconcile::settle_if_pending;
@@ -55,7 +54,6 @@ pub async fn push(
 ) -> Result<PushReport> {
     let env = project.resolve_env(opts.env.as_deref())?;
     let provider = project.env_provider(&env)?;
-    let _lock = PushLock::acquire(project, &env)?;
     let aws = settle_if_pending(project, &env, &provider, settings).await?;
 
     let work = assess(project, &env)?;

@@ -117,7 +117,29 @@ fn pipeline_deploy_stages_to_two_accounts_and_generate_outputs_reads_them() {
         "{printed}"
     );
 
-    // --stack reads a stack by name too; an unknown one is refused.
+    // --stack reads a stack by name too, and writes the same file (the environment
+    // included, from the stack's `env` parameter); an unknown one is refused.
+    let by_branch = std::fs::read(clone.crate_dir().join("amplify_outputs.json")).unwrap();
+    std::fs::remove_file(clone.crate_dir().join("amplify_outputs.json")).unwrap();
+    let out = clone
+        .command(&["generate", "outputs", "--stack", &expected_stack("main")])
+        .env("AWS_ENDPOINT_URL", &production.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let by_stack: Value = clone.json("amplify_outputs.json");
+    assert_eq!(
+        by_stack,
+        serde_json::from_slice::<Value>(&by_branch).unwrap()
+    );
+    assert_ne!(
+        by_stack["custom"]["amplify_rs"]["environment"], "",
+        "{by_stack}"
+    );
     let out = clone
         .command(&[
             "generate",

@@ -40,10 +40,12 @@ pub fn stack_name(namespace: &str, name: &str, kind: BackendType) -> String {
         .to_owned();
     let name: String = sanitize(name).chars().take(MAX_NAME_LENGTH).collect();
     let kind = kind.as_str();
-    // "amplify", namespace, name, type and hash, joined by four dashes.
+    // "amplify", namespace, name, type and hash, joined by four dashes — and Gen 2 keeps
+    // one character of the namespace fewer than that leaves room for, so its longest
+    // names are 127 characters; ours must be the same names.
     let room =
         STACK_NAME_LENGTH_LIMIT - ("amplify".len() + name.len() + kind.len() + HASH_LENGTH + 4);
-    let namespace: String = sanitize(namespace).chars().take(room).collect();
+    let namespace: String = sanitize(namespace).chars().take(room - 1).collect();
     format!("amplify-{namespace}-{name}-{kind}-{hash}")
 }
 
@@ -73,12 +75,35 @@ mod tests {
     }
 
     #[test]
-    fn long_names_are_truncated_to_cloudformation_s_limit() {
+    fn long_names_are_truncated_as_gen_2_truncates_them() {
+        // The branch keeps 50 characters; the app id what is left, less one.
         let name = stack_name(&"a".repeat(200), &"b".repeat(80), BackendType::Branch);
-        assert_eq!(name.len(), STACK_NAME_LENGTH_LIMIT);
+        assert_eq!(name.len(), STACK_NAME_LENGTH_LIMIT - 1);
         assert!(
-            name.contains(&format!("-{}-branch-", "b".repeat(50))),
+            name.starts_with(&format!(
+                "amplify-{}-{}-branch-",
+                "a".repeat(50),
+                "b".repeat(50)
+            )),
             "{name}"
+        );
+        // A 120-character app id with `main`: 96 characters of it, 127 in all.
+        let app_id = "d".repeat(120);
+        let name = stack_name(&app_id, "main", BackendType::Branch);
+        assert_eq!(name.len(), 127, "{name}");
+        assert!(
+            name.starts_with(&format!("amplify-{}-main-branch-", "d".repeat(96))),
+            "{name}"
+        );
+        // The hash is over the raw values, so truncation never merges two apps.
+        assert_ne!(
+            stack_name(&format!("{app_id}x"), "main", BackendType::Branch),
+            name
+        );
+        // Characters other than ASCII letters and digits go; the hash still sees them.
+        assert_eq!(
+            stack_name("my-app", "feature/login", BackendType::Branch)[..34],
+            *"amplify-myapp-featurelogin-branch-"
         );
     }
 }

@@ -262,20 +262,22 @@ pub async fn generate_from_stack(
 ) -> Result<()> {
     let plan = synthesis::current_plan(project)?;
     let aws = aws::connect(settings).await?;
-    let (stack, env) = match target {
-        StackTarget::Stack(name) => (name.clone(), String::new()),
+    let stack = match target {
+        StackTarget::Stack(name) => name.clone(),
         StackTarget::Branch { app_id, branch } => {
             let account = aws.account_id().await?;
-            let (names, env) = root_names(app_id, branch, &account, &aws.region);
-            (names.stack, env)
+            root_names(app_id, branch, &account, &aws.region).0.stack
         }
     };
-    if Stacks::new(&aws).describe(&stack).await?.is_none() {
+    let Some(info) = Stacks::new(&aws).describe(&stack).await? else {
         return Err(
             CliError::input(format!("no stack `{stack}` in {}", aws.region))
                 .help("check --app-id and --branch (or --stack), the region and the account"),
         );
-    }
+    };
+    // The environment the stack was deployed as: its `env` parameter, whichever way the
+    // stack was named.
+    let env = info.parameters.get("env").cloned().unwrap_or_default();
     write_outputs(project, &aws, &plan, &stack, &env, outputs).await
 }
 

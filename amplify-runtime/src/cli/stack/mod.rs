@@ -25,6 +25,8 @@ pub struct StackInfo {
     pub status: StackStatus,
     /// Outputs by key.
     pub outputs: BTreeMap<String, String>,
+    /// Parameter values by key (the root stack's `env`).
+    pub parameters: BTreeMap<String, String>,
 }
 
 impl StackInfo {
@@ -94,6 +96,16 @@ impl<'a> Stacks<'a> {
                         Some((
                             o.output_key()?.to_owned(),
                             o.output_value().unwrap_or_default().to_owned(),
+                        ))
+                    })
+                    .collect(),
+                parameters: s
+                    .parameters()
+                    .iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.parameter_key()?.to_owned(),
+                            p.parameter_value().unwrap_or_default().to_owned(),
                         ))
                     })
                     .collect(),

@@ -65,6 +65,27 @@ fn environments_live_side_by_side_and_checkout_brings_their_state() {
     let status = json_out(&scratch, &emulator, &["status", "--json"]);
     assert_eq!(row(&status, "PostsFn"), "No Change", "{status}");
 
+    // A misspelt override is not ignored: status and push refuse it, naming the key,
+    // the function and the variable it meant, and deploy nothing.
+    let mut typo = kept.clone();
+    typo["prod"]["categories"]["function"]["PostsFn"]["LOG_LEVL"] = "trace".into();
+    std::fs::write(&tpi_path, serde_json::to_string_pretty(&typo).unwrap()).unwrap();
+    for args in [&["status"][..], &["push", "--yes"]] {
+        let command = args[0];
+        let out = scratch.amplify(&emulator, args);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{command}: {err}");
+        assert!(
+            err.contains("amplify/team-provider-info.json overrides `LOG_LEVL` of `PostsFn` in environment `prod`, which it does not declare"),
+            "{command}: {err}"
+        );
+        assert!(
+            err.contains("did you mean `LOG_LEVEL`? Rename the key at `prod.categories.function.PostsFn.LOG_LEVL`"),
+            "{command}: {err}"
+        );
+    }
+    std::fs::write(&tpi_path, serde_json::to_string_pretty(&kept).unwrap()).unwrap();
+
     let listed = json_out(&scratch, &emulator, &["env", "list", "--json"]);
     assert_eq!(listed["envs"], serde_json::json!(["dev", "prod"]));
     assert_eq!(listed["current"], "prod");

@@ -172,6 +172,61 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
         stderr(&out)
     );
 
+    // A profile that does not exist is named, with the close one, and not recorded.
+    let out = with_profile_only(&["configure", "--use-profile", "stagin", "--check"]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AWS profile `stagin` (given with `--use-profile`) is not defined in ~/.aws/config or ~/.aws/credentials"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("did you mean `staging`?"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        scratch.json("amplify/.config/local-aws-info.json")["dev"]["profileName"],
+        "staging",
+        "the failed check recorded nothing"
+    );
+    // Keys in the environment win over the recorded profile: said, not silent.
+    let out = scratch
+        .command(&["configure", "--check"])
+        .env("AWS_ENDPOINT_URL", &emulator.url)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_CONFIG_FILE", aws_dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: AWS_ACCESS_KEY_ID is set, so those credentials are used, not profile `staging` (recorded for environment `dev`"),
+        "{}",
+        stderr(&out)
+    );
+    // A role ARN that is not one is named by its flag, before any AWS call.
+    for (arn, problem) in [
+        ("not-an-arn", "it is not an ARN"),
+        (
+            "arn:aws:s3:::deploy-bucket",
+            "it is an ARN of `s3`, not of an IAM role",
+        ),
+        (
+            "arn:aws:iam::12345:role/deploy",
+            "`12345` is not a 12-digit account id",
+        ),
+    ] {
+        let out = with_profile_only(&["configure", "--check", "--role-arn", arn]);
+        assert_eq!(code(&out), Some(2), "{arn}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(
+                "`--role-arn {arn}` does not name an IAM role: {problem}"
+            )),
+            "{arn}: {}",
+            stderr(&out)
+        );
+    }
+
     // …and after one that failed, with the error.
     let out = scratch.amplify(&emulator, &["push", "--yes", "--env", "nosuch"]);
     assert_eq!(code(&out), Some(2), "the push's own error is reported");

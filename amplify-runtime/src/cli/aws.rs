@@ -11,14 +11,17 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::credentials::{self, ProfileOrigin};
 use super::error::{CliError, Kind, Result};
 
 /// AWS settings from flags; everything else comes from the standard chain
 /// (environment, profiles).
 #[derive(Debug, Clone, Default)]
 pub struct AwsSettings {
-    /// `--profile`
+    /// `--profile`, or the one recorded for the environment.
     pub profile: Option<String>,
+    /// Where [`AwsSettings::profile`] was named, for the messages about it.
+    pub profile_origin: ProfileOrigin,
     /// `--region`
     pub region: Option<String>,
     /// `--endpoint-url` (otherwise `AWS_ENDPOINT_URL`)
@@ -129,6 +132,13 @@ impl Intercept for CallLog {
 /// Loads the configuration once and checks that a region and credentials exist, so a
 /// missing one is reported before any work starts.
 pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
+    if let Some(role) = &settings.role_arn {
+        credentials::check_role_arn(role)?;
+    }
+    if let Some(profile) = &settings.profile {
+        credentials::check_profile(profile, &settings.profile_origin).await?;
+        credentials::note_environment_keys_win(profile, &settings.profile_origin);
+    }
     let http_client = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
@@ -166,6 +176,13 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
     let provider = sdk.credentials_provider().ok_or_else(no_credentials)?;
     let credentials = provider.clone();
     if let Err(e) = provider.provide_credentials().await {
+        if let Some(role) = &settings.role_arn {
+            return Err(CliError::new(
+                Kind::Aws,
+                format!("cannot assume the role `{role}` given with `--role-arn`: {e}"),
+            )
+            .help("check that the role exists in the target account and trusts the credentials in use (its trust policy)"));
+        }
         return Err(no_credentials().help(format!(
             "{e}; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass `--profile NAME`, or run `aws configure` (any values work with a local emulator)"
         )));

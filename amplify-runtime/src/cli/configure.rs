@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use super::aws::{self, AwsSettings};
+use super::credentials::{self, ProfileOrigin};
 use super::error::Result;
 use super::project::{read_json, write_json, Project};
 use super::stack::Stacks;
@@ -41,6 +42,35 @@ pub async fn configure(
     opts: &ConfigureOptions,
 ) -> Result<()> {
     let env = project.resolve_env(opts.env.as_deref())?;
+    let (profile, origin) = match (&opts.profile, &settings.profile) {
+        (Some(p), _) => (Some(p.clone()), ProfileOrigin::Configuring),
+        (None, Some(p)) => (Some(p.clone()), settings.profile_origin.clone()),
+        (None, None) => (None, ProfileOrigin::Flag),
+    };
+    // Nothing is recorded that failed its check: a profile that does not exist is
+    // refused, and with `--check` the credentials must work first.
+    if let (Some(p), Some(_)) = (&profile, &opts.profile) {
+        credentials::check_profile(p, &origin).await?;
+    }
+    let mut status = None;
+    if opts.check {
+        let checked = AwsSettings {
+            profile: profile.clone(),
+            profile_origin: origin,
+            ..settings.clone()
+        };
+        let aws = aws::connect(&checked).await?;
+        let provider = project.env_provider(&env)?;
+        let stack = provider.require(RootValue::StackName)?;
+        let info = Stacks::new(&aws).describe(stack).await?;
+        status = Some(info.map_or_else(|| "missing".to_owned(), |i| i.status.as_str().to_owned()));
+        if !opts.json {
+            eprintln!(
+                "The credentials work: stack {stack} is {}.",
+                status.as_deref().unwrap_or_default()
+            );
+        }
+    }
     if let Some(profile) = &opts.profile {
         let mut info: LocalAwsInfo = read_json(&project.local_aws_path())?.unwrap_or_default();
         info.0.insert(
@@ -55,29 +85,6 @@ pub async fn configure(
         write_json(&project.local_aws_path(), &info)?;
         if !opts.json {
             eprintln!("Environment `{env}` uses AWS profile `{profile}`.");
-        }
-    }
-    let profile = opts
-        .profile
-        .clone()
-        .or_else(|| settings.profile.clone())
-        .or_else(|| stored_profile(project, &env));
-    let mut status = None;
-    if opts.check {
-        let checked = AwsSettings {
-            profile: profile.clone(),
-            ..settings.clone()
-        };
-        let aws = aws::connect(&checked).await?;
-        let provider = project.env_provider(&env)?;
-        let stack = provider.require(RootValue::StackName)?;
-        let info = Stacks::new(&aws).describe(stack).await?;
-        status = Some(info.map_or_else(|| "missing".to_owned(), |i| i.status.as_str().to_owned()));
-        if !opts.json {
-            eprintln!(
-                "The credentials work: stack {stack} is {}.",
-                status.as_deref().unwrap_or_default()
-            );
         }
     }
     if opts.json {

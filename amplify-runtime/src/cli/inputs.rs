@@ -61,6 +61,50 @@ pub fn api_key_expiries(plan: &Plan, kept: &EnvParameters, now: i64) -> (Vec<Inp
     (out, renewed)
 }
 
+/// Refuses a key in the environment's `categories` block of `team-provider-info.json`
+/// that no input of its resource reads — a misspelt override would otherwise be ignored
+/// while the declared value is deployed.
+pub fn check_overrides(plan: &Plan, kept: &EnvParameters, env: &str) -> Result<()> {
+    for stack in &plan.stacks {
+        let Some(values) = stored(kept, &stack.category, &stack.name) else {
+            continue;
+        };
+        let mut known: Vec<&str> = vec![API_KEY_DAYS];
+        let mut declared: Vec<&str> = Vec::new();
+        for input in &stack.inputs {
+            known.push(&input.parameter);
+            if let EnvInput::Override { key, .. } = &input.input {
+                known.push(key);
+                declared.push(key);
+            }
+        }
+        let Some(unknown) = values.keys().find(|k| !known.contains(&k.as_str())) else {
+            continue;
+        };
+        let path = format!(
+            "{env}.categories.{}.{}.{unknown}",
+            stack.category, stack.name
+        );
+        let hint = match amplify_build::decl::diagnostics::did_you_mean(unknown, &declared) {
+            Some(close) => format!("did you mean `{close}`? Rename the key at `{path}`"),
+            None if declared.is_empty() => format!(
+                "`{}` declares no value an environment can override; remove `{path}`, or declare it in Rust (`env({unknown} = \"…\")`)",
+                stack.name
+            ),
+            None => format!(
+                "it overrides one of {}; rename or remove `{path}`",
+                declared.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        return Err(CliError::input(format!(
+            "amplify/team-provider-info.json overrides `{unknown}` of `{}` in environment `{env}`, which it does not declare",
+            stack.name
+        ))
+        .help(hint));
+    }
+    Ok(())
+}
+
 /// The value of every overridable input: the environment's override
 /// (`categories.<category>.<resource>.<key>` in team-provider-info.json) or the declared
 /// default.

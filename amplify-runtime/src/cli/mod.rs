@@ -13,6 +13,7 @@ mod changes;
 mod client_config;
 mod configure;
 mod console;
+mod credentials;
 mod deploy;
 mod env;
 mod environments;
@@ -107,6 +108,7 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
         region: args.global.region,
         endpoint_url: args.global.endpoint_url,
         role_arn: args.global.role_arn,
+        profile_origin: credentials::ProfileOrigin::Flag,
     };
     let start = match args.global.project_dir {
         Some(dir) => dir,
@@ -139,6 +141,7 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     if settings.profile.is_none() {
         if let Some(env) = &invocation.env {
             settings.profile = configure::stored_profile(&project, env);
+            settings.profile_origin = credentials::ProfileOrigin::Recorded(env.clone());
         }
     }
     // Held until the command and its hooks are done; refused (exit 5) while another

@@ -33,7 +33,9 @@ pub async fn status(
     // Reconciling needs the stack's real state: the only case where status calls AWS.
     settle_if_pending(project, &env, &provider, settings).await?;
     let plan = synthesis::current_plan(project)?;
-    let fingerprints = changes::fingerprints(project, &plan, &project.kept_parameters(&env)?)?;
+    let kept = project.kept_parameters(&env)?;
+    super::inputs::check_overrides(&plan, &kept, &env)?;
+    let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
     let deployed_provider = deployed.provider();

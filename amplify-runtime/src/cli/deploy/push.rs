@@ -133,6 +133,7 @@ struct Assessment {
 fn assess(project: &Project, env: &str) -> Result<Assessment> {
     let plan = synthesis::current_plan(project)?;
     let kept = project.kept_parameters(env)?;
+    inputs::check_overrides(&plan, &kept, env)?;
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);

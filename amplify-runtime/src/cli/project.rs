@@ -173,21 +173,30 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(CliError::io("read", path, e)),
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| {
-        let what = if e.is_syntax() || e.is_eof() {
-            "invalid JSON"
-        } else {
-            "unexpected content"
-        };
-        CliError::input(format!(
-            "`{}` line {}, column {}: {what}: {}",
-            path.display(),
-            e.line(),
-            e.column(),
-            strip_position(&e.to_string())
-        ))
-        .help(repair_help(path))
-    })
+    let mut reader = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut reader)
+        .map(Some)
+        .map_err(|e| {
+            // Where in the document: `dev.awscloudformation.StackName`.
+            let at = match e.path().to_string() {
+                p if p.is_empty() || p == "." => String::new(),
+                p => format!(" at `{p}`"),
+            };
+            let e = e.into_inner();
+            let what = if e.is_syntax() || e.is_eof() {
+                "invalid JSON"
+            } else {
+                "unexpected content"
+            };
+            CliError::input(format!(
+                "`{}` line {}, column {}{at}: {what}: {}",
+                path.display(),
+                e.line(),
+                e.column(),
+                strip_position(&e.to_string())
+            ))
+            .help(repair_help(path))
+        })
 }
 
 /// How to repair a broken state file: files under `#current-cloud-backend` are a copy
@@ -294,6 +303,25 @@ pub fn timestamp_now() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_reported_with_its_key_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("team-provider-info.json");
+        fs::write(
+            &p,
+            "{\n  \"dev\": {\n    \"awscloudformation\": {\n      \"StackName\": 42\n    }\n  }\n}\n",
+        )
+        .unwrap();
+        let e = read_json::<TeamProviderInfo>(&p).unwrap_err();
+        assert!(
+            e.message.contains(
+                "team-provider-info.json` line 4, column 21 at `dev.awscloudformation.StackName`: unexpected content: invalid type: integer `42`, expected a string"
+            ),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn corrupt_json_is_reported_with_its_line() {

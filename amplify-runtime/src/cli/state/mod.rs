@@ -23,7 +23,7 @@ pub use meta::{compose_meta, imported_outputs, Pushed};
 pub struct TeamProviderInfo(pub IndexMap<String, EnvEntry>);
 
 /// One environment in `team-provider-info.json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EnvEntry {
     /// What each provider recorded (the root stack for CloudFormation), by provider.
     #[serde(flatten)]
@@ -31,6 +31,37 @@ pub struct EnvEntry {
     /// Per-environment parameter values: category → resource → parameter → value.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub categories: EnvParameters,
+}
+
+// By hand rather than `#[serde(flatten)]`, which buffers the providers' blocks: a
+// wrong value is then reported at its own line and key path
+// (`dev.awscloudformation.StackName`), not at the end of the environment.
+impl<'de> Deserialize<'de> for EnvEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = EnvEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an environment: provider blocks and `categories`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<EnvEntry, A::Error> {
+                let mut entry = EnvEntry::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "categories" {
+                        entry.categories = map.next_value()?;
+                    } else {
+                        let block = map.next_value()?;
+                        entry.providers.insert(key, block);
+                    }
+                }
+                Ok(entry)
+            }
+        }
+        d.deserialize_map(Entry)
+    }
 }
 
 impl EnvEntry {

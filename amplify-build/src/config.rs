@@ -133,6 +133,7 @@ impl Config {
     /// Build-script flavour: reads `CARGO_MANIFEST_DIR`/`OUT_DIR`, prints
     /// `cargo::rerun-if-changed` for every input and `cargo::warning` for what it skips.
     pub fn synthesize(&self) -> Result<Report, Error> {
+        let started = std::time::SystemTime::now();
         let crate_root = env_path("CARGO_MANIFEST_DIR")?;
         let out_dir = env_path("OUT_DIR")?;
         let read_only = afs::source_is_read_only(&crate_root);
@@ -156,8 +157,15 @@ impl Config {
             }
         }
         if matches!(report.outcome, Outcome::Synthesized { .. }) {
-            let inputs = embed_outputs(&crate_root, &target, &out_dir, read_only, &report)?;
+            let inputs = embed_outputs(&target, &out_dir, read_only, &report, started)?;
             report.inputs.extend(inputs);
+            // One file synthesis wrote: when `amplify/` is removed (`git clean`), its
+            // absence re-runs the build script, which writes the folder again.
+            let sentinel = report
+                .project_dir
+                .join("amplify/backend/backend-config.json");
+            backdate_if_written_since(&sentinel, started);
+            report.inputs.push(sentinel);
         }
         for input in &report.inputs {
             println!("cargo::rerun-if-changed={}", input.display());
@@ -430,16 +438,34 @@ fn package_name(manifest: &Path) -> Option<String> {
     Some(manifest.get("package")?.get("name")?.as_str()?.to_owned())
 }
 
+/// Cargo re-runs a build script when a watched file is newer than the moment it last
+/// started it, so a file the script itself writes would make every build re-run it. Set
+/// back a minute before this run (before Cargo's own mark), such a file wakes the script
+/// only when it is deleted or edited by someone else.
+fn backdate_if_written_since(path: &Path, started: std::time::SystemTime) {
+    let written_now = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|m| m >= started);
+    if written_now {
+        let before = started - std::time::Duration::from_secs(60);
+        // Best effort: without it, the next build merely runs the script once more.
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(before));
+    }
+}
+
 /// Embeds the client outputs for the `#[backend]` macro's typed accessors: copies the
 /// outputs file (`amplify_outputs.json`, written by `cargo amplify push`) into `OUT_DIR`
 /// with the project name beside it. Returns the files read, for `rerun-if-changed`, so
 /// a push that rewrites the outputs re-runs this and nothing else does.
 fn embed_outputs(
-    crate_root: &Path,
     project_dir: &Path,
     out_dir: &Path,
     read_only: bool,
     report: &Report,
+    started: std::time::SystemTime,
 ) -> Result<Vec<PathBuf>, Error> {
     let config_path = project_dir.join("amplify/.config/project-config.json");
     let config = afs::read_json(&config_path)?;
@@ -452,9 +478,6 @@ fn embed_outputs(
         .unwrap_or(OUTPUTS_FILE)
         .to_owned();
     let outputs_path = project_dir.join(&relative);
-    let manifest_time = std::fs::metadata(crate_root.join("Cargo.toml"))
-        .and_then(|m| m.modified())
-        .ok();
     let mut seeded = report
         .written
         .iter()
@@ -469,16 +492,9 @@ fn embed_outputs(
         )?;
         seeded.push(outputs_path.clone());
     }
-    // Cargo re-runs a build script when a watched file is newer than its last run; a
-    // file this run created would make the next, unchanged build run it again. Dating
-    // the seeds like Cargo.toml keeps that build fresh.
-    if let Some(time) = manifest_time {
-        for path in &seeded {
-            let _ = std::fs::File::options()
-                .write(true)
-                .open(path)
-                .and_then(|f| f.set_times(std::fs::FileTimes::new().set_modified(time)));
-        }
+    // Watched, and written by this run: dated before it, so the next build is fresh.
+    for path in &seeded {
+        backdate_if_written_since(path, started);
     }
     let json = match std::fs::read_to_string(&outputs_path) {
         Ok(text) => text,

@@ -76,7 +76,7 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
     // A post-push hook (in JavaScript) receives the payload after a push that worked…
     write_script(
         &hooks.join("post-push.js"),
-        "const fs = require('fs');\nconst input = fs.readFileSync(0, 'utf8');\nconst n = fs.readdirSync('.').filter(f => f.startsWith('post-push-')).length;\nfs.writeFileSync(`post-push-${n}.json`, input);\n",
+        "const fs = require('fs');\nconst input = fs.readFileSync(0, 'utf8');\nconst n = fs.readdirSync('.').filter(f => f.startsWith('post-push-')).length;\nfs.writeFileSync(`post-push-${n}.json`, input);\nconsole.log('post-push hook ran');\n",
     );
     // (-vv logs every AWS call.)
     let logged = ok(&scratch.amplify(&emulator, &["push", "--yes", "-vv"]));
@@ -88,6 +88,17 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
     let payload: Value = scratch.json("post-push-0.json");
     assert_eq!(payload["data"]["amplify"]["command"], "push");
     assert!(payload["error"].is_null(), "{payload}");
+    // What a hook prints goes to stderr: `--json` output stays one JSON document.
+    let out = scratch.amplify(&emulator, &["push", "--yes", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert!(report["deployed"].is_boolean(), "{report}");
+    assert!(
+        stderr(&out).contains("post-push hook ran"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         payload["data"]["amplify"]["environment"]["projectPath"],
         scratch.crate_dir().display().to_string()
@@ -230,7 +241,7 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
     // …and after one that failed, with the error.
     let out = scratch.amplify(&emulator, &["push", "--yes", "--env", "nosuch"]);
     assert_eq!(code(&out), Some(2), "the push's own error is reported");
-    let payload: Value = scratch.json("post-push-2.json");
+    let payload: Value = scratch.json("post-push-3.json");
     assert!(
         payload["error"]["message"]
             .as_str()
@@ -263,6 +274,11 @@ fn general_plugins_on_path_run_with_the_project_context_and_are_listed() {
         Some(7),
         "the plugin's exit code: {}",
         stderr(&out)
+    );
+    // A plugin named like a built-in command never runs; the list says so.
+    write_script(
+        &bin.path().join("cargo-amplify-status"),
+        "#!/bin/bash\necho shadow > \"$AMPLIFY_PROJECT_ROOT/shadow.txt\"\n",
     );
     let seen = scratch.read("hello.txt");
     assert!(seen.contains("args=world --loud"), "{seen}");
@@ -306,6 +322,25 @@ fn general_plugins_on_path_run_with_the_project_context_and_are_listed() {
     assert_eq!(
         hello["path"],
         bin.path().join("cargo-amplify-hello").display().to_string()
+    );
+    assert!(hello.get("shadowed").is_none(), "{hello}");
+    let status = list["general"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "status")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(status["shadowed"], true, "{list}");
+    let text = scratch
+        .command(&["plugin", "list"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .contains("cargo-amplify-status  (shadowed: the built-in command of that name runs)"),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
     );
 
     // A command that is neither built in nor on PATH says where plugins come from.

@@ -87,6 +87,16 @@ fn second_build_is_fresh_and_only_read_inputs_trigger_synthesis() {
         fs::read_to_string(amplify.join("backend/api/BlogApi/build/schema.graphql")).unwrap();
     assert!(synthesized.contains("tags: [String]"));
     assert_ne!(snapshot(&amplify), before);
+
+    // `git clean` of the synthesised folder: the next build writes it again, then is
+    // fresh.
+    let synthesized = snapshot(&amplify.join("backend"));
+    fs::remove_dir_all(amplify.join("backend")).unwrap();
+    let restored = krate.cargo(&["build", "-v"]);
+    assert!(ran_build_script(&restored), "{}", stderr(&restored));
+    assert_eq!(snapshot(&amplify.join("backend")), synthesized);
+    let fresh = krate.cargo(&["build", "-v"]);
+    assert!(!ran_build_script(&fresh), "{}", stderr(&fresh));
 }
 
 #[test]

@@ -38,6 +38,16 @@ pub(super) struct AmplifyArgs {
     pub(super) command: Command,
 }
 
+/// The names of the built-in commands (`status`, `env`…): a general plugin of the same
+/// name is never run.
+pub(super) fn builtin_commands() -> Vec<String> {
+    use clap::Subcommand as _;
+    Command::augment_subcommands(clap::Command::new("amplify"))
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect()
+}
+
 #[derive(Args)]
 pub(super) struct GlobalArgs {
     /// AWS profile to use.

@@ -218,6 +218,9 @@ fn execute(
         .env_clear()
         .envs(std::env::var_os("PATH").map(|p| ("PATH", p)))
         .stdin(Stdio::piped())
+        // Standard output is the command's own (`--json` documents, URLs); what a hook
+        // prints is shown beside the progress.
+        .stdout(std::io::stderr())
         .spawn()
         .map_err(|e| {
             CliError::new(Kind::Hook, format!("cannot run hook `{name}` with `{program}`: {e}"))

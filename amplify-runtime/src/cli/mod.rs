@@ -128,7 +128,10 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
             what: PluginCommand::List { json },
         } => {
             let project = project::Project::find(&start).ok();
-            plugins::print(&plugins::list(project.as_ref())?, json);
+            plugins::print(
+                &plugins::list(project.as_ref(), &args::builtin_commands())?,
+                json,
+            );
             return Ok(0);
         }
         _ => {}

@@ -48,11 +48,14 @@ struct GeneralPlugin {
     /// `cargo amplify <name>`.
     name: String,
     path: PathBuf,
+    /// A built-in command of the same name runs instead: the plugin never does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    shadowed: bool,
 }
 
 /// Lists every plugin: built-in categories, the crate's own (from its last synthesis),
 /// the provider, the frontends and the executables on `PATH`.
-pub fn list(project: Option<&Project>) -> Result<PluginList> {
+pub fn list(project: Option<&Project>, builtin_commands: &[String]) -> Result<PluginList> {
     let mut categories: Vec<CategoryPlugin> = Registry::builtin()
         .iter()
         .map(|k| {
@@ -82,7 +85,13 @@ pub fn list(project: Option<&Project>) -> Result<PluginList> {
         categories,
         providers: PROVIDERS.iter().map(|p| p.name()).collect(),
         frontends: FRONTENDS.iter().map(|f| f.name()).collect(),
-        general: discover(),
+        general: discover()
+            .into_iter()
+            .map(|g| GeneralPlugin {
+                shadowed: builtin_commands.contains(&g.name),
+                ..g
+            })
+            .collect(),
     })
 }
 
@@ -109,7 +118,12 @@ pub fn print(list: &PluginList, json: bool) {
         println!("  none");
     }
     for g in &list.general {
-        println!("  {}  {}", g.name, g.path.display());
+        let note = if g.shadowed {
+            "  (shadowed: the built-in command of that name runs)"
+        } else {
+            ""
+        };
+        println!("  {}  {}{note}", g.name, g.path.display());
     }
 }
 
@@ -132,6 +146,7 @@ fn discover() -> Vec<GeneralPlugin> {
                 (is_executable(&e.path()) && !name.is_empty()).then(|| GeneralPlugin {
                     name: name.to_owned(),
                     path: e.path(),
+                    shadowed: false,
                 })
             })
             .collect();

@@ -75,10 +75,7 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
             /// A GraphQL client authorized with the API key.
             #[allow(dead_code)]
             pub fn client() -> ::core::result::Result<#rt::graphql::Client, #rt::graphql::Error> {
-                ::core::result::Result::Ok(#rt::graphql::Client::new(
-                    Self::endpoint()?,
-                    #rt::graphql::Auth::ApiKey(Self::api_key()?.to_owned()),
-                ))
+                Self::client_with(#rt::graphql::Auth::ApiKey(Self::api_key()?.to_owned()))
             }
         }
     } else {
@@ -96,11 +93,17 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
             #client
 
             /// A GraphQL client with the given authorization (a user's token after they
-            /// sign in, IAM credentials).
+            /// sign in, IAM credentials). When the environment was pushed to a local cloud,
+            /// requests go there (`AWS_ENDPOINT_URL`, when set, wins).
             #[doc = #default_auth]
             #[allow(dead_code)]
             pub fn client_with(auth: #rt::graphql::Auth) -> ::core::result::Result<#rt::graphql::Client, #rt::graphql::Error> {
-                ::core::result::Result::Ok(#rt::graphql::Client::new(Self::endpoint()?, auth))
+                let local_cloud = #rt::config::__private::outputs(__AMPLIFY_EMBEDDED)
+                    .ok()
+                    .and_then(|(outputs, _)| outputs.local_cloud());
+                ::core::result::Result::Ok(
+                    #rt::graphql::Client::new(Self::endpoint()?, auth).via_local_cloud(local_cloud),
+                )
             }
 
             #(#calls)*

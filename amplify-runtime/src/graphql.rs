@@ -134,6 +134,8 @@ pub struct Client {
     http: reqwest::Client,
     endpoint: String,
     auth: Auth,
+    /// The local cloud the API was deployed to, if any (`AWS_ENDPOINT_URL` still wins).
+    local_cloud: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -161,6 +163,17 @@ impl Client {
             http: reqwest::Client::new(),
             endpoint: endpoint.into(),
             auth,
+            local_cloud: None,
+        }
+    }
+
+    /// The same client sending its requests to the local cloud at `base`
+    /// (`http://127.0.0.1:4566`) with the API's own host in `Host`, as AppSync's emulator
+    /// expects; `None` keeps AWS. `AWS_ENDPOINT_URL`, when set, wins over it.
+    pub fn via_local_cloud(self, base: Option<&str>) -> Client {
+        Client {
+            local_cloud: base.map(ToOwned::to_owned),
+            ..self
         }
     }
 
@@ -258,7 +271,8 @@ impl Client {
     fn target(&self) -> (String, Option<String>) {
         let redirect = std::env::var("AWS_ENDPOINT_URL")
             .ok()
-            .filter(|u| !u.is_empty());
+            .filter(|u| !u.is_empty())
+            .or_else(|| self.local_cloud.clone());
         match (redirect, host_of(&self.endpoint)) {
             (Some(base), Some(host)) => (
                 format!("{}/graphql", base.trim_end_matches('/')),

@@ -65,10 +65,44 @@ fn the_local_cloud_keeps_deployed_stacks_across_restarts() {
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );
-    assert!(exports(&again).contains(&("AWS_ENDPOINT_URL".into(), endpoint)));
+    assert!(exports(&again).contains(&("AWS_ENDPOINT_URL".into(), endpoint.clone())));
     assert_eq!(Cloud::new(&emulator).status(&stack), "UPDATE_COMPLETE");
     let status = scratch.amplify(&emulator, &["status", "--json"]);
     assert!(status.status.success());
+
+    // The environment remembers where it lives: without AWS_ENDPOINT_URL, commands and
+    // the app's typed clients go to the local cloud.
+    assert_eq!(
+        scratch.json("amplify/.config/local-aws-info.json")["dev"]["endpointUrl"],
+        endpoint.as_str()
+    );
+    assert_eq!(
+        scratch.json("amplify_outputs.json")["custom"]["amplify_rs"]["endpoint_url"],
+        endpoint.as_str()
+    );
+    let pushed = local(&["push", "--yes", "--force"]);
+    assert!(
+        pushed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    let app = std::process::Command::new(env!("CARGO"))
+        .args(["run", "-q", "-p", "blog-example", "--", "--json"])
+        .current_dir(scratch.crate_dir())
+        .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AMPLIFY_OUTPUTS")
+        .output()
+        .unwrap();
+    assert!(
+        app.status.success(),
+        "the round trip reaches the local cloud by itself: {}{}",
+        String::from_utf8_lossy(&app.stdout),
+        String::from_utf8_lossy(&app.stderr)
+    );
     drop(stop_on_exit);
 }
 

@@ -20,6 +20,8 @@ pub struct Inputs<'a> {
     pub env: &'a str,
     /// Outputs of CDK stacks merged with `config import-cdk-outputs`: stack → key → value.
     pub cdk: &'a IndexMap<String, IndexMap<String, String>>,
+    /// The endpoint of the local cloud the environment lives on, if it is not AWS.
+    pub local_cloud: Option<&'a str>,
 }
 
 impl Inputs<'_> {
@@ -129,10 +131,12 @@ impl Inputs<'_> {
             Some(Value::Object(c)) => c,
             _ => Map::new(),
         };
-        custom.insert(
-            "amplify_rs".into(),
-            json!({ "project": self.project, "environment": self.env, "resources": resources }),
-        );
+        let mut ours =
+            json!({ "project": self.project, "environment": self.env, "resources": resources });
+        if let Some(url) = self.local_cloud {
+            ours["endpoint_url"] = Value::from(url);
+        }
+        custom.insert("amplify_rs".into(), ours);
         if !self.cdk.is_empty() {
             custom.insert("cdk".into(), json!(self.cdk));
         }
@@ -249,6 +253,7 @@ mod tests {
             project: "blog",
             env: "dev",
             cdk: &cdk,
+            local_cloud: None,
         };
         let doc = inputs.render(ClientFile::AmplifyOutputs);
         let o = crate::config::Outputs::from_json(&doc.to_string(), "o").unwrap();
@@ -280,6 +285,7 @@ mod tests {
             project: "blog",
             env: "dev",
             cdk: &cdk,
+            local_cloud: None,
         };
         let c = inputs.render(ClientFile::AwsConfiguration);
         assert_eq!(c["CognitoUserPool"]["Default"]["AppClientId"], "native1");

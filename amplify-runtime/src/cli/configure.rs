@@ -35,6 +35,30 @@ pub fn stored_profile(project: &Project, env: &str) -> Option<String> {
     }
 }
 
+/// The endpoint recorded for `env` (a local cloud it was deployed to), if any.
+pub fn recorded_endpoint(project: &Project, env: &str) -> Option<String> {
+    let info: LocalAwsInfo = read_json(&project.local_aws_path()).ok().flatten()?;
+    info.0.get(env)?.endpoint_url.clone()
+}
+
+/// Records where `env` was deployed: `Some` endpoint for a local cloud, `None` for AWS.
+pub fn record_endpoint(project: &Project, env: &str, endpoint: Option<&str>) -> Result<()> {
+    let mut info: LocalAwsInfo = read_json(&project.local_aws_path())?.unwrap_or_default();
+    let current = info.0.get(env).and_then(|l| l.endpoint_url.as_deref());
+    if current == endpoint {
+        return Ok(());
+    }
+    let level = info
+        .0
+        .entry(env.to_owned())
+        .or_insert_with(|| AwsConfigLevel {
+            config_level: "general".into(),
+            ..AwsConfigLevel::default()
+        });
+    level.endpoint_url = endpoint.map(ToOwned::to_owned);
+    write_json(&project.local_aws_path(), &info)
+}
+
 /// Records the profile (when given) and checks the credentials (when asked).
 pub async fn configure(
     project: &Project,

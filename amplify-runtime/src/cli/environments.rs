@@ -79,7 +79,8 @@ pub async fn checkout(project: &Project, settings: &AwsSettings, name: &str) -> 
     )?;
     if meta.resources().next().is_some() {
         let plan = synthesis::current_plan(project)?;
-        frontend::write_frontend(project, name, &plan, &meta)?;
+        let local_cloud = super::configure::recorded_endpoint(project, name);
+        frontend::write_frontend(project, name, &plan, &meta, local_cloud.as_deref())?;
     }
     eprintln!("Switched to environment `{name}`.");
     Ok(())

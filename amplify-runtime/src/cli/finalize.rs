@@ -114,7 +114,8 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
     entry.categories = inputs::env_parameters(d.plan, &bucket, d.inputs, &entry.categories);
     write_json(&project.team_provider_info_path(), &tpi)?;
     clear_pending(project, d.env);
-    let written = super::frontend::write_frontend(project, d.env, d.plan, &meta)?;
+    let written =
+        super::frontend::write_frontend(project, d.env, d.plan, &meta, aws.endpoint.as_deref())?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!("Client configuration written: {}", names.join(", "));
     match action_failure {

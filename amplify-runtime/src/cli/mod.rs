@@ -162,8 +162,16 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     } else {
         None
     };
+    let settings = local_cloud(&project, &invocation, settings);
+    let records_endpoint = deploys(&args.command);
     hooks::run(&project, hooks::Phase::Pre, &invocation, None)?;
     let result = dispatch(&project, &settings, args.command).await;
+    if let (Ok(_), true, Some(env)) = (&result, records_endpoint, &invocation.env) {
+        // Where the environment now lives: its next commands and the app's typed
+        // clients go there without AWS_ENDPOINT_URL.
+        let endpoint = settings.endpoint_url.clone().or_else(env_endpoint);
+        configure::record_endpoint(&project, env, endpoint.as_deref())?;
+    }
     let post = hooks::run(
         &project,
         hooks::Phase::Post,
@@ -175,6 +183,51 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     let code = result?;
     post?;
     Ok(code)
+}
+
+/// `AWS_ENDPOINT_URL`, when set and not empty.
+fn env_endpoint() -> Option<String> {
+    std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// The settings with the local cloud the command's environment was deployed to, when
+/// neither `--endpoint-url` nor `AWS_ENDPOINT_URL` names an endpoint.
+fn local_cloud(
+    project: &project::Project,
+    invocation: &hooks::Invocation,
+    mut settings: aws::AwsSettings,
+) -> aws::AwsSettings {
+    if settings.endpoint_url.is_some() || env_endpoint().is_some() {
+        return settings;
+    }
+    let recorded = invocation
+        .env
+        .as_deref()
+        .and_then(|env| configure::recorded_endpoint(project, env).map(|url| (env, url)));
+    if let Some((env, url)) = recorded {
+        tracing::info!(env, %url, "the environment lives on the local cloud");
+        settings.endpoint_url = Some(url);
+    }
+    settings
+}
+
+/// Whether the command deploys to or reads from the environment's cloud, so that where
+/// it went is recorded for the environment afterwards.
+fn deploys(command: &Command) -> bool {
+    match command {
+        Command::Init { .. }
+        | Command::Push { .. }
+        | Command::Publish { .. }
+        | Command::Run { .. }
+        | Command::Pull { .. } => true,
+        Command::Env { what } => matches!(
+            what,
+            EnvCommand::Add { .. } | EnvCommand::Import { .. } | EnvCommand::Pull
+        ),
+        _ => false,
+    }
 }
 
 /// Whether the command writes the project's local state (the current environment's

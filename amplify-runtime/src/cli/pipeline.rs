@@ -241,6 +241,7 @@ async fn write_outputs(
         project: &plan.project_name,
         env,
         cdk: &cdk,
+        local_cloud: aws.endpoint.as_deref(),
     };
     let dir = options
         .out_dir

@@ -38,7 +38,7 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
         Some(&previous),
     );
     write_json(&project.meta_path(), &meta)?;
-    let written = frontend::write_frontend(project, &env, &plan, &meta)?;
+    let written = frontend::write_frontend(project, &env, &plan, &meta, aws.endpoint.as_deref())?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "Pulled the outputs of `{stack}`; client configuration written: {}",
@@ -59,12 +59,14 @@ pub fn generate(
     let meta = project.meta()?;
     let name = project.project_name()?;
     let cdk = frontend::cdk_outputs(project)?;
+    let local_cloud = super::configure::recorded_endpoint(project, &env);
     let inputs = Inputs {
         meta: &meta,
         plan: &plan,
         project: &name,
         env: &env,
         cdk: &cdk,
+        local_cloud: local_cloud.as_deref(),
     };
     let dir = out_dir
         .map(Path::to_owned)
@@ -90,7 +92,14 @@ pub fn import_cdk_outputs(project: &Project, env: Option<&str>, file: &Path) -> 
     write_json(&frontend::cdk_outputs_path(project), &merged)?;
     let env = project.resolve_env(env)?;
     let plan = synthesis::current_plan(project)?;
-    let written = frontend::write_frontend(project, &env, &plan, &project.meta()?)?;
+    let local_cloud = super::configure::recorded_endpoint(project, &env);
+    let written = frontend::write_frontend(
+        project,
+        &env,
+        &plan,
+        &project.meta()?,
+        local_cloud.as_deref(),
+    )?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "Imported the CDK outputs of `{}`; client configuration written: {}",

@@ -188,6 +188,12 @@ impl Outputs {
         self.custom.get("amplify_rs")?.get("environment")?.as_str()
     }
 
+    /// The endpoint of the local cloud the environment was deployed to (`cargo amplify
+    /// local`), if it is not AWS: the typed clients send their requests there.
+    pub fn local_cloud(&self) -> Option<&str> {
+        self.custom.get("amplify_rs")?.get("endpoint_url")?.as_str()
+    }
+
     /// Every output of one declared resource, by key.
     pub fn resource(&self, category: &str, name: &str) -> Option<BTreeMap<&str, &str>> {
         let entry = self

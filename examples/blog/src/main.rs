@@ -165,10 +165,14 @@ async fn sdk_config() -> aws_config::SdkConfig {
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
         ))
         .build_https();
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(http)
-        .load()
-        .await
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http);
+    // The local cloud the backend was pushed to (`cargo amplify local`), unless
+    // AWS_ENDPOINT_URL names an endpoint itself.
+    let local_cloud = backend::outputs().ok().and_then(|o| o.local_cloud());
+    if let (None, Some(url)) = (std::env::var_os("AWS_ENDPOINT_URL"), local_cloud) {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
 }
 
 /// A fresh user: sign-up, confirmation (as the account's administrator would; a real

@@ -105,11 +105,13 @@ pub fn check_extra_formats(config: &ProjectConfig) -> Result<()> {
 }
 
 /// Regenerates every client file of the project's frontend from `amplify-meta.json`.
+/// `local_cloud` is the endpoint the environment lives on when it is not AWS.
 pub fn write_frontend(
     project: &Project,
     env: &str,
     plan: &Plan,
     meta: &AmplifyMeta,
+    local_cloud: Option<&str>,
 ) -> Result<Vec<PathBuf>> {
     let config = project.project_config()?;
     let cdk = cdk_outputs(project)?;
@@ -119,6 +121,7 @@ pub fn write_frontend(
         project: &config.project_name,
         env,
         cdk: &cdk,
+        local_cloud,
     };
     check_extra_formats(&config)?;
     let mut written = Vec::new();

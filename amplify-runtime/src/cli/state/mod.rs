@@ -403,6 +403,10 @@ pub struct AwsConfigLevel {
     /// The profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_name: Option<String>,
+    /// The endpoint the environment was deployed to when it is not AWS (the local
+    /// cloud): commands and the app's typed clients use it unless told otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_url: Option<String>,
     /// Keys other tools wrote.
     #[serde(flatten)]
     pub other: Map<String, Value>,

@@ -4,10 +4,12 @@
    old_attrs, so a Fn::GetAtt on them (an AppSync ApiId, a DynamoDB Arn) fails and the
    update ends UPDATE_ROLLBACK_FAILED. The top-level update path passes the attributes;
    this fills them in the same way for the nested path.
-2. AppSync Lambda data sources: a function that returns a JSON list (a `listPosts`
-   resolver) becomes the GraphQL error "Unexpected response type", because the data plane
-   accepts only an object or a JSON string as the function's body. The body is handed over
-   as a JSON string instead, which the data plane decodes into the list.
+2. AppSync Lambda data sources: the data plane accepts only an object as the function's
+   result, or JSON text it decodes. A list (a `listPosts` resolver) or a number or boolean
+   becomes the GraphQL error "Unexpected response type", and a string (an `AWSDate`, or an
+   `AWSJSON` value, which is JSON text itself) is decoded or refused ("Invalid response
+   format"). Every result but an object is handed over as JSON text instead, which the
+   data plane decodes back into exactly the value the function returned.
 
 3. AppSync identity: a resolver's `identity` (the caller's `sub`, `username`, claims) is
    filled only when the user pool is the API's default auth mode, so an API with an API key
@@ -62,8 +64,10 @@ def _execute_with_list_bodies_as_json(*args, **kwargs):
     result = _execute(*args, **kwargs)
     # Only for AppSync's Lambda resolver; Invoke and the other callers see the original.
     called_by_appsync = sys._getframe(1).f_code.co_name == "_resolve_lambda"
-    if called_by_appsync and isinstance(result, dict) and isinstance(result.get("body"), list):
-        result = dict(result, body=json.dumps(result["body"]))
+    if called_by_appsync and isinstance(result, dict) and not result.get("error"):
+        body = result.get("body")
+        if body is not None and not isinstance(body, (dict, bytes)):
+            result = dict(result, body=json.dumps(body))
     return result
 
 

@@ -31,6 +31,9 @@ pub struct Config {
     date: Option<String>,
 }
 
+/// Default name of the client outputs file, beside Cargo.toml.
+pub const OUTPUTS_FILE: &str = "amplify_outputs.json";
+
 /// What a synthesis run did.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -50,6 +53,23 @@ pub struct Report {
     pub read_only_fallback: bool,
     /// Problems that do not stop synthesis but would stop a deploy (quotas).
     pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Nothing written: the sources have a mistake (`problem`) that is not the
+    /// declaration's own.
+    fn refused(project_dir: &Path, read_only: bool, problem: String) -> Report {
+        Report {
+            project_dir: project_dir.to_owned(),
+            written: Vec::new(),
+            removed: Vec::new(),
+            unchanged: 0,
+            inputs: Vec::new(),
+            outcome: Outcome::InvalidDeclaration(vec![problem]),
+            read_only_fallback: read_only,
+            warnings: Vec::new(),
+        }
+    }
 }
 
 /// How synthesis ended.
@@ -142,7 +162,16 @@ impl Config {
         } else {
             crate_root.clone()
         };
-        let (mut report, declaration) = self.run(&crate_root, &target, read_only)?;
+        let (mut report, declaration) = match self.run(&crate_root, &target, read_only) {
+            Ok(done) => done,
+            // A mistake in the sources, not in the build: an error of the build like the
+            // compiler's, without the build script's panic around it.
+            Err(e @ Error::TwoBackends { .. }) => {
+                println!("cargo::error=amplify: {e}");
+                return Ok(Report::refused(&target, read_only, e.to_string()));
+            }
+            Err(e) => return Err(e),
+        };
         // The macro learns the declaration from here: parsed once, with every category,
         // checked against the build's date and CloudFormation's quotas.
         let declaration_path = out_dir.join(DECLARATION_FILE);
@@ -157,14 +186,15 @@ impl Config {
             }
         }
         if matches!(report.outcome, Outcome::Synthesized { .. }) {
-            let inputs = embed_outputs(&target, &out_dir, read_only, &report, started)?;
+            let inputs =
+                crate::embed::embed_outputs(&target, &out_dir, read_only, &report, started)?;
             report.inputs.extend(inputs);
             // One file synthesis wrote: when `amplify/` is removed (`git clean`), its
             // absence re-runs the build script, which writes the folder again.
             let sentinel = report
                 .project_dir
                 .join("amplify/backend/backend-config.json");
-            backdate_if_written_since(&sentinel, started);
+            crate::embed::backdate_if_written_since(&sentinel, started);
             report.inputs.push(sentinel);
         }
         for input in &report.inputs {
@@ -437,89 +467,6 @@ fn package_name(manifest: &Path) -> Option<String> {
     let manifest: toml::Table = text.parse().ok()?;
     Some(manifest.get("package")?.get("name")?.as_str()?.to_owned())
 }
-
-/// Cargo re-runs a build script when a watched file is newer than the moment it last
-/// started it, so a file the script itself writes would make every build re-run it. Set
-/// back a minute before this run (before Cargo's own mark), such a file wakes the script
-/// only when it is deleted or edited by someone else.
-fn backdate_if_written_since(path: &Path, started: std::time::SystemTime) {
-    let written_now = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .is_ok_and(|m| m >= started);
-    if written_now {
-        let before = started - std::time::Duration::from_secs(60);
-        // Best effort: without it, the next build merely runs the script once more.
-        let _ = std::fs::File::options()
-            .write(true)
-            .open(path)
-            .and_then(|f| f.set_modified(before));
-    }
-}
-
-/// Embeds the client outputs for the `#[backend]` macro's typed accessors: copies the
-/// outputs file (`amplify_outputs.json`, written by `cargo amplify push`) into `OUT_DIR`
-/// with the project name beside it. Returns the files read, for `rerun-if-changed`, so
-/// a push that rewrites the outputs re-runs this and nothing else does.
-fn embed_outputs(
-    project_dir: &Path,
-    out_dir: &Path,
-    read_only: bool,
-    report: &Report,
-    started: std::time::SystemTime,
-) -> Result<Vec<PathBuf>, Error> {
-    let config_path = project_dir.join("amplify/.config/project-config.json");
-    let config = afs::read_json(&config_path)?;
-    let project = config["projectName"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let relative = config["rust"]["config"]["OutputsFile"]
-        .as_str()
-        .unwrap_or(OUTPUTS_FILE)
-        .to_owned();
-    let outputs_path = project_dir.join(&relative);
-    let mut seeded = report
-        .written
-        .iter()
-        .filter(|p| p.ends_with("project-config.json"))
-        .map(|p| project_dir.join(p))
-        .collect::<Vec<_>>();
-    if !outputs_path.exists() && !read_only {
-        // Before the first push: an empty outputs file, so the build can watch it.
-        afs::seed(
-            &outputs_path,
-            &format!("{{\n  \"version\": \"{OUTPUTS_VERSION}\"\n}}\n"),
-        )?;
-        seeded.push(outputs_path.clone());
-    }
-    // Watched, and written by this run: dated before it, so the next build is fresh.
-    for path in &seeded {
-        backdate_if_written_since(path, started);
-    }
-    let json = match std::fs::read_to_string(&outputs_path) {
-        Ok(text) => text,
-        Err(_) => format!("{{\"version\": \"{OUTPUTS_VERSION}\"}}"),
-    };
-    afs::write_if_changed(&out_dir.join("amplify_outputs.json"), &json)?;
-    let rs = format!(
-        "// @generated by amplify-build from {file:?}: the outputs the `#[backend]` accessors read.\n\
-         const __AMPLIFY_PROJECT: &str = {project:?};\n\
-         const __AMPLIFY_OUTPUTS_FILE: &str = {file:?};\n\
-         const __AMPLIFY_OUTPUTS_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/amplify_outputs.json\"));\n",
-        file = outputs_path.display().to_string(),
-    );
-    afs::write_if_changed(&out_dir.join("amplify_outputs.rs"), &rs)?;
-    let mut inputs = vec![config_path];
-    if outputs_path.exists() {
-        inputs.push(outputs_path);
-    }
-    Ok(inputs)
-}
-
-/// Default name of the client outputs file, beside Cargo.toml.
-pub const OUTPUTS_FILE: &str = "amplify_outputs.json";
-/// Schema version of an empty outputs file.
-const OUTPUTS_VERSION: &str = "1.4";
 
 fn valid_project_name(name: &str) -> Result<String, Error> {
     let ok = (3..=20).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric());

@@ -48,6 +48,7 @@ mod config;
 pub mod decl;
 pub mod declaration;
 pub mod deps;
+mod embed;
 mod error;
 pub mod files;
 mod fs;

@@ -82,6 +82,10 @@ fn two_backends_fail_the_build_naming_both() {
             && err.contains("src/lib.rs:8:9; a crate declares one backend"),
         "{err}"
     );
+    assert!(
+        err.contains("error: layouttwo@0.1.0: amplify: found two") && !err.contains("panicked"),
+        "an error of the build, not a panic: {err}"
+    );
     assert!(!krate.path().join("amplify/backend").exists());
 }
 

@@ -263,6 +263,7 @@ fn resolver(cx: &Diagnostics, entry: &Arg, files: FileLoader) -> Option<Resolver
         type_name: entry.key[0].to_string(),
         field: entry.key[1].to_string(),
         span: entry.key_span(),
+        field_span: entry.key[1].span(),
         data_source: Reference {
             name: target.to_string(),
             span: target.span(),
@@ -302,7 +303,7 @@ fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolve
                     .map(|b| format!("did you mean `{b}`?"))
                     .unwrap_or_else(|| format!("its fields are: {}", names.join(", ")));
                 cx.error(
-                    r.span,
+                    r.field_span,
                     format!(
                         "type `{}` in the schema has no field `{}`; {hint}",
                         r.type_name, r.field

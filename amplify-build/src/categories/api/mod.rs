@@ -55,8 +55,10 @@ pub struct Resolver {
     pub type_name: String,
     /// Field of that type.
     pub field: String,
-    /// Where `Type::field` was written.
+    /// Where `Type::field` was written (its start, where spans cannot be joined).
     pub span: Span,
+    /// Where the field was written: an unknown field is reported there.
+    pub field_span: Span,
     /// The data source (a declared function or table).
     pub data_source: Reference,
     /// Path (relative to the crate root) of an APPSYNC_JS resolver, for table data sources.

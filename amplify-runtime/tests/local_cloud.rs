@@ -48,7 +48,14 @@ fn the_local_cloud_keeps_deployed_stacks_across_restarts() {
     let emulator = Emulator::at(&endpoint);
 
     ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
-    push_json(&scratch, &emulator);
+    // The local cloud runs `bootstrap` on this host: the function is built like the app.
+    let pushed = ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    assert!(
+        pushed.contains(
+            "Building function `PostsFn` (package `blog-posts-fn`) for this host's local cloud"
+        ),
+        "{pushed}"
+    );
     let stack = scratch.stack_name("dev");
     assert_eq!(Cloud::new(&emulator).status(&stack), "UPDATE_COMPLETE");
 

@@ -1,6 +1,6 @@
 //! The blog backend really works on the local cloud: the example app signs a user up
 //! and in, creates a post through AppSync with the user's token (the Rust function built
-//! with cargo-zigbuild writes it to DynamoDB), lists it, reads it through the JS resolver,
+//! with cargo-zigbuild, as for AWS, writes it to DynamoDB), lists it, reads it through the JS resolver,
 //! and round-trips a photo through S3. This test then checks the item and the object
 //! directly, and the deployed `bootstrap` against Amazon Linux 2023's glibc.
 
@@ -72,7 +72,12 @@ fn a_signed_in_user_s_post_reaches_dynamodb_and_the_photo_reaches_s3() {
     let cloud = Cloud::new(&emulator);
     let scratch = Scratch::blog();
     ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
-    push_json(&scratch, &emulator);
+    // Built as for AWS (the local cloud would get a host build): what Lambda runs.
+    ok(&scratch.amplify_with(
+        &emulator,
+        &["push", "--yes"],
+        &[("AMPLIFY_RS_FUNCTION_BUILD", "lambda")],
+    ));
 
     // The function was built for Lambda: no glibc newer than provided.al2023's 2.34.
     let bootstrap = deployed_bootstrap(&cloud, &scratch, scratch.dir.path());
@@ -155,7 +160,13 @@ fn an_arm64_rust_function_builds_for_aarch64_or_says_what_is_missing() {
     );
     ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
     let before = scratch.state_snapshot();
-    let pushed = scratch.amplify(&emulator, &["push", "--yes"]);
+    // The Lambda build (a local-cloud push builds for the host whatever the declared
+    // architecture).
+    let pushed = scratch.amplify_with(
+        &emulator,
+        &["push", "--yes"],
+        &[("AMPLIFY_RS_FUNCTION_BUILD", "lambda")],
+    );
     let said = String::from_utf8_lossy(&pushed.stderr);
     let target_installed = Command::new("rustc")
         .args([

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::{CliError, Kind, Result};
 use super::project::files_under;
-use super::rust_function::RustFunction;
+use super::rust_function::{FunctionBuild, RustFunction};
 use super::synthesis::cargo;
 
 /// The workspace's packages and their resolved dependencies, from `cargo metadata` (run
@@ -175,6 +175,7 @@ pub fn build_zip(
     name: &str,
     asset: &Asset,
     packages: &mut Option<Packages>,
+    how: FunctionBuild,
 ) -> Result<Vec<u8>> {
     let Some((source, _, architecture)) = code(asset) else {
         return Err(CliError::new(
@@ -195,7 +196,7 @@ pub fn build_zip(
                 manifest: &manifest,
                 architecture,
             };
-            let binary = function.build(project_root)?;
+            let binary = function.build(project_root, how)?;
             let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
             zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
         }

@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use super::assets::{self, Packages};
 use super::error::{CliError, Result};
 use super::project::{write_atomic, write_json, Project};
+use super::rust_function::FunctionBuild;
 use super::state::RootValue;
 use super::synthesis;
 use super::tags::hydrate_tags;
@@ -214,7 +215,14 @@ fn exported_files(project: &Project, plan: &Plan) -> Result<Vec<(String, Vec<u8>
             match asset {
                 Asset::FunctionCode { .. } => {
                     eprintln!("Building function {} …", stack.name);
-                    let zip = assets::build_zip(&project.root, &stack.name, asset, &mut packages)?;
+                    // A CDK app deploys to AWS: the Lambda build.
+                    let zip = assets::build_zip(
+                        &project.root,
+                        &stack.name,
+                        asset,
+                        &mut packages,
+                        FunctionBuild::Lambda,
+                    )?;
                     let key = assets::zip_key(&stack.name, &zip);
                     let file = key.trim_start_matches("amplify-builds/");
                     files.push((format!("{dir}/amplify-builds/{file}"), zip));

@@ -4,6 +4,11 @@
 //! cargo-zigbuild and zig are pinned and installed on first use ([`tools`]). The built
 //! binary's needed glibc symbol versions are checked before it is zipped: a binary that
 //! would fail to start in Lambda is never uploaded.
+//!
+//! For the local cloud, which runs `bootstrap` as a process of this very host, the
+//! function is built the way the app is: `cargo build` for the host, in the workspace's
+//! target folder and dev profile, so a first push reuses what the app's build compiled
+//! ([`FunctionBuild::Host`]).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,6 +23,42 @@ use super::tools;
 pub const LAMBDA_GLIBC: (u32, u32) = (2, 34);
 /// The pinned build tools.
 const ZIGBUILD: &[&str] = &["cargo-zigbuild==0.24.1", "ziglang==0.15.2"];
+
+/// How a Rust function is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionBuild {
+    /// For AWS Lambda: `cargo zigbuild --release` for Amazon Linux's glibc, checked.
+    Lambda,
+    /// For a local cloud on this host: `cargo build` (dev profile, the host's target).
+    Host,
+}
+
+impl FunctionBuild {
+    /// [`FunctionBuild::Host`] for an endpoint on this machine's loopback (the local
+    /// cloud runs functions as its own processes), else [`FunctionBuild::Lambda`].
+    /// `AMPLIFY_RS_FUNCTION_BUILD=lambda` (or `host`) decides instead, e.g. for an
+    /// emulator that runs functions in Linux containers.
+    pub fn for_endpoint(endpoint: Option<&str>) -> FunctionBuild {
+        match std::env::var("AMPLIFY_RS_FUNCTION_BUILD").as_deref() {
+            Ok("lambda") => return FunctionBuild::Lambda,
+            Ok("host") => return FunctionBuild::Host,
+            _ => {}
+        }
+        let host = endpoint
+            .and_then(|e| e.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.split(['/', '?']).next())
+            .map(|authority| {
+                authority
+                    .rsplit_once(':')
+                    .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+                    .map_or(authority, |(host, _)| host)
+            });
+        match host {
+            Some("127.0.0.1" | "localhost" | "[::1]") => FunctionBuild::Host,
+            _ => FunctionBuild::Lambda,
+        }
+    }
+}
 
 /// One Rust function package to build.
 pub struct RustFunction<'a> {
@@ -39,8 +80,48 @@ impl RustFunction<'_> {
         }
     }
 
-    /// Builds the package and returns its checked `bootstrap` binary.
-    pub fn build(&self, project_root: &Path) -> Result<PathBuf> {
+    /// Builds the package as `how` says and returns its `bootstrap` binary.
+    pub fn build(&self, project_root: &Path, how: FunctionBuild) -> Result<PathBuf> {
+        match how {
+            FunctionBuild::Lambda => self.build_for_lambda(project_root),
+            FunctionBuild::Host => self.build_for_host(project_root),
+        }
+    }
+
+    /// `cargo build -p <package>` as the app's build runs it: same target folder, same
+    /// profile, so its dependencies are already compiled.
+    fn build_for_host(&self, project_root: &Path) -> Result<PathBuf> {
+        eprintln!(
+            "Building function `{}` (package `{}`) for this host's local cloud …",
+            self.name, self.package
+        );
+        let out = Command::new(cargo())
+            .args(["build", "-p", self.package])
+            .arg("--message-format=json-render-diagnostics")
+            .current_dir(project_root)
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| {
+                CliError::new(
+                    Kind::Other,
+                    format!("cannot run cargo to build function `{}`: {e}", self.name),
+                )
+            })?;
+        if !out.status.success() {
+            return Err(CliError::input(format!(
+                "building function `{}` (package `{}`) failed",
+                self.name, self.package
+            ))
+            .help(format!(
+                "fix the errors above (`cargo build -p {}` reproduces the build)",
+                self.package
+            )));
+        }
+        self.binary(&out.stdout)
+    }
+
+    /// Builds the package for Lambda and returns its checked `bootstrap` binary.
+    fn build_for_lambda(&self, project_root: &Path) -> Result<PathBuf> {
         self.check_target_installed(project_root)?;
         let venv = tools::venv("cargo-zigbuild", ZIGBUILD)?;
         let (major, minor) = LAMBDA_GLIBC;

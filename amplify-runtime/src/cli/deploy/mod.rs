@@ -20,6 +20,7 @@ use super::inputs;
 use super::pending::{clear_pending, write_pending};
 use super::progress::Progress;
 use super::project::{timestamp_now, Project};
+use super::rust_function::FunctionBuild;
 use super::stack::{Stacks, UpdateStarted};
 use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
 
@@ -65,7 +66,15 @@ impl Deployment<'_> {
             .to_owned();
         let stack_name = self.provider.require(RootValue::StackName)?.to_owned();
         let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut values = code_keys(self.project, self.plan, self.kept, unchanged, &mut uploads)?;
+        let how = FunctionBuild::for_endpoint(self.aws.endpoint.as_deref());
+        let mut values = code_keys(
+            self.project,
+            self.plan,
+            self.kept,
+            unchanged,
+            how,
+            &mut uploads,
+        )?;
         uploads.extend(templates_and_files(self.project, self.plan, unchanged)?);
         values.extend(inputs::overrides(self.plan, self.kept));
         values.extend(self.expiries.iter().cloned());
@@ -241,6 +250,7 @@ pub(super) fn code_keys(
     plan: &Plan,
     kept: &EnvParameters,
     unchanged: &dyn Fn(&StackPlan) -> bool,
+    how: FunctionBuild,
     uploads: &mut Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<InputValue>> {
     let mut packages: Option<Packages> = None;
@@ -262,7 +272,7 @@ pub(super) fn code_keys(
                 Some(prev) if unchanged(s) => prev.to_owned(),
                 _ => {
                     eprintln!("Building function {} …", s.name);
-                    let zip = assets::build_zip(&project.root, &s.name, code, &mut packages)?;
+                    let zip = assets::build_zip(&project.root, &s.name, code, &mut packages, how)?;
                     let key = assets::zip_key(&s.name, &zip);
                     uploads.push((key.clone(), zip));
                     key

@@ -176,16 +176,51 @@ fn init_push_noop_change_failure_and_delete() {
     assert_eq!(again["deployed"], false);
     assert_eq!(again["uploaded"].as_array().unwrap().len(), 0);
     assert_eq!(again["apiCalls"].as_array().unwrap().len(), 0, "{again}");
-    let status = scratch.amplify(&emulator, &["status", "--json"]);
-    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
-    assert!(
+    // `status` asks Cargo for the Rust function's dependencies only when `Cargo.lock` or
+    // a manifest changed since it last did (through a cargo that logs its commands).
+    let log = scratch.dir.path().join("cargo-calls.log");
+    let logging_cargo = scratch.dir.path().join("logging-cargo");
+    std::fs::write(
+        &logging_cargo,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            env!("CARGO")
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &logging_cargo,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let status_json = || {
+        let out = scratch.amplify_with(
+            &emulator,
+            &["status", "--json"],
+            &[("CARGO", logging_cargo.to_str().unwrap())],
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let all_unchanged = |status: &Value| {
         status["resources"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|r| r["operation"] == "No Change"),
-        "{status}"
-    );
+            .all(|r| r["operation"] == "No Change")
+    };
+    let status = status_json();
+    assert!(all_unchanged(&status), "{status}");
+    let calls = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!calls.contains("metadata"), "{calls}");
+    // An unrelated edit of Cargo.lock: asked again, and still nothing to push.
+    let lock = scratch.dir.path().join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    std::fs::write(&lock, format!("{text}\n")).unwrap();
+    let status = status_json();
+    assert!(all_unchanged(&status), "{status}");
+    let calls = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(calls.contains("metadata"), "{calls}");
 
     // One resource changes: only its template (and the root) is uploaded, only its
     // stack is updated.

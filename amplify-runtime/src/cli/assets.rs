@@ -2,98 +2,16 @@
 //! reproducible zips (for push): a Rust package built for Lambda ([`RustFunction`]) with
 //! `bootstrap` at the root, or a Node.js/Python code folder.
 
-use std::collections::BTreeMap;
 use std::io::{Cursor, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use amplify_build::plan::{Architecture, Asset, CodeSource};
 use sha2::{Digest, Sha256};
 
 use super::error::{CliError, Kind, Result};
+pub use super::packages::Packages;
 use super::project::files_under;
 use super::rust_function::{FunctionBuild, RustFunction};
-use super::synthesis::cargo;
-
-/// The workspace's packages and their resolved dependencies, from `cargo metadata` (run
-/// once, and only when a Rust function needs it).
-pub struct Packages {
-    by_name: BTreeMap<String, PathBuf>,
-    metadata: cargo_metadata::Metadata,
-}
-
-impl Packages {
-    /// Reads the workspace around `project_root`, with its dependency graph as
-    /// `Cargo.lock` pins it.
-    pub fn load(project_root: &Path) -> Result<Packages> {
-        let metadata = cargo_metadata::MetadataCommand::new()
-            .cargo_path(cargo())
-            .current_dir(project_root)
-            .exec()
-            .map_err(|e| {
-                CliError::input(format!(
-                    "`cargo metadata` failed in `{}`: {e}",
-                    project_root.display()
-                ))
-            })?;
-        let by_name = metadata
-            .workspace_packages()
-            .into_iter()
-            .filter_map(|p| {
-                let dir = p.manifest_path.parent()?.as_std_path().to_owned();
-                Some((p.name.to_string(), dir))
-            })
-            .collect();
-        Ok(Packages { by_name, metadata })
-    }
-
-    /// Hashes what a package is built from besides its own files: every package it
-    /// depends on, directly or not — a registry or git one by its resolved id (name,
-    /// version, source: a `Cargo.lock` upgrade changes it), a path one by its files.
-    /// Unrelated changes to `Cargo.lock` change nothing.
-    fn hash_dependencies(&self, hasher: &mut Sha256, package: &str) {
-        let Some(resolve) = &self.metadata.resolve else {
-            return;
-        };
-        let Some(root) = self
-            .metadata
-            .workspace_packages()
-            .into_iter()
-            .find(|p| p.name.as_str() == package)
-            .map(|p| p.id.clone())
-        else {
-            return;
-        };
-        let mut seen = std::collections::BTreeSet::new();
-        let mut queue = vec![root.clone()];
-        while let Some(id) = queue.pop() {
-            let Some(node) = resolve.nodes.iter().find(|n| n.id == id) else {
-                continue;
-            };
-            for dep in &node.dependencies {
-                if seen.insert(dep.clone()) {
-                    queue.push(dep.clone());
-                }
-            }
-        }
-        for id in seen.iter().filter(|id| **id != root) {
-            match self.metadata.packages.iter().find(|p| p.id == *id) {
-                Some(p) if p.source.is_none() => {
-                    if let Some(dir) = p.manifest_path.parent() {
-                        hash_tree(hasher, dir.as_std_path(), &["target"]);
-                    }
-                }
-                _ => hasher.update(id.repr.as_bytes()),
-            }
-        }
-    }
-
-    fn dir(&self, function: &str, package: &str) -> Result<&PathBuf> {
-        self.by_name.get(package).ok_or_else(|| {
-            CliError::input(format!("function `{function}` names package `{package}`, which is not in this Cargo workspace"))
-                .help(format!("add `{package}` to the workspace members, or fix `runtime = rust(package = \"...\")`"))
-        })
-    }
-}
 
 /// The parts of a code asset; other assets have no code.
 fn code(asset: &Asset) -> Option<(&CodeSource, &str, Architecture)> {
@@ -129,7 +47,9 @@ pub fn source_fingerprint(
             let packages = packages.as_ref().expect("loaded above");
             let dir = packages.dir(name, package)?;
             hash_tree(&mut hasher, dir, &["target"]);
-            packages.hash_dependencies(&mut hasher, package);
+            packages.hash_dependencies(&mut hasher, package, &|h, dir| {
+                hash_tree(h, dir, &["target"]);
+            });
         }
         CodeSource::Folder { path } => {
             let dir = project_root.join(path);

@@ -26,6 +26,7 @@ mod hooks;
 mod inputs;
 mod local;
 mod lock;
+mod packages;
 mod pending;
 mod pipeline;
 mod plugins;

@@ -35,7 +35,20 @@ fn files(root: &Path) -> Vec<(String, Vec<u8>)> {
 fn state_changing_commands_wait_for_each_other_and_change_nothing_when_refused() {
     let emulator = Emulator::start();
     let scratch = Scratch::storefront();
-    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    // `init` needs no build: the project's name is in its committed project-config.json
+    // (as in a fresh clone; a cargo that cannot run proves it).
+    let config = "amplify/.config/project-config.json";
+    fs::create_dir_all(scratch.crate_dir().join("amplify/.config")).unwrap();
+    fs::copy(
+        repo().join("examples/storefront").join(config),
+        scratch.crate_dir().join(config),
+    )
+    .unwrap();
+    ok(&scratch.amplify_with(
+        &emulator,
+        &["init", "--env", "dev", "--yes"],
+        &[("CARGO", "/nonexistent/cargo")],
+    ));
     ok(&scratch.amplify(&emulator, &["push", "--yes"]));
     let stack = scratch.stack_name("dev");
     let cdk_outputs = scratch.dir.path().join("cdk-outputs.json");

@@ -114,7 +114,13 @@ fn check_init(project: &Project, opts: &InitOptions) -> Result<(String, TeamProv
             )?;
         }
     }
-    let name = synthesis::current_plan(project)?.project_name;
+    // The root stack needs only the project's name: read it where synthesis keeps it
+    // (committed with the project), and synthesise only when it was never written, so
+    // `init` in a fresh clone does not wait for a build.
+    let name = match project.project_name() {
+        Ok(name) if project.project_config_path().is_file() => name,
+        _ => synthesis::current_plan(project)?.project_name,
+    };
     if let Some(flag) = &opts.project_name {
         if *flag != name {
             return Err(CliError::input(format!(

@@ -157,8 +157,13 @@ struct Answer {
 impl Client {
     /// A client for the API at `endpoint` (its `https://…/graphql` URL).
     pub fn new(endpoint: impl Into<String>, auth: Auth) -> Client {
-        // rustls with ring, installed once for the process unless the app chose one.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        // rustls with ring (as the AWS SDK's client here uses), installed once for the
+        // process unless the app chose a provider. rustls 0.23.48 deprecates its bundled
+        // ring provider in favour of a separate crate not released yet; allowed here so
+        // that an app built with `-D warnings` and a newer lockfile still builds.
+        #[allow(deprecated)]
+        let ring = rustls::crypto::ring::default_provider();
+        let _ = ring.install_default();
         Client {
             http: reqwest::Client::new(),
             endpoint: endpoint.into(),

@@ -23,7 +23,7 @@ members = ["blog", "blog-posts-fn"]
 resolver = "2"
 TOML
 cp -r examples/blog-posts-fn "$work/blog-posts-fn"
-sed -i 's#^serde_json.workspace = true#serde_json = "1"#; s#\.workspace = true# = "0.1.0"#' "$work/blog-posts-fn/Cargo.toml"
+sed -i "s#^serde_json.workspace = true#serde_json = \"1\"#; s#\.workspace = true# = \"0.1.0\"#; s#path = \"../../amplify-runtime\"#path = \"$PWD/amplify-runtime\"#" "$work/blog-posts-fn/Cargo.toml"
 sed -i 's#^edition = "0.1.0"#edition = "2021"#; s#^rust-version = "0.1.0"#rust-version = "1.95"#; s#^license = "0.1.0"#license = "Apache-2.0"#' "$work/blog/Cargo.toml" "$work/blog-posts-fn/Cargo.toml"
 cp Cargo.lock "$work/Cargo.lock"
 

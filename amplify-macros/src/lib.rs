@@ -17,6 +17,7 @@ mod accessors;
 mod expand;
 mod locate;
 mod operations;
+mod resolvers;
 
 use proc_macro::TokenStream;
 
@@ -31,4 +32,15 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::backend(attr.into(), item.into()).into()
+}
+
+/// Types a Rust resolver function from its API's schema: on a module of the function's
+/// crate, `#[amplify::resolvers(schema = "../app/schema.graphql")]` (a path from the
+/// function crate's root) generates the schema's types, an arguments struct per `Query`
+/// and `Mutation` field, `Call::from_event(event)` that reads AppSync's direct-Lambda
+/// event into `Call::<Field>(AppSyncEvent<<Field>Args>)`, and `answers::<Field>`, the
+/// type each field returns.
+#[proc_macro_attribute]
+pub fn resolvers(attr: TokenStream, item: TokenStream) -> TokenStream {
+    resolvers::expand(attr.into(), item.into()).into()
 }

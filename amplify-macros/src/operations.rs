@@ -34,12 +34,13 @@ pub fn expand(resources: &[DeclaredResource], rt: &TokenStream) -> TokenStream {
 fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -> TokenStream {
     let resource_ident = syn::Ident::new(&resource.ident, Span::call_site());
     let module = ident(&snake_case(&resource.ident));
-    let serde_path = format!("{rt}::graphql::__private::serde").replace(' ', "");
+    let support = quote!(#rt::graphql::__private);
+    let serde_path = format!("{support}::serde").replace(' ', "");
     let recursive = recursive_fields(&ops.types);
     let types = ops
         .types
         .iter()
-        .map(|t| rust_type(t, &recursive, rt, &serde_path));
+        .map(|t| rust_type(t, &recursive, &support, &serde_path));
     // The resource's own functions keep their names; a clashing operation (a query
     // field named `endpoint`, or a query and a mutation of one name) gets its kind.
     let taken: Vec<String> = resource
@@ -113,7 +114,7 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
 
 /// (type, field) pairs whose type leads back to the type without a list in between: they
 /// are boxed, or the struct would contain itself (`input Filter { not: Filter }`).
-fn recursive_fields(types: &[GraphqlType]) -> BTreeSet<(String, String)> {
+pub(crate) fn recursive_fields(types: &[GraphqlType]) -> BTreeSet<(String, String)> {
     let direct = |t: &GraphqlType| -> Vec<(String, String)> {
         t.fields
             .iter()
@@ -154,10 +155,10 @@ fn recursive_fields(types: &[GraphqlType]) -> BTreeSet<(String, String)> {
     boxed
 }
 
-fn rust_type(
+pub(crate) fn rust_type(
     t: &GraphqlType,
     recursive: &BTreeSet<(String, String)>,
-    rt: &TokenStream,
+    support: &TokenStream,
     serde_path: &str,
 ) -> TokenStream {
     let name = ident(&t.name);
@@ -174,7 +175,7 @@ fn rust_type(
             });
             quote! {
                 #[doc = #doc]
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #rt::graphql::__private::serde::Serialize, #rt::graphql::__private::serde::Deserialize)]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #support::serde::Serialize, #support::serde::Deserialize)]
                 #[serde(crate = #serde_path)]
                 pub enum #name { #(#variants)* }
             }
@@ -184,11 +185,11 @@ fn rust_type(
             let names = unique(t.fields.iter().map(|f| snake_case(&f.name)), &[]);
             let fields = t.fields.iter().zip(names).map(|(f, name)| {
                 let boxed = recursive.contains(&(t.name.clone(), f.name.clone()));
-                struct_field(f, &ident(&name), output, boxed, rt)
+                struct_field(f, &ident(&name), output, boxed, support)
             });
             quote! {
                 #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq, #rt::graphql::__private::serde::Serialize, #rt::graphql::__private::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #support::serde::Serialize, #support::serde::Deserialize)]
                 #[serde(crate = #serde_path)]
                 pub struct #name { #(#fields)* }
             }
@@ -201,7 +202,7 @@ fn struct_field(
     field_ident: &syn::Ident,
     output: bool,
     boxed: bool,
-    rt: &TokenStream,
+    support: &TokenStream,
 ) -> TokenStream {
     let key = &field.name;
     let doc = field
@@ -220,7 +221,7 @@ fn struct_field(
             quote!(::core::option::Option<#boxed>)
         }
     } else {
-        rust_ty(&field.ty, &quote!(), rt)
+        rust_ty(&field.ty, &quote!(), support)
     };
     let optional = !field.ty.is_non_null() || maybe_unselected;
     if field.ty.is_non_null() && maybe_unselected {
@@ -238,8 +239,9 @@ fn struct_field(
     }
 }
 
-/// The Rust type of a GraphQL type reference; `prefix` is the path to generated types.
-fn rust_ty(ty: &TypeRef, prefix: &TokenStream, rt: &TokenStream) -> TokenStream {
+/// The Rust type of a GraphQL type reference; `prefix` is the path to generated types,
+/// `support` the runtime module re-exporting serde and serde_json.
+pub(crate) fn rust_ty(ty: &TypeRef, prefix: &TokenStream, support: &TokenStream) -> TokenStream {
     let inner = match ty {
         TypeRef::Named { name, class, .. } => match class {
             TypeClass::Generated | TypeClass::Enum => {
@@ -247,7 +249,7 @@ fn rust_ty(ty: &TypeRef, prefix: &TokenStream, rt: &TokenStream) -> TokenStream 
                 quote!(#prefix #ident)
             }
             TypeClass::CustomScalar | TypeClass::Union => {
-                quote!(#rt::graphql::__private::serde_json::Value)
+                quote!(#support::serde_json::Value)
             }
             TypeClass::Scalar => match name.as_str() {
                 "Int" => quote!(::core::primitive::i32),
@@ -258,7 +260,7 @@ fn rust_ty(ty: &TypeRef, prefix: &TokenStream, rt: &TokenStream) -> TokenStream 
             },
         },
         TypeRef::List { of, .. } => {
-            let of = rust_ty(of, prefix, rt);
+            let of = rust_ty(of, prefix, support);
             quote!(::std::vec::Vec<#of>)
         }
     };
@@ -277,6 +279,7 @@ fn call(
     serde_path: &str,
 ) -> TokenStream {
     let prefix = quote!(#module::);
+    let support = quote!(#rt::graphql::__private);
     // `client` is the first parameter's name.
     let idents: Vec<syn::Ident> = unique(
         op.arguments.iter().map(|a| snake_case(&a.name)),
@@ -286,12 +289,12 @@ fn call(
     .map(|n| ident(n))
     .collect();
     let params = op.arguments.iter().zip(&idents).map(|(a, name)| {
-        let ty = rust_ty(&a.ty, &prefix, rt);
+        let ty = rust_ty(&a.ty, &prefix, &support);
         quote!(#name: #ty)
     });
     let variable_fields = op.arguments.iter().zip(&idents).map(|(a, name)| {
         let key = &a.name;
-        let ty = rust_ty(&a.ty, &prefix, rt);
+        let ty = rust_ty(&a.ty, &prefix, &support);
         if a.ty.is_non_null() {
             quote!(#[serde(rename = #key)] #name: #ty,)
         } else {
@@ -299,7 +302,7 @@ fn call(
         }
     });
     let names = idents.iter();
-    let returns = rust_ty(&op.returns, &prefix, rt);
+    let returns = rust_ty(&op.returns, &prefix, &support);
     let document = &op.document;
     let name = &op.name;
     let field = &op.field;
@@ -329,7 +332,7 @@ fn call(
 
 /// A Rust identifier for a name already in Rust's case: raw if a keyword, with a `_`
 /// after the keywords that cannot be raw.
-fn ident(name: &str) -> syn::Ident {
+pub(crate) fn ident(name: &str) -> syn::Ident {
     // `_1` is a fine GraphQL enum value, but its Rust case is `1` or nothing.
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         return format_ident!("V{name}");
@@ -347,7 +350,7 @@ fn ident(name: &str) -> syn::Ident {
 
 /// `names` made distinct from each other and from `taken` (`fooBar` and `foo_bar` both
 /// become `foo_bar`: the second is `foo_bar_2`).
-fn unique(names: impl Iterator<Item = String>, taken: &[String]) -> Vec<String> {
+pub(crate) fn unique(names: impl Iterator<Item = String>, taken: &[String]) -> Vec<String> {
     let mut seen: Vec<String> = taken.to_vec();
     let mut out = Vec::new();
     for name in names {
@@ -364,7 +367,7 @@ fn unique(names: impl Iterator<Item = String>, taken: &[String]) -> Vec<String> 
 }
 
 /// `createPost` → `create_post`, `BlogApi` → `blog_api`, `URL` → `url`.
-fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
     for (i, c) in chars.iter().enumerate() {
@@ -386,7 +389,7 @@ fn snake_case(name: &str) -> String {
 }
 
 /// `PUBLISHED` → `Published`, `in_review` → `InReview`.
-fn upper_camel(name: &str) -> String {
+pub(crate) fn upper_camel(name: &str) -> String {
     name.split('_')
         .filter(|p| !p.is_empty())
         .map(|part| {

@@ -38,7 +38,9 @@ macro_rules! __graphql_operations {
 }
 
 #[cfg(feature = "macros")]
-pub use amplify_macros::backend;
+pub use amplify_macros::{backend, resolvers};
+
+pub mod lambda;
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -47,6 +47,7 @@ pub fn source_fingerprint(
             let packages = packages.as_ref().expect("loaded above");
             let dir = packages.dir(name, package)?;
             hash_tree(&mut hasher, dir, &["target"]);
+            hash_resolver_schemas(&mut hasher, dir);
             packages.hash_dependencies(&mut hasher, package, &|h, dir| {
                 hash_tree(h, dir, &["target"]);
             });
@@ -60,6 +61,32 @@ pub fn source_fingerprint(
         }
     }
     Ok(hex(&hasher.finalize()[..8]))
+}
+
+/// The schemas a package's `#[amplify::resolvers(schema = "…")]` modules are generated
+/// from live outside it (beside the API's declaration): a schema edit rebuilds the
+/// function as it recompiles it.
+fn hash_resolver_schemas(hasher: &mut Sha256, dir: &Path) {
+    const MARK: &str = "resolvers(schema = \"";
+    for rel in files_under(dir) {
+        if rel.extension().is_none_or(|e| e != "rs") || rel.starts_with("target") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(dir.join(&rel)) else {
+            continue;
+        };
+        for (at, _) in text.match_indices(MARK) {
+            let rest = &text[at + MARK.len()..];
+            let Some(end) = rest.find('"') else {
+                continue;
+            };
+            let schema = &rest[..end];
+            hasher.update(schema.as_bytes());
+            if let Ok(bytes) = std::fs::read(dir.join(schema)) {
+                hasher.update(&bytes);
+            }
+        }
+    }
 }
 
 fn hash_tree(hasher: &mut Sha256, dir: &Path, skip_top: &[&str]) {

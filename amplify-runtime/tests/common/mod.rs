@@ -215,16 +215,19 @@ impl Scratch {
             ),
         )
         .unwrap();
-        let manifest = dir.path().join(app).join("Cargo.toml");
-        let text = fs::read_to_string(&manifest).unwrap();
-        fs::write(
-            &manifest,
-            text.replace(
-                "../../amplify-runtime",
-                &root.join("amplify-runtime").display().to_string(),
-            ),
-        )
-        .unwrap();
+        // Path dependencies on this repository's crates point back at it.
+        for member in members {
+            let manifest = dir.path().join(member).join("Cargo.toml");
+            let text = fs::read_to_string(&manifest).unwrap();
+            fs::write(
+                &manifest,
+                text.replace(
+                    "../../amplify-runtime",
+                    &root.join("amplify-runtime").display().to_string(),
+                ),
+            )
+            .unwrap();
+        }
         fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
         Scratch { dir, app }
     }

@@ -1,71 +1,30 @@
 //! The blog's resolver function, deployed as the `provided.al2023` `bootstrap` binary
-//! (`cargo amplify push` builds it with cargo-zigbuild against Amazon Linux 2023's glibc).
+//! (`cargo amplify push` builds it with cargo-zigbuild against Amazon Linux 2023's glibc
+//! for AWS, and for this host when the local cloud runs it).
 //!
 //! AppSync calls it directly (the direct-Lambda event: `info.fieldName`, `arguments`,
-//! `identity`) for `createPost` and `listPosts`; posts live in the table the function is
+//! `identity`, read through the types `#[amplify::resolvers]` generates from the schema)
+//! for `createPost` and `listPosts`; posts live in the table the function is
 //! granted (`grant(PostTable = [read, write])` gives `STORAGE_POSTTABLE_NAME`). The author
 //! of a post is the signed-in caller, never a client-supplied value.
 
 use std::collections::HashMap;
 
+use amplify::lambda::Identity;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
-use serde::{Deserialize, Serialize};
 
 /// The variable Amplify names after the granted table's `Name` output.
 const TABLE_VAR: &str = "STORAGE_POSTTABLE_NAME";
 
-/// The parts of AppSync's direct-Lambda event this function reads.
-#[derive(Debug, Deserialize)]
-struct AppSyncEvent {
-    info: Info,
-    #[serde(default)]
-    arguments: Arguments,
-    /// Set for user-pool calls; `None` for API-key calls.
-    identity: Option<Identity>,
-}
+/// The blog API's schema, typed: `Post`, `PostInput`, the arguments of each field, and
+/// `Call`, which reads AppSync's event into the field it calls. A schema change that
+/// breaks this function is a compile error here.
+#[amplify::resolvers(schema = "../blog/schema.graphql")]
+mod api {}
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Info {
-    field_name: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct Arguments {
-    post: Option<PostInput>,
-}
-
-#[derive(Debug, Deserialize)]
-struct PostInput {
-    id: Option<String>,
-    title: String,
-    content: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Identity {
-    username: Option<String>,
-    sub: Option<String>,
-}
-
-/// A post as the schema's `Post` type returns it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-struct Post {
-    id: String,
-    title: String,
-    content: String,
-    author: Option<String>,
-}
-
-/// What a field resolves to: `createPost` one post, `listPosts` a list.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-enum Answer {
-    One(Post),
-    Many(Vec<Post>),
-}
+use api::{answers, Call, Post, PostInput};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -83,9 +42,12 @@ async fn main() -> Result<(), Error> {
         .await;
     let db = Client::new(&config);
     let (db, table) = (&db, table.as_str());
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<AppSyncEvent>| {
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let request_id = event.context.request_id.clone();
-        async move { resolve(db, table, event.payload, &request_id).await }
+        async move {
+            let call = Call::from_event(event.payload)?;
+            resolve(db, table, call, &request_id).await
+        }
     }))
     .await
 }
@@ -93,25 +55,26 @@ async fn main() -> Result<(), Error> {
 async fn resolve(
     db: &Client,
     table: &str,
-    event: AppSyncEvent,
+    call: Call,
     request_id: &str,
-) -> Result<Answer, Error> {
-    match event.info.field_name.as_str() {
-        "createPost" => {
-            let input = event
-                .arguments
-                .post
-                .ok_or("createPost needs the `post` argument")?;
-            let post = new_post(input, event.identity.as_ref(), request_id);
+) -> Result<serde_json::Value, Error> {
+    match call {
+        Call::CreatePost(event) => {
+            let post = new_post(event.arguments.post, event.identity.as_ref(), request_id);
             db.put_item()
                 .table_name(table)
                 .set_item(Some(to_item(&post)))
                 .send()
                 .await?;
-            Ok(Answer::One(post))
+            let answer: answers::CreatePost = Some(post);
+            Ok(serde_json::to_value(answer)?)
         }
-        "listPosts" => Ok(Answer::Many(scan(db, table).await?)),
-        other => Err(format!("this function does not resolve `{other}`").into()),
+        Call::ListPosts(_) => {
+            let posts = scan(db, table).await?;
+            let answer: answers::ListPosts = Some(posts.into_iter().map(Some).collect());
+            Ok(serde_json::to_value(answer)?)
+        }
+        Call::GetPost(_) => Err("`getPost` is the table's JS resolver, not this function".into()),
     }
 }
 
@@ -175,20 +138,42 @@ fn from_item(item: &HashMap<String, AttributeValue>) -> Option<Post> {
 mod tests {
     use super::*;
 
-    fn event(json: serde_json::Value) -> AppSyncEvent {
-        serde_json::from_value(json).unwrap()
+    #[test]
+    fn the_author_is_the_caller_not_the_client() {
+        let call = Call::from_event(serde_json::json!({
+            "info": { "fieldName": "createPost", "parentTypeName": "Mutation" },
+            "arguments": { "post": { "title": "T", "content": "C", "author": "mallory" } },
+            "identity": { "sub": "1234", "username": "alice" },
+        }))
+        .unwrap();
+        let Call::CreatePost(event) = call else {
+            panic!("not createPost: {call:?}");
+        };
+        let post = new_post(event.arguments.post, event.identity.as_ref(), "req-1");
+        assert_eq!(post.author.as_deref(), Some("alice"));
+        assert_eq!(post.id, "req-1", "no id given: the request id");
     }
 
     #[test]
-    fn the_author_is_the_caller_not_the_client() {
-        let e = event(serde_json::json!({
-            "info": { "fieldName": "createPost" },
-            "arguments": { "post": { "title": "T", "content": "C", "author": "mallory" } },
-            "identity": { "sub": "1234", "username": "alice" },
-        }));
-        let post = new_post(e.arguments.post.unwrap(), e.identity.as_ref(), "req-1");
-        assert_eq!(post.author.as_deref(), Some("alice"));
-        assert_eq!(post.id, "req-1", "no id given: the request id");
+    fn an_event_that_breaks_the_schema_is_an_error_naming_the_field() {
+        let missing = Call::from_event(serde_json::json!({
+            "info": { "fieldName": "createPost", "parentTypeName": "Mutation" },
+            "arguments": {},
+        }))
+        .unwrap_err();
+        assert!(
+            missing.to_string().contains("`Mutation.createPost`"),
+            "{missing}"
+        );
+        let unknown = Call::from_event(serde_json::json!({
+            "info": { "fieldName": "deletePost", "parentTypeName": "Mutation" },
+            "arguments": {},
+        }))
+        .unwrap_err();
+        assert!(
+            unknown.to_string().contains("`Mutation.deletePost`"),
+            "{unknown}"
+        );
     }
 
     #[test]
@@ -207,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_list_answer_is_a_json_array() {
-        let answer = serde_json::to_value(Answer::Many(vec![])).unwrap();
-        assert_eq!(answer, serde_json::json!([]));
+        let answer: answers::ListPosts = Some(vec![]);
+        assert_eq!(serde_json::to_value(answer).unwrap(), serde_json::json!([]));
     }
 }

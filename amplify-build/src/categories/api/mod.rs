@@ -4,6 +4,8 @@
 mod client;
 mod decl;
 mod operations;
+
+pub use operations::schema_operations;
 mod synth;
 
 use crate::category::Capability;

@@ -18,7 +18,13 @@ pub const SELECTION_DEPTH: usize = 2;
 
 /// The operations of `spec`, or `None` if its schema does not parse (already reported).
 pub(super) fn operations(spec: &ApiSpec) -> Option<GraphqlOperations> {
-    let document = graphql_parser::parse_schema::<String>(&spec.schema).ok()?;
+    schema_operations(&spec.schema, spec.default_auth.appsync_type()).ok()
+}
+
+/// The operations of a schema's text (for the types a resolver function receives and
+/// returns, generated in the function's crate), or the parser's message.
+pub fn schema_operations(schema: &str, default_auth: &str) -> Result<GraphqlOperations, String> {
+    let document = graphql_parser::parse_schema::<String>(schema).map_err(|e| e.to_string())?;
     let schema = Schema::read(&document);
     let mut operations = Vec::new();
     for (kind, root) in [
@@ -39,8 +45,8 @@ pub(super) fn operations(spec: &ApiSpec) -> Option<GraphqlOperations> {
         .filter(|name| !roots.contains(name.as_str()))
         .filter_map(|name| schema.generated_type(name))
         .collect();
-    Some(GraphqlOperations {
-        default_auth: spec.default_auth.appsync_type().to_owned(),
+    Ok(GraphqlOperations {
+        default_auth: default_auth.to_owned(),
         types,
         operations,
     })

@@ -10,7 +10,15 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
-    for topic in ["auth", "api", "storage", "function", "hosting", "resolvers", "backend"] {
+    for topic in [
+        "auth",
+        "api",
+        "storage",
+        "function",
+        "hosting",
+        "resolvers",
+        "backend",
+    ] {
         t.compile_fail(format!("tests/ui/{topic}/*.rs"));
     }
 }

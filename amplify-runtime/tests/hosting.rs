@@ -53,6 +53,18 @@ fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
     // Push deploys the stack; with no built site there is nothing to publish yet.
     let pushed = ok(&scratch.amplify(&emulator, &["push", "--yes"]));
     assert!(pushed.contains("has nothing to publish"), "{pushed}");
+    // Events in time order across stacks: the nested stack's resources complete before
+    // the root's last event, which says the whole update completed.
+    let lines: Vec<&str> = pushed.lines().collect();
+    let nested = lines
+        .iter()
+        .position(|l| l.contains("hostingStorefront › CloudFrontDistribution"))
+        .unwrap_or_else(|| panic!("{pushed}"));
+    let root_done = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("UPDATE_COMPLETE ") && !l.contains('›'))
+        .unwrap_or_else(|| panic!("{pushed}"));
+    assert!(nested < root_done, "{pushed}");
     let status = ok(&scratch.amplify(&emulator, &["status"]));
     let printed =
         String::from_utf8_lossy(&scratch.amplify(&emulator, &["status"]).stdout).into_owned();

@@ -48,7 +48,9 @@ impl Stacks<'_> {
             // Status first, events second: every event up to the status read is then seen
             // in this pass, so a stack that just finished never loses its last events.
             let info = self.describe(root).await?;
-            // Nested stacks found in this pass are read in the same pass.
+            // Nested stacks found in this pass are read in the same pass; the pass's events
+            // of every stack are then shown together in time order.
+            let mut pass: Vec<(usize, StackEvent)> = Vec::new();
             let mut i = 0;
             while i < watch.watched.len() {
                 let id = watch.watched[i].1.clone();
@@ -66,8 +68,13 @@ impl Stacks<'_> {
                         .help("`cargo amplify status` shows what is deployed now"))
                     }
                 };
-                watch.show(i, &events);
+                watch.collect(i, &events, &mut pass);
                 i += 1;
+            }
+            // Stable: events of one instant keep the root-first, oldest-first order.
+            pass.sort_by_key(|(_, e)| e.timestamp().map(|t| (t.secs(), t.subsec_nanos())));
+            for (i, e) in &pass {
+                watch.record(*i, e);
             }
             let Some(info) = info else {
                 // Deleted: the final state of a delete, or of a failed create being removed.
@@ -130,9 +137,9 @@ impl Stacks<'_> {
 }
 
 impl Watch<'_> {
-    /// Shows the new events (newest first, as CloudFormation lists them) of the `i`th
-    /// watched stack, oldest first, and records failures and nested stacks.
-    fn show(&mut self, i: usize, events: &[StackEvent]) {
+    /// Takes the new events (newest first, as CloudFormation lists them) of the `i`th
+    /// watched stack into `pass`, oldest first, watching the nested stacks they name.
+    fn collect(&mut self, i: usize, events: &[StackEvent], pass: &mut Vec<(usize, StackEvent)>) {
         let since = self.since;
         let mut fresh: Vec<&StackEvent> = events
             .iter()
@@ -147,13 +154,32 @@ impl Watch<'_> {
             if i == 0 && self.since.is_none() {
                 self.since = e.timestamp().copied();
             }
-            self.record(i, e);
+            self.discover(i, e);
+            pass.push((i, e.clone()));
         }
     }
 
-    /// Prints one event of the `i`th watched stack and remembers what it tells.
+    /// Watches the nested stack an event of the `i`th watched stack names, if new.
+    fn discover(&mut self, i: usize, e: &StackEvent) {
+        let id = self.watched[i].1.clone();
+        let kind = e.resource_type().unwrap_or_default();
+        let logical = e.logical_resource_id().unwrap_or_default();
+        // The root's own events name the root; only children are watched.
+        if kind == "AWS::CloudFormation::Stack" && logical != self.root {
+            if let Some(physical) = e
+                .physical_resource_id()
+                .filter(|p| p.starts_with("arn:") && *p != id)
+            {
+                if !self.watched.iter().any(|(_, w)| w == physical) {
+                    self.watched.push((logical.to_owned(), physical.to_owned()));
+                }
+            }
+        }
+    }
+
+    /// Prints one event of the `i`th watched stack and remembers a failure.
     fn record(&mut self, i: usize, e: &StackEvent) {
-        let (label, id) = self.watched[i].clone();
+        let (label, _) = self.watched[i].clone();
         let status = e.resource_status().map(|s| s.as_str()).unwrap_or_default();
         let logical = e.logical_resource_id().unwrap_or_default();
         let kind = e.resource_type().unwrap_or_default();
@@ -174,17 +200,6 @@ impl Watch<'_> {
                 status: status.to_owned(),
                 reason: reason.to_owned(),
             });
-        }
-        // The root's own events name the root; only children are watched.
-        if kind == "AWS::CloudFormation::Stack" && logical != self.root {
-            if let Some(physical) = e
-                .physical_resource_id()
-                .filter(|p| p.starts_with("arn:") && *p != id)
-            {
-                if !self.watched.iter().any(|(_, w)| w == physical) {
-                    self.watched.push((logical.to_owned(), physical.to_owned()));
-                }
-            }
         }
     }
 }

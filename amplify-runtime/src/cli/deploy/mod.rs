@@ -212,8 +212,12 @@ pub(super) async fn follow(
     baseline: &HashSet<String>,
 ) -> Result<()> {
     let progress = Progress::new(&format!("Deploying {stack_name} …"));
+    let watch = async {
+        test_hooks::slow_follow().await;
+        stacks.wait(stack_name, baseline, &progress).await
+    };
     let outcome = tokio::select! {
-        r = stacks.wait(stack_name, baseline, &progress) => r,
+        r = watch => r,
         _ = tokio::signal::ctrl_c() => {
             progress.finish();
             return Err(interrupted(stack_name, env));
@@ -362,6 +366,24 @@ pub(super) async fn upload_missing(
         uploaded.push(key);
     }
     Ok(uploaded)
+}
+
+/// Fault injection for the recovery tests (feature `test-hooks`, never in an installed
+/// CLI): `AMPLIFY_RS_TEST_SLOW_FOLLOW_MS` holds push between starting the stack update
+/// and following it, so a test can interrupt a push at that moment every time.
+mod test_hooks {
+    #[cfg(feature = "test-hooks")]
+    pub async fn slow_follow() {
+        let ms = std::env::var("AMPLIFY_RS_TEST_SLOW_FOLLOW_MS")
+            .ok()
+            .and_then(|v| v.parse().ok());
+        if let Some(ms) = ms {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+    }
+
+    #[cfg(not(feature = "test-hooks"))]
+    pub async fn slow_follow() {}
 }
 
 fn interrupted(stack: &str, env: &str) -> CliError {

@@ -171,11 +171,29 @@ fn init_push_noop_change_failure_and_delete() {
         outputs["custom"]["amplify_rs"]["resources"]
     );
 
-    // A push with nothing changed: decided locally, no AWS call at all.
-    let again = push_json(&scratch, &emulator);
+    // A push with nothing changed: decided locally, no AWS call at all — proven against
+    // an endpoint where nothing listens (any call would fail the push), not only by the
+    // CLI's own call log.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = scratch.amplify_with(
+        &emulator,
+        &["push", "--yes", "--json"],
+        &[("AWS_ENDPOINT_URL", &format!("http://127.0.0.1:{closed}"))],
+    );
+    ok(&out);
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(again["deployed"], false);
     assert_eq!(again["uploaded"].as_array().unwrap().len(), 0);
     assert_eq!(again["apiCalls"].as_array().unwrap().len(), 0, "{again}");
+    assert_eq!(
+        scratch.json("amplify/.config/local-aws-info.json")["dev"]["endpointUrl"],
+        emulator.url.as_str(),
+        "a push that reached no endpoint records none"
+    );
     // `status` asks Cargo for the Rust function's dependencies only when `Cargo.lock` or
     // a manifest changed since it last did (through a cargo that logs its commands).
     let log = scratch.dir.path().join("cargo-calls.log");

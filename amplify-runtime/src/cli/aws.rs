@@ -129,6 +129,15 @@ impl Intercept for CallLog {
     }
 }
 
+/// Where this run connected: `None` before any connection, `Some(None)` for AWS,
+/// `Some(Some(url))` for an endpoint such as the local cloud.
+static CONNECTED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Where this run connected, if it did (see [`CONNECTED`]).
+pub fn connected_endpoint() -> Option<Option<String>> {
+    CONNECTED.get().cloned()
+}
+
 /// Loads the configuration once and checks that a region and credentials exist, so a
 /// missing one is reported before any work starts.
 pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
@@ -189,6 +198,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
     }
     let endpoint = sdk.endpoint_url().map(ToOwned::to_owned);
     tracing::info!(%region, endpoint = endpoint.as_deref().unwrap_or("AWS"), "connected");
+    let _ = CONNECTED.set(endpoint.clone());
     let calls = CallLog::default();
     let cfn_config = aws_sdk_cloudformation::config::Builder::from(&sdk)
         .interceptor(calls.clone())

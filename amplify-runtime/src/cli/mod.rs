@@ -167,10 +167,12 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     let records_endpoint = deploys(&args.command);
     hooks::run(&project, hooks::Phase::Pre, &invocation, None)?;
     let result = dispatch(&project, &settings, args.command).await;
-    if let (Ok(_), true, Some(env)) = (&result, records_endpoint, &invocation.env) {
-        // Where the environment now lives: its next commands and the app's typed
-        // clients go there without AWS_ENDPOINT_URL.
-        let endpoint = settings.endpoint_url.clone().or_else(env_endpoint);
+    let connected = aws::connected_endpoint();
+    if let (Ok(_), true, Some(env), Some(endpoint)) =
+        (&result, records_endpoint, &invocation.env, connected)
+    {
+        // Where the environment now lives, as this command reached it: its next
+        // commands and the app's typed clients go there without AWS_ENDPOINT_URL.
         configure::record_endpoint(&project, env, endpoint.as_deref())?;
     }
     let post = hooks::run(

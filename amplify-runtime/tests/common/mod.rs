@@ -402,11 +402,26 @@ impl Cloud {
         }
     }
 
+    /// The stack, or `None` only when CloudFormation says it does not exist: any other
+    /// failure (the emulator down, a transport error) fails the test instead of reading
+    /// as "gone".
     pub fn stack(&self, name: &str) -> Option<aws_sdk_cloudformation::types::Stack> {
-        self.rt
+        match self
+            .rt
             .block_on(self.cfn.describe_stacks().stack_name(name).send())
-            .ok()
-            .and_then(|o| o.stacks().first().cloned())
+        {
+            Ok(o) => o.stacks().first().cloned(),
+            Err(e) => {
+                let missing = e
+                    .as_service_error()
+                    .and_then(|s| {
+                        aws_smithy_types::error::metadata::ProvideErrorMetadata::message(s)
+                    })
+                    .is_some_and(|m| m.contains("does not exist"));
+                assert!(missing, "describing stack {name} failed: {e:?}");
+                None
+            }
+        }
     }
 
     /// The status of a stack that must exist.
@@ -509,16 +524,51 @@ impl Cloud {
             .count()
     }
 
+    /// Whether the object exists: false only for S3's 404, any other failure fails the
+    /// test.
     pub fn object_exists(&self, bucket: &str, key: &str) -> bool {
-        self.rt
+        match self
+            .rt
             .block_on(self.s3.head_object().bucket(bucket).key(key).send())
-            .is_ok()
+        {
+            Ok(_) => true,
+            Err(e) => {
+                assert_eq!(status_of(&e), Some(404), "head s3://{bucket}/{key}: {e:?}");
+                false
+            }
+        }
     }
 
+    /// Whether the bucket exists: false only for S3's 404.
     pub fn bucket_exists(&self, bucket: &str) -> bool {
-        self.rt
+        match self
+            .rt
             .block_on(self.s3.head_bucket().bucket(bucket).send())
-            .is_ok()
+        {
+            Ok(_) => true,
+            Err(e) => {
+                assert_eq!(status_of(&e), Some(404), "head s3://{bucket}: {e:?}");
+                false
+            }
+        }
+    }
+}
+
+/// The HTTP status of a service's answer, `None` when there was none (transport).
+fn status_of<E, R: HttpStatus>(
+    e: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> Option<u16> {
+    e.raw_response().map(HttpStatus::status_code)
+}
+
+/// An SDK response's status code.
+pub trait HttpStatus {
+    fn status_code(&self) -> u16;
+}
+
+impl HttpStatus for aws_smithy_runtime_api::http::Response {
+    fn status_code(&self) -> u16 {
+        self.status().as_u16()
     }
 }
 

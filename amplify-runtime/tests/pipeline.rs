@@ -50,11 +50,17 @@ fn pipeline_deploy_stages_to_two_accounts_and_generate_outputs_reads_them() {
             .env("CI", "1")
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{branch}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{branch}: {said}");
+        // The role was assumed, not merely accepted: the deploy ran as its session.
+        if role.is_some() {
+            assert!(
+                said.contains("with the identity arn:aws:sts::222222222222:assumed-role/amplify-deployer/cargo-amplify"),
+                "{said}"
+            );
+        } else {
+            assert!(!said.contains("assumed-role"), "{said}");
+        }
         let cloud = Cloud::new(emulator);
         let stack = expected_stack(branch);
         assert_eq!(cloud.status(&stack), "UPDATE_COMPLETE", "{branch}");

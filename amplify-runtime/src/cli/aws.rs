@@ -85,11 +85,19 @@ impl Aws {
 
     /// The account the credentials belong to.
     pub async fn account_id(&self) -> Result<String> {
+        Ok(self.caller().await?.0)
+    }
+
+    /// The account and ARN of the identity in use (a role's session after `--role-arn`).
+    pub async fn caller(&self) -> Result<(String, String)> {
         let me =
             self.sts.get_caller_identity().send().await.map_err(|e| {
                 sdk_error("cannot tell which AWS account the credentials belong to", e)
             })?;
-        Ok(me.account().unwrap_or_default().to_owned())
+        Ok((
+            me.account().unwrap_or_default().to_owned(),
+            me.arn().unwrap_or_default().to_owned(),
+        ))
     }
 }
 

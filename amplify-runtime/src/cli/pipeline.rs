@@ -105,10 +105,10 @@ pub async fn pipeline_deploy(
     }
     let plan = synthesis::current_plan(project)?;
     let aws = aws::connect(settings).await?;
-    let account = aws.account_id().await?;
+    let (account, identity) = aws.caller().await?;
     let (names, env) = root_names(app_id, branch, &account, &aws.region);
     eprintln!(
-        "Deploying branch `{branch}` of app `{app_id}` as {} in account {account}, {}",
+        "Deploying branch `{branch}` of app `{app_id}` as {} in account {account}, {}, with the identity {identity}",
         names.stack, aws.region
     );
     actions::check_inputs(project, &plan)?;

@@ -6,9 +6,17 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use common::*;
 use serde_json::Value;
+
+fn write_script(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
 
 fn set_frontend(scratch: &Scratch, config: Value) {
     let path = scratch
@@ -47,6 +55,27 @@ fn flags_frontends_and_exports_do_what_the_readme_says() {
         .unwrap()
         .to_owned();
     assert!(Cloud::new(&emulator).bucket_exists(&bucket));
+
+    // A general plugin gets the project's context once there is an environment.
+    let bin = tempfile::tempdir().unwrap();
+    write_script(
+        &bin.path().join("cargo-amplify-context"),
+        "#!/bin/sh\nprintf '%s\\n%s\\n%s\\n' \"$AMPLIFY_ENV\" \"$AMPLIFY_META\" \"$AMPLIFY_PLAN\" > \"$AMPLIFY_PROJECT_ROOT/context.txt\"\n",
+    );
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    ok(&scratch.amplify_with(&emulator, &["context"], &[("PATH", &path)]));
+    let context = scratch.read("context.txt");
+    let lines: Vec<&str> = context.lines().collect();
+    assert_eq!(lines[0], "dev", "{context}");
+    assert!(
+        lines[1].ends_with("amplify/backend/amplify-meta.json") && Path::new(lines[1]).is_file(),
+        "{context}"
+    );
+    assert!(Path::new(lines[2]).is_file(), "{context}");
 
     // The javascript frontend: aws-exports.js and amplifyconfiguration.json under
     // SourceDir, rewritten on pull with a key added by hand kept.
@@ -146,4 +175,48 @@ fn flags_frontends_and_exports_do_what_the_readme_says() {
         said.contains("storefront-example: ") && said.contains("someoneelse"),
         "the app's own failure: {said}"
     );
+}
+
+#[test]
+fn hooks_run_through_hooks_config_with_only_path_and_amplify_s_payload() {
+    let scratch = Scratch::storefront();
+    let hooks = scratch.crate_dir().join("amplify/hooks");
+    fs::create_dir_all(&hooks).unwrap();
+    fs::write(
+        hooks.join("hooks-config.json"),
+        r#"{"extensions": {"py": {"runtime": "python3"}}, "ignore": ["pre-env-list.sh"]}"#,
+    )
+    .unwrap();
+    // Listed under `ignore`: never runs (it would fail the command).
+    write_script(&hooks.join("pre-env-list.sh"), "#!/bin/sh\nexit 1\n");
+    fs::write(
+        hooks.join("pre-env-list.py"),
+        "import json, os, sys\npayload = json.load(sys.stdin)\nprint('py hook ran')\njson.dump({'env': dict(os.environ), 'payload': payload}, open('hook-saw.json', 'w'))\n",
+    )
+    .unwrap();
+    let out = scratch
+        .command(&["env", "list"])
+        .env("AWS_SECRET_ACCESS_KEY", "must-not-leak")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("py hook ran"),
+        "its output is shown (on stderr): {said}"
+    );
+    let saw = scratch.json("hook-saw.json");
+    let env = saw["env"].as_object().unwrap();
+    assert!(env.contains_key("PATH"), "{saw}");
+    // Only PATH is passed (the interpreter's launcher may add its own variables): no
+    // credentials, nothing of the command's environment.
+    assert!(
+        env.keys().all(|k| !k.starts_with("AWS_")
+            && !k.starts_with("AMPLIFY_")
+            && !k.starts_with("CARGO")),
+        "{saw}"
+    );
+    assert!(!saw.to_string().contains("must-not-leak"), "{saw}");
+    assert_eq!(saw["payload"]["data"]["amplify"]["command"], "env");
+    assert_eq!(saw["payload"]["data"]["amplify"]["subCommand"], "list");
 }

@@ -134,6 +134,29 @@ fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
         printed.contains(&format!("site url         {url}")),
         "{printed}"
     );
+    // The custom resource (a hand-written template) deployed with the site's bucket name,
+    // and its outputs reach amplify-meta.json, the outputs file and the typed accessors.
+    let alerts = &meta["custom"]["Alerts"];
+    assert_eq!(alerts["service"], "customCloudformation", "{meta}");
+    let topic = alerts["output"]["TopicArn"].as_str().unwrap().to_owned();
+    assert!(topic.starts_with("arn:aws:sns:us-east-1:"), "{topic}");
+    assert!(
+        printed.contains(&format!("alerts topic     {topic}")),
+        "{printed}"
+    );
+    let root = scratch.stack_name("dev");
+    let parameters = cloud.nested_parameters(&root, "customAlerts");
+    assert!(
+        parameters.contains(&(
+            "hostingStorefrontHostingBucketName".to_owned(),
+            bucket.clone()
+        )),
+        "{parameters:?}"
+    );
+    assert!(
+        parameters.contains(&("DisplayName".to_owned(), "Storefront orders".to_owned())),
+        "{parameters:?}"
+    );
     let outputs = scratch.json("amplify_outputs.json");
     assert_eq!(
         outputs["custom"]["hosting"]["url"],

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod custom;
 pub mod function;
 pub mod hosting;
 pub mod storage;
@@ -20,5 +21,6 @@ pub(crate) fn builtin() -> Vec<Kind> {
         Arc::new(storage::table::Table),
         Arc::new(function::Function),
         Arc::new(hosting::Hosting),
+        Arc::new(custom::Custom),
     ]
 }

@@ -4,11 +4,15 @@
 //! every time; [`Template::to_json`] is the only place JSON text is produced.
 
 pub mod policy;
+mod read;
 mod value;
+
+use std::borrow::Cow;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use read::{read_template, ReadError};
 pub use value::{list, obj, Value};
 
 /// A CloudFormation template.
@@ -113,7 +117,7 @@ pub fn to_pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
 pub struct Parameter {
     /// `String`, `Number`, `CommaDelimitedList`, …
     #[serde(rename = "Type")]
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     /// Default value, if the parameter is optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
@@ -127,9 +131,9 @@ pub struct Parameter {
 
 impl Parameter {
     /// A parameter of the given CloudFormation type.
-    pub fn new(kind: &'static str) -> Self {
+    pub fn new(kind: impl Into<Cow<'static, str>>) -> Self {
         Parameter {
-            kind,
+            kind: kind.into(),
             default: None,
             description: None,
             no_echo: false,
@@ -155,7 +159,7 @@ impl Parameter {
 pub struct Resource {
     /// The resource type, e.g. `AWS::S3::Bucket`.
     #[serde(rename = "Type")]
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     /// Condition that gates the resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
@@ -178,9 +182,9 @@ pub struct Resource {
 
 impl Resource {
     /// A resource of `kind` with no properties yet.
-    pub fn new(kind: &'static str) -> Self {
+    pub fn new(kind: impl Into<Cow<'static, str>>) -> Self {
         Resource {
-            kind,
+            kind: kind.into(),
             condition: None,
             depends_on: Vec::new(),
             deletion_policy: None,

@@ -12,4 +12,13 @@ pub mod backend {
         max_age = 3600
     )]
     pub struct Storefront;
+
+    /// Order alerts: an SNS topic from a hand-written CloudFormation template, given the
+    /// site's bucket name; its outputs get typed accessors like any resource's.
+    #[custom(
+        template = "custom/alerts.json",
+        uses(Storefront = [HostingBucketName]),
+        parameters(DisplayName = "Storefront orders")
+    )]
+    pub struct Alerts;
 }

@@ -1,10 +1,10 @@
-//! The storefront app: prints where its site is served from, through the typed accessors
-//! of the configuration that `cargo amplify publish` produced.
+//! The storefront app: prints where its site is served from and where order alerts go,
+//! through the typed accessors of the configuration `cargo amplify publish` produced.
 
 mod cloud;
 
 use amplify::ConfigError;
-use cloud::backend::Storefront;
+use cloud::backend::{Alerts, Storefront};
 
 fn main() {
     if let Err(e) = print_config() {
@@ -17,5 +17,6 @@ fn print_config() -> Result<(), ConfigError> {
     println!("site url         {}", Storefront::url()?);
     println!("site bucket      {}", Storefront::bucket_name()?);
     println!("distribution     {}", Storefront::distribution_id()?);
+    println!("alerts topic     {}", Alerts::topic_arn()?);
     Ok(())
 }

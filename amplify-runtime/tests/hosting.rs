@@ -34,6 +34,10 @@ fn keys(cloud: &Cloud, bucket: &str) -> Vec<String> {
     keys
 }
 
+fn fs_read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
     headers
         .iter()
@@ -234,6 +238,24 @@ fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
         ),
         "{exported}"
     );
+
+    // A build that fails stops publish before anything is deployed, naming the command.
+    let build = scratch.crate_dir().join("web/build.sh");
+    let script = fs_read(&build);
+    std::fs::write(
+        &build,
+        "#!/bin/sh\necho 'bundler: syntax error' >&2\nexit 3\n",
+    )
+    .unwrap();
+    let failed = scratch.amplify(&emulator, &["publish", "--yes"]);
+    let said = String::from_utf8_lossy(&failed.stderr).into_owned();
+    assert_eq!(failed.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("the build of `web/dist` for `Storefront` (`sh build.sh` in")
+            && said.contains("exited with"),
+        "{said}"
+    );
+    std::fs::write(&build, script).unwrap();
 
     // Delete empties the site's bucket, so its stack can go.
     ok(&scratch.amplify(&emulator, &["delete", "--yes"]));

@@ -164,7 +164,11 @@ fn export_is_included_by_the_real_cdk_construct_for_two_environments() {
     // is not replaced without --force.
     let first = fs::read(folder.join("amplify-export-manifest.json")).unwrap();
     let zip_name = zips[0].file_name();
-    ok(&scratch.amplify(&emulator, &["export", "--out", out_dir]));
+    let again = ok(&scratch.amplify(&emulator, &["export", "--out", out_dir]));
+    assert!(
+        !again.contains("Building function PostsFn"),
+        "an unchanged function's Lambda zip is reused: {again}"
+    );
     assert_eq!(
         fs::read(folder.join("amplify-export-manifest.json")).unwrap(),
         first

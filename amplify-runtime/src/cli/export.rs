@@ -199,6 +199,33 @@ pub fn export(project: &Project, env: Option<&str>, out: &Path, force: bool) -> 
     Ok(folder)
 }
 
+/// The function's zip as built for Lambda (a CDK app deploys to AWS), kept under
+/// `amplify/backend/.temp/lambda-builds/` by its sources' fingerprint: an export of an
+/// unchanged function reuses it instead of running the cross build again.
+fn lambda_zip(
+    project: &Project,
+    name: &str,
+    asset: &Asset,
+    packages: &mut Option<Packages>,
+) -> Result<Vec<u8>> {
+    let fingerprint = assets::source_fingerprint(&project.root, name, asset, packages)?;
+    let arch = match asset {
+        Asset::FunctionCode { architecture, .. } => architecture.lambda_name(),
+        _ => "",
+    };
+    let cached = project.backend_dir().join(format!(
+        ".temp/lambda-builds/{name}-{arch}-{fingerprint}.zip"
+    ));
+    if let Ok(zip) = std::fs::read(&cached) {
+        return Ok(zip);
+    }
+    eprintln!("Building function {name} …");
+    let zip = assets::build_zip(&project.root, name, asset, packages, FunctionBuild::Lambda)?;
+    // Best effort: without it, the next export builds again.
+    let _ = amplify_build::write_atomic(&cached, &zip);
+    Ok(zip)
+}
+
 /// Every exported stack's template and assets: one reproducible zip per function, the
 /// uploaded files (AppSync's) under the folder their asset names.
 fn exported_files(project: &Project, plan: &Plan) -> Result<Vec<(String, Vec<u8>)>> {
@@ -214,15 +241,7 @@ fn exported_files(project: &Project, plan: &Plan) -> Result<Vec<(String, Vec<u8>
         for asset in &stack.assets {
             match asset {
                 Asset::FunctionCode { .. } => {
-                    eprintln!("Building function {} …", stack.name);
-                    // A CDK app deploys to AWS: the Lambda build.
-                    let zip = assets::build_zip(
-                        &project.root,
-                        &stack.name,
-                        asset,
-                        &mut packages,
-                        FunctionBuild::Lambda,
-                    )?;
+                    let zip = lambda_zip(project, &stack.name, asset, &mut packages)?;
                     let key = assets::zip_key(&stack.name, &zip);
                     let file = key.trim_start_matches("amplify-builds/");
                     files.push((format!("{dir}/amplify-builds/{file}"), zip));

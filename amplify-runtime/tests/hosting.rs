@@ -34,6 +34,16 @@ fn keys(cloud: &Cloud, bucket: &str) -> Vec<String> {
     keys
 }
 
+/// The physical id of the nested stack `logical` of `root`.
+fn cloud_nested_id(cloud: &Cloud, root: &str, logical: &str) -> String {
+    cloud
+        .resources(root)
+        .into_iter()
+        .find(|r| r.logical_resource_id() == Some(logical))
+        .and_then(|r| r.physical_resource_id().map(ToOwned::to_owned))
+        .unwrap_or_else(|| panic!("no nested stack {logical}"))
+}
+
 fn fs_read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
@@ -160,6 +170,49 @@ fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
     assert!(
         parameters.contains(&("DisplayName".to_owned(), "Storefront orders".to_owned())),
         "{parameters:?}"
+    );
+    // Analytics: a Kinesis stream events are put into, the identity pool roles allowed to.
+    let clicks = &meta["analytics"]["Clicks"];
+    assert_eq!(clicks["service"], "Kinesis", "{meta}");
+    let stream = clicks["output"]["kinesisStreamId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(stream, "Clicks-dev");
+    assert!(
+        printed.contains(&format!("clicks stream    {stream}")),
+        "{printed}"
+    );
+    let outputs = scratch.json("amplify_outputs.json");
+    assert_eq!(
+        outputs["custom"]["analytics"]["Clicks"]["kinesis_stream_name"],
+        stream.as_str()
+    );
+    let kinesis = aws_sdk_kinesis::Client::new(&cloud.sdk);
+    let put = cloud
+        .rt
+        .block_on(
+            kinesis
+                .put_record()
+                .stream_name(&stream)
+                .partition_key("visitor-1")
+                .data(aws_sdk_kinesis::primitives::Blob::new(
+                    br#"{"event":"view"}"#.to_vec(),
+                ))
+                .send(),
+        )
+        .unwrap();
+    assert!(!put.sequence_number().is_empty());
+    let policies: Vec<String> = cloud
+        .resources(&cloud_nested_id(&cloud, &root, "analyticsClicks"))
+        .iter()
+        .filter(|r| r.resource_type() == Some("AWS::IAM::Policy"))
+        .filter_map(|r| r.logical_resource_id().map(ToOwned::to_owned))
+        .collect();
+    assert_eq!(
+        policies.len(),
+        2,
+        "signed-in users and guests: {policies:?}"
     );
     let outputs = scratch.json("amplify_outputs.json");
     assert_eq!(

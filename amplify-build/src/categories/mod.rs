@@ -1,6 +1,7 @@
 //! The built-in categories, one module each. A category is a type implementing
 //! [`crate::category::Category`]; nothing outside its module knows its declaration.
 
+pub mod analytics;
 pub mod api;
 pub mod auth;
 pub mod custom;
@@ -22,5 +23,6 @@ pub(crate) fn builtin() -> Vec<Kind> {
         Arc::new(function::Function),
         Arc::new(hosting::Hosting),
         Arc::new(custom::Custom),
+        Arc::new(analytics::Analytics),
     ]
 }

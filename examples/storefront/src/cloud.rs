@@ -21,4 +21,9 @@ pub mod backend {
         parameters(DisplayName = "Storefront orders")
     )]
     pub struct Alerts;
+
+    /// What visitors do on the site, put by the web front (signed-in users and guests)
+    /// into a Kinesis stream: Amplify's analytics on today's service.
+    #[analytics(shards = 1, guest = true)]
+    pub struct Clicks;
 }

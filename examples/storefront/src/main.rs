@@ -4,7 +4,7 @@
 mod cloud;
 
 use amplify::ConfigError;
-use cloud::backend::{Alerts, Storefront};
+use cloud::backend::{Alerts, Clicks, Storefront};
 
 fn main() {
     if let Err(e) = print_config() {
@@ -18,5 +18,6 @@ fn print_config() -> Result<(), ConfigError> {
     println!("site bucket      {}", Storefront::bucket_name()?);
     println!("distribution     {}", Storefront::distribution_id()?);
     println!("alerts topic     {}", Alerts::topic_arn()?);
+    println!("clicks stream    {}", Clicks::stream_name()?);
     Ok(())
 }

@@ -361,13 +361,7 @@ async fn dispatch(
                 .help("declare a site with `#[hosting(...)]` in the backend module (or a category that publishes files), then run `cargo amplify publish` again; `cargo amplify push` deploys the rest"));
             }
             publish::build_all(project, &plan)?;
-            let options = deploy::PushOptions {
-                env,
-                yes,
-                force: false,
-            };
-            provider::provider(project)?
-                .push(project, settings, &options)
+            push_what_changed(project, settings, env, yes)
                 .await
                 .map(|_| ())
         }
@@ -460,6 +454,23 @@ async fn dispatch(
     done.map(|()| 0)
 }
 
+/// The push `run` and `publish` start with: what changed, nothing forced.
+async fn push_what_changed(
+    project: &project::Project,
+    settings: &aws::AwsSettings,
+    env: Option<String>,
+    yes: bool,
+) -> Result<deploy::PushReport, CliError> {
+    let options = deploy::PushOptions {
+        env,
+        yes,
+        force: false,
+    };
+    provider::provider(project)?
+        .push(project, settings, &options)
+        .await
+}
+
 /// `run`: a push (skipped by itself when nothing changed), then `cargo run` of the crate
 /// with `args`; the app's exit code is the command's.
 async fn run_app(
@@ -469,14 +480,7 @@ async fn run_app(
     yes: bool,
     args: &[String],
 ) -> Result<u8, CliError> {
-    let options = deploy::PushOptions {
-        env,
-        yes,
-        force: false,
-    };
-    provider::provider(project)?
-        .push(project, settings, &options)
-        .await?;
+    push_what_changed(project, settings, env, yes).await?;
     let status = std::process::Command::new(synthesis::cargo())
         .args(["run", "--quiet", "--manifest-path"])
         .arg(project.root.join("Cargo.toml"))

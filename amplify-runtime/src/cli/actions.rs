@@ -177,8 +177,7 @@ pub fn statuses(project: &Project, plan: &Plan, meta: &AmplifyMeta) -> Vec<Actio
                 state: ran(recorded, now.map(|n| n.fingerprint)),
             });
         }
-        for (_, folder) in publish::folders(plan).filter(|(s, _)| s.logical_id == stack.logical_id)
-        {
+        for folder in publish::folders_of(stack) {
             let recorded = resource.and_then(|r| r.post_deploy.get(&folder.id));
             let no_outputs = Map::new();
             let outputs = resource.map(|r| &r.output).unwrap_or(&no_outputs);
@@ -221,11 +220,11 @@ pub async fn run(
         let kept = previous
             .get(&stack.category, &stack.name)
             .map(|r| &r.post_deploy);
-        let ids = stack.actions.iter().map(|a| &a.id).chain(
-            publish::folders(plan)
-                .filter(|(s, _)| s.logical_id == stack.logical_id)
-                .map(|(_, f)| &f.id),
-        );
+        let ids = stack
+            .actions
+            .iter()
+            .map(|a| &a.id)
+            .chain(publish::folders_of(stack).map(|f| &f.id));
         for id in ids {
             if let Some(record) = kept.and_then(|k| k.get(id)) {
                 records
@@ -272,9 +271,7 @@ pub async fn run(
                 Err(e) => return (records, Some(e)),
             }
         }
-        if let Err(e) =
-            publish_folders(aws, project, plan, stack, &stack_outputs, &mut records).await
-        {
+        if let Err(e) = publish_folders(aws, project, stack, &stack_outputs, &mut records).await {
             return (records, Some(e));
         }
     }
@@ -285,12 +282,11 @@ pub async fn run(
 async fn publish_folders(
     aws: &super::aws::Aws,
     project: &Project,
-    plan: &Plan,
     stack: &StackPlan,
     outputs: &Map<String, Value>,
     records: &mut Records,
 ) -> Result<()> {
-    for (_, folder) in publish::folders(plan).filter(|(s, _)| s.logical_id == stack.logical_id) {
+    for folder in publish::folders_of(stack) {
         let publication = match publish::resolve(project, stack, folder, outputs) {
             Ok(p) => p,
             Err(NotReady::NotBuilt(dir)) => {

@@ -23,11 +23,16 @@ const PARALLEL_UPLOADS: usize = 16;
 
 /// Every published folder of the plan, with its stack.
 pub fn folders(plan: &Plan) -> impl Iterator<Item = (&StackPlan, &PublishedFolder)> {
-    plan.stacks.iter().flat_map(|stack| {
-        stack.assets.iter().filter_map(move |asset| match asset {
-            Asset::PublishedFolder(folder) => Some((stack, folder)),
-            _ => None,
-        })
+    plan.stacks
+        .iter()
+        .flat_map(|stack| folders_of(stack).map(move |folder| (stack, folder)))
+}
+
+/// The folders one stack publishes.
+pub fn folders_of(stack: &StackPlan) -> impl Iterator<Item = &PublishedFolder> {
+    stack.assets.iter().filter_map(|asset| match asset {
+        Asset::PublishedFolder(folder) => Some(folder),
+        _ => None,
     })
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs the pinned checkers and the local
-# AWS emulator (cached under target/), then formatting, lints (also of the `cli`-only and
-# `graphql`-only feature sets), every test (unit, golden, trybuild UI, real cargo builds,
-# cfn-lint, checkov, deploys to MiniStack), and `scripts/main.sh` as a smoke test.
+# AWS emulator (cached under target/), then formatting, lints (also of the `cli`-only,
+# `graphql`-only and `rest`-only feature sets), every test (unit, golden, trybuild UI, real
+# cargo builds, cfn-lint, checkov, deploys to MiniStack), and `scripts/main.sh` as a smoke
+# test.
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,9 +29,10 @@ bash scripts/setup-node-tools.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 # The feature sets users install alone: the CLI (`--features cli`, as the README installs
-# it) and the typed client (`graphql`), each without the others.
+# it) and the typed clients (`graphql`, `rest`), each without the others.
 cargo clippy -p amplify-runtime --no-default-features --features cli --locked -- -D warnings
 cargo clippy -p amplify-runtime --features graphql --locked -- -D warnings
+cargo clippy -p amplify-runtime --features rest --locked -- -D warnings
 cargo test --workspace --all-features --locked
 # The README's first command, once, as a newcomer runs it: local cloud, push, round trip.
 bash scripts/main.sh

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::category::model::Backend;
-use crate::operations::GraphqlOperations;
+use crate::operations::Operations;
 use crate::plan::OutputDef;
 use crate::registry::Registry;
 
@@ -78,7 +78,7 @@ pub struct DeclaredResource {
     pub outputs: Vec<OutputDef>,
     /// Typed operations apps call on it (a GraphQL API's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operations: Option<GraphqlOperations>,
+    pub operations: Option<Operations>,
 }
 
 /// A message at a source range.

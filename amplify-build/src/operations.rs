@@ -1,9 +1,52 @@
-//! Typed GraphQL operations of a declared API: what the `#[backend]` macro turns into
-//! Rust structs and one async call per `Query`/`Mutation` field (Amplify's `codegen`,
-//! for Rust). The api category derives it from the schema; it crosses from build.rs to
-//! the macro inside [`crate::declaration::DeclaredResource`], so it is plain data.
+//! Typed operations of a declared API, which the `#[backend]` macro turns into Rust:
+//! for a GraphQL API, structs and one async call per `Query`/`Mutation` field (Amplify's
+//! `codegen`, for Rust); for a REST API, one function per route taking its path
+//! parameters. Categories derive them from their declarations; they cross from build.rs
+//! to the macro inside [`crate::declaration::DeclaredResource`], so they are plain data.
 
 use serde::{Deserialize, Serialize};
+
+/// What apps call on one resource, by the kind of client that calls it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "client", rename_all = "lowercase")]
+pub enum Operations {
+    /// A GraphQL API's queries and mutations.
+    Graphql(GraphqlOperations),
+    /// A REST API's routes.
+    Rest(RestOperations),
+}
+
+/// The routes of one REST API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestOperations {
+    /// In declaration order.
+    pub routes: Vec<RestRoute>,
+}
+
+/// One route apps call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestRoute {
+    /// The path, parameters in braces: `/items/{id}`.
+    pub path: String,
+    /// The names of its parameters, in order.
+    pub parameters: Vec<String>,
+    /// How calls are authorised.
+    pub auth: RestAuth,
+    /// Who may call it for what, in words (for the generated documentation).
+    pub access: String,
+}
+
+/// How a route checks its callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestAuth {
+    /// Anyone may call it.
+    None,
+    /// SigV4-signed calls (`execute-api`) with the caller's IAM credentials.
+    Iam,
+    /// A Cognito user-pool token in `Authorization`.
+    UserPool,
+}
 
 /// Everything a client needs to call one API with types.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -134,3 +134,8 @@ fn function_grants() {
 fn imports() {
     check("imports");
 }
+
+#[test]
+fn rest_apis() {
+    check("rest_apis");
+}

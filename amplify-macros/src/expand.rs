@@ -74,6 +74,10 @@ pub fn backend(attr: TokenStream, item: TokenStream) -> TokenStream {
         &resources,
         &crate::accessors::runtime_path(),
     ));
+    extra.push(crate::rest::expand(
+        &resources,
+        &crate::accessors::runtime_path(),
+    ));
     for r in &resources {
         let ident = syn::Ident::new(&r.ident, proc_macro2::Span::call_site());
         let (name, category) = (&r.name, &r.category);

@@ -18,6 +18,7 @@ mod expand;
 mod locate;
 mod operations;
 mod resolvers;
+mod rest;
 
 use proc_macro::TokenStream;
 

@@ -11,8 +11,8 @@
 
 use amplify_build::declaration::DeclaredResource;
 use amplify_build::operations::{
-    GraphqlField, GraphqlOperation, GraphqlOperations, GraphqlType, GraphqlTypeKind, TypeClass,
-    TypeRef,
+    GraphqlField, GraphqlOperation, GraphqlOperations, GraphqlType, GraphqlTypeKind, Operations,
+    TypeClass, TypeRef,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,7 +23,10 @@ use quote::{format_ident, quote};
 pub fn expand(resources: &[DeclaredResource], rt: &TokenStream) -> TokenStream {
     let apis: TokenStream = resources
         .iter()
-        .filter_map(|r| Some(api(r, r.operations.as_ref()?, rt)))
+        .filter_map(|r| match r.operations.as_ref()? {
+            Operations::Graphql(ops) => Some(api(r, ops, rt)),
+            Operations::Rest(_) => None,
+        })
         .collect();
     if apis.is_empty() {
         return apis;

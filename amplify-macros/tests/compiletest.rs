@@ -1,7 +1,7 @@
 //! Every diagnostic of the declaration language has a case here, with its expected
 //! compiler output in a `.stderr` file. Re-accept with `TRYBUILD=overwrite`.
 //!
-//! Cases are grouped by topic (`auth/`, `api/`, `storage/`, `function/`, `backend/`); a
+//! Cases are grouped by topic (`auth/`, `api/`, `rest/`, `storage/`, `function/`, `backend/`…); a
 //! case file may hold several backend modules, one mistake each. Schema paths in the
 //! cases are relative to the crate trybuild generates under
 //! `target/tests/trybuild/amplify-macros/`, the crate root the macro sees.
@@ -16,6 +16,7 @@ fn ui() {
         "storage",
         "function",
         "hosting",
+        "rest",
         "resolvers",
         "backend",
     ] {

@@ -7,8 +7,6 @@
 //! AWS SDKs, redirects this client too (a local cloud): requests then go to
 //! `<AWS_ENDPOINT_URL>/graphql` with the API's real host in the `Host` header.
 
-use std::time::SystemTime;
-
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -157,13 +155,7 @@ struct Answer {
 impl Client {
     /// A client for the API at `endpoint` (its `https://…/graphql` URL).
     pub fn new(endpoint: impl Into<String>, auth: Auth) -> Client {
-        // rustls with ring (as the AWS SDK's client here uses), installed once for the
-        // process unless the app chose a provider. rustls 0.23.48 deprecates its bundled
-        // ring provider in favour of a separate crate not released yet; allowed here so
-        // that an app built with `-D warnings` and a newer lockfile still builds.
-        #[allow(deprecated)]
-        let ring = rustls::crypto::ring::default_provider();
-        let _ = ring.install_default();
+        crate::http::install_crypto_provider();
         Client {
             http: reqwest::Client::new(),
             endpoint: endpoint.into(),
@@ -274,15 +266,9 @@ impl Client {
 
     /// Where requests go, and the `Host` they name when redirected to a local cloud.
     fn target(&self) -> (String, Option<String>) {
-        let redirect = std::env::var("AWS_ENDPOINT_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-            .or_else(|| self.local_cloud.clone());
-        match (redirect, host_of(&self.endpoint)) {
-            (Some(base), Some(host)) => (
-                format!("{}/graphql", base.trim_end_matches('/')),
-                Some(host.to_owned()),
-            ),
+        let redirect = crate::http::redirect(self.local_cloud.as_deref());
+        match (redirect, crate::http::host_of(&self.endpoint)) {
+            (Some(base), Some(host)) => (format!("{base}/graphql"), Some(host.to_owned())),
             _ => (self.endpoint.clone(), None),
         }
     }
@@ -305,54 +291,19 @@ impl Client {
         region: &str,
         body: &[u8],
     ) -> Result<Vec<(String, String)>, Error> {
-        use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-        let identity = credentials.clone().into();
-        let params = aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&identity)
-            .region(region)
-            .name("appsync")
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|e| Error::Signing(e.to_string()))?
-            .into();
-        let headers = [("content-type", "application/json")];
-        let signable = SignableRequest::new(
-            "POST",
-            self.endpoint.as_str(),
-            headers.into_iter(),
-            SignableBody::Bytes(body),
-        )
-        .map_err(|e| Error::Signing(e.to_string()))?;
-        let (instructions, _) = sign(signable, &params)
-            .map_err(|e| Error::Signing(e.to_string()))?
-            .into_parts();
-        Ok(instructions
-            .headers()
-            .map(|(name, value)| (name.to_owned(), value.to_owned()))
-            .collect())
+        let request = crate::http::Signable {
+            method: "POST",
+            url: &self.endpoint,
+            headers: &[("content-type", "application/json")],
+            body,
+        };
+        crate::http::sign(credentials, region, "appsync", &request).map_err(Error::Signing)
     }
-}
-
-/// `abc.appsync-api.us-east-1.amazonaws.com` of `https://abc.appsync-api…/graphql`.
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split('/').next()?;
-    (!host.is_empty()).then_some(host)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hosts_are_read_off_endpoints() {
-        assert_eq!(
-            host_of("https://abc.appsync-api.us-east-1.amazonaws.com/graphql"),
-            Some("abc.appsync-api.us-east-1.amazonaws.com")
-        );
-        assert_eq!(host_of("not a url"), None);
-    }
 
     #[test]
     fn iam_requests_carry_a_sigv4_signature_for_appsync() {

@@ -37,6 +37,29 @@ macro_rules! __graphql_operations {
     ($($generated:tt)*) => {};
 }
 
+#[cfg(any(feature = "graphql", feature = "rest"))]
+mod http;
+
+#[cfg(feature = "rest")]
+pub mod rest;
+
+/// Keeps the typed REST routes `#[backend]` generates: with the `rest` feature, they
+/// are compiled; without it, dropped (the client they call is absent).
+#[cfg(feature = "rest")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rest_operations {
+    ($($generated:tt)*) => { $($generated)* };
+}
+
+/// See the `rest` feature's version.
+#[cfg(not(feature = "rest"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rest_operations {
+    ($($generated:tt)*) => {};
+}
+
 #[cfg(feature = "macros")]
 pub use amplify_macros::{backend, resolvers};
 

@@ -1,8 +1,10 @@
-//! `#[hosting]` end to end on MiniStack: `cargo amplify publish` builds the site, deploys
-//! the bucket and the CloudFront distribution, uploads the files with their content
-//! types and cache headers, and the page is served back through the emulator's
-//! CloudFront; a second publish uploads only what changed, removes what was deleted and
-//! invalidates; `delete` removes a stack whose bucket holds the site.
+//! The storefront example end to end on MiniStack. `#[hosting]`: `cargo amplify publish`
+//! builds the site, deploys the bucket and the CloudFront distribution, uploads the files
+//! with their content types and cache headers, and the page is served back through the
+//! emulator's CloudFront; a second publish uploads only what changed, removes what was
+//! deleted and invalidates; `delete` removes a stack whose bucket holds the site. Its
+//! REST APIs answer through API Gateway and refuse unsigned or unauthenticated calls; the
+//! custom resource and the analytics stream deploy with their outputs.
 
 mod common;
 
@@ -214,6 +216,7 @@ fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
         2,
         "signed-in users and guests: {policies:?}"
     );
+    rest_apis_answer_and_refuse(&emulator, &scratch);
     let outputs = scratch.json("amplify_outputs.json");
     assert_eq!(
         outputs["custom"]["hosting"]["url"],
@@ -313,4 +316,112 @@ fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
     // Delete empties the site's bucket, so its stack can go.
     ok(&scratch.amplify(&emulator, &["delete", "--yes"]));
     assert!(!cloud.bucket_exists(&bucket), "the site's bucket is gone");
+}
+
+/// The REST APIs: their outputs and client keys, CORS, and calls through the app's typed
+/// routes — open, refused unsigned, signed with IAM, refused without or with a forged
+/// user-pool token, answered with a real one, an undeclared method refused.
+fn rest_apis_answer_and_refuse(emulator: &Emulator, scratch: &Scratch) {
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    let shop = &meta["api"]["ShopApi"];
+    assert_eq!(shop["service"], "API Gateway", "{meta}");
+    let endpoint = shop["output"]["RootUrl"].as_str().unwrap().to_owned();
+    let id = shop["output"]["ApiId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        endpoint,
+        format!("https://{id}.execute-api.us-east-1.amazonaws.com/dev")
+    );
+    let outputs = scratch.json("amplify_outputs.json");
+    assert_eq!(
+        outputs["custom"]["API"]["ShopApi"]["endpoint"],
+        endpoint.as_str()
+    );
+    assert_eq!(outputs["custom"]["API"]["ShopApi"]["region"], "us-east-1");
+    let status =
+        String::from_utf8_lossy(&scratch.amplify(emulator, &["status"]).stdout).into_owned();
+    assert!(
+        status.contains(&format!("REST API endpoint: {endpoint}")),
+        "{status}"
+    );
+
+    // aws-exports.js lists both APIs in `aws_cloud_logic_custom`, which the real
+    // aws-amplify library reads as `API.REST`.
+    let generated = tempfile::tempdir().unwrap();
+    ok(&scratch.amplify(
+        emulator,
+        &[
+            "generate",
+            "outputs",
+            "--format",
+            "aws-exports",
+            "--out-dir",
+            generated.path().to_str().unwrap(),
+        ],
+    ));
+    let checker = repo().join("tests/js-config");
+    let node = std::process::Command::new("node")
+        .arg(checker.join("check.mjs"))
+        .arg(generated.path().join("aws-exports.js"))
+        .current_dir(&checker)
+        .output()
+        .expect("node runs");
+    let parsed: serde_json::Value = serde_json::from_slice(&node.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&node.stderr)));
+    let rest = &parsed["aws-exports.js"]["API"]["REST"];
+    assert_eq!(rest["ShopApi"]["endpoint"], endpoint.as_str(), "{parsed}");
+    assert_eq!(rest["ShopApi"]["region"], "us-east-1", "{parsed}");
+    assert!(
+        rest["AccountApi"]["endpoint"].as_str().is_some(),
+        "{parsed}"
+    );
+
+    // Preflight and API Gateway's own refusals carry CORS headers for browser apps.
+    let url = |path: &str| format!("/restapis/{id}/dev/_user_request_{path}");
+    let (code, headers, _) = raw_request(emulator.port(), "OPTIONS", &url("/orders/7"), &[]);
+    assert_eq!(code, 200, "{headers:?}");
+    assert_eq!(header(&headers, "access-control-allow-origin"), "*");
+    assert!(
+        header(&headers, "access-control-allow-methods").contains("DELETE"),
+        "{headers:?}"
+    );
+    let (code, headers, body) = raw_request(emulator.port(), "GET", &url("/orders"), &[]);
+    assert_eq!(code, 403, "{body}");
+    assert_eq!(
+        header(&headers, "access-control-allow-origin"),
+        "*",
+        "{headers:?}"
+    );
+    // `{proxy+}`: a path below an open route reaches the function.
+    let (code, _, body) = raw_request(emulator.port(), "GET", &url("/products/tea/green"), &[]);
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains(r#""route": "/products/{proxy+}""#), "{body}");
+
+    let app = scratch.run_app_with_credentials("storefront-example", &["shop"]);
+    let printed = String::from_utf8_lossy(&app.stdout).into_owned();
+    assert!(
+        app.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&app.stderr)
+    );
+    for line in [
+        r#"products         200 {"route": "/products", "method": "GET", "path": "/products", "order": null, "query": {"page": "1"}"#,
+        "unsigned orders  refused 403",
+        r#"order created    201 {"route": "/orders", "method": "POST""#,
+        r#""received": {"item": "tea", "quantity": 2}"#,
+        r#"order read       "A-17 b""#,
+        "account no token refused 401",
+        "account forged   refused 401",
+        "account delete   refused 403",
+    ] {
+        assert!(printed.contains(line), "missing `{line}` in:\n{printed}");
+    }
+    let caller = printed
+        .lines()
+        .find(|l| l.starts_with("account caller"))
+        .unwrap_or_else(|| panic!("{printed}"));
+    let (said, signed_up) = caller.split_once(" (signed up as ").unwrap();
+    assert_eq!(
+        said.trim_start_matches("account caller").trim(),
+        format!("\"{}\"", signed_up.trim_end_matches(')'))
+    );
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod custom;
 pub mod function;
 pub mod hosting;
+pub mod rest;
 pub mod storage;
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ pub(crate) fn builtin() -> Vec<Kind> {
     vec![
         Arc::new(auth::Auth),
         Arc::new(api::Api),
+        Arc::new(rest::RestApi),
         Arc::new(storage::bucket::Bucket),
         Arc::new(storage::table::Table),
         Arc::new(function::Function),

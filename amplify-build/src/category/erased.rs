@@ -15,7 +15,7 @@ use super::{Capability, Category, Declared, Descriptor, Edge, Link, OutputDef, P
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
-use crate::operations::GraphqlOperations;
+use crate::operations::Operations;
 use crate::plan::ClientFragment;
 
 /// A registered category.
@@ -61,7 +61,7 @@ pub trait ErasedCategory: Send + Sync {
     /// See [`Category::client_config`].
     fn client_config(&self, resource: &Resource, backend: &Backend) -> Vec<ClientFragment>;
     /// See [`Category::operations`].
-    fn operations(&self, resource: &Resource) -> Option<GraphqlOperations>;
+    fn operations(&self, resource: &Resource) -> Option<Operations>;
 }
 
 fn declared<'a, C: Category>(resource: &'a Resource) -> Option<Declared<'a, C::Spec>> {
@@ -116,7 +116,7 @@ impl<C: Category> ErasedCategory for C {
         Category::outputs(self, declared::<C>(resource).map(|it| it.spec))
     }
 
-    fn operations(&self, resource: &Resource) -> Option<GraphqlOperations> {
+    fn operations(&self, resource: &Resource) -> Option<Operations> {
         declared::<C>(resource).and_then(|it| Category::operations(self, it))
     }
 

@@ -25,7 +25,7 @@ use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
 use crate::decl::FileLoader;
-use crate::operations::GraphqlOperations;
+use crate::operations::Operations;
 use crate::plan::ClientFragment;
 use model::{Backend, Reference, Resource};
 use stack::{NestedStack, RootRoles, StackContext};
@@ -273,8 +273,9 @@ pub trait Category: Send + Sync + 'static {
     }
 
     /// Typed operations apps call on the resource (a GraphQL API's queries and
-    /// mutations), which the `#[backend]` macro turns into Rust functions.
-    fn operations(&self, it: Declared<'_, Self::Spec>) -> Option<GraphqlOperations> {
+    /// mutations, a REST API's routes), which the `#[backend]` macro turns into Rust
+    /// functions on the resource's struct.
+    fn operations(&self, it: Declared<'_, Self::Spec>) -> Option<Operations> {
         let _ = it;
         None
     }

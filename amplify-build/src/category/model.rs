@@ -143,7 +143,7 @@ impl Resource {
     }
 
     /// Typed operations apps call on it, if its category has any.
-    pub fn operations(&self) -> Option<crate::operations::GraphqlOperations> {
+    pub fn operations(&self) -> Option<crate::operations::Operations> {
         self.kind.operations(self)
     }
 

@@ -18,6 +18,7 @@ use super::tools;
 
 /// The emulator version amplify-rs is tested against.
 const MINISTACK_VERSION: &str = "1.5.33";
+const CRYPTOGRAPHY_VERSION: &str = "50.0.2";
 /// The launcher with the fixes (see the file's docstring).
 const LAUNCHER: &str = include_str!("../../emulator/ministack_launcher.py");
 /// The port used when none was given or remembered (LocalStack's, which tools expect).
@@ -38,9 +39,14 @@ fn folder(project: &Project) -> PathBuf {
 /// The emulator's Python, installed (once) into the cache, and the launcher written
 /// beside it.
 fn install() -> Result<(PathBuf, PathBuf)> {
+    // `cryptography` lets the emulator verify Cognito tokens' signatures (API Gateway
+    // user-pool authorizers); without it every token is refused.
     let venv = tools::venv(
         &format!("ministack-{MINISTACK_VERSION}"),
-        &[&format!("ministack=={MINISTACK_VERSION}")],
+        &[
+            &format!("ministack=={MINISTACK_VERSION}"),
+            &format!("cryptography=={CRYPTOGRAPHY_VERSION}"),
+        ],
     )?;
     let launcher = venv.join("ministack_launcher.py");
     write_atomic(&launcher, LAUNCHER.as_bytes())?;

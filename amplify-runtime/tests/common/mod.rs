@@ -113,13 +113,33 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
 /// A GET of `path` on `host` through the emulator's gateway, as a viewer over HTTPS:
 /// the status code, the headers (names lower-cased) and the body.
 pub fn viewer_get(port: u16, host: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    raw_request(
+        port,
+        "GET",
+        path,
+        &[("Host", host), ("X-Forwarded-Proto", "https")],
+    )
+}
+
+/// One HTTP/1.1 request to the emulator, answered in full: status, headers (names in
+/// lower case), body.
+pub fn raw_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        request.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("Connection: close\r\n\r\n");
+    s.write_all(request.as_bytes()).unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
@@ -282,6 +302,26 @@ impl Scratch {
             .current_dir(self.crate_dir())
             .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
             .env_remove("AMPLIFY_OUTPUTS")
+            .output()
+            .unwrap()
+    }
+
+    /// [`Scratch::run_app`] with the emulator's credentials and region in the
+    /// environment, as an app calling its backend has them (the endpoint it reads from
+    /// the configuration the push recorded).
+    pub fn run_app_with_credentials(&self, package: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO"))
+            .args(["run", "-q", "-p", package, "--"])
+            .args(args)
+            .current_dir(self.crate_dir())
+            .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AMPLIFY_OUTPUTS")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_PROFILE")
             .output()
             .unwrap()
     }

@@ -22,6 +22,28 @@ pub mod backend {
     )]
     pub struct Alerts;
 
+    /// Shoppers sign in with their e-mail address; guests browse through the identity pool.
+    #[auth(sign_in = [email], groups = [Staff], identity_pool(guest_access = true))]
+    pub struct ShopAuth;
+
+    /// Answers the REST routes of both APIs (Python, run as it is).
+    #[function(runtime = python(code = "functions/orders"), timeout = 10)]
+    pub struct Orders;
+
+    /// The shop's REST API, Amplify's way: the catalogue is open, orders are for
+    /// signed-in users and staff, through the identity pool's roles (SigV4-signed calls).
+    #[rest_api(
+        path(route = "/products", function = Orders),
+        path(route = "/orders", function = Orders, authenticated = [create, read], groups(Staff = [read, delete])),
+        path(route = "/orders/{id}", function = Orders, authenticated = [read], guest = [read]),
+    )]
+    pub struct ShopApi;
+
+    /// The shopper's own account, checked by a Cognito user-pool authorizer: the caller's
+    /// token is the ticket; only reading is declared, so other methods do not exist.
+    #[rest_api(authorizer = user_pool, path(route = "/me", function = Orders, authenticated = [read]))]
+    pub struct AccountApi;
+
     /// What visitors do on the site, put by the web front (signed-in users and guests)
     /// into a Kinesis stream: Amplify's analytics on today's service.
     #[analytics(shards = 1, guest = true)]

@@ -19,7 +19,7 @@ use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
-use crate::operations::GraphqlOperations;
+use crate::operations::Operations;
 use crate::plan::ClientFragment;
 
 /// The api category (GraphQL).
@@ -251,8 +251,8 @@ impl Category for Api {
         synth::nested_stack(it.resource, it.spec, cx)
     }
 
-    fn operations(&self, it: Declared<'_, ApiSpec>) -> Option<GraphqlOperations> {
-        operations::operations(it.spec)
+    fn operations(&self, it: Declared<'_, ApiSpec>) -> Option<Operations> {
+        operations::operations(it.spec).map(Operations::Graphql)
     }
 
     fn client_config(&self, it: Declared<'_, ApiSpec>, _: &Backend) -> Vec<ClientFragment> {

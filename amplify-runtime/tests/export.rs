@@ -13,6 +13,12 @@ use serde_json::Value;
 /// `cdk synth` of the test CDK app over an export folder, offline; returns the stack
 /// name and the nested templates it produced.
 fn cdk_synth(export: &Path, env: &str, functions: &str) -> (String, usize) {
+    cdk_synth_with(export, env, &[("FUNCTIONS", functions)])
+}
+
+/// [`cdk_synth`] with the app's lookups given as environment variables (`FUNCTIONS`,
+/// `REST_APIS`, `GRAPHQL=0`).
+fn cdk_synth_with(export: &Path, env: &str, lookups: &[(&str, &str)]) -> (String, usize) {
     let app = repo().join("tests/cdk-export");
     assert!(
         app.join("node_modules/@aws-amplify/cdk-exported-backend").is_dir(),
@@ -31,7 +37,7 @@ fn cdk_synth(export: &Path, env: &str, functions: &str) -> (String, usize) {
         .current_dir(&app)
         .env("EXPORT_PATH", export)
         .env("AMPLIFY_ENV", env)
-        .env("FUNCTIONS", functions)
+        .envs(lookups.iter().copied())
         .env("CDK_DEFAULT_ACCOUNT", "123456789012")
         .env("CDK_DEFAULT_REGION", "us-east-1")
         .env("CDK_DISABLE_CLI_TELEMETRY", "true")
@@ -206,4 +212,55 @@ fn export_is_included_by_the_real_cdk_construct_for_two_environments() {
     assert_ne!(dev, prod);
     assert_eq!(dev_nested, 5);
     assert_eq!(prod_nested, 5);
+}
+
+/// The storefront: every category it declares but the site's files is exported (REST
+/// APIs, hosting, analytics, custom, auth, a Python function), and the real construct
+/// includes it for two environments, finding both REST APIs.
+#[test]
+fn the_storefront_exports_every_category_for_two_environments() {
+    let emulator = Emulator::start();
+    let scratch = Scratch::storefront();
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    let out = tempfile::tempdir().unwrap();
+    let exported = ok(&scratch.amplify(
+        &emulator,
+        &["export", "--out", out.path().to_str().unwrap()],
+    ));
+    assert!(
+        exported.contains("is not exported"),
+        "the site's files are left to the CDK app, with a warning: {exported}"
+    );
+    let folder = out.path().join("amplify-export-storefrontexample");
+    let mapping: Value = serde_json::from_str(
+        &fs::read_to_string(folder.join("category-stack-mapping.json")).unwrap(),
+    )
+    .unwrap();
+    for (category, name, service) in [
+        ("api", "ShopApi", "API Gateway"),
+        ("api", "AccountApi", "API Gateway"),
+        ("hosting", "Storefront", "S3AndCloudFront"),
+        ("analytics", "Clicks", "Kinesis"),
+        ("custom", "Alerts", "customCloudformation"),
+        ("auth", "ShopAuth", "Cognito"),
+        ("function", "Orders", "Lambda"),
+    ] {
+        let entry =
+            serde_json::json!({"category": category, "resourceName": name, "service": service});
+        assert!(
+            mapping.as_array().unwrap().contains(&entry),
+            "{entry} missing from {mapping}"
+        );
+    }
+    let lookups = [
+        ("GRAPHQL", "0"),
+        ("FUNCTIONS", "Orders"),
+        ("REST_APIS", "ShopApi,AccountApi"),
+    ];
+    let (dev, dev_nested) = cdk_synth_with(&folder, "dev", &lookups);
+    let (prod, prod_nested) = cdk_synth_with(&folder, "prod", &lookups);
+    assert!(dev.starts_with("amplify-storefrontexample-dev-"), "{dev}");
+    assert_eq!(prod, dev.replacen("-dev-", "-prod-", 1));
+    assert_eq!(dev_nested, 7);
+    assert_eq!(prod_nested, 7);
 }

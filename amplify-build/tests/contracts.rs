@@ -42,6 +42,7 @@ impl Category for Watcher {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 
@@ -265,6 +266,7 @@ impl Category for Ledger {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 
@@ -377,6 +379,7 @@ impl Category for Webhook {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -29,6 +29,7 @@ impl Category for Notice {
             import: None,
             import_derived: &[],
             exportable: false,
+            local_cloud: true,
         }
     }
 

@@ -139,3 +139,8 @@ fn imports() {
 fn rest_apis() {
     check("rest_apis");
 }
+
+#[test]
+fn bots() {
+    check("bots");
+}

@@ -17,6 +17,7 @@ fn ui() {
         "function",
         "hosting",
         "rest",
+        "interactions",
         "resolvers",
         "backend",
     ] {

@@ -215,7 +215,8 @@ fn export_is_included_by_the_real_cdk_construct_for_two_environments() {
 }
 
 /// The storefront: every category it declares but the site's files is exported (REST
-/// APIs, hosting, analytics, custom, auth, a Python function), and the real construct
+/// APIs, hosting, analytics, custom, auth, a Python function; not the Lex bot, which the
+/// construct misreads), and the real construct
 /// includes it for two environments, finding both REST APIs.
 #[test]
 fn the_storefront_exports_every_category_for_two_environments() {
@@ -230,6 +231,12 @@ fn the_storefront_exports_every_category_for_two_environments() {
     assert!(
         exported.contains("is not exported"),
         "the site's files are left to the CDK app, with a warning: {exported}"
+    );
+    // The construct reads an interactions stack as a Lex V1 one (a custom-resource
+    // Lambda zip it requires): the bot is left out, saying so.
+    assert!(
+        exported.contains("The interactions resource 'ShopBot' cannot be exported"),
+        "{exported}"
     );
     let folder = out.path().join("amplify-export-storefrontexample");
     let mapping: Value = serde_json::from_str(

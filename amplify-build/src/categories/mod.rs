@@ -7,6 +7,7 @@ pub mod auth;
 pub mod custom;
 pub mod function;
 pub mod hosting;
+pub mod interactions;
 pub mod rest;
 pub mod storage;
 
@@ -26,5 +27,6 @@ pub(crate) fn builtin() -> Vec<Kind> {
         Arc::new(hosting::Hosting),
         Arc::new(custom::Custom),
         Arc::new(analytics::Analytics),
+        Arc::new(interactions::Interactions),
     ]
 }

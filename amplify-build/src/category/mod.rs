@@ -54,6 +54,10 @@ pub struct Descriptor {
     /// Whether `cargo amplify export` can hand the category to CDK. Categories configured
     /// through SDK calls rather than CloudFormation (notifications) say no.
     pub exportable: bool,
+    /// Whether the local cloud (MiniStack) can deploy it. A push to a local cloud leaves
+    /// the stacks of a category that says no (Lex, End User Messaging) out, saying so;
+    /// they deploy to AWS as declared.
+    pub local_cloud: bool,
 }
 
 /// A role a resource can play for other categories, whichever category declares it: an

@@ -100,6 +100,34 @@ pub struct RootPlan {
     /// Link stacks: what resources contribute outside their own stacks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<LinkPlan>,
+    /// Nested stacks [`RootPlan::for_environment`] leaves out of the root: those of a
+    /// [`Plan::for_local_cloud`]. Never written by synthesis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+impl Plan {
+    /// The plan a push to a local cloud deploys: without the stacks of categories the
+    /// local cloud cannot deploy (their [`StackPlan::local_cloud`] is false), which are
+    /// returned. The root template then leaves them out too.
+    pub fn for_local_cloud(&self) -> (Plan, Vec<StackPlan>) {
+        let mut plan = self.clone();
+        let (kept, left_out): (Vec<StackPlan>, Vec<StackPlan>) =
+            plan.stacks.into_iter().partition(|s| s.local_cloud);
+        plan.stacks = kept;
+        plan.root
+            .left_out
+            .extend(left_out.iter().map(|s| s.logical_id.clone()));
+        (plan, left_out)
+    }
 }
 
 /// A secret root parameter ([`EnvInput::Secret`]).
@@ -139,7 +167,11 @@ impl RootPlan {
     ) -> Result<(String, String), RootTemplateError> {
         let mut root: serde_json::Value =
             serde_json::from_str(template).map_err(RootTemplateError::Json)?;
-        for v in values {
+        leave_out(&mut root, &self.left_out)?;
+        for v in values
+            .iter()
+            .filter(|v| !self.left_out.contains(&v.logical_id))
+        {
             let properties = root
                 .get_mut("Resources")
                 .and_then(|r| r.get_mut(&v.logical_id))
@@ -167,10 +199,69 @@ impl RootPlan {
     }
 }
 
+/// Removes the nested stacks `ids` from a root template, refusing when anything left
+/// refers to one of them.
+fn leave_out(root: &mut serde_json::Value, ids: &[String]) -> Result<(), RootTemplateError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let Some(resources) = root
+        .get_mut("Resources")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return Ok(());
+    };
+    for id in ids {
+        resources.remove(id);
+    }
+    for (user, resource) in resources.iter() {
+        if let Some(used) = ids.iter().find(|id| refers_to(resource, id)) {
+            return Err(RootTemplateError::LeftOutInUse {
+                left_out: used.clone(),
+                by: user.clone(),
+            });
+        }
+    }
+    if let Some(outputs) = root
+        .get_mut("Outputs")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        outputs.retain(|_, output| !ids.iter().any(|id| refers_to(output, id)));
+    }
+    Ok(())
+}
+
+/// Whether `value` names the resource `id` (`Ref`, `Fn::GetAtt`, `DependsOn`, `${id…}`).
+fn refers_to(value: &serde_json::Value, id: &str) -> bool {
+    use serde_json::Value as J;
+    match value {
+        J::Object(map) => map.iter().any(|(key, v)| match (key.as_str(), v) {
+            ("Ref", J::String(target)) => target == id,
+            ("Fn::GetAtt", J::Array(parts)) => parts.first().and_then(J::as_str) == Some(id),
+            ("DependsOn", J::String(target)) => target == id,
+            ("DependsOn", J::Array(targets)) => targets.iter().any(|t| t.as_str() == Some(id)),
+            ("Fn::Sub", J::String(text)) => {
+                text.contains(&format!("${{{id}}}")) || text.contains(&format!("${{{id}."))
+            }
+            _ => refers_to(v, id),
+        }),
+        J::Array(items) => items.iter().any(|v| refers_to(v, id)),
+        _ => false,
+    }
+}
+
 /// Why the synthesised root template could not take an environment's values: it and the
 /// plan disagree (edited by hand, or written by another version).
 #[derive(Debug, thiserror::Error)]
 pub enum RootTemplateError {
+    /// A stack a local cloud cannot deploy is used by one it deploys.
+    #[error("`{by}` uses `{left_out}`, which the local cloud cannot deploy")]
+    LeftOutInUse {
+        /// The stack left out.
+        left_out: String,
+        /// What refers to it.
+        by: String,
+    },
     /// Not JSON.
     #[error("the root template is not JSON: {0}")]
     Json(#[source] serde_json::Error),
@@ -222,6 +313,9 @@ pub struct StackPlan {
     pub client_config: Vec<ClientFragment>,
     /// Whether `cargo amplify export` includes it.
     pub exportable: bool,
+    /// Whether a local cloud can deploy it ([`Plan::for_local_cloud`]).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub local_cloud: bool,
     /// Steps push runs after the stacks deployed, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<PostDeployAction>,

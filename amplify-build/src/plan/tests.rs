@@ -9,6 +9,7 @@ fn root_plan() -> RootPlan {
         parameters: vec!["env".into()],
         secrets: Vec::new(),
         links: Vec::new(),
+        left_out: Vec::new(),
     }
 }
 
@@ -59,4 +60,48 @@ fn a_value_for_a_stack_the_template_lacks_is_an_error() {
         err.to_string(),
         "the root template has no nested stack `functionGone`"
     );
+}
+
+#[test]
+fn a_local_cloud_root_leaves_out_what_it_cannot_deploy_and_its_values() {
+    let mut plan = root_plan();
+    plan.left_out = vec!["functionB".into()];
+    let values = [
+        value("functionA", "MODE", "prod"),
+        value("functionB", "s3Key", "k"),
+    ];
+    let (text, key) = plan.for_environment(ROOT, &values).unwrap();
+    let root: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(root["Resources"].get("functionB").is_none(), "{text}");
+    assert_eq!(
+        root["Resources"]["functionA"]["Properties"]["Parameters"]["MODE"],
+        "prod"
+    );
+    let (_, whole) = root_plan().for_environment(ROOT, &values).unwrap();
+    assert_ne!(key, whole, "a different template, a different key");
+}
+
+#[test]
+fn leaving_out_a_stack_another_uses_is_an_error_naming_both() {
+    let uses = r#"{
+  "Resources": {
+"functionA": { "Type": "AWS::CloudFormation::Stack", "Properties": { "TemplateURL": "u", "Parameters": { "botId": { "Fn::GetAtt": ["interactionsBot", "Outputs.BotId"] } } } },
+"interactionsBot": { "Type": "AWS::CloudFormation::Stack", "Properties": { "TemplateURL": "u" } }
+  },
+  "Outputs": { "BotStack": { "Value": { "Ref": "interactionsBot" } } }
+}"#;
+    let mut plan = root_plan();
+    plan.left_out = vec!["interactionsBot".into()];
+    let err = plan.for_environment(uses, &[]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`functionA` uses `interactionsBot`, which the local cloud cannot deploy"
+    );
+    // An output naming it goes with it.
+    let alone = r#"{
+  "Resources": { "interactionsBot": { "Type": "AWS::CloudFormation::Stack", "Properties": { "TemplateURL": "u" } } },
+  "Outputs": { "BotStack": { "Value": { "Ref": "interactionsBot" } } }
+}"#;
+    let (text, _) = plan.for_environment(alone, &[]).unwrap();
+    assert!(!text.contains("BotStack"), "{text}");
 }

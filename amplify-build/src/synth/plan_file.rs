@@ -59,6 +59,7 @@ pub(super) fn plan(
                     template_key: l.template_key(),
                 })
                 .collect(),
+            left_out: Vec::new(),
         },
         stacks: stacks.iter().map(|s| stack_plan(backend, s)).collect(),
         imported: backend
@@ -160,6 +161,7 @@ fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
         outputs: s.resource.outputs(),
         client_config: s.resource.kind.client_config(s.resource, backend),
         exportable: descriptor.exportable,
+        local_cloud: descriptor.local_cloud,
         actions: s.stack.actions.clone(),
         console: s.resource.kind.console_page().map(str::to_owned),
     }

@@ -137,6 +137,38 @@ impl Intercept for CallLog {
     }
 }
 
+impl AwsSettings {
+    /// The endpoint the run will call: `--endpoint-url` (or the environment's recorded
+    /// local cloud), else `AWS_ENDPOINT_URL`; `None` is AWS.
+    pub fn endpoint(&self) -> Option<String> {
+        self.endpoint_url.clone().or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        })
+    }
+
+    /// Whether the run calls a local cloud on this machine.
+    pub fn is_local_cloud(&self) -> bool {
+        self.endpoint().as_deref().is_some_and(is_loopback)
+    }
+}
+
+/// Whether `endpoint` (`http://127.0.0.1:4566`) is on this machine's loopback.
+pub fn is_loopback(endpoint: &str) -> bool {
+    let host = endpoint
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .and_then(|rest| rest.split(['/', '?']).next())
+        .map(|authority| {
+            authority
+                .rsplit_once(':')
+                .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+                .map_or(authority, |(host, _)| host)
+        });
+    matches!(host, Some("127.0.0.1" | "localhost" | "[::1]"))
+}
+
 /// Where this run connected: `None` before any connection, `Some(None)` for AWS,
 /// `Some(Some(url))` for an endpoint such as the local cloud.
 static CONNECTED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();

@@ -63,7 +63,7 @@ pub fn documents(plan: &Plan, names: &ExportNames) -> ExportDocuments {
     for stack in &plan.stacks {
         if !stack.exportable {
             warnings.push(format!(
-                "The {} resource '{}' cannot be exported: it is configured with SDK calls, not CloudFormation; the rest is exported",
+                "The {} resource '{}' cannot be exported: its category says the CDK construct cannot include it (configured with SDK calls, or a shape the construct misreads); the rest is exported",
                 stack.category, stack.name
             ));
             continue;
@@ -283,6 +283,7 @@ mod tests {
             outputs: Vec::new(),
             client_config: Vec::new(),
             exportable,
+            local_cloud: true,
             actions: Vec::new(),
             console: None,
         }
@@ -305,6 +306,7 @@ mod tests {
                 parameters: Vec::new(),
                 secrets: Vec::new(),
                 links: Vec::new(),
+                left_out: Vec::new(),
             },
             stacks: vec![
                 stack("auth", "Users", "Cognito", true),

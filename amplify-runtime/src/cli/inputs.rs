@@ -281,6 +281,7 @@ mod tests {
                     logical_id: "customHook".into(),
                 }],
                 links: Vec::new(),
+                left_out: Vec::new(),
             },
             stacks: Vec::new(),
             imported: Vec::new(),

@@ -44,18 +44,10 @@ impl FunctionBuild {
             Ok("host") => return FunctionBuild::Host,
             _ => {}
         }
-        let host = endpoint
-            .and_then(|e| e.split_once("://").map(|(_, rest)| rest))
-            .and_then(|rest| rest.split(['/', '?']).next())
-            .map(|authority| {
-                authority
-                    .rsplit_once(':')
-                    .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
-                    .map_or(authority, |(host, _)| host)
-            });
-        match host {
-            Some("127.0.0.1" | "localhost" | "[::1]") => FunctionBuild::Host,
-            _ => FunctionBuild::Lambda,
+        if endpoint.is_some_and(super::aws::is_loopback) {
+            FunctionBuild::Host
+        } else {
+            FunctionBuild::Lambda
         }
     }
 }

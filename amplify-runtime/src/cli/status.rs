@@ -33,6 +33,11 @@ pub async fn status(
     // Reconciling needs the stack's real state: the only case where status calls AWS.
     settle_if_pending(project, &env, &provider, settings).await?;
     let plan = synthesis::current_plan(project)?;
+    let plan = if settings.is_local_cloud() {
+        super::deploy::local_plan(&plan)
+    } else {
+        plan
+    };
     let kept = project.kept_parameters(&env)?;
     super::inputs::check_overrides(&plan, &kept, &env)?;
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;

@@ -122,6 +122,7 @@ impl Category for Queue {
             import: Some(IMPORT),
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

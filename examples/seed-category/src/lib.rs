@@ -84,6 +84,7 @@ impl Category for SeededTable {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

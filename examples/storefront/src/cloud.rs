@@ -44,6 +44,21 @@ pub mod backend {
     #[rest_api(authorizer = user_pool, path(route = "/me", function = Orders, authenticated = [read]))]
     pub struct AccountApi;
 
+    /// Takes tea orders by chat: an Amazon Lex V2 bot fulfilled by `Orders` (Amplify's
+    /// interactions). The local cloud has no Lex, so local pushes leave it out.
+    #[bot(
+        function = Orders,
+        guest = true,
+        intent(
+            name = OrderTea,
+            utterances = ["I want to order tea", "Order {Tea} tea"],
+            slot(name = Tea, values = ["green", "black", "oolong"], prompt = "Which tea would you like?"),
+            slot(name = Boxes, type = "AMAZON.Number", prompt = "How many boxes?"),
+            confirm = "Order {Boxes} boxes of {Tea} tea?",
+        ),
+    )]
+    pub struct ShopBot;
+
     /// What visitors do on the site, put by the web front (signed-in users and guests)
     /// into a Kinesis stream: Amplify's analytics on today's service.
     #[analytics(shards = 1, guest = true)]

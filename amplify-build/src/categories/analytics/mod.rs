@@ -55,6 +55,7 @@ impl Category for Analytics {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -117,6 +117,7 @@ impl Category for Api {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

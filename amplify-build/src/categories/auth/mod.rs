@@ -180,6 +180,7 @@ impl Category for Auth {
             import: Some(IMPORT),
             import_derived: DERIVED,
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -50,6 +50,7 @@ impl Category for Custom {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -140,6 +140,7 @@ impl Category for Function {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -54,6 +54,7 @@ impl Category for Hosting {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -127,6 +127,7 @@ impl Category for RestApi {
             import: None,
             import_derived: &[],
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -10,7 +10,7 @@ mod recovery;
 
 use std::collections::HashSet;
 
-use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, StackPlan};
+use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, RootTemplateError, StackPlan};
 use aws_sdk_cloudformation::types::StackStatus;
 
 use super::assets::{self, Packages};
@@ -24,6 +24,7 @@ use super::rust_function::FunctionBuild;
 use super::stack::{Stacks, UpdateStarted};
 use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
 
+pub(crate) use push::local_plan;
 pub use push::{push, PushOptions, PushReport};
 
 /// What one deployment of a plan to an environment's root stack takes.
@@ -183,9 +184,11 @@ pub(super) fn environment_root(
     let (template, key) = plan
         .root
         .for_environment(&synthesised, &inputs)
-        .map_err(|e| {
-            CliError::new(Kind::Other, format!("{}: {e}", path.display()))
-                .help("the plan and the root template disagree: run `cargo build` and push again")
+        .map_err(|e| match e {
+            RootTemplateError::LeftOutInUse { .. } => CliError::new(Kind::Input, e.to_string())
+                .help("push this environment to AWS, or remove the use from the declaration while you work locally"),
+            _ => CliError::new(Kind::Other, format!("{}: {e}", path.display()))
+                .help("the plan and the root template disagree: run `cargo build` and push again"),
         })?;
     Ok(EnvironmentRoot {
         inputs,

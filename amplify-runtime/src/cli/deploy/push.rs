@@ -56,7 +56,7 @@ pub async fn push(
     let provider = project.env_provider(&env)?;
     let aws = settle_if_pending(project, &env, &provider, settings).await?;
 
-    let work = assess(project, &env)?;
+    let work = assess(project, &env, settings.is_local_cloud())?;
     let mut report = PushReport {
         rows: work.rows.clone(),
         ..PushReport::default()
@@ -130,8 +130,9 @@ struct Assessment {
     changed: bool,
 }
 
-fn assess(project: &Project, env: &str) -> Result<Assessment> {
+fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment> {
     let plan = synthesis::current_plan(project)?;
+    let plan = if local_cloud { local_plan(&plan) } else { plan };
     let kept = project.kept_parameters(env)?;
     inputs::check_overrides(&plan, &kept, env)?;
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
@@ -164,4 +165,16 @@ fn assess(project: &Project, env: &str) -> Result<Assessment> {
         rotating,
         changed,
     })
+}
+
+/// The plan a local cloud deploys, saying which resources it leaves out.
+pub(crate) fn local_plan(plan: &Plan) -> Plan {
+    let (local, left_out) = plan.for_local_cloud();
+    for s in &left_out {
+        eprintln!(
+            "The local cloud cannot deploy {} ({} `{}`): it is left out here, and deploys to AWS as declared.",
+            s.name, s.category, s.service
+        );
+    }
+    local
 }

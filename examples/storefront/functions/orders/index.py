@@ -1,11 +1,13 @@
 """Answers the storefront's REST routes (API Gateway's Lambda proxy integration): what was
-asked, by whom, and the order it names. Every answer allows any origin, as the API's CORS
-preflight does."""
+asked, by whom, and the order it names; every answer allows any origin, as the API's CORS
+preflight does. Also fulfils the chat bot's `OrderTea` intent (a Lex V2 code hook)."""
 
 import json
 
 
 def handler(event, context):
+    if "sessionState" in event:
+        return fulfil(event)
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
     body = event.get("body")
     answer = {
@@ -24,4 +26,23 @@ def handler(event, context):
             "Access-Control-Allow-Origin": "*",
         },
         "body": json.dumps(answer),
+    }
+
+
+def fulfil(event):
+    """Closes a confirmed `OrderTea` with a message naming the order."""
+    intent = event["sessionState"]["intent"]
+    slots = {
+        name: ((slot or {}).get("value") or {}).get("interpretedValue")
+        for name, slot in (intent.get("slots") or {}).items()
+    }
+    intent["state"] = "Fulfilled"
+    return {
+        "sessionState": {"dialogAction": {"type": "Close"}, "intent": intent},
+        "messages": [
+            {
+                "contentType": "PlainText",
+                "content": f"Ordered {slots.get('Boxes')} boxes of {slots.get('Tea')} tea.",
+            }
+        ],
     }

@@ -75,6 +75,7 @@ impl Category for Bucket {
             import: Some(IMPORT),
             import_derived: &[("Region", "${AWS::Region}")],
             exportable: true,
+            local_cloud: true,
         }
     }
 

@@ -162,6 +162,7 @@ impl Category for Table {
             import: Some(IMPORT),
             import_derived: DERIVED,
             exportable: true,
+            local_cloud: true,
         }
     }
 

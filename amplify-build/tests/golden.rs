@@ -144,3 +144,8 @@ fn rest_apis() {
 fn bots() {
     check("bots");
 }
+
+#[test]
+fn notifications() {
+    check("notifications");
+}

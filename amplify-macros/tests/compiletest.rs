@@ -18,6 +18,7 @@ fn ui() {
         "hosting",
         "rest",
         "interactions",
+        "notifications",
         "resolvers",
         "backend",
     ] {

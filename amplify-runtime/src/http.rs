@@ -62,6 +62,7 @@ pub(crate) fn sign(
 
 /// The local cloud requests go to instead of AWS: `AWS_ENDPOINT_URL` when set, else the
 /// one the environment was pushed to.
+#[cfg(any(feature = "graphql", feature = "rest"))]
 pub(crate) fn redirect(local_cloud: Option<&str>) -> Option<String> {
     std::env::var("AWS_ENDPOINT_URL")
         .ok()
@@ -71,13 +72,14 @@ pub(crate) fn redirect(local_cloud: Option<&str>) -> Option<String> {
 }
 
 /// `abc.appsync-api.us-east-1.amazonaws.com` of `https://abc.appsync-api…/graphql`.
+#[cfg(any(feature = "graphql", feature = "rest"))]
 pub(crate) fn host_of(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
     let host = rest.split(['/', '?']).next()?;
     (!host.is_empty()).then_some(host)
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "graphql", feature = "rest")))]
 mod tests {
     use super::*;
 

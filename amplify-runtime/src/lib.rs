@@ -37,7 +37,7 @@ macro_rules! __graphql_operations {
     ($($generated:tt)*) => {};
 }
 
-#[cfg(any(feature = "graphql", feature = "rest"))]
+#[cfg(any(feature = "graphql", feature = "rest", feature = "cli"))]
 mod http;
 
 #[cfg(feature = "rest")]

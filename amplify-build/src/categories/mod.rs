@@ -8,6 +8,7 @@ pub mod custom;
 pub mod function;
 pub mod hosting;
 pub mod interactions;
+pub mod notifications;
 pub mod rest;
 pub mod storage;
 
@@ -28,5 +29,6 @@ pub(crate) fn builtin() -> Vec<Kind> {
         Arc::new(custom::Custom),
         Arc::new(analytics::Analytics),
         Arc::new(interactions::Interactions),
+        Arc::new(notifications::Notifications),
     ]
 }

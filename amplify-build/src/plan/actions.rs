@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 /// environment's AWS settings (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`), the
 /// [`ActionPayload`] as JSON on standard input. What it prints on standard output (JSON)
 /// is kept as its result and handed back next time; a non-zero exit fails the push after
-/// the stacks were recorded, so the next push runs it again.
+/// the stacks were recorded, so the next push runs it again. The string values of an
+/// `outputs` object in the result become outputs of the resource, as a stack's are (what
+/// the action created outside CloudFormation: a push project's id), for the client
+/// configuration and the typed accessors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostDeployAction {

@@ -347,7 +347,7 @@ async fn execute(
         )
         .help("the stacks are deployed and recorded; fix the cause and push again: the action runs again")
     };
-    let mut child = Command::new(&action.program)
+    let mut child = Command::new(program_path(&action.program))
         .args(&action.args)
         .current_dir(&project.root)
         .env_remove("AWS_PROFILE")
@@ -385,4 +385,13 @@ async fn execute(
             text.trim()
         ))
     })
+}
+
+/// The executable of `program`: `cargo-amplify` is this very one (built-in categories'
+/// actions are its hidden subcommands), whatever `PATH` holds; others are found on `PATH`.
+fn program_path(program: &str) -> std::path::PathBuf {
+    match std::env::current_exe() {
+        Ok(me) if program == "cargo-amplify" => me,
+        _ => program.into(),
+    }
 }

@@ -73,6 +73,9 @@ pub(super) struct GlobalArgs {
 
 #[derive(Subcommand)]
 pub(super) enum Command {
+    /// The post-deploy action of `#[notifications]` push channels (run by `push`).
+    #[command(hide = true)]
+    NotificationsChannels,
     /// Create an environment: its root stack, deployment bucket and roles.
     Init {
         /// Project name (3–20 letters and digits); default: project-config.json.

@@ -53,6 +53,14 @@ pub struct Aws {
 }
 
 impl Aws {
+    /// The credentials in use, resolved.
+    pub async fn resolved_credentials(&self) -> Result<aws_credential_types::Credentials> {
+        self.credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| no_credentials().help(e.to_string()))
+    }
+
     /// The environment variables that give a program push runs the same AWS settings:
     /// region, endpoint and the credentials in use (whatever profile or role produced
     /// them).

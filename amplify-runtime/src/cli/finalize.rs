@@ -73,6 +73,11 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
                 .and_then(|c| c.get_mut(&stack.name)),
         ) {
             resource.post_deploy = kept.clone();
+            // What an action creates outside CloudFormation (a push project) it reports
+            // as outputs of the resource, as a stack would.
+            for (name, value) in action_outputs(kept) {
+                resource.output.insert(name, value);
+            }
         }
     }
 
@@ -122,4 +127,18 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// The `outputs` object of each action's result: the strings it reports as outputs of
+/// its resource.
+fn action_outputs(
+    records: &indexmap::IndexMap<String, super::state::ActionRecord>,
+) -> Vec<(String, serde_json::Value)> {
+    records
+        .values()
+        .filter_map(|r| r.result.get("outputs")?.as_object())
+        .flat_map(|outputs| outputs.iter())
+        .filter(|(_, v)| v.is_string())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }

@@ -26,6 +26,7 @@ mod hooks;
 mod inputs;
 mod local;
 mod lock;
+mod notifications;
 mod packages;
 mod pending;
 mod pipeline;
@@ -121,6 +122,8 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
         })?,
     };
     match args.command {
+        // A program push runs; it needs no project of its own.
+        Command::NotificationsChannels => return notifications::channels(&settings).await,
         Command::External(argv) => {
             let project = project::Project::find(&start).ok();
             return plugins::run_external(&argv, project.as_ref());
@@ -292,6 +295,7 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
         Command::Configure { env, .. } => ("configure", None, env.as_ref()),
         Command::Console { env, .. } => ("console", None, env.as_ref()),
         Command::Plugin { .. } | Command::External(_) => ("plugin", None, None),
+        Command::NotificationsChannels => ("notifications-channels", None, None),
     };
     hooks::Invocation {
         command: name.to_owned(),
@@ -447,8 +451,11 @@ async fn dispatch(
             env,
             json,
         } => console::console(project, env.as_deref(), resource.as_deref(), json),
-        Command::Plugin { .. } | Command::External(_) | Command::Run { .. } => {
-            unreachable!("handled before: plugins in `run`, `run` in `run_app`")
+        Command::Plugin { .. }
+        | Command::External(_)
+        | Command::NotificationsChannels
+        | Command::Run { .. } => {
+            unreachable!("handled before: plugins and actions in `run`, `run` in `run_app`")
         }
     };
     done.map(|()| 0)

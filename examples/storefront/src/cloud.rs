@@ -59,6 +59,25 @@ pub mod backend {
     )]
     pub struct ShopBot;
 
+    /// Order confirmations by e-mail (Amazon SES), delivery updates by SMS and push (AWS
+    /// End User Messaging). The push channels' keys are read from `SHOP_APNS_KEY` and
+    /// `SHOP_FCM_JSON` when push configures them, never written down. The local cloud has
+    /// no End User Messaging, so local pushes leave it out.
+    #[notifications(
+        email(from = "orders@shop.example", identity = "shop.example"),
+        sms,
+        push(
+            apns(
+                bundle_id = "com.example.shop",
+                team_id = "ABCDE12345",
+                key_id = "KEY1234567",
+                key_from = "SHOP_APNS_KEY"
+            ),
+            fcm(service_json_from = "SHOP_FCM_JSON"),
+        )
+    )]
+    pub struct ShopNotices;
+
     /// What visitors do on the site, put by the web front (signed-in users and guests)
     /// into a Kinesis stream: Amplify's analytics on today's service.
     #[analytics(shards = 1, guest = true)]

@@ -172,6 +172,38 @@ impl RootRef {
     }
 }
 
+/// One of the identity pool's roles a nested stack attaches policies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityRole {
+    /// Signed-in users' role (`authRoleName`).
+    SignedIn,
+    /// Guests' role (`unauthRoleName`).
+    Guest,
+}
+
+impl IdentityRole {
+    /// Declares the `String` parameter carrying the role's name, bound to the root's role
+    /// (the role resource itself, so CloudFormation creates it before a policy attaches),
+    /// and returns a `Ref` to it.
+    pub fn declare(self, t: &mut Template, bindings: &mut IndexMap<String, Binding>) -> Value {
+        let (parameter, describe, root) = match self {
+            IdentityRole::SignedIn => (
+                "authRoleName",
+                "Role assumed by signed-in users",
+                RootRef::AuthRole,
+            ),
+            IdentityRole::Guest => (
+                "unauthRoleName",
+                "Role assumed by guests",
+                RootRef::UnauthRole,
+            ),
+        };
+        t.string_param(parameter).describe(describe);
+        bindings.insert(parameter.to_owned(), Binding::Root(root.value()));
+        Value::r#ref(parameter)
+    }
+}
+
 /// Version written into template descriptions.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 

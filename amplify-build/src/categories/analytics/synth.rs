@@ -2,27 +2,17 @@
 //! (`<name>-<env>`, encrypted), and the identity pool roles' permission to put events.
 
 use super::{AnalyticsSpec, WRITE};
-use crate::category::stack::{description, Binding, NestedStack, RootRef};
+use crate::category::stack::{description, IdentityRole, NestedStack};
 use crate::cfn::{list, obj, policy, Resource, Template, Value};
 
 pub(super) fn nested_stack(name: &str, spec: &AnalyticsSpec) -> NestedStack {
     let mut t = Template::new(description("analytics-Kinesis"));
     t.string_param("env").describe("Amplify environment name");
-    t.string_param("authRoleName")
-        .describe("Role assumed by signed-in users");
     let mut bindings = indexmap::IndexMap::new();
-    bindings.insert(
-        "authRoleName".to_owned(),
-        Binding::Root(RootRef::AuthRole.value()),
-    );
-    if spec.guest {
-        t.string_param("unauthRoleName")
-            .describe("Role assumed by guests");
-        bindings.insert(
-            "unauthRoleName".to_owned(),
-            Binding::Root(RootRef::UnauthRole.value()),
-        );
-    }
+    let signed_in = IdentityRole::SignedIn.declare(&mut t, &mut bindings);
+    let guest = spec
+        .guest
+        .then(|| IdentityRole::Guest.declare(&mut t, &mut bindings));
     let mut stream = Resource::new("AWS::Kinesis::Stream")
         .prop(
             "Name",
@@ -44,10 +34,10 @@ pub(super) fn nested_stack(name: &str, spec: &AnalyticsSpec) -> NestedStack {
         ),
     };
     t.resource("KinesisStream", stream);
-    let put = |id: &str, role: &str| {
+    let put = |id: &str, role: Value| {
         Resource::new("AWS::IAM::Policy")
             .prop("PolicyName", Value::sub(format!("{id}-${{KinesisStream}}")))
-            .prop("Roles", list([Value::r#ref(role)]))
+            .prop("Roles", list([role]))
             .prop(
                 "PolicyDocument",
                 policy::document(vec![policy::allow(
@@ -56,15 +46,9 @@ pub(super) fn nested_stack(name: &str, spec: &AnalyticsSpec) -> NestedStack {
                 )]),
             )
     };
-    t.resource(
-        "CognitoAuthPolicy",
-        put("kinesis_amplify_auth", "authRoleName"),
-    );
-    if spec.guest {
-        t.resource(
-            "CognitoUnauthPolicy",
-            put("kinesis_amplify_unauth", "unauthRoleName"),
-        );
+    t.resource("CognitoAuthPolicy", put("kinesis_amplify_auth", signed_in));
+    if let Some(guest) = guest {
+        t.resource("CognitoUnauthPolicy", put("kinesis_amplify_unauth", guest));
     }
     t.output("kinesisStreamArn", Value::get_att("KinesisStream", "Arn"));
     t.output("kinesisStreamId", Value::r#ref("KinesisStream"));

@@ -6,7 +6,7 @@
 use indexmap::IndexMap;
 
 use super::{BotSpec, Intent, Slot, SlotKind};
-use crate::category::stack::{description, Binding, NestedStack, RootRef, StackContext};
+use crate::category::stack::{description, IdentityRole, NestedStack, StackContext};
 use crate::cfn::{list, obj, policy, Resource, Template, Value};
 use crate::plan::content_hash;
 
@@ -23,22 +23,12 @@ pub(super) const CONVERSE: &[&str] = &[
 pub(super) fn nested_stack(name: &str, spec: &BotSpec, cx: &StackContext<'_>) -> NestedStack {
     let mut t = Template::new(description("interactions-Lex"));
     t.string_param("env").describe("Amplify environment name");
-    t.string_param("authRoleName")
-        .describe("Role assumed by signed-in users");
     cx.declare_dependency_parameters(&mut t);
     let mut bindings = IndexMap::new();
-    bindings.insert(
-        "authRoleName".to_owned(),
-        Binding::Root(RootRef::AuthRole.value()),
-    );
-    if spec.guest {
-        t.string_param("unauthRoleName")
-            .describe("Role assumed by guests");
-        bindings.insert(
-            "unauthRoleName".to_owned(),
-            Binding::Root(RootRef::UnauthRole.value()),
-        );
-    }
+    let signed_in = IdentityRole::SignedIn.declare(&mut t, &mut bindings);
+    let guest = spec
+        .guest
+        .then(|| IdentityRole::Guest.declare(&mut t, &mut bindings));
     t.resource(
         "BotRuntimeRole",
         Resource::new("AWS::IAM::Role")
@@ -138,10 +128,10 @@ pub(super) fn nested_stack(name: &str, spec: &BotSpec, cx: &StackContext<'_>) ->
                 .prop("SourceArn", Value::get_att("BotAlias", "Arn")),
         );
     }
-    let talk = |role: &str| {
+    let talk = |role: Value| {
         Resource::new("AWS::IAM::Policy")
-            .prop("PolicyName", Value::sub(format!("lex_{role}-${{Bot}}")))
-            .prop("Roles", list([Value::r#ref(role)]))
+            .prop("PolicyName", Value::sub("lex-talk-${Bot}"))
+            .prop("Roles", list([role]))
             .prop(
                 "PolicyDocument",
                 policy::document(vec![policy::allow(
@@ -150,9 +140,9 @@ pub(super) fn nested_stack(name: &str, spec: &BotSpec, cx: &StackContext<'_>) ->
                 )]),
             )
     };
-    t.resource("CognitoAuthPolicy", talk("authRoleName"));
-    if spec.guest {
-        t.resource("CognitoUnauthPolicy", talk("unauthRoleName"));
+    t.resource("CognitoAuthPolicy", talk(signed_in));
+    if let Some(guest) = guest {
+        t.resource("CognitoUnauthPolicy", talk(guest));
     }
     t.output("BotName", Value::sub(format!("{name}_${{env}}")));
     t.output("BotId", Value::r#ref("Bot"));

@@ -12,7 +12,7 @@ use super::decl::routes_with_proxies;
 use super::{Audience, Authorizer, Operation, RestPath, RestSpec};
 use crate::categories::auth::{group_role_output, AuthSpec};
 use crate::category::model::Resource as Declaration;
-use crate::category::stack::{description, Binding, NestedStack, RootRef, StackContext};
+use crate::category::stack::{description, Binding, IdentityRole, NestedStack, StackContext};
 use crate::category::Declared;
 use crate::cfn::{list, obj, policy, Resource, Template, Value};
 use crate::plan::content_hash;
@@ -320,27 +320,14 @@ fn role_policies(
             }
         }
         let (id, role) = match &audience {
-            Audience::Authenticated => {
-                t.string_param("authRoleName")
-                    .describe("Role assumed by signed-in users");
-                bindings.insert(
-                    "authRoleName".into(),
-                    Binding::Root(RootRef::AuthRole.value()),
-                );
-                ("PolicyAPIGWAuth".to_owned(), Value::r#ref("authRoleName"))
-            }
-            Audience::Guest => {
-                t.string_param("unauthRoleName")
-                    .describe("Role assumed by guests");
-                bindings.insert(
-                    "unauthRoleName".into(),
-                    Binding::Root(RootRef::UnauthRole.value()),
-                );
-                (
-                    "PolicyAPIGWUnauth".to_owned(),
-                    Value::r#ref("unauthRoleName"),
-                )
-            }
+            Audience::Authenticated => (
+                "PolicyAPIGWAuth".to_owned(),
+                IdentityRole::SignedIn.declare(t, bindings),
+            ),
+            Audience::Guest => (
+                "PolicyAPIGWUnauth".to_owned(),
+                IdentityRole::Guest.declare(t, bindings),
+            ),
             Audience::Group(g) => {
                 let auth = cx
                     .backend

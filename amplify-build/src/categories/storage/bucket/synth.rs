@@ -3,7 +3,7 @@
 
 use super::{Access, Audience, BucketSpec};
 use crate::categories::auth::{group_role_output, AuthSpec};
-use crate::category::stack::{description, Binding, NestedStack, RootRef, StackContext};
+use crate::category::stack::{description, IdentityRole, NestedStack, StackContext};
 use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
 
@@ -15,22 +15,10 @@ pub(super) fn nested_stack(spec: &BucketSpec, cx: &StackContext<'_>) -> NestedSt
     for (audience, _, _) in &spec.access {
         match audience {
             Audience::Authenticated => {
-                t.string_param("authRoleName")
-                    .describe("Role assumed by signed-in users");
-                // The role resource, not the name parameter: the reference makes CloudFormation
-                // create the role before attaching this stack's policy to it.
-                bindings.insert(
-                    "authRoleName".to_owned(),
-                    Binding::Root(RootRef::AuthRole.value()),
-                );
+                IdentityRole::SignedIn.declare(&mut t, &mut bindings);
             }
             Audience::Guest => {
-                t.string_param("unauthRoleName")
-                    .describe("Role assumed by guests");
-                bindings.insert(
-                    "unauthRoleName".to_owned(),
-                    Binding::Root(RootRef::UnauthRole.value()),
-                );
+                IdentityRole::Guest.declare(&mut t, &mut bindings);
             }
             Audience::Group(_) => {}
         }

@@ -147,6 +147,15 @@ fn load_schema(cx: &Diagnostics, lit: &syn::LitStr, files: FileLoader) -> Option
             return None;
         }
     };
+    for (directive, at) in transformer_directives(&document) {
+        cx.error(
+            lit.span(),
+            format!(
+                "`@{directive}` ({path}:{}:{}) is a directive of Amplify's GraphQL transformer, which amplify-rs does not generate yet; AppSync would refuse the schema. Declare the table with `#[table]` and resolve the fields with `resolvers(...)`, and remove the directive",
+                at.line, at.column
+            ),
+        );
+    }
     use graphql_parser::schema::{Definition, TypeDefinition, TypeExtension};
     let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for def in &document.definitions {
@@ -313,4 +322,70 @@ fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolve
             Some(_) => {}
         }
     }
+}
+
+/// Amplify's transformer directives (`@model`, `@auth`, keys, relations…) wherever they
+/// are written, with their positions; AppSync's own `@aws_*` directives pass through.
+fn transformer_directives(
+    document: &graphql_parser::schema::Document<'_, String>,
+) -> Vec<(String, graphql_parser::Pos)> {
+    use graphql_parser::schema::{Definition, Directive, TypeDefinition};
+    const TRANSFORMER: &[&str] = &[
+        "model",
+        "auth",
+        "primaryKey",
+        "index",
+        "hasOne",
+        "hasMany",
+        "belongsTo",
+        "manyToMany",
+        "default",
+        "function",
+        "http",
+        "predictions",
+        "searchable",
+        "connection",
+        "key",
+        "versioned",
+        "sql",
+        "refersTo",
+        "mapsTo",
+        "conversation",
+        "generation",
+    ];
+    let mut found = Vec::new();
+    let mut note = |directives: &[Directive<'_, String>]| {
+        for d in directives {
+            if TRANSFORMER.contains(&d.name.as_str()) {
+                found.push((d.name.clone(), d.position));
+            }
+        }
+    };
+    for def in &document.definitions {
+        match def {
+            Definition::TypeDefinition(TypeDefinition::Object(o)) => {
+                note(&o.directives);
+                for f in &o.fields {
+                    note(&f.directives);
+                }
+            }
+            Definition::TypeDefinition(TypeDefinition::Interface(i)) => {
+                note(&i.directives);
+                for f in &i.fields {
+                    note(&f.directives);
+                }
+            }
+            Definition::TypeDefinition(TypeDefinition::InputObject(i)) => {
+                note(&i.directives);
+                for f in &i.fields {
+                    note(&f.directives);
+                }
+            }
+            Definition::TypeDefinition(TypeDefinition::Enum(e)) => note(&e.directives),
+            Definition::TypeDefinition(TypeDefinition::Union(u)) => note(&u.directives),
+            Definition::TypeDefinition(TypeDefinition::Scalar(sc)) => note(&sc.directives),
+            _ => {}
+        }
+    }
+    found
 }

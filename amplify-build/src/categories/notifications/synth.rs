@@ -76,11 +76,22 @@ pub(super) fn nested_stack(name: &str, spec: &NotificationsSpec) -> NestedStack 
         );
         t.output("SmsOptOutListName", Value::r#ref("SmsOptOutList"));
     }
-    let actions = spec
+    let actions: Vec<PostDeployAction> = spec
         .push
         .iter()
         .map(|push| channels_action(name, push))
         .collect();
+    if spec.push.is_some() {
+        t.output("Name", Value::sub(format!("{name}-${{env}}")));
+        if t.resources.is_empty() {
+            // Push alone: the project is the action's (CloudFormation's types for it are
+            // Pinpoint's, which ended), and a template needs one resource.
+            t.resource(
+                "PushProjectPlaceholder",
+                Resource::new("AWS::CloudFormation::WaitConditionHandle"),
+            );
+        }
+    }
     t.output("Region", Value::r#ref("AWS::Region"));
     let mut stack = NestedStack::new(t, format!("{name}-cloudformation-template.json"));
     stack.actions = actions;

@@ -220,3 +220,155 @@ fn hooks_run_through_hooks_config_with_only_path_and_amplify_s_payload() {
     assert_eq!(saw["payload"]["data"]["amplify"]["command"], "env");
     assert_eq!(saw["payload"]["data"]["amplify"]["subCommand"], "list");
 }
+
+fn copy_all(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_all(&e.path(), &target);
+        } else {
+            fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A Gen 1 project the Amplify CLI wrote (no Rust crate yet): `pull` reads its deployed
+/// stacks' outputs into its client files, and `generate outputs` writes Gen 2's file, as
+/// they did before plans existed. Its stacks are stand-ins with Amplify's logical ids and
+/// output names.
+#[test]
+fn a_gen1_project_without_a_crate_is_pulled_into_its_client_files() {
+    let emulator = Emulator::start();
+    let cloud = Cloud::new(&emulator);
+    let dir = tempfile::tempdir().unwrap();
+    copy_all(
+        &repo().join("../shared/reference/gen1-project/project"),
+        dir.path(),
+    );
+    let bucket = "amplify-refapp-dev-0d4ca-deployment";
+    let nested = [
+        (
+            "authrefappauth",
+            r#""UserPoolId": {"Value": "us-east-1_gen1pool"}, "AppClientIDWeb": {"Value": "webclient1"}, "AppClientID": {"Value": "nativeclient1"}, "IdentityPoolId": {"Value": "us-east-1:gen1-identity"}"#,
+        ),
+        (
+            "apirefappapi",
+            r#""GraphQLAPIEndpointOutput": {"Value": "https://gen1api.appsync-api.us-east-1.amazonaws.com/graphql"}, "GraphQLAPIKeyOutput": {"Value": "da2-gen1key"}, "GraphQLAPIIdOutput": {"Value": "gen1api"}"#,
+        ),
+        (
+            "storagerefappstorage",
+            r#""BucketName": {"Value": "refapp-files-dev"}, "Region": {"Value": "us-east-1"}"#,
+        ),
+    ];
+    cloud
+        .rt
+        .block_on(cloud.s3.create_bucket().bucket(bucket).send())
+        .unwrap();
+    let mut root = String::from(r#"{"Resources": {"#);
+    for (i, (logical, outputs)) in nested.iter().enumerate() {
+        let key = format!("amplify-cfn-templates/{logical}.json");
+        let template = format!(
+            r#"{{"Resources": {{"Handle": {{"Type": "AWS::CloudFormation::WaitConditionHandle"}}}}, "Outputs": {{{outputs}}}}}"#
+        );
+        cloud
+            .rt
+            .block_on(
+                cloud
+                    .s3
+                    .put_object()
+                    .bucket(bucket)
+                    .key(&key)
+                    .body(template.into_bytes().into())
+                    .send(),
+            )
+            .unwrap();
+        if i > 0 {
+            root.push(',');
+        }
+        root.push_str(&format!(
+            r#""{logical}": {{"Type": "AWS::CloudFormation::Stack", "Properties": {{"TemplateURL": "https://s3.amazonaws.com/{bucket}/{key}"}}}}"#
+        ));
+    }
+    root.push_str("}}");
+    cloud
+        .rt
+        .block_on(
+            cloud
+                .cfn
+                .create_stack()
+                .stack_name("amplify-refapp-dev-0d4ca")
+                .template_body(root)
+                .send(),
+        )
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while cloud.status("amplify-refapp-dev-0d4ca") != "CREATE_COMPLETE" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{}",
+            cloud.status("amplify-refapp-dev-0d4ca")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+
+    let amplify = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cargo-amplify"))
+            .arg("amplify")
+            .args(args)
+            .current_dir(dir.path())
+            .env("AWS_ENDPOINT_URL", &emulator.url)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap()
+    };
+    ok(&amplify(&["pull", "--env", "dev"]));
+    let exports = fs::read_to_string(dir.path().join("src/aws-exports.js")).unwrap();
+    for (key, value) in [
+        ("aws_user_pools_id", "us-east-1_gen1pool"),
+        ("aws_user_pools_web_client_id", "webclient1"),
+        ("aws_cognito_identity_pool_id", "us-east-1:gen1-identity"),
+        (
+            "aws_appsync_graphqlEndpoint",
+            "https://gen1api.appsync-api.us-east-1.amazonaws.com/graphql",
+        ),
+        ("aws_appsync_apiKey", "da2-gen1key"),
+        ("aws_appsync_authenticationType", "API_KEY"),
+        ("aws_user_files_s3_bucket", "refapp-files-dev"),
+    ] {
+        assert!(
+            exports.contains(&format!("\"{key}\": \"{value}\"")),
+            "{key} in:\n{exports}"
+        );
+    }
+    let meta: Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("amplify/backend/amplify-meta.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        meta["auth"]["refappauth"]["output"]["UserPoolId"],
+        "us-east-1_gen1pool"
+    );
+    assert_eq!(meta["function"]["refappfn"]["service"], "Lambda");
+
+    let out = tempfile::tempdir().unwrap();
+    ok(&amplify(&[
+        "generate",
+        "outputs",
+        "--format",
+        "amplify-outputs",
+        "--out-dir",
+        out.path().to_str().unwrap(),
+    ]));
+    let outputs: Value =
+        serde_json::from_str(&fs::read_to_string(out.path().join("amplify_outputs.json")).unwrap())
+            .unwrap();
+    assert_eq!(outputs["auth"]["user_pool_id"], "us-east-1_gen1pool");
+    assert_eq!(outputs["data"]["api_key"], "da2-gen1key");
+    assert_eq!(outputs["storage"]["bucket_name"], "refapp-files-dev");
+    // Nothing was synthesised into the Gen 1 folder.
+    assert!(!dir.path().join("Cargo.toml").exists());
+}

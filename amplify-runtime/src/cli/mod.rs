@@ -21,6 +21,7 @@ mod error;
 mod export;
 mod finalize;
 mod frontend;
+mod gen1;
 mod gen2;
 mod hooks;
 mod inputs;

@@ -12,7 +12,7 @@ use super::error::{CliError, Result};
 use super::frontend::{self, Format};
 use super::project::{read_json, write_json, Project};
 use super::stack::Stacks;
-use super::state::{compose_meta, RootValue};
+use super::state::{compose_meta, LocalEnvInfo, RootValue};
 use super::synthesis;
 
 /// Runs `pull`.
@@ -20,7 +20,7 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
     let env = project.resolve_env(env)?;
     let mut provider = project.env_provider(&env)?;
     let stack = provider.require(RootValue::StackName)?.to_owned();
-    let plan = synthesis::current_plan(project)?;
+    let plan = plan_of(project)?;
     let aws = aws::connect(settings).await?;
     let (root, outputs) = Stacks::new(&aws).outputs(&stack).await?;
 
@@ -38,6 +38,18 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
         Some(&previous),
     );
     write_json(&project.meta_path(), &meta)?;
+    // A fresh clone (or a Gen 1 project) has no environment selected: the pulled one
+    // becomes the current one, as Amplify's pull does.
+    if project.current_env()?.is_none() {
+        write_json(
+            &project.local_env_path(),
+            &LocalEnvInfo {
+                project_path: project.root.display().to_string(),
+                default_editor: "none".into(),
+                env_name: env.clone(),
+            },
+        )?;
+    }
     let written = frontend::write_frontend(project, &env, &plan, &meta, aws.endpoint.as_deref())?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
@@ -45,6 +57,15 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
         names.join(", ")
     );
     Ok(())
+}
+
+/// The plan of the crate, or of an Amplify Gen 1 project that has no crate yet.
+fn plan_of(project: &Project) -> Result<amplify_build::plan::Plan> {
+    if super::gen1::is_gen1(project) {
+        super::gen1::plan(project)
+    } else {
+        synthesis::current_plan(project)
+    }
 }
 
 /// Runs `generate outputs`: one format, from local state, into `out_dir`.
@@ -55,7 +76,7 @@ pub fn generate(
     out_dir: Option<&Path>,
 ) -> Result<PathBuf> {
     let env = project.resolve_env(env)?;
-    let plan = synthesis::current_plan(project)?;
+    let plan = plan_of(project)?;
     let meta = project.meta()?;
     let name = project.project_name()?;
     let cdk = frontend::cdk_outputs(project)?;

@@ -93,6 +93,12 @@ fn a_site_is_published_served_through_cloudfront_and_updated_by_difference() {
     let printed =
         String::from_utf8_lossy(&scratch.amplify(&emulator, &["status"]).stdout).into_owned();
     assert!(
+        printed.contains("Left out of the local cloud")
+            && printed.contains("  ShopBot (interactions `Lex`)")
+            && printed.contains("  ShopNotices (notifications `EndUserMessaging`)"),
+        "{printed}"
+    );
+    assert!(
         printed.contains("Storefront.site (publish web/dist/ to the bucket): not built yet"),
         "{printed}{status}"
     );

@@ -33,10 +33,10 @@ pub async fn status(
     // Reconciling needs the stack's real state: the only case where status calls AWS.
     settle_if_pending(project, &env, &provider, settings).await?;
     let plan = synthesis::current_plan(project)?;
-    let plan = if settings.is_local_cloud() {
-        super::deploy::local_plan(&plan)
+    let (plan, left_out) = if settings.is_local_cloud() {
+        plan.for_local_cloud()
     } else {
-        plan
+        (plan, Vec::new())
     };
     let kept = project.kept_parameters(&env)?;
     super::inputs::check_overrides(&plan, &kept, &env)?;
@@ -61,6 +61,7 @@ pub async fn status(
                 "environment": env,
                 "resources": resources,
                 "rootStackChanged": root_changed,
+                "leftOutOfLocalCloud": left_out.iter().map(|s| json!({ "category": s.category, "resourceName": s.name, "service": s.service })).collect::<Vec<_>>(),
                 "tagsChanged": tags_changed,
                 "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.state == StepState::Pending, "state": a.state.label() })).collect::<Vec<_>>(),
             }))
@@ -69,6 +70,12 @@ pub async fn status(
         return Ok(());
     }
     print!("{}", changes::table(&env, &rows));
+    if !left_out.is_empty() {
+        println!("\nLeft out of the local cloud (it cannot deploy them; they deploy to AWS as declared):");
+        for s in &left_out {
+            println!("  {} ({} `{}`)", s.name, s.category, s.service);
+        }
+    }
     if tags_changed && deployed_provider.is_some() {
         println!("\nTag Changes Detected");
     }

@@ -24,7 +24,6 @@ use super::rust_function::FunctionBuild;
 use super::stack::{Stacks, UpdateStarted};
 use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
 
-pub(crate) use push::local_plan;
 pub use push::{push, PushOptions, PushReport};
 
 /// What one deployment of a plan to an environment's root stack takes.

@@ -168,7 +168,7 @@ fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment>
 }
 
 /// The plan a local cloud deploys, saying which resources it leaves out.
-pub(crate) fn local_plan(plan: &Plan) -> Plan {
+fn local_plan(plan: &Plan) -> Plan {
     let (local, left_out) = plan.for_local_cloud();
     for s in &left_out {
         eprintln!(

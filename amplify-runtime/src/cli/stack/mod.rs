@@ -307,7 +307,8 @@ mod sdk_tests {
     use super::*;
     use crate::cli::aws::CallLog;
 
-    fn aws_with(cfn: aws_sdk_cloudformation::Client) -> Aws {
+    /// Clients whose CloudFormation is `cfn` (the others are never called).
+    pub(super) fn aws_with(cfn: aws_sdk_cloudformation::Client) -> Aws {
         Aws {
             cfn,
             sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[]),

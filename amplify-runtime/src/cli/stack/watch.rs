@@ -207,3 +207,85 @@ impl Watch<'_> {
 fn is_before(t: &DateTime, since: &DateTime) -> bool {
     (t.secs(), t.subsec_nanos()) < (since.secs(), since.subsec_nanos())
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudformation::operation::describe_stack_events::{
+        DescribeStackEventsError, DescribeStackEventsOutput,
+    };
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    use super::*;
+    use crate::cli::stack::sdk_tests::aws_with;
+
+    fn event(id: &str) -> StackEvent {
+        StackEvent::builder()
+            .event_id(id)
+            .stack_id("s")
+            .stack_name("s")
+            .timestamp(DateTime::from_secs(0))
+            .build()
+    }
+
+    #[tokio::test]
+    async fn events_follow_pages_until_one_already_seen_and_no_further() {
+        let first = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(|| {
+                DescribeStackEventsOutput::builder()
+                    .stack_events(event("e5"))
+                    .stack_events(event("e4"))
+                    .next_token("page2")
+                    .build()
+            });
+        let second = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+            .match_requests(|r| r.next_token() == Some("page2"))
+            .then_output(|| {
+                DescribeStackEventsOutput::builder()
+                    .stack_events(event("e3"))
+                    .stack_events(event("e2"))
+                    .stack_events(event("e1"))
+                    .next_token("page3")
+                    .build()
+            });
+        // Reading page 3 would be a bug: e2 was seen, so everything after it was too.
+        let third = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+            .match_requests(|r| r.next_token() == Some("page3"))
+            .then_output(|| {
+                DescribeStackEventsOutput::builder()
+                    .stack_events(event("e0"))
+                    .build()
+            });
+        let aws = aws_with(mock_client!(
+            aws_sdk_cloudformation,
+            RuleMode::MatchAny,
+            [&first, &second, &third]
+        ));
+        let seen: HashSet<String> = ["e2".to_owned(), "e1".to_owned()].into();
+        let events = Stacks::new(&aws).events("s", &seen).await.unwrap().unwrap();
+        let ids: Vec<&str> = events.iter().filter_map(|e| e.event_id()).collect();
+        assert_eq!(ids, ["e5", "e4", "e3"]);
+        assert_eq!(first.num_calls(), 1);
+        assert_eq!(second.num_calls(), 1);
+        assert_eq!(third.num_calls(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_stack_that_is_gone_has_no_events_rather_than_an_error() {
+        let gone = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_error(|| {
+            DescribeStackEventsError::generic(
+                ErrorMetadata::builder()
+                    .code("ValidationError")
+                    .message("Stack [s] does not exist")
+                    .build(),
+            )
+        });
+        let aws = aws_with(mock_client!(aws_sdk_cloudformation, [&gone]));
+        assert!(Stacks::new(&aws)
+            .events("s", &HashSet::new())
+            .await
+            .unwrap()
+            .is_none());
+    }
+}

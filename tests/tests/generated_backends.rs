@@ -6,7 +6,9 @@
 //! every runtime with env vars and grants on everything else; buckets with access rules;
 //! an API with every auth mode, data sources and resolvers; REST APIs with routes,
 //! parameters and access rules under either authorizer; Lex bots with intents, slots and
-//! confirmations; notifications on every channel; analytics streams; a hosted site).
+//! confirmations; notifications on every channel; analytics streams; a hosted site;
+//! resources renamed with `name =` or imported with `import(...)`; runtimes with no
+//! version; the third-party example categories `#[queue]` and `#[seeded_table]`).
 //! Each is synthesised and must
 //! be accepted; then one cfn-lint run checks every template. A finding means validation
 //! let through something CloudFormation refuses: fix the validation, not the generator.
@@ -46,6 +48,10 @@ struct Auth {
 
 #[derive(Debug, Clone)]
 struct Table {
+    /// `name = "Store<i>"` instead of the item's name.
+    renamed: bool,
+    /// `import(name = ...)` instead of a new table.
+    imported: bool,
     partition: usize,
     sort: Option<usize>,
     indexes: Vec<(usize, Option<usize>)>,
@@ -69,6 +75,7 @@ struct Function {
 
 #[derive(Debug, Clone)]
 struct Bucket {
+    imported: bool,
     authenticated: u8,
     guest: u8,
     groups: u8,
@@ -111,6 +118,10 @@ struct Notices {
 
 #[derive(Debug, Clone)]
 struct Extras {
+    /// `#[queue]`: visibility timeout, dead letter, a consumer.
+    queue: Option<(u32, bool, bool)>,
+    /// `#[seeded_table]`: a change consumer.
+    seeded: Option<bool>,
     rest: Vec<Rest>,
     bot: Option<Bot>,
     notices: Option<Notices>,
@@ -183,6 +194,7 @@ fn key_pair() -> impl Strategy<Value = (usize, Option<usize>)> {
 
 fn table() -> impl Strategy<Value = Table> {
     (
+        (any::<bool>(), prop::bool::weighted(0.2)),
         key_pair(),
         prop::collection::vec(key_pair(), 0..=3),
         prop::option::of((1u32..=40_000, 1u32..=40_000)),
@@ -190,7 +202,9 @@ fn table() -> impl Strategy<Value = Table> {
         any::<bool>(),
     )
         .prop_map(
-            |((partition, sort), indexes, provisioned, pitr, stream)| Table {
+            |((renamed, imported), (partition, sort), indexes, provisioned, pitr, stream)| Table {
+                renamed,
+                imported,
                 partition,
                 sort,
                 indexes,
@@ -203,7 +217,7 @@ fn table() -> impl Strategy<Value = Table> {
 
 fn function() -> impl Strategy<Value = Function> {
     (
-        0u8..6,
+        0u8..8,
         128u32..=10_240,
         1u32..=900,
         any::<bool>(),
@@ -227,14 +241,22 @@ fn function() -> impl Strategy<Value = Function> {
 }
 
 fn bucket() -> impl Strategy<Value = Bucket> {
-    (0u8..8, 0u8..8, 0u8..8, any::<bool>()).prop_map(
-        |(authenticated, guest, groups, versioning)| Bucket {
-            authenticated,
-            guest,
-            groups,
-            versioning,
-        },
+    (
+        prop::bool::weighted(0.2),
+        0u8..8,
+        0u8..8,
+        0u8..8,
+        any::<bool>(),
     )
+        .prop_map(
+            |(imported, authenticated, guest, groups, versioning)| Bucket {
+                imported,
+                authenticated,
+                guest,
+                groups,
+                versioning,
+            },
+        )
 }
 
 fn api() -> impl Strategy<Value = Api> {
@@ -304,19 +326,25 @@ fn notices() -> impl Strategy<Value = Notices> {
 
 fn extras() -> impl Strategy<Value = Extras> {
     (
+        prop::option::of((0u32..=43_200, any::<bool>(), any::<bool>())),
+        prop::option::of(any::<bool>()),
         prop::collection::vec(rest(), 0..=2),
         prop::option::of(bot()),
         prop::option::of(notices()),
         prop::option::of((prop::option::of(1u32..=500), 24u32..=8760, any::<bool>())),
         prop::option::of((any::<bool>(), 0u32..=31_536_000)),
     )
-        .prop_map(|(rest, bot, notices, analytics, hosting)| Extras {
-            rest,
-            bot,
-            notices,
-            analytics,
-            hosting,
-        })
+        .prop_map(
+            |(queue, seeded, rest, bot, notices, analytics, hosting)| Extras {
+                queue,
+                seeded,
+                rest,
+                bot,
+                notices,
+                analytics,
+                hosting,
+            },
+        )
 }
 
 fn backend() -> impl Strategy<Value = Backend> {
@@ -386,7 +414,18 @@ fn render(b: &Backend) -> (String, Vec<(String, String)>) {
         writeln!(s, "    #[auth({})]\n    pub struct Users;", keys.join(", ")).unwrap();
     }
     for (i, t) in b.tables.iter().enumerate() {
+        if t.imported {
+            writeln!(
+                s,
+                "    #[table(import(name = \"existing-table-{i}\"))]\n    pub struct Table{i};"
+            )
+            .unwrap();
+            continue;
+        }
         let mut keys = vec![format!("partition_key = {}", key(t.partition))];
+        if t.renamed {
+            keys.insert(0, format!("name = \"Store{i}\""));
+        }
         if let Some(sort) = t.sort {
             keys.push(format!("sort_key = {}", key(sort)));
         }
@@ -418,6 +457,14 @@ fn render(b: &Backend) -> (String, Vec<(String, String)>) {
         .unwrap();
     }
     for (i, bucket) in b.buckets.iter().enumerate() {
+        if bucket.imported {
+            writeln!(
+                s,
+                "    #[bucket(import(name = \"existing-bucket-{i}\"))]\n    pub struct Bucket{i};"
+            )
+            .unwrap();
+            continue;
+        }
         let mut keys = Vec::new();
         if pool.is_some() {
             let all = ["read", "write", "delete"];
@@ -460,7 +507,10 @@ fn render(b: &Backend) -> (String, Vec<(String, String)>) {
                 format!("node(version = 24, handler = \"main.handler\", code = \"functions/f{i}\")")
             }
             4 => format!("python(version = \"3.12\", code = \"functions/f{i}\")"),
-            _ => format!("python(version = \"3.13\", code = \"functions/f{i}\")"),
+            5 => format!("python(version = \"3.13\", code = \"functions/f{i}\")"),
+            // No version: the newest, whatever the build's date.
+            6 => format!("node(code = \"functions/f{i}\")"),
+            _ => format!("python(code = \"functions/f{i}\")"),
         };
         if f.runtime >= 2 {
             files.push((
@@ -537,6 +587,33 @@ fn render(b: &Backend) -> (String, Vec<(String, String)>) {
 /// The categories beyond the basics, each only where the backend can serve it (a REST
 /// API needs a function; access rules and bots the identity pool they need).
 fn render_extras(b: &Backend, s: &mut String, files: &mut Vec<(String, String)>) {
+    if let Some((timeout, dead_letter, consumer)) = &b.extras.queue {
+        let mut keys = vec![format!("visibility_timeout = {timeout}")];
+        if *dead_letter {
+            keys.push("dead_letter(max_receives = 5)".into());
+        }
+        if *consumer && !b.functions.is_empty() {
+            keys.push(format!("consumer = Fn{}", b.functions.len() - 1));
+        }
+        writeln!(
+            s,
+            "    #[queue({})]\n    pub struct Queue;",
+            keys.join(", ")
+        )
+        .unwrap();
+    }
+    if let Some(on_change) = &b.extras.seeded {
+        files.push(("seed/rows.json".into(), "[{\"code\": \"a\"}]\n".into()));
+        let on_change = match (on_change, b.functions.is_empty()) {
+            (true, false) => ", on_change = Fn0".to_owned(),
+            _ => String::new(),
+        };
+        writeln!(
+            s,
+            "    #[seeded_table(partition_key = \"code\", seed = \"seed/rows.json\"{on_change})]\n    pub struct Seeded;"
+        )
+        .unwrap();
+    }
     let pool = b.auth.as_ref().and_then(|a| a.identity_pool);
     let groups = b
         .auth
@@ -775,6 +852,8 @@ fn every_generated_backend_synthesises_templates_cfn_lint_accepts() {
         }
         let report = Config::new()
             .project_name("generated")
+            .category(amplify_category_queue::Queue)
+            .category(amplify_category_seed::SeededTable)
             .synthesize_in(dir.path())
             .unwrap();
         assert!(

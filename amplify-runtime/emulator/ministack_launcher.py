@@ -1,4 +1,4 @@
-"""Starts the MiniStack emulator (pinned 1.5.33) with four fixes.
+"""Starts the MiniStack emulator (pinned 1.5.33) with five fixes.
 
 1. Nested-stack updates: unchanged resources reach provisioners._update_resource without
    old_attrs, so a Fn::GetAtt on them (an AppSync ApiId, a DynamoDB Arn) fails and the
@@ -22,6 +22,13 @@
    recorded, so it counts as plain HTTP and a site bucket's "deny insecure transport"
    statement refuses CloudFront's own reads. CloudFront reaches an S3 origin with the
    viewer's protocol; the viewer request's protocol is recorded before it is served.
+
+5. AppSync DynamoDB data sources: the executor ignores a request's condition, update
+   expression, filter, key condition, index, limit and nextToken (a Scan or Query returns
+   every item), stores hash-only items where DynamoDB's own API does not find them, and
+   mistypes booleans and maps. Requests are run through MiniStack's DynamoDB operations as
+   AppSync runs them on DynamoDB's API; a failed condition reaches the response function
+   as `ctx.error` of type `DynamoDB:ConditionalCheckFailedException`.
 
 And one setting: Lambda processes inherit this process's environment, and their AWS SDKs
 must call this emulator, not AWS: AWS_ENDPOINT_URL is set to it unless given.
@@ -89,6 +96,124 @@ def _execute_with_additional_user_pool(api_id, *args, **kwargs):
 
 
 appsync._execute_graphql = _execute_with_additional_user_pool
+
+import base64  # noqa: E402
+
+import ministack.services.dynamodb as dynamodb  # noqa: E402
+
+_TYPE_TAGS = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"}
+
+
+def _typed(value):
+    """An AttributeValue: typed values pass; plain ones (MiniStack's own JS helpers emit
+    them) are typed as AppSync's `util.dynamodb.toDynamoDB` would."""
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _TYPE_TAGS:
+        return value
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, (int, float)):
+        return {"N": str(value)}
+    if isinstance(value, list):
+        return {"L": [_typed(v) for v in value]}
+    if isinstance(value, dict):
+        return {"M": {k: _typed(v) for k, v in value.items()}}
+    return {"S": str(value)}
+
+
+def _typed_map(values):
+    return {k: _typed(v) for k, v in (values or {}).items()}
+
+
+def _plain(value):
+    (tag, inner), = value.items()
+    if tag == "N":
+        try:
+            return int(inner)
+        except ValueError:
+            return float(inner)
+    if tag == "NULL":
+        return None
+    if tag == "M":
+        return {k: _plain(v) for k, v in inner.items()}
+    if tag == "L":
+        return [_plain(v) for v in inner]
+    if tag == "NS":
+        return [_plain({"N": v}) for v in inner]
+    return inner
+
+
+def _plain_item(item):
+    return {k: _plain(v) for k, v in item.items()} if item else None
+
+
+def _expression(data, key, expression):
+    if not isinstance(expression, dict) or not expression.get("expression"):
+        return
+    data[key] = expression["expression"]
+    if expression.get("expressionNames"):
+        data.setdefault("ExpressionAttributeNames", {}).update(expression["expressionNames"])
+    if expression.get("expressionValues"):
+        data.setdefault("ExpressionAttributeValues", {}).update(_typed_map(expression["expressionValues"]))
+
+
+def _dynamodb(operation, data):
+    status, _headers, body = operation(data)
+    answer = json.loads(body or b"{}")
+    if status >= 400:
+        kind = answer.get("__type", "").rsplit("#", 1)[-1]
+        raise appsync._AppSyncResolverError(answer.get("message") or answer.get("Message") or kind,
+                                           "DynamoDB:" + kind)
+    return answer
+
+
+def _ds_dynamodb_as_appsync_runs_it(api_id, data_source, request, ctx):
+    table = data_source.get("dynamodbConfig", {}).get("tableName", "")
+    request = request if isinstance(request, dict) else {}
+    op = request.get("operation", "GetItem")
+    data = {"TableName": table}
+    if request.get("key"):
+        data["Key"] = _typed_map(request["key"])
+    _expression(data, "ConditionExpression", request.get("condition"))
+    if op == "GetItem":
+        if request.get("consistentRead"):
+            data["ConsistentRead"] = True
+        return _plain_item(_dynamodb(dynamodb._get_item, data).get("Item"))
+    if op == "PutItem":
+        data["Item"] = {**_typed_map(request.get("attributeValues")), **data.pop("Key", {})}
+        _dynamodb(dynamodb._put_item, data)
+        return _plain_item(data["Item"])
+    if op == "UpdateItem":
+        _expression(data, "UpdateExpression", request.get("update"))
+        data["ReturnValues"] = "ALL_NEW"
+        return _plain_item(_dynamodb(dynamodb._update_item, data).get("Attributes"))
+    if op == "DeleteItem":
+        data["ReturnValues"] = "ALL_OLD"
+        return _plain_item(_dynamodb(dynamodb._delete_item, data).get("Attributes"))
+    if op in ("Scan", "Query"):
+        _expression(data, "FilterExpression", request.get("filter"))
+        if op == "Query":
+            _expression(data, "KeyConditionExpression", request.get("query"))
+        if request.get("index"):
+            data["IndexName"] = request["index"]
+        if request.get("limit"):
+            data["Limit"] = int(request["limit"])
+        if request.get("scanIndexForward") is False:
+            data["ScanIndexForward"] = False
+        if request.get("nextToken"):
+            data["ExclusiveStartKey"] = json.loads(base64.b64decode(request["nextToken"]))
+        answer = _dynamodb(dynamodb._query if op == "Query" else dynamodb._scan, data)
+        last = answer.get("LastEvaluatedKey")
+        return {
+            "items": [_plain_item(i) for i in answer.get("Items", [])],
+            "scannedCount": answer.get("ScannedCount", 0),
+            "nextToken": base64.b64encode(json.dumps(last).encode()).decode() if last else None,
+        }
+    raise appsync._AppSyncResolverError(f"DynamoDB operation {op} is not supported", "NotImplemented")
+
+
+appsync._ds_dynamodb_in_region = _ds_dynamodb_as_appsync_runs_it
 
 import ministack.services.cloudfront as cloudfront  # noqa: E402
 from ministack.core import iam_evaluator  # noqa: E402

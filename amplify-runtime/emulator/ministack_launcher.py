@@ -1,4 +1,4 @@
-"""Starts the MiniStack emulator (pinned 1.5.33) with five fixes.
+"""Starts the MiniStack emulator (pinned 1.5.33) with six fixes.
 
 1. Nested-stack updates: unchanged resources reach provisioners._update_resource without
    old_attrs, so a Fn::GetAtt on them (an AppSync ApiId, a DynamoDB Arn) fails and the
@@ -29,6 +29,11 @@
    mistypes booleans and maps. Requests are run through MiniStack's DynamoDB operations as
    AppSync runs them on DynamoDB's API; a failed condition reaches the response function
    as `ctx.error` of type `DynamoDB:ConditionalCheckFailedException`.
+
+6. AppSync schemas from S3: `AWS::AppSync::GraphQLSchema` reads only an inline
+   `Definition`; with `DefinitionS3Location` (Amplify's way) the API gets no schema and
+   queries go to a fallback that does not validate them. The definition is read from the
+   emulator's own bucket.
 
 And one setting: Lambda processes inherit this process's environment, and their AWS SDKs
 must call this emulator, not AWS: AWS_ENDPOINT_URL is set to it unless given.
@@ -214,6 +219,23 @@ def _ds_dynamodb_as_appsync_runs_it(api_id, data_source, request, ctx):
 
 
 appsync._ds_dynamodb_in_region = _ds_dynamodb_as_appsync_runs_it
+
+import ministack.services.s3 as s3  # noqa: E402
+
+_schema_create = provisioners._RESOURCE_HANDLERS["AWS::AppSync::GraphQLSchema"]["create"]
+
+
+def _schema_create_from_s3(logical_id, props, stack_name):
+    location = props.get("DefinitionS3Location")
+    if not props.get("Definition") and isinstance(location, str) and location.startswith("s3://"):
+        bucket, _, key = location[len("s3://"):].partition("/")
+        data = s3._get_object_data(bucket, key)
+        if data is not None:
+            props = dict(props, Definition=data.decode())
+    return _schema_create(logical_id, props, stack_name)
+
+
+provisioners._RESOURCE_HANDLERS["AWS::AppSync::GraphQLSchema"]["create"] = _schema_create_from_s3
 
 import ministack.services.cloudfront as cloudfront  # noqa: E402
 from ministack.core import iam_evaluator  # noqa: E402

@@ -93,4 +93,9 @@ fn scalar_list_and_object_results_of_a_lambda_resolver_are_answered() {
         }}),
         "{answer}"
     );
+    // The schema the API serves is the one synthesis uploaded (launcher fix 6): a field
+    // it does not have is a validation error, not an empty answer.
+    let refused = query(emulator.port(), endpoint, key, "{ count nonsense }");
+    let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("nonsense"), "{refused}");
 }

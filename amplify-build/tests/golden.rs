@@ -149,3 +149,8 @@ fn bots() {
 fn notifications() {
     check("notifications");
 }
+
+#[test]
+fn models() {
+    check("models");
+}

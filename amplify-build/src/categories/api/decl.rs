@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 
-use super::{ApiSpec, AuthMode, Resolver};
+use super::{model, ApiSpec, AuthMode, Resolver};
 use crate::category::model::Reference;
 use crate::decl::args::{wrong_type, Arg, ArgBody, ArgReader, ArgValue, Unit};
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
@@ -104,25 +104,109 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
         }
     }
 
-    if let Some(schema) = &schema {
-        check_resolver_fields(cx, &schema.1, &resolvers);
-    }
-
     let (schema_path, schema) = schema?;
+    let default_auth = default_auth?;
+    let additional_auth: Vec<AuthMode> = additional_auth.into_iter().map(|(m, _)| m).collect();
+    let modes = model::Modes {
+        api_key: std::iter::once(&default_auth)
+            .chain(&additional_auth)
+            .any(|m| matches!(m, AuthMode::ApiKey { .. })),
+        user_pool: std::iter::once(&default_auth)
+            .chain(&additional_auth)
+            .any(|m| matches!(m, AuthMode::UserPool(_))),
+    };
+    let lit_span = match schema_arg.as_ref().map(|a| &a.body) {
+        Some(ArgBody::Value(ArgValue::Str(lit))) => lit.span(),
+        _ => attr_span,
+    };
+    check_model_modes(cx, lit_span, &schema_path, &schema.models, modes);
+    let text = match graphql_parser::parse_schema::<String>(&schema.text) {
+        Ok(document) => model::transform(&schema.text, &document, &schema.models, modes),
+        Err(_) => schema.text.clone(),
+    };
+    let transformed = Schema::read(text, schema.models);
+    check_resolver_fields(cx, &transformed, &resolvers);
+    for r in &resolvers {
+        let generated = transformed.models.iter().any(|m| {
+            [
+                format!("get{}", m.name),
+                m.list_field(),
+                format!("create{}", m.name),
+                format!("update{}", m.name),
+                format!("delete{}", m.name),
+            ]
+            .contains(&r.field)
+        });
+        if generated {
+            cx.error(
+                r.field_span,
+                format!("`{}::{}` is resolved by its `@model` type; remove this resolver, or declare the field on your own type", r.type_name, r.field),
+            );
+        }
+    }
     Some(ApiSpec {
         schema_path,
-        schema: schema.text,
-        default_auth: default_auth?,
-        additional_auth: additional_auth.into_iter().map(|(m, _)| m).collect(),
+        schema: transformed.text,
+        default_auth,
+        additional_auth,
         data_sources,
         resolvers,
+        models: transformed.models,
     })
 }
 
-/// A schema's text plus the fields of each object type.
+/// Each model's rules need the auth mode that carries them.
+fn check_model_modes(
+    cx: &Diagnostics,
+    span: Span,
+    path: &str,
+    models: &[model::Model],
+    modes: model::Modes,
+) {
+    for m in models {
+        let at = format!("{path}:{}", m.line);
+        if !m.auth.public.is_empty() && !modes.api_key {
+            cx.error(span, format!("`{}` ({at}) allows `public` (API-key) callers, and the API has no API key: add `api_key` to its auth modes", m.name));
+        }
+        let signed_in = !m.auth.private.is_empty() || m.auth.owner.is_some();
+        if signed_in && !modes.user_pool {
+            cx.error(span, format!("`{}` ({at}) has `owner` or `private` rules, which need user-pool auth on the API: add `user_pool(YourAuth)` to its auth modes", m.name));
+        }
+    }
+}
+
+/// A schema's text plus the fields of each object type, and its `@model` types.
 struct Schema {
     text: String,
     fields: BTreeMap<String, Vec<String>>,
+    models: Vec<model::Model>,
+}
+
+impl Schema {
+    /// The fields of each object type of `text` (which parses).
+    fn read(text: String, models: Vec<model::Model>) -> Schema {
+        use graphql_parser::schema::{Definition, TypeDefinition, TypeExtension};
+        let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        if let Ok(document) = graphql_parser::parse_schema::<String>(&text) {
+            for def in &document.definitions {
+                let (name, names): (&String, Vec<String>) = match def {
+                    Definition::TypeDefinition(TypeDefinition::Object(o)) => {
+                        (&o.name, o.fields.iter().map(|f| f.name.clone()).collect())
+                    }
+                    Definition::TypeExtension(TypeExtension::Object(o)) => {
+                        (&o.name, o.fields.iter().map(|f| f.name.clone()).collect())
+                    }
+                    _ => continue,
+                };
+                fields.entry(name.clone()).or_default().extend(names);
+            }
+        }
+        Schema {
+            text,
+            fields,
+            models,
+        }
+    }
 }
 
 fn load_schema(cx: &Diagnostics, lit: &syn::LitStr, files: FileLoader) -> Option<(String, Schema)> {
@@ -147,30 +231,20 @@ fn load_schema(cx: &Diagnostics, lit: &syn::LitStr, files: FileLoader) -> Option
             return None;
         }
     };
+    let (models, mistakes) = model::parse(&document, &path);
+    for mistake in mistakes {
+        cx.error(lit.span(), mistake);
+    }
     for (directive, at) in transformer_directives(&document) {
         cx.error(
             lit.span(),
             format!(
-                "`@{directive}` ({path}:{}:{}) is a directive of Amplify's GraphQL transformer, which amplify-rs does not generate yet; AppSync would refuse the schema. Declare the table with `#[table]` and resolve the fields with `resolvers(...)`, and remove the directive",
+                "`@{directive}` ({path}:{}:{}) is a directive of Amplify's GraphQL transformer that amplify-rs does not generate yet (of them it takes `@model` and `@auth` on a model type); AppSync would refuse the schema. Declare a table with `#[table]` and resolve the fields with `resolvers(...)`, and remove the directive",
                 at.line, at.column
             ),
         );
     }
-    use graphql_parser::schema::{Definition, TypeDefinition, TypeExtension};
-    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for def in &document.definitions {
-        let (name, names): (&String, Vec<String>) = match def {
-            Definition::TypeDefinition(TypeDefinition::Object(o)) => {
-                (&o.name, o.fields.iter().map(|f| f.name.clone()).collect())
-            }
-            Definition::TypeExtension(TypeExtension::Object(o)) => {
-                (&o.name, o.fields.iter().map(|f| f.name.clone()).collect())
-            }
-            _ => continue,
-        };
-        fields.entry(name.clone()).or_default().extend(names);
-    }
-    Some((path, Schema { text, fields }))
+    Some((path, Schema::read(text, models)))
 }
 
 fn auth_mode(cx: &Diagnostics, arg: &Arg, value: &ArgValue) -> Option<AuthMode> {
@@ -364,7 +438,14 @@ fn transformer_directives(
     for def in &document.definitions {
         match def {
             Definition::TypeDefinition(TypeDefinition::Object(o)) => {
-                note(&o.directives);
+                let is_model = o.directives.iter().any(|d| d.name == "model");
+                let own: Vec<Directive<'_, String>> = o
+                    .directives
+                    .iter()
+                    .filter(|d| !(is_model && (d.name == "model" || d.name == "auth")))
+                    .cloned()
+                    .collect();
+                note(&own);
                 for f in &o.fields {
                     note(&f.directives);
                 }

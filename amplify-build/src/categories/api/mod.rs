@@ -3,6 +3,7 @@
 
 mod client;
 mod decl;
+mod model;
 mod operations;
 
 pub use operations::schema_operations;
@@ -84,6 +85,8 @@ pub struct ApiSpec {
     pub data_sources: Vec<Reference>,
     /// Resolvers.
     pub resolvers: Vec<Resolver>,
+    /// The schema's `@model` types (the schema above is already transformed).
+    pub models: Vec<model::Model>,
 }
 
 impl ApiSpec {

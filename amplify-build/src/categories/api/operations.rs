@@ -348,6 +348,7 @@ mod tests {
             additional_auth: Vec::new(),
             data_sources: Vec::new(),
             resolvers: Vec::new(),
+            models: Vec::new(),
         };
         operations(&spec).unwrap()
     }

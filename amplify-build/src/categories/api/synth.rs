@@ -216,6 +216,7 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
     }
 
     let mut appsync_files = vec![("schema.graphql".to_owned(), with_auth_directives(spec))];
+    appsync_files.extend(super::model::add_models(&mut t, &spec.models));
     for (id, r) in resolver_ids(spec) {
         let target = cx
             .backend
@@ -468,6 +469,7 @@ mod tests {
             additional_auth: additional,
             data_sources: Vec::new(),
             resolvers: Vec::new(),
+            models: Vec::new(),
         }
     }
 

@@ -190,9 +190,13 @@ pub(crate) fn rust_type(
                 let boxed = recursive.contains(&(t.name.clone(), f.name.clone()));
                 struct_field(f, &ident(&name), output, boxed, support)
             });
+            // An input whose fields are all optional (a filter, a condition) can be
+            // written with `..Default::default()`.
+            let default =
+                (!output && t.fields.iter().all(|f| !f.ty.is_non_null())).then(|| quote!(Default,));
             quote! {
                 #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq, #support::serde::Serialize, #support::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default #support::serde::Serialize, #support::serde::Deserialize)]
                 #[serde(crate = #serde_path)]
                 pub struct #name { #(#fields)* }
             }

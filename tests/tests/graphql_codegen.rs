@@ -173,3 +173,63 @@ fn without_the_feature_the_same_backend_has_no_operations() {
         "{stderr}"
     );
 }
+
+const MODEL_MAIN: &str = r##"#[amplify::backend]
+pub mod backend {
+    #[auth(sign_in = [email])]
+    pub struct Users;
+
+    #[api(schema = "schema.graphql", auth = api_key(expires_in_days = 7), additional_auth = [user_pool(Users)])]
+    pub struct NotesApi;
+}
+
+use backend::notes_api::{CreateNoteInput, ModelIntInput, ModelNoteFilterInput, ModelStringInput, Note, UpdateNoteInput};
+use backend::NotesApi;
+
+fn main() {
+    // The calls' types, checked by the compiler (not run: there is no API here).
+    let _calls = async {
+        let client = NotesApi::client().unwrap();
+        let input = CreateNoteInput { id: None, title: "first".into(), stars: Some(3), owner: None };
+        let created: Option<Note> = NotesApi::create_note(&client, input, None).await.unwrap();
+        let filter = ModelNoteFilterInput {
+            stars: Some(ModelIntInput { ge: Some(2), ..Default::default() }),
+            not: Some(Box::new(ModelNoteFilterInput {
+                title: Some(ModelStringInput { begins_with: Some("draft".into()), ..Default::default() }),
+                ..Default::default()
+            })),
+            ..Default::default()
+        };
+        let page = NotesApi::list_notes(&client, Some(filter), Some(10), None).await.unwrap();
+        let next: Option<String> = page.and_then(|p| p.next_token);
+        let id = created.map(|n| n.id).unwrap_or_default();
+        let update = UpdateNoteInput { id: id.clone(), title: None, stars: Some(4) };
+        let _ = NotesApi::update_note(&client, update, None).await.unwrap();
+        let one: Option<Note> = NotesApi::get_note(&client, id).await.unwrap();
+        (next, one)
+    };
+}
+"##;
+
+/// `@model` types get typed operations from the transformed schema: inputs, filters
+/// (all-optional ones with `Default`, recursive ones boxed), connections.
+#[test]
+fn model_types_get_typed_operations() {
+    let _serial = exclusive();
+    let krate = ScratchCrate::custom_with_dependencies(
+        "gqlnotes",
+        &[
+            ("build.rs", BUILD_RS),
+            (
+                "schema.graphql",
+                "type Note @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {\n  title: String!\n  stars: Int\n}\n",
+            ),
+            ("src/main.rs", MODEL_MAIN),
+        ],
+        "amplify = { package = \"amplify-runtime\", path = \"{runtime}\", features = [\"graphql\"] }\nserde_json = \"1\"\n",
+        "",
+    );
+    let out = krate.cargo(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+}

@@ -120,6 +120,7 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
         _ => attr_span,
     };
     check_model_modes(cx, lit_span, &schema_path, &schema.models, modes);
+    let source_schema = schema.text.clone();
     let text = match graphql_parser::parse_schema::<String>(&schema.text) {
         Ok(document) => model::transform(&schema.text, &document, &schema.models, modes),
         Err(_) => schema.text.clone(),
@@ -147,6 +148,7 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
     Some(ApiSpec {
         schema_path,
         schema: transformed.text,
+        source_schema,
         default_auth,
         additional_auth,
         data_sources,

@@ -75,8 +75,11 @@ pub struct Resolver {
 pub struct ApiSpec {
     /// Schema path relative to the crate root.
     pub schema_path: String,
-    /// Schema text, as read when the declaration was parsed.
+    /// The schema AppSync serves: the file's, with its `@model` types transformed.
     pub schema: String,
+    /// The schema as the file has it (kept in `amplify/backend/api/<name>/`, as Amplify
+    /// keeps the transformer's source).
+    pub source_schema: String,
     /// Default authorization mode.
     pub default_auth: AuthMode,
     /// Additional authorization modes.

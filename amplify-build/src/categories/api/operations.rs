@@ -344,6 +344,7 @@ mod tests {
         let spec = ApiSpec {
             schema_path: "schema.graphql".into(),
             schema: schema.into(),
+            source_schema: schema.into(),
             default_auth: AuthMode::ApiKey { expires_in_days: 7 },
             additional_auth: Vec::new(),
             data_sources: Vec::new(),

@@ -319,7 +319,7 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
     });
     stack
         .files
-        .push(("schema.graphql".into(), spec.schema.clone()));
+        .push(("schema.graphql".into(), spec.source_schema.clone()));
     for (path, text) in appsync_files {
         stack.files.push((format!("build/{path}"), text));
     }
@@ -465,6 +465,7 @@ mod tests {
         ApiSpec {
             schema_path: "schema.graphql".into(),
             schema: schema.into(),
+            source_schema: schema.into(),
             default_auth: AuthMode::ApiKey { expires_in_days: 7 },
             additional_auth: additional,
             data_sources: Vec::new(),

@@ -33,11 +33,11 @@ type Note @model @auth(rules: [{ allow: public, operations: [read] }, { allow: o
 }
 "#;
 
-/// One HTTP POST to the emulator; the answer's body as JSON.
-fn post(port: u16, headers: &[(&str, &str)], body: &Value) -> Value {
+/// One HTTP POST of `body` to `path` of the emulator; the answer's body as JSON.
+fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &Value) -> Value {
     let body = body.to_string();
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut request = String::from("POST / HTTP/1.1\r\n");
+    let mut request = format!("POST {path} HTTP/1.1\r\n");
     for (k, v) in headers {
         request.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -57,6 +57,7 @@ fn cognito(port: u16, action: &str, body: Value) -> Value {
     let target = format!("AWSCognitoIdentityProviderService.{action}");
     post(
         port,
+        "/",
         &[
             ("Host", &format!("127.0.0.1:{port}")),
             ("X-Amz-Target", &target),
@@ -113,21 +114,12 @@ impl Api {
             Some(t) => headers.push(("Authorization", t)),
             None => headers.push(("x-api-key", &self.key)),
         }
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        let body = json!({"query": query, "variables": variables}).to_string();
-        let mut request = String::from("POST /graphql HTTP/1.1\r\n");
-        for (k, v) in headers {
-            request.push_str(&format!("{k}: {v}\r\n"));
-        }
-        request.push_str(&format!(
-            "content-length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ));
-        s.write_all(request.as_bytes()).unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        let (_, body) = out.split_once("\r\n\r\n").unwrap();
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {out}"))
+        post(
+            self.port,
+            "/graphql",
+            &headers,
+            &json!({"query": query, "variables": variables}),
+        )
     }
 
     fn create(&self, token: &str, title: &str, stars: i64) -> String {

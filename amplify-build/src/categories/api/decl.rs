@@ -129,14 +129,9 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
     check_resolver_fields(cx, &transformed, &resolvers);
     for r in &resolvers {
         let generated = transformed.models.iter().any(|m| {
-            [
-                format!("get{}", m.name),
-                m.list_field(),
-                format!("create{}", m.name),
-                format!("update{}", m.name),
-                format!("delete{}", m.name),
-            ]
-            .contains(&r.field)
+            m.generated_fields()
+                .iter()
+                .any(|(type_name, field, _)| *type_name == r.type_name && *field == r.field)
         });
         if generated {
             cx.error(

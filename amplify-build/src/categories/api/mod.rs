@@ -306,3 +306,12 @@ fn check_resolver(api: &ApiSpec, resolver: &Resolver, backend: &Backend, cx: &Di
         );
     }
 }
+
+/// `createPost` → `CreatePost`: GraphQL names as parts of generated names and logical ids.
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -217,7 +217,7 @@ impl Schema {
             .get(&(root.to_owned(), field.name.clone()))
             .cloned()
             .unwrap_or_default();
-        let name = upper_first(&field.name);
+        let name = super::upper_first(&field.name);
         let variables: Vec<String> = arguments
             .iter()
             .map(|a| format!("${}: {}", a.name, a.ty.to_graphql()))
@@ -325,14 +325,6 @@ fn type_ref(ty: &Type<'_, String>, class: &dyn Fn(&str) -> TypeClass) -> TypeRef
             TypeRef::List { of, .. } => TypeRef::List { of, non_null: true },
         },
     }
-}
-
-fn upper_first(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -412,7 +412,7 @@ const AUTH_DIRECTIVES: &[&str] = &[
 fn resolver_ids(spec: &ApiSpec) -> Vec<(String, &Resolver)> {
     let mut out: Vec<(String, &Resolver)> = Vec::new();
     for r in &spec.resolvers {
-        let base: String = format!("{}{}Resolver", r.type_name, upper_first(&r.field))
+        let base: String = format!("{}{}Resolver", r.type_name, super::upper_first(&r.field))
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .collect();
@@ -425,13 +425,6 @@ fn resolver_ids(spec: &ApiSpec) -> Vec<(String, &Resolver)> {
         out.push((id, r));
     }
     out
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// Amplify's `output.authConfig` block, read by client-config generation.

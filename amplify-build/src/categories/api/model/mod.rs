@@ -112,6 +112,19 @@ impl Model {
         self.auth.owner.as_ref().map(|(f, _)| f.as_str())
     }
 
+    /// The root fields generated for the model, with the operation resolving each:
+    /// `(Query, getTodo, get)`, `(Query, listTodos, list)`, `(Mutation, createTodo, create)`…
+    pub fn generated_fields(&self) -> [(&'static str, String, &'static str); 5] {
+        let n = &self.name;
+        [
+            ("Query", format!("get{n}"), "get"),
+            ("Query", self.list_field(), "list"),
+            ("Mutation", format!("create{n}"), "create"),
+            ("Mutation", format!("update{n}"), "update"),
+            ("Mutation", format!("delete{n}"), "delete"),
+        ]
+    }
+
     /// The table's logical id and AppSync data source name.
     pub fn table_id(&self) -> String {
         format!("{}Table", self.name)

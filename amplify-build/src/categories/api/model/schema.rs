@@ -96,7 +96,7 @@ pub fn transform(
     generated.push_str(COMMON_INPUTS);
     for model in models {
         write_model_types(&mut generated, model, modes, document);
-        let d = field_directives(model, modes);
+        let d = type_directives(model, modes);
         let n = &model.name;
         let _ = writeln!(queries, "  get{n}(id: ID!): {n}{d}");
         let _ = writeln!(
@@ -105,7 +105,7 @@ pub fn transform(
             model.list_field()
         );
         for op in ["create", "update", "delete"] {
-            let upper = upper_first(op);
+            let upper = super::super::upper_first(op);
             let _ = writeln!(
                 mutations,
                 "  {op}{n}(input: {upper}{n}Input!, condition: Model{n}ConditionInput): {n}{d}"
@@ -227,7 +227,8 @@ fn filter_input(type_name: &str, document: &Document<'_, String>) -> Option<Stri
     })
 }
 
-/// The auth directives of a model's type and connection, from its rules.
+/// The auth directives of a model's type, connection and generated root fields, from
+/// its rules.
 fn type_directives(model: &Model, modes: Modes) -> String {
     if !model.has_auth {
         return String::new();
@@ -241,11 +242,6 @@ fn type_directives(model: &Model, modes: Modes) -> String {
         out.push_str(" @aws_cognito_user_pools");
     }
     out
-}
-
-/// The same directives on the generated root fields.
-fn field_directives(model: &Model, modes: Modes) -> String {
-    type_directives(model, modes)
 }
 
 /// Offset just past a directive starting at `at` (`@name` and its arguments, if any).
@@ -316,13 +312,6 @@ fn matching_brace(text: &str, open: usize) -> Option<usize> {
         }
     }
     None
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// The scalar filter inputs every model's filters use.

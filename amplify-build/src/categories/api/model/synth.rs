@@ -93,14 +93,7 @@ pub fn add_models(t: &mut Template, models: &[Model]) -> Vec<(String, String)> {
                 )
                 .prop("ServiceRoleArn", Value::get_att(&role, "Arn")),
         );
-        let fields = [
-            ("Query", format!("get{n}"), "get"),
-            ("Query", model.list_field(), "list"),
-            ("Mutation", format!("create{n}"), "create"),
-            ("Mutation", format!("update{n}"), "update"),
-            ("Mutation", format!("delete{n}"), "delete"),
-        ];
-        for (type_name, field, operation) in fields {
+        for (type_name, field, operation) in model.generated_fields() {
             let code = resolver_code(model, operation);
             let mut resolver = Resource::new("AWS::AppSync::Resolver")
                 .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
@@ -121,7 +114,7 @@ pub fn add_models(t: &mut Template, models: &[Model]) -> Vec<(String, String)> {
                 .prop("Code", code.as_str());
             resolver.depends_on.push("GraphQLSchema".into());
             t.resource(
-                format!("{type_name}{}Resolver", upper_first(&field)),
+                format!("{type_name}{}Resolver", super::super::upper_first(&field)),
                 resolver,
             );
             files.push((format!("resolvers/{type_name}.{field}.js"), code));
@@ -135,11 +128,4 @@ pub fn add_models(t: &mut Template, models: &[Model]) -> Vec<(String, String)> {
         .description = Some(format!("The stream of the `{n}` model's table."));
     }
     files
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-        .unwrap_or_default()
 }

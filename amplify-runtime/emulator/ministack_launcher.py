@@ -35,6 +35,10 @@
    queries go to a fallback that does not validate them. The definition is read from the
    emulator's own bucket.
 
+7. AppSync resolver code from S3: `AWS::AppSync::Resolver` reads only an inline `Code`;
+   with `CodeS3Location` the resolver has no code. The code is read from the emulator's
+   own bucket, as for schemas.
+
 And one setting: Lambda processes inherit this process's environment, and their AWS SDKs
 must call this emulator, not AWS: AWS_ENDPOINT_URL is set to it unless given.
 
@@ -236,6 +240,22 @@ def _schema_create_from_s3(logical_id, props, stack_name):
 
 
 provisioners._RESOURCE_HANDLERS["AWS::AppSync::GraphQLSchema"]["create"] = _schema_create_from_s3
+
+_resolver_create = provisioners._RESOURCE_HANDLERS["AWS::AppSync::Resolver"]["create"]
+
+
+def _resolver_create_from_s3(logical_id, props, stack_name):
+    location = props.get("CodeS3Location")
+    if not props.get("Code") and isinstance(location, str) and location.startswith("s3://"):
+        bucket, _, key = location[len("s3://"):].partition("/")
+        data = s3._get_object_data(bucket, key)
+        if data is not None:
+            props = dict(props, Code=data.decode())
+        props.pop("CodeS3Location", None)
+    return _resolver_create(logical_id, props, stack_name)
+
+
+provisioners._RESOURCE_HANDLERS["AWS::AppSync::Resolver"]["create"] = _resolver_create_from_s3
 
 import ministack.services.cloudfront as cloudfront  # noqa: E402
 from ministack.core import iam_evaluator  # noqa: E402

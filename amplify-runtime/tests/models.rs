@@ -1,7 +1,9 @@
 //! `@model` types on the local cloud: the generated queries and mutations create, list
 //! with a filter and pagination, update and delete items of the model's table, and its
 //! `@auth` rules hold in the resolvers — another signed-in user cannot update, delete or
-//! read the owner's item, and the API key only reads.
+//! read the owner's item, and the API key only reads. Relations (`@hasMany` /
+//! `@belongsTo`), `@index` query fields, `@primaryKey` with a sort key, `@default` and
+//! group rules, on a second backend.
 
 mod common;
 
@@ -168,18 +170,23 @@ fn error_type(answer: &Value) -> String {
         .to_owned()
 }
 
-#[test]
-fn model_operations_run_and_owner_rules_hold_in_the_resolvers() {
-    let emulator = Emulator::start();
+/// Pushes `backend` with `schema` to the emulator: the scratch crate, its API, and the
+/// user pool's id and app client.
+fn deploy(
+    emulator: &Emulator,
+    name: &str,
+    backend: &str,
+    schema: &str,
+) -> (Scratch, Api, String, String) {
     let scratch = Scratch::generated(
-        "models",
+        name,
         &[
-            ("src/main.rs", BACKEND.to_owned()),
-            ("schema.graphql", SCHEMA.to_owned()),
+            ("src/main.rs", backend.to_owned()),
+            ("schema.graphql", schema.to_owned()),
         ],
     );
-    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
-    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    ok(&scratch.amplify(emulator, &["init", "--env", "dev", "--yes"]));
+    ok(&scratch.amplify(emulator, &["push", "--yes"]));
     let outputs = scratch.json("amplify_outputs.json");
     let endpoint = outputs["data"]["url"].as_str().unwrap();
     let api = Api {
@@ -194,8 +201,17 @@ fn model_operations_run_and_owner_rules_hold_in_the_resolvers() {
     };
     let meta = scratch.json("amplify/backend/amplify-meta.json");
     let users = &meta["auth"]["Users"]["output"];
-    let pool = users["UserPoolId"].as_str().unwrap();
-    let client = users["AppClientID"].as_str().unwrap();
+    let pool = users["UserPoolId"].as_str().unwrap().to_owned();
+    let client = users["AppClientID"].as_str().unwrap().to_owned();
+    (scratch, api, pool, client)
+}
+
+#[test]
+fn model_operations_run_and_owner_rules_hold_in_the_resolvers() {
+    let emulator = Emulator::start();
+    let (scratch, api, pool, client) = deploy(&emulator, "models", BACKEND, SCHEMA);
+    let (pool, client) = (pool.as_str(), client.as_str());
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
     assert!(
         meta["api"]["Notes"]["output"]["GetAttNoteTableName"]
             .as_str()
@@ -278,4 +294,180 @@ fn model_operations_run_and_owner_rules_hold_in_the_resolvers() {
     // Bob still reads his own.
     let own = api.run(Some(&bob), get, json!({"id": bobs}));
     assert_eq!(own["data"]["getNote"]["title"], "b1", "{own}");
+}
+
+const BLOG_BACKEND: &str = r#"#[amplify::backend]
+pub mod backend {
+    #[auth(sign_in = [email], groups = [Editors])]
+    pub struct Users;
+
+    #[api(
+        schema = "schema.graphql",
+        auth = api_key(expires_in_days = 7),
+        additional_auth = [user_pool(Users)],
+    )]
+    pub struct Blog;
+}
+
+fn main() {}
+"#;
+
+const BLOG_SCHEMA: &str = r#"enum Status { DRAFT PUBLISHED }
+
+# Anyone reads; authors write their own posts; editors may change or remove any.
+type Post @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }, { allow: groups, groups: ["Editors"], operations: [read, update, delete] }]) {
+  title: String!
+  status: Status @default(value: "DRAFT")
+  slug: String! @index(name: "bySlug", queryField: "postBySlug")
+  comments: [Comment] @hasMany
+}
+
+type Comment @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {
+  post: Post @belongsTo
+  text: String!
+}
+
+type Score @model @auth(rules: [{ allow: public }]) {
+  game: String! @primaryKey(sortKeyFields: ["points"])
+  points: Int!
+}
+"#;
+
+/// Adds the user `email` to the user pool group `group`.
+fn join_group(port: u16, pool: &str, email: &str, group: &str) {
+    cognito(
+        port,
+        "AdminAddUserToGroup",
+        json!({"UserPoolId": pool, "Username": email, "GroupName": group}),
+    );
+}
+
+#[test]
+fn relations_indexes_keys_defaults_and_group_rules_run_in_the_resolvers() {
+    let emulator = Emulator::start();
+    let port = emulator.port();
+    let (_scratch, api, pool, client) = deploy(&emulator, "models-blog", BLOG_BACKEND, BLOG_SCHEMA);
+    let alice = sign_in(port, &pool, &client, "alice@example.com");
+    let bob = sign_in(port, &pool, &client, "bob@example.com");
+    sign_in(port, &pool, &client, "carol@example.com");
+    join_group(port, &pool, "carol@example.com", "Editors");
+    // Signed in again after joining, so the token carries the group.
+    let carol = cognito(
+        port,
+        "InitiateAuth",
+        json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH",
+               "AuthParameters": {"USERNAME": "carol@example.com", "PASSWORD": "Notes-Passw0rd!"}}),
+    )["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // `@default` fills the status; the relation's key field is an input of the comment.
+    let post = api.run(
+        Some(&alice),
+        "mutation { createPost(input: {title: \"Hello\", slug: \"hello\"}) { id status owner } }",
+        Value::Null,
+    );
+    assert_eq!(post["data"]["createPost"]["status"], "DRAFT", "{post}");
+    let post_id = post["data"]["createPost"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for text in ["first", "second", "third"] {
+        let c = api.run(
+            Some(&bob),
+            "mutation ($input: CreateCommentInput!) { createComment(input: $input) { id postCommentsId } }",
+            json!({"input": {"text": text, "postCommentsId": post_id}}),
+        );
+        assert_eq!(
+            c["data"]["createComment"]["postCommentsId"],
+            post_id.as_str(),
+            "{c}"
+        );
+    }
+
+    // Navigating: the post's comments page by page, each comment back to its post.
+    let nested = "query ($id: ID!, $next: String) { getPost(id: $id) { title comments(limit: 2, nextToken: $next) { items { text post { title } } nextToken } } }";
+    let first_page = api.run(None, nested, json!({"id": post_id}));
+    let comments = &first_page["data"]["getPost"]["comments"];
+    assert_eq!(
+        comments["items"].as_array().map(Vec::len),
+        Some(2),
+        "{first_page}"
+    );
+    assert_eq!(
+        comments["items"][0]["post"]["title"], "Hello",
+        "{first_page}"
+    );
+    let next = comments["nextToken"].clone();
+    assert!(next.is_string(), "{first_page}");
+    let second_page = api.run(None, nested, json!({"id": post_id, "next": next}));
+    let rest = &second_page["data"]["getPost"]["comments"]["items"];
+    assert_eq!(rest.as_array().map(Vec::len), Some(1), "{second_page}");
+
+    // The index query field.
+    let by_slug = api.run(
+        None,
+        "query { postBySlug(slug: \"hello\") { items { id title } } }",
+        Value::Null,
+    );
+    assert_eq!(
+        by_slug["data"]["postBySlug"]["items"][0]["id"],
+        post_id.as_str(),
+        "{by_slug}"
+    );
+
+    // A static group rule: an editor changes the author's post, another user cannot.
+    let publish = "mutation ($input: UpdatePostInput!) { updatePost(input: $input) { status } }";
+    let input = json!({"input": {"id": post_id, "status": "PUBLISHED"}});
+    let refused = api.run(Some(&bob), publish, input.clone());
+    assert_eq!(error_type(&refused), "Unauthorized", "{refused}");
+    let published = api.run(Some(&carol), publish, input);
+    assert_eq!(
+        published["data"]["updatePost"]["status"], "PUBLISHED",
+        "{published}"
+    );
+    let create = api.run(
+        Some(&carol),
+        "mutation { createPost(input: {title: \"x\", slug: \"x\", owner: \"someone-else\"}) { id } }",
+        Value::Null,
+    );
+    assert_eq!(
+        error_type(&create),
+        "Unauthorized",
+        "editors may not create for others: {create}"
+    );
+
+    // A sort key: get by the whole key, list one partition with a key condition, newest first.
+    let add = "mutation ($input: CreateScoreInput!) { createScore(input: $input) { game points } }";
+    for (game, points) in [("chess", 1), ("chess", 5), ("chess", 9), ("go", 7)] {
+        let s = api.run(
+            None,
+            add,
+            json!({"input": {"game": game, "points": points}}),
+        );
+        assert_eq!(s["data"]["createScore"]["points"], points, "{s}");
+    }
+    let again = api.run(None, add, json!({"input": {"game": "chess", "points": 5}}));
+    assert_eq!(
+        error_type(&again),
+        "DynamoDB:ConditionalCheckFailedException",
+        "the key is taken: {again}"
+    );
+    let top = api.run(
+        None,
+        "query { listScores(game: \"chess\", points: {ge: 5}, sortDirection: DESC) { items { points } } }",
+        Value::Null,
+    );
+    assert_eq!(
+        top["data"]["listScores"]["items"],
+        json!([{"points": 9}, {"points": 5}]),
+        "{top}"
+    );
+    let one = api.run(
+        None,
+        "query { getScore(game: \"go\", points: 7) { game } }",
+        Value::Null,
+    );
+    assert_eq!(one["data"]["getScore"]["game"], "go", "{one}");
 }

@@ -183,7 +183,10 @@ pub mod backend {
     pub struct NotesApi;
 }
 
-use backend::notes_api::{CreateNoteInput, ModelIntInput, ModelNoteFilterInput, ModelStringInput, Note, UpdateNoteInput};
+use backend::notes_api::{
+    Comment, CreateNoteInput, ModelIntInput, ModelNoteFilterInput, ModelSortDirection, ModelStringInput, Note,
+    UpdateNoteInput,
+};
 use backend::NotesApi;
 
 fn main() {
@@ -203,16 +206,28 @@ fn main() {
         let page = NotesApi::list_notes(&client, Some(filter), Some(10), None).await.unwrap();
         let next: Option<String> = page.and_then(|p| p.next_token);
         let id = created.map(|n| n.id).unwrap_or_default();
-        let update = UpdateNoteInput { id: id.clone(), title: None, stars: Some(4) };
+        let update = UpdateNoteInput { id: id.clone(), title: None, stars: Some(4), owner: None };
         let _ = NotesApi::update_note(&client, update, None).await.unwrap();
         let one: Option<Note> = NotesApi::get_note(&client, id).await.unwrap();
-        (next, one)
+        // A relation is navigable: the note's comments (a page of them), each comment's note.
+        let comments: Vec<Comment> = one
+            .as_ref()
+            .and_then(|n| n.comments.clone())
+            .map(|page| page.items.into_iter().flatten().flatten().collect())
+            .unwrap_or_default();
+        let _back: Option<String> = comments.first().and_then(|c| c.note.as_ref()).map(|n| n.title.clone());
+        // An index query field, newest first.
+        let titled = NotesApi::notes_by_title(&client, "first".into(), Some(ModelSortDirection::Desc), None, Some(5), None)
+            .await
+            .unwrap();
+        (next, one, titled.and_then(|p| p.items).map(|items| items.len()))
     };
 }
 "##;
 
 /// `@model` types get typed operations from the transformed schema: inputs, filters
-/// (all-optional ones with `Default`, recursive ones boxed), connections.
+/// (all-optional ones with `Default`, recursive ones boxed), connections, relation
+/// fields and index queries.
 #[test]
 fn model_types_get_typed_operations() {
     let _serial = exclusive();
@@ -222,7 +237,7 @@ fn model_types_get_typed_operations() {
             ("build.rs", BUILD_RS),
             (
                 "schema.graphql",
-                "type Note @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {\n  title: String!\n  stars: Int\n}\n",
+                "type Note @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {\n  title: String! @index(name: \"byTitle\", queryField: \"notesByTitle\")\n  stars: Int\n  comments: [Comment] @hasMany\n}\ntype Comment @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {\n  text: String!\n  note: Note @belongsTo\n}\n",
             ),
             ("src/main.rs", MODEL_MAIN),
         ],

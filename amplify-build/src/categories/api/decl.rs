@@ -114,6 +114,9 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
         user_pool: std::iter::once(&default_auth)
             .chain(&additional_auth)
             .any(|m| matches!(m, AuthMode::UserPool(_))),
+        iam: std::iter::once(&default_auth)
+            .chain(&additional_auth)
+            .any(|m| matches!(m, AuthMode::Iam)),
     };
     let lit_span = match schema_arg.as_ref().map(|a| &a.body) {
         Some(ArgBody::Value(ArgValue::Str(lit))) => lit.span(),
@@ -129,9 +132,12 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
     check_resolver_fields(cx, &transformed, &resolvers);
     for r in &resolvers {
         let generated = transformed.models.iter().any(|m| {
-            m.generated_fields()
-                .iter()
-                .any(|(type_name, field, _)| *type_name == r.type_name && *field == r.field)
+            let relation =
+                m.name == r.type_name && m.relations.iter().any(|rel| rel.field == r.field);
+            relation
+                || m.generated_fields()
+                    .iter()
+                    .any(|(type_name, field, _)| *type_name == r.type_name && *field == r.field)
         });
         if generated {
             cx.error(
@@ -165,9 +171,11 @@ fn check_model_modes(
         if !m.auth.public.is_empty() && !modes.api_key {
             cx.error(span, format!("`{}` ({at}) allows `public` (API-key) callers, and the API has no API key: add `api_key` to its auth modes", m.name));
         }
-        let signed_in = !m.auth.private.is_empty() || m.auth.owner.is_some();
-        if signed_in && !modes.user_pool {
-            cx.error(span, format!("`{}` ({at}) has `owner` or `private` rules, which need user-pool auth on the API: add `user_pool(YourAuth)` to its auth modes", m.name));
+        if m.auth.needs_user_pool() && !modes.user_pool {
+            cx.error(span, format!("`{}` ({at}) has `owner`, `private` or `groups` rules, which need user-pool auth on the API: add `user_pool(YourAuth)` to its auth modes", m.name));
+        }
+        if m.auth.needs_iam() && !modes.iam {
+            cx.error(span, format!("`{}` ({at}) has rules with `provider: iam`, which need IAM auth on the API: add `iam` to its auth modes", m.name));
         }
     }
 }
@@ -236,8 +244,8 @@ fn load_schema(cx: &Diagnostics, lit: &syn::LitStr, files: FileLoader) -> Option
         cx.error(
             lit.span(),
             format!(
-                "`@{directive}` ({path}:{}:{}) is a directive of Amplify's GraphQL transformer that amplify-rs does not generate yet (of them it takes `@model` and `@auth` on a model type); AppSync would refuse the schema. Declare a table with `#[table]` and resolve the fields with `resolvers(...)`, and remove the directive",
-                at.line, at.column
+                "`@{directive}` ({path}:{}:{}) is a directive of Amplify's GraphQL transformer that amplify-rs does not generate {}; AppSync would refuse the schema. Remove it (resolve the field with `resolvers(...)` instead)",
+                at.line, at.column, where_supported(&directive)
             ),
         );
     }
@@ -395,8 +403,32 @@ fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolve
     }
 }
 
-/// Amplify's transformer directives (`@model`, `@auth`, keys, relations…) wherever they
-/// are written, with their positions; AppSync's own `@aws_*` directives pass through.
+/// The transformer directives a `@model` type takes, on the type and on its fields (the
+/// model reader reports mistakes in them).
+const MODEL_TYPE: &[&str] = &["model", "auth"];
+const MODEL_FIELD: &[&str] = &[
+    "primaryKey",
+    "index",
+    "default",
+    "hasMany",
+    "hasOne",
+    "belongsTo",
+    "manyToMany",
+    "auth",
+];
+
+/// What to say about where a transformer directive is generated.
+fn where_supported(directive: &str) -> &'static str {
+    if MODEL_TYPE.contains(&directive) || MODEL_FIELD.contains(&directive) {
+        "outside a `@model` type (write it in one)"
+    } else {
+        "yet (of them it takes `@model`, `@auth`, `@primaryKey`, `@index`, `@default`, `@hasMany`, `@hasOne` and `@belongsTo`)"
+    }
+}
+
+/// Amplify's transformer directives (`@model`, `@auth`, keys, relations…) that are written
+/// where amplify-rs does not generate them, with their positions; AppSync's own `@aws_*`
+/// directives pass through.
 fn transformer_directives(
     document: &graphql_parser::schema::Document<'_, String>,
 ) -> Vec<(String, graphql_parser::Pos)> {
@@ -436,15 +468,27 @@ fn transformer_directives(
         match def {
             Definition::TypeDefinition(TypeDefinition::Object(o)) => {
                 let is_model = o.directives.iter().any(|d| d.name == "model");
-                let own: Vec<Directive<'_, String>> = o
-                    .directives
-                    .iter()
-                    .filter(|d| !(is_model && (d.name == "model" || d.name == "auth")))
-                    .cloned()
-                    .collect();
-                note(&own);
+                let on_type = |d: &&Directive<'_, String>| {
+                    !(is_model && MODEL_TYPE.contains(&d.name.as_str()))
+                };
+                let on_field = |d: &&Directive<'_, String>| {
+                    !(is_model && MODEL_FIELD.contains(&d.name.as_str()))
+                };
+                note(
+                    &o.directives
+                        .iter()
+                        .filter(on_type)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
                 for f in &o.fields {
-                    note(&f.directives);
+                    note(
+                        &f.directives
+                            .iter()
+                            .filter(on_field)
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    );
                 }
             }
             Definition::TypeDefinition(TypeDefinition::Interface(i)) => {

@@ -1,7 +1,7 @@
-// One mistake per backend module.
+// Each mistake in a schema's `@model` types is one error naming its line and column.
 
 #[amplify_runtime::backend]
-mod owner_rule_without_user_pool_auth {
+mod mistakes_in_models {
     #[api(schema = "../../../../amplify-macros/tests/ui/model-mistakes.graphql", auth = api_key)]
     pub struct Api;
 }

@@ -1,30 +1,31 @@
 //! `@model` types of an `#[api]` schema, as Amplify's GraphQL transformer reads them: each
-//! gets a DynamoDB table, queries (`get`, `list` with filters and pagination), mutations
-//! (`create`, `update`, `delete` with conditions) and subscriptions, with `@auth` rules
-//! enforced in its resolvers. This first cut takes `@model` without arguments and
-//! `@auth` rules `public` (the API key), `private` (any signed-in user) and `owner`
-//! (with `ownerField`), each with an optional `operations` list; the other transformer
-//! directives are refused with their position.
+//! gets a DynamoDB table, queries (`get`, `list` with filters and pagination, index
+//! queries), mutations (`create`, `update`, `delete` with conditions), subscriptions and
+//! relation fields, with `@auth` rules enforced in its resolvers.
+//!
+//! [`parse`] reads the directives (`@model`, `@primaryKey`, `@index`, `@default`,
+//! `@hasMany`, `@hasOne`, `@belongsTo`, `@auth`) into [`Model`]s; `schema` writes the
+//! schema AppSync serves, `resolvers` the APPSYNC_JS resolvers and `synth` the tables.
 
+mod auth;
+mod parse;
+mod relations;
 mod resolvers;
 mod schema;
+mod schema_types;
 mod synth;
 
+pub use parse::parse;
 pub(super) use resolvers::resolver_code;
 pub(super) use schema::{transform, Modes};
 pub(super) use synth::add_models;
-
-use graphql_parser::schema::{
-    Definition, Directive, Document, Field, Type, TypeDefinition, Value as GqlValue,
-};
-use graphql_parser::Pos;
 
 /// An operation an `@auth` rule allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelOperation {
     /// `create`.
     Create,
-    /// `read` (`get` and `list`).
+    /// `read` (`get`, `list`, index queries and relation fields).
     Read,
     /// `update`.
     Update,
@@ -43,7 +44,7 @@ impl ModelOperation {
     fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "create" => ModelOperation::Create,
-            "read" | "get" | "list" => ModelOperation::Read,
+            "read" | "get" | "list" | "search" | "listen" | "sync" => ModelOperation::Read,
             "update" => ModelOperation::Update,
             "delete" => ModelOperation::Delete,
             _ => return None,
@@ -61,15 +62,70 @@ impl ModelOperation {
     }
 }
 
+/// A rule giving the signed-in users an item names access to it: `{allow: owner}` (the
+/// field holds one owner or a list of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRule {
+    /// The field naming the owner(s).
+    pub field: String,
+    /// What is stored for a caller: `sub::username` (Amplify's default), `sub`,
+    /// `username` or another claim of the token.
+    pub claim: String,
+    /// Whether the field lists several owners.
+    pub list: bool,
+    /// What the owners may do.
+    pub operations: Vec<ModelOperation>,
+}
+
+/// `{allow: groups, groups: [...]}` (static) or `{allow: groups, groupsField: "..."}`
+/// (the item names the groups that may access it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupRule {
+    /// Members of these user-pool groups.
+    Static {
+        /// The groups.
+        groups: Vec<String>,
+        /// What they may do.
+        operations: Vec<ModelOperation>,
+    },
+    /// Members of the groups an item's field names.
+    Dynamic {
+        /// The field (a group or a list of them).
+        field: String,
+        /// Whether the field is a list.
+        list: bool,
+        /// What they may do.
+        operations: Vec<ModelOperation>,
+    },
+}
+
 /// A model's `@auth` rules, by who they let in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModelAuth {
     /// `{allow: public}`: callers with the API key.
     pub public: Vec<ModelOperation>,
-    /// `{allow: private}`: every signed-in user.
+    /// `{allow: public, provider: iam}`: guests of the identity pool.
+    pub public_iam: Vec<ModelOperation>,
+    /// `{allow: private}`: every signed-in user of the user pool.
     pub private: Vec<ModelOperation>,
-    /// `{allow: owner}`: the signed-in user an item belongs to, with the field naming them.
-    pub owner: Option<(String, Vec<ModelOperation>)>,
+    /// `{allow: private, provider: iam}`: signed-in identities of the identity pool.
+    pub private_iam: Vec<ModelOperation>,
+    /// `{allow: owner}` rules.
+    pub owners: Vec<OwnerRule>,
+    /// `{allow: groups}` rules.
+    pub groups: Vec<GroupRule>,
+}
+
+impl ModelAuth {
+    /// Whether a rule lets user-pool users in (they need user-pool auth on the API).
+    pub fn needs_user_pool(&self) -> bool {
+        !self.private.is_empty() || !self.owners.is_empty() || !self.groups.is_empty()
+    }
+
+    /// Whether a rule lets IAM callers in.
+    pub fn needs_iam(&self) -> bool {
+        !self.public_iam.is_empty() || !self.private_iam.is_empty()
+    }
 }
 
 /// One field of a model as declared.
@@ -83,7 +139,84 @@ pub struct ModelField {
     pub required: bool,
     /// A list.
     pub list: bool,
+    /// `@default(value: "...")`: the value `create` stores when none is given, as the
+    /// JSON value of the field's type.
+    pub default: Option<serde_json::Value>,
 }
+
+/// How a model's items are keyed: `@primaryKey` (default: `id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    /// The partition key field.
+    pub partition: String,
+    /// The sort key field, if any.
+    pub sort: Option<String>,
+}
+
+/// A secondary index: `@index(name: ..., sortKeyFields: [...], queryField: ...)`, or one a
+/// relation needs on its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The GSI's name.
+    pub name: String,
+    /// Its key.
+    pub key: Key,
+    /// The query field it gets (`postsByAuthor`), if any.
+    pub query_field: Option<String>,
+}
+
+/// What a relation field resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelationKind {
+    /// `@hasMany` (or `@hasOne` with `references`): the target's items whose `index`
+    /// partition key equals this item's `source` field.
+    Indexed {
+        /// The target's index (one the relation added, or a declared `@index`).
+        index: String,
+        /// This model's field whose value the index is queried with.
+        source: String,
+        /// Whether the field is one item (`@hasOne`) rather than a connection.
+        single: bool,
+    },
+    /// `@hasOne` / `@belongsTo`: the target item whose key is in `fields` of this item.
+    Keyed {
+        /// This model's fields holding the target's key, in the key's order.
+        fields: Vec<String>,
+    },
+}
+
+/// A field of a model that navigates to another model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    /// The field.
+    pub field: String,
+    /// The related model.
+    pub target: String,
+    /// How it is resolved.
+    pub kind: RelationKind,
+}
+
+/// The names of a model's generated root fields; `None` leaves one out (`@model(queries:
+/// null)`, `mutations: { delete: null }`…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootFields {
+    /// `getTodo`.
+    pub get: Option<String>,
+    /// `listTodos`.
+    pub list: Option<String>,
+    /// `createTodo`.
+    pub create: Option<String>,
+    /// `updateTodo`.
+    pub update: Option<String>,
+    /// `deleteTodo`.
+    pub delete: Option<String>,
+    /// Whether `onCreateTodo`… exist.
+    pub subscriptions: bool,
+}
+
+/// The fields `create` and `update` stamp with the time (`createdAt`, `updatedAt`;
+/// either may be renamed or left out with `@model(timestamps: ...)`).
+pub type Timestamps = (Option<String>, Option<String>);
 
 /// One `@model` type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,42 +225,70 @@ pub struct Model {
     pub name: String,
     /// Where it is declared.
     pub line: usize,
-    /// Its declared fields (the generated `id`, `createdAt`, `updatedAt` and owner field
-    /// are added when missing).
+    /// Its stored fields as declared, plus the ones the transformer adds (`id`, the
+    /// timestamps, owner fields and relation keys).
     pub fields: Vec<ModelField>,
+    /// Its relation fields.
+    pub relations: Vec<Relation>,
+    /// Its key.
+    pub key: Key,
+    /// Its secondary indexes (declared, then added for relations).
+    pub indexes: Vec<Index>,
     /// Its rules; none means the API's default mode may do everything.
     pub auth: ModelAuth,
     /// Whether `@auth` was written.
     pub has_auth: bool,
+    /// Its generated root fields.
+    pub root: RootFields,
+    /// `createdAt` / `updatedAt` field names (`timestamps` option).
+    pub timestamps: Timestamps,
 }
 
 impl Model {
-    /// `listTodos` for `Todo`: Amplify's plural.
-    pub fn list_field(&self) -> String {
-        format!("list{}", plural(&self.name))
-    }
-
-    /// The owner field, when an owner rule exists.
-    pub fn owner_field(&self) -> Option<&str> {
-        self.auth.owner.as_ref().map(|(f, _)| f.as_str())
-    }
-
     /// The root fields generated for the model, with the operation resolving each:
     /// `(Query, getTodo, get)`, `(Query, listTodos, list)`, `(Mutation, createTodo, create)`…
-    pub fn generated_fields(&self) -> [(&'static str, String, &'static str); 5] {
-        let n = &self.name;
-        [
-            ("Query", format!("get{n}"), "get"),
-            ("Query", self.list_field(), "list"),
-            ("Mutation", format!("create{n}"), "create"),
-            ("Mutation", format!("update{n}"), "update"),
-            ("Mutation", format!("delete{n}"), "delete"),
-        ]
+    pub fn generated_fields(&self) -> Vec<(&'static str, String, &'static str)> {
+        let r = &self.root;
+        let mut out = Vec::new();
+        for (type_name, field, op) in [
+            ("Query", &r.get, "get"),
+            ("Query", &r.list, "list"),
+            ("Mutation", &r.create, "create"),
+            ("Mutation", &r.update, "update"),
+            ("Mutation", &r.delete, "delete"),
+        ] {
+            if let Some(field) = field {
+                out.push((type_name, field.clone(), op));
+            }
+        }
+        for index in &self.indexes {
+            if let Some(q) = &index.query_field {
+                out.push(("Query", q.clone(), "index"));
+            }
+        }
+        out
     }
 
     /// The table's logical id and AppSync data source name.
     pub fn table_id(&self) -> String {
         format!("{}Table", self.name)
+    }
+
+    /// A stored field.
+    pub fn field(&self, name: &str) -> Option<&ModelField> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The key fields, partition first.
+    pub fn key_fields(&self) -> Vec<&str> {
+        std::iter::once(self.key.partition.as_str())
+            .chain(self.key.sort.as_deref())
+            .collect()
+    }
+
+    /// Fields the resolvers fill in (timestamps), which inputs leave out.
+    fn is_timestamp(&self, name: &str) -> bool {
+        self.timestamps.0.as_deref() == Some(name) || self.timestamps.1.as_deref() == Some(name)
     }
 }
 
@@ -151,232 +312,22 @@ pub fn plural(name: &str) -> String {
     }
 }
 
-/// The transformer's relation directives (not supported yet).
-const RELATIONS: &[&str] = &["hasOne", "hasMany", "belongsTo", "manyToMany", "connection"];
-
-/// Scalars a model field may have (besides the schema's enums).
-const SCALARS: &[&str] = &[
-    "ID",
-    "String",
-    "Int",
-    "Float",
-    "Boolean",
-    "AWSDate",
-    "AWSTime",
-    "AWSDateTime",
-    "AWSTimestamp",
-    "AWSEmail",
-    "AWSJSON",
-    "AWSURL",
-    "AWSPhone",
-    "AWSIPAddress",
-];
-
-/// The `@model` types of `document`, and a message for each mistake (naming `path`, the
-/// line and the column).
-pub fn parse(document: &Document<'_, String>, path: &str) -> (Vec<Model>, Vec<String>) {
-    let enums: Vec<&str> = document
-        .definitions
-        .iter()
-        .filter_map(|d| match d {
-            Definition::TypeDefinition(TypeDefinition::Enum(e)) => Some(e.name.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut models = Vec::new();
-    let mut errors = Vec::new();
-    let at = |pos: Pos| format!("{path}:{}:{}", pos.line, pos.column);
-    for def in &document.definitions {
-        let Definition::TypeDefinition(TypeDefinition::Object(o)) = def else {
-            continue;
-        };
-        let Some(model) = o.directives.iter().find(|d| d.name == "model") else {
-            continue;
-        };
-        if !model.arguments.is_empty() {
-            errors.push(format!(
-                "`@model` of `{}` ({}) takes no arguments yet (`queries`, `mutations`, `subscriptions`, `timestamps` are not supported); remove them",
-                o.name,
-                at(model.position)
-            ));
-        }
-        let auth = o.directives.iter().find(|d| d.name == "auth");
-        let rules = match auth {
-            Some(d) => match parse_auth(d) {
-                Ok(rules) => rules,
-                Err(why) => {
-                    errors.push(format!(
-                        "`@auth` of `{}` ({}): {why}",
-                        o.name,
-                        at(d.position)
-                    ));
-                    continue;
-                }
-            },
-            None => ModelAuth::default(),
-        };
-        let mut fields = Vec::new();
-        for f in &o.fields {
-            // A relation's directive is reported as not supported; its type says no more.
-            if f.directives
-                .iter()
-                .any(|d| RELATIONS.contains(&d.name.as_str()))
-            {
-                continue;
-            }
-            match model_field(f, &enums) {
-                Ok(field) => fields.push(field),
-                Err(why) => errors.push(format!(
-                    "field `{}.{}` ({}) {why}",
-                    o.name,
-                    f.name,
-                    at(f.position)
-                )),
-            }
-        }
-        models.push(Model {
-            name: o.name.clone(),
-            line: o.position.line,
-            fields,
-            auth: rules,
-            has_auth: auth.is_some(),
-        });
-    }
-    (models, errors)
+/// `Post` → `post`: the start of the field names the transformer makes.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
-fn model_field(f: &Field<'_, String>, enums: &[&str]) -> Result<ModelField, String> {
-    let (type_name, required, list) = match &f.field_type {
-        Type::NamedType(n) => (n.clone(), false, false),
-        Type::NonNullType(inner) => match inner.as_ref() {
-            Type::NamedType(n) => (n.clone(), true, false),
-            Type::ListType(l) => (named(l), true, true),
-            Type::NonNullType(_) => return Err("has a doubled `!`".into()),
-        },
-        Type::ListType(l) => (named(l), false, true),
-    };
-    if !SCALARS.contains(&type_name.as_str()) && !enums.contains(&type_name.as_str()) {
-        return Err(format!(
-            "has type `{type_name}`: relations between models (`@hasMany`, `@belongsTo`…) are not supported yet; store the related id (`{}Id: ID`) instead",
-            type_name.to_ascii_lowercase()
-        ));
+/// The DynamoDB attribute type of a key field's GraphQL type.
+pub fn attribute_type(type_name: &str) -> &'static str {
+    match type_name {
+        "Int" | "Float" | "AWSTimestamp" => "N",
+        _ => "S",
     }
-    if !f.arguments.is_empty() {
-        return Err("has arguments, which a model's stored fields cannot".into());
-    }
-    Ok(ModelField {
-        name: f.name.clone(),
-        type_name,
-        required,
-        list,
-    })
-}
-
-fn named(t: &Type<'_, String>) -> String {
-    match t {
-        Type::NamedType(n) => n.clone(),
-        Type::NonNullType(i) | Type::ListType(i) => named(i),
-    }
-}
-
-/// `@auth(rules: [{allow: public}, {allow: owner, ownerField: "author"}, …])`.
-fn parse_auth(d: &Directive<'_, String>) -> Result<ModelAuth, String> {
-    let mut auth = ModelAuth::default();
-    let Some((_, GqlValue::List(rules))) = d.arguments.iter().find(|(k, _)| k == "rules") else {
-        return Err("write `@auth(rules: [{ allow: owner }])`".into());
-    };
-    for rule in rules {
-        let GqlValue::Object(fields) = rule else {
-            return Err("each rule is an object: `{ allow: owner }`".into());
-        };
-        let mut allow = None;
-        let mut owner_field = "owner".to_owned();
-        let mut operations = ALL.to_vec();
-        for (key, value) in fields {
-            match (key.as_str(), value) {
-                ("allow", GqlValue::Enum(a)) => allow = Some(a.clone()),
-                ("ownerField", GqlValue::String(f)) => owner_field = f.clone(),
-                ("operations", GqlValue::List(ops)) => {
-                    operations = Vec::new();
-                    for op in ops {
-                        let GqlValue::Enum(name) = op else {
-                            return Err(
-                                "`operations` lists names: `[create, read, update, delete]`".into(),
-                            );
-                        };
-                        let op = ModelOperation::parse(name).ok_or_else(|| {
-                            format!("`{name}` is not an operation; write create, read, update or delete")
-                        })?;
-                        if !operations.contains(&op) {
-                            operations.push(op);
-                        }
-                    }
-                }
-                ("provider" | "identityClaim" | "groups" | "groupsField" | "groupClaim", _) => {
-                    return Err(format!("`{key}` is not supported yet; the rules supported are `{{allow: public}}`, `{{allow: private}}` and `{{allow: owner, ownerField: \"...\"}}`"));
-                }
-                (other, _) => {
-                    return Err(format!(
-                        "`{other}` is not a rule key; expected allow, ownerField or operations"
-                    ))
-                }
-            }
-        }
-        match allow.as_deref() {
-            Some("public") => auth.public = operations,
-            Some("private") => auth.private = operations,
-            Some("owner") => auth.owner = Some((owner_field, operations)),
-            Some("groups") => return Err("group rules are not supported yet".into()),
-            Some(other) => {
-                return Err(format!(
-                    "`allow: {other}` is not a rule; expected public, private or owner"
-                ))
-            }
-            None => return Err("a rule needs `allow`".into()),
-        }
-    }
-    Ok(auth)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plurals_are_amplify_s() {
-        assert_eq!(plural("Todo"), "Todos");
-        assert_eq!(plural("Category"), "Categories");
-        assert_eq!(plural("Day"), "Days");
-        assert_eq!(plural("Address"), "Addresses");
-        assert_eq!(plural("Box"), "Boxes");
-    }
-
-    #[test]
-    fn models_and_their_rules_are_read_and_mistakes_named_with_positions() {
-        let schema = r#"type Todo @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner, ownerField: "author" }]) {
-  id: ID!
-  name: String!
-  tags: [String]
-}
-type Note @model { id: ID! todo: Todo }
-type Bad @model @auth(rules: [{ allow: groups, groups: ["Admin"] }]) { id: ID! }
-"#;
-        let doc = graphql_parser::parse_schema::<String>(schema).unwrap();
-        let (models, errors) = parse(&doc, "schema.graphql");
-        assert_eq!(models.len(), 2);
-        let todo = &models[0];
-        assert_eq!(todo.auth.public, vec![ModelOperation::Read]);
-        assert_eq!(todo.owner_field(), Some("author"));
-        assert_eq!(todo.list_field(), "listTodos");
-        assert!(todo.fields.iter().any(|f| f.name == "tags" && f.list));
-        assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(
-            errors[0].contains("field `Note.todo` (schema.graphql:6:28)"),
-            "{errors:?}"
-        );
-        assert!(
-            errors[1].contains("`@auth` of `Bad` (schema.graphql:7:17)"),
-            "{errors:?}"
-        );
-    }
-}
+mod tests;

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use graphql_parser::schema::{Definition, Document, TypeDefinition};
 
-use super::Model;
+use super::schema_types as types;
+use super::{Model, Relation, RelationKind};
 
 /// The auth modes the API has, for the directives the generated fields carry.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +16,8 @@ pub struct Modes {
     pub api_key: bool,
     /// A user pool.
     pub user_pool: bool,
+    /// IAM.
+    pub iam: bool,
 }
 
 /// `text` (which parses as `document`) with its models transformed.
@@ -27,12 +30,12 @@ pub fn transform(
     if models.is_empty() {
         return text.to_owned();
     }
-    // Edits by byte offset, applied from the end so earlier offsets stay valid.
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let lines: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
     let offset = |pos: graphql_parser::Pos| lines[pos.line - 1] + pos.column - 1;
+    // Edits by byte offset, applied from the end so earlier offsets stay valid.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut root_types: Vec<(&str, usize)> = Vec::new();
     for def in &document.definitions {
         let Definition::TypeDefinition(TypeDefinition::Object(o)) = def else {
@@ -52,38 +55,52 @@ pub fn transform(
         let Some(model) = models.iter().find(|m| m.name == o.name) else {
             continue;
         };
-        for d in o
-            .directives
-            .iter()
-            .filter(|d| d.name == "model" || d.name == "auth")
-        {
-            let at = offset(d.position);
-            // With the space before it, so the type line reads as if never written.
+        // A directive goes with the space before it, so the line reads as if it was
+        // never written.
+        let removal = |at: usize| {
             let from = if at > 0 && text.as_bytes()[at - 1] == b' ' {
                 at - 1
             } else {
                 at
             };
-            edits.push((from, directive_end(text, at), String::new()));
+            (from, directive_end(text, at), String::new())
+        };
+        for d in o
+            .directives
+            .iter()
+            .filter(|d| TRANSFORMER.contains(&d.name.as_str()))
+        {
+            edits.push(removal(offset(d.position)));
+        }
+        for (i, f) in o.fields.iter().enumerate() {
+            if let Some(relation) = model.relations.iter().find(|r| r.field == f.name) {
+                // The whole field is rewritten: a connection takes arguments.
+                let from = offset(f.position);
+                let to = o
+                    .fields
+                    .get(i + 1)
+                    .map(|next| offset(next.position))
+                    .unwrap_or(close);
+                let to = from + text[from..to].trim_end().len();
+                edits.push((from, to, relation_field(model, relation, models)));
+                continue;
+            }
+            for d in f
+                .directives
+                .iter()
+                .filter(|d| TRANSFORMER.contains(&d.name.as_str()))
+            {
+                edits.push(removal(offset(d.position)));
+            }
         }
         let directives = type_directives(model, modes);
         if !directives.is_empty() {
             edits.push((open, open, format!("{} ", directives.trim_start())));
         }
         let mut added = String::new();
-        let has = |name: &str| model.fields.iter().any(|f| f.name == name);
-        for (name, ty) in [
-            ("id", "ID!"),
-            ("createdAt", "AWSDateTime!"),
-            ("updatedAt", "AWSDateTime!"),
-        ] {
-            if !has(name) {
-                let _ = writeln!(added, "  {name}: {ty}");
-            }
-        }
-        if let Some(owner) = model.owner_field() {
-            if !has(owner) {
-                let _ = writeln!(added, "  {owner}: String");
+        for f in &model.fields {
+            if !o.fields.iter().any(|declared| declared.name == f.name) {
+                let _ = writeln!(added, "  {}: {}", f.name, field_type(f));
             }
         }
         if !added.is_empty() {
@@ -91,38 +108,20 @@ pub fn transform(
         }
     }
     let mut generated = String::from("\n");
-    let (mut queries, mut mutations, mut subscriptions) =
-        (String::new(), String::new(), String::new());
-    generated.push_str(COMMON_INPUTS);
+    let mut roots = RootFieldsText::default();
+    let mut inputs = types::Inputs::default();
     for model in models {
-        write_model_types(&mut generated, model, modes, document);
-        let d = type_directives(model, modes);
-        let n = &model.name;
-        let _ = writeln!(queries, "  get{n}(id: ID!): {n}{d}");
-        let _ = writeln!(
-            queries,
-            "  {}(filter: Model{n}FilterInput, limit: Int, nextToken: String): Model{n}Connection{d}",
-            model.list_field()
-        );
-        for op in ["create", "update", "delete"] {
-            let upper = super::super::upper_first(op);
-            let _ = writeln!(
-                mutations,
-                "  {op}{n}(input: {upper}{n}Input!, condition: Model{n}ConditionInput): {n}{d}"
-            );
-            let _ = writeln!(
-                subscriptions,
-                "  on{upper}{n}: {n} @aws_subscribe(mutations: [\"{op}{n}\"]){d}"
-            );
-        }
+        types::write_model_types(&mut generated, &mut inputs, model, modes, document);
+        roots.add(model, modes, &mut inputs);
     }
     for (root, fields) in [
-        ("Query", queries),
-        ("Mutation", mutations),
-        ("Subscription", subscriptions),
+        ("Query", roots.queries),
+        ("Mutation", roots.mutations),
+        ("Subscription", roots.subscriptions),
     ] {
         match root_types.iter().find(|(name, _)| *name == root) {
             Some((_, close)) => edits.push((*close, *close, fields)),
+            None if fields.is_empty() => {}
             None => {
                 let _ = write!(generated, "\ntype {root} {{\n{fields}}}\n");
             }
@@ -133,103 +132,151 @@ pub fn transform(
     for (start, end, insert) in edits {
         out.replace_range(start..end, &insert);
     }
+    out.push_str(&inputs.text());
     out.push_str(&generated);
     out
 }
 
-/// The types of one model: its connection, filter, condition and inputs.
-fn write_model_types(
-    out: &mut String,
-    model: &Model,
-    modes: Modes,
-    document: &Document<'_, String>,
-) {
-    let n = &model.name;
-    let directives = type_directives(model, modes);
-    let _ = write!(
-        out,
-        "\ntype Model{n}Connection{directives} {{\n  items: [{n}]!\n  nextToken: String\n}}\n"
-    );
-    let mut filter = String::new();
-    let mut condition = String::new();
-    let mut fields: Vec<(&str, String)> = model
-        .fields
-        .iter()
-        .filter(|f| !f.list)
-        .filter_map(|f| Some((f.name.as_str(), filter_input(&f.type_name, document)?)))
-        .collect();
-    for generated in ["id", "createdAt", "updatedAt"] {
-        if !fields.iter().any(|(name, _)| *name == generated) {
-            let ty = if generated == "id" {
-                "ModelIDInput"
-            } else {
-                "ModelStringInput"
-            };
-            fields.push((generated, ty.to_owned()));
-        }
+/// The directives the transformer consumes (AppSync's own `@aws_*` stay).
+const TRANSFORMER: &[&str] = &[
+    "model",
+    "auth",
+    "primaryKey",
+    "index",
+    "default",
+    "hasMany",
+    "hasOne",
+    "belongsTo",
+];
+
+/// A stored field's type as written in the schema.
+fn field_type(f: &super::ModelField) -> String {
+    let bang = if f.required { "!" } else { "" };
+    if f.list {
+        format!("[{}]{bang}", f.type_name)
+    } else {
+        format!("{}{bang}", f.type_name)
     }
-    if let Some(owner) = model.owner_field() {
-        if !fields.iter().any(|(name, _)| *name == owner) {
-            fields.push((owner, "ModelStringInput".into()));
-        }
-    }
-    for (name, ty) in &fields {
-        let _ = writeln!(filter, "  {name}: {ty}");
-        if *name != "id" {
-            let _ = writeln!(condition, "  {name}: {ty}");
-        }
-    }
-    for (kind, body) in [("Filter", filter), ("Condition", condition)] {
-        let _ = write!(
-            out,
-            "\ninput Model{n}{kind}Input {{\n{body}  and: [Model{n}{kind}Input]\n  or: [Model{n}{kind}Input]\n  not: Model{n}{kind}Input\n}}\n"
-        );
-    }
-    let generated = |name: &str| {
-        ["id", "createdAt", "updatedAt"].contains(&name) || model.owner_field() == Some(name)
-    };
-    let mut create = String::from("  id: ID\n");
-    let mut update = String::from("  id: ID!\n");
-    for f in model.fields.iter().filter(|f| !generated(&f.name)) {
-        let ty = if f.list {
-            format!("[{}]", f.type_name)
-        } else {
-            f.type_name.clone()
-        };
-        let bang = if f.required { "!" } else { "" };
-        let _ = writeln!(create, "  {}: {ty}{bang}", f.name);
-        let _ = writeln!(update, "  {}: {ty}", f.name);
-    }
-    if let Some(owner) = model.owner_field() {
-        let _ = writeln!(create, "  {owner}: String");
-    }
-    let _ = write!(
-        out,
-        "\ninput Create{n}Input {{\n{create}}}\n\ninput Update{n}Input {{\n{update}}}\n\ninput Delete{n}Input {{\n  id: ID!\n}}\n"
-    );
 }
 
-/// The filter input of a field's type; `None` for a type filters skip.
-fn filter_input(type_name: &str, document: &Document<'_, String>) -> Option<String> {
-    Some(match type_name {
-        "ID" => "ModelIDInput".into(),
-        "Int" | "AWSTimestamp" => "ModelIntInput".into(),
-        "Float" => "ModelFloatInput".into(),
-        "Boolean" => "ModelBooleanInput".into(),
-        "AWSJSON" => return None,
-        t if document.definitions.iter().any(
-            |d| matches!(d, Definition::TypeDefinition(TypeDefinition::Enum(e)) if e.name == t),
-        ) =>
-        {
-            return None
+/// A relation field as AppSync serves it: a connection with arguments, or the item.
+fn relation_field(model: &Model, relation: &Relation, models: &[Model]) -> String {
+    let t = &relation.target;
+    match &relation.kind {
+        RelationKind::Indexed { single: false, .. } => {
+            let _ = (model, models);
+            format!(
+                "{}(filter: Model{t}FilterInput, sortDirection: ModelSortDirection, limit: Int, nextToken: String): Model{t}Connection",
+                relation.field
+            )
         }
-        _ => "ModelStringInput".into(),
-    })
+        _ => format!("{}: {t}", relation.field),
+    }
+}
+
+/// The root fields of every model, as schema text.
+#[derive(Default)]
+struct RootFieldsText {
+    queries: String,
+    mutations: String,
+    subscriptions: String,
+}
+
+impl RootFieldsText {
+    fn add(&mut self, model: &Model, modes: Modes, inputs: &mut types::Inputs) {
+        let d = type_directives(model, modes);
+        let n = &model.name;
+        let key_arg = |name: &str, required: bool| {
+            let ty = model
+                .field(name)
+                .map(|f| f.type_name.as_str())
+                .unwrap_or("ID");
+            format!("{name}: {ty}{}", if required { "!" } else { "" })
+        };
+        let sort_arg = |sort: &str, inputs: &mut types::Inputs| {
+            let ty = model
+                .field(sort)
+                .map(|f| f.type_name.as_str())
+                .unwrap_or("ID");
+            format!("{sort}: {}", inputs.key_condition(ty))
+        };
+        if let Some(get) = &model.root.get {
+            let args: Vec<String> = model
+                .key_fields()
+                .iter()
+                .map(|k| key_arg(k, true))
+                .collect();
+            let _ = writeln!(self.queries, "  {get}({}): {n}{d}", args.join(", "));
+        }
+        if let Some(list) = &model.root.list {
+            let mut args = Vec::new();
+            let keyed = model.key.partition != "id" || model.key.sort.is_some();
+            if keyed {
+                args.push(key_arg(&model.key.partition, false));
+                if let Some(sort) = &model.key.sort {
+                    args.push(sort_arg(sort, inputs));
+                }
+            }
+            args.push(format!(
+                "filter: Model{n}FilterInput, limit: Int, nextToken: String"
+            ));
+            if keyed {
+                inputs.sort_direction = true;
+                args.push("sortDirection: ModelSortDirection".into());
+            }
+            let _ = writeln!(
+                self.queries,
+                "  {list}({}): Model{n}Connection{d}",
+                args.join(", ")
+            );
+        }
+        for index in &model.indexes {
+            let Some(query) = &index.query_field else {
+                continue;
+            };
+            let mut args = vec![key_arg(&index.key.partition, true)];
+            if let Some(sort) = &index.key.sort {
+                args.push(sort_arg(sort, inputs));
+            }
+            inputs.sort_direction = true;
+            let _ = writeln!(
+                self.queries,
+                "  {query}({}, sortDirection: ModelSortDirection, filter: Model{n}FilterInput, limit: Int, nextToken: String): Model{n}Connection{d}",
+                args.join(", ")
+            );
+        }
+        if model
+            .relations
+            .iter()
+            .any(|r| matches!(r.kind, RelationKind::Indexed { single: false, .. }))
+        {
+            inputs.sort_direction = true;
+        }
+        let mutations = [
+            ("create", &model.root.create),
+            ("update", &model.root.update),
+            ("delete", &model.root.delete),
+        ];
+        for (op, name) in mutations {
+            let Some(name) = name else { continue };
+            let upper = super::super::upper_first(op);
+            let _ = writeln!(
+                self.mutations,
+                "  {name}(input: {upper}{n}Input!, condition: Model{n}ConditionInput): {n}{d}"
+            );
+            if model.root.subscriptions {
+                let _ = writeln!(
+                    self.subscriptions,
+                    "  on{upper}{n}: {n} @aws_subscribe(mutations: [\"{name}\"]){d}"
+                );
+            }
+        }
+    }
 }
 
 /// The auth directives of a model's type, connection and generated root fields, from
 /// its rules.
-fn type_directives(model: &Model, modes: Modes) -> String {
+pub(super) fn type_directives(model: &Model, modes: Modes) -> String {
     if !model.has_auth {
         return String::new();
     }
@@ -237,9 +284,11 @@ fn type_directives(model: &Model, modes: Modes) -> String {
     if modes.api_key && !model.auth.public.is_empty() {
         out.push_str(" @aws_api_key");
     }
-    let signed_in = !model.auth.private.is_empty() || model.auth.owner.is_some();
-    if modes.user_pool && signed_in {
+    if modes.user_pool && model.auth.needs_user_pool() {
         out.push_str(" @aws_cognito_user_pools");
+    }
+    if modes.iam && model.auth.needs_iam() {
+        out.push_str(" @aws_iam");
     }
     out
 }
@@ -312,111 +361,4 @@ fn matching_brace(text: &str, open: usize) -> Option<usize> {
         }
     }
     None
-}
-
-/// The scalar filter inputs every model's filters use.
-const COMMON_INPUTS: &str = "
-input ModelStringInput {
-  ne: String
-  eq: String
-  le: String
-  lt: String
-  ge: String
-  gt: String
-  contains: String
-  notContains: String
-  between: [String]
-  beginsWith: String
-  attributeExists: Boolean
-}
-
-input ModelIDInput {
-  ne: ID
-  eq: ID
-  le: ID
-  lt: ID
-  ge: ID
-  gt: ID
-  contains: ID
-  notContains: ID
-  between: [ID]
-  beginsWith: ID
-  attributeExists: Boolean
-}
-
-input ModelIntInput {
-  ne: Int
-  eq: Int
-  le: Int
-  lt: Int
-  ge: Int
-  gt: Int
-  between: [Int]
-  attributeExists: Boolean
-}
-
-input ModelFloatInput {
-  ne: Float
-  eq: Float
-  le: Float
-  lt: Float
-  ge: Float
-  gt: Float
-  between: [Float]
-  attributeExists: Boolean
-}
-
-input ModelBooleanInput {
-  ne: Boolean
-  eq: Boolean
-  attributeExists: Boolean
-}
-";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_model_becomes_its_types_queries_and_mutations() {
-        let text = "type Todo @model @auth(rules: [{ allow: public }, { allow: owner }]) {\n  name: String!\n  done: Boolean\n}\n\ntype Query {\n  hello: String\n}\n";
-        let doc = graphql_parser::parse_schema::<String>(text).unwrap();
-        let (models, errors) = super::super::parse(&doc, "s.graphql");
-        assert!(errors.is_empty());
-        let out = transform(
-            text,
-            &doc,
-            &models,
-            Modes {
-                api_key: true,
-                user_pool: true,
-            },
-        );
-        let parsed =
-            graphql_parser::parse_schema::<String>(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
-        assert!(!out.contains("@model") && !out.contains("@auth"), "{out}");
-        assert!(
-            out.contains("@aws_api_key @aws_cognito_user_pools {\n  name: String!"),
-            "{out}"
-        );
-        for line in [
-            "  id: ID!",
-            "  owner: String",
-            "  hello: String",
-            "  getTodo(id: ID!): Todo @aws_api_key @aws_cognito_user_pools",
-            "  listTodos(filter: ModelTodoFilterInput, limit: Int, nextToken: String): ModelTodoConnection",
-            "  createTodo(input: CreateTodoInput!, condition: ModelTodoConditionInput): Todo",
-            "  done: ModelBooleanInput",
-            "  onDeleteTodo: Todo @aws_subscribe(mutations: [\"deleteTodo\"])",
-        ] {
-            assert!(out.contains(line), "missing `{line}` in:\n{out}");
-        }
-        // One Query type, holding both the user's field and the model's.
-        let queries = parsed
-            .definitions
-            .iter()
-            .filter(|d| matches!(d, Definition::TypeDefinition(TypeDefinition::Object(o)) if o.name == "Query"))
-            .count();
-        assert_eq!(queries, 1);
-    }
 }

@@ -97,6 +97,25 @@ fn client_files_load_in_the_real_aws_amplify_library() {
         assert_eq!(c["Storage"]["S3"]["bucket"], bucket["BucketName"], "{file}");
         assert_eq!(c["Storage"]["S3"]["region"], "us-east-1", "{file}");
     }
+    // The blog's `@model` types reach the Gen 2 data client: `generateClient()` builds
+    // each model's operations, and the index's query field, from `model_introspection`.
+    let models = &parsed["amplify_outputs.json"]["models"];
+    for op in ["create", "delete", "get", "list", "update"] {
+        for model in ["Comment", "Reply"] {
+            assert!(
+                models[model]
+                    .as_array()
+                    .is_some_and(|ops| ops.iter().any(|o| o == op)),
+                "{model}.{op} missing: {models}"
+            );
+        }
+    }
+    assert!(
+        models["Comment"]
+            .as_array()
+            .is_some_and(|ops| ops.iter().any(|o| o == "commentsByPost")),
+        "the index query is missing: {models}"
+    );
 
     // awsconfiguration.json, field by field against the native clients' shape.
     let native: Value = serde_json::from_str(

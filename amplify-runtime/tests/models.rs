@@ -23,9 +23,23 @@ pub mod backend {
         additional_auth = [user_pool(Users)],
     )]
     pub struct Notes;
+
+    /// Counts the notes by reading their table directly: Amplify's variables
+    /// `API_NOTES_NOTETABLE_NAME` / `_ARN` and a policy on that table only.
+    #[function(runtime = node(code = "functions/count"), grant(Notes::Note = [read]))]
+    pub struct CountNotes;
 }
 
 fn main() {}
+"#;
+
+const COUNT: &str = r#"const { DynamoDBClient, ScanCommand } = require("@aws-sdk/client-dynamodb");
+
+exports.handler = async () => {
+  const table = process.env.API_NOTES_NOTETABLE_NAME;
+  const out = await new DynamoDBClient({}).send(new ScanCommand({ TableName: table, Select: "COUNT" }));
+  return { table, arn: process.env.API_NOTES_NOTETABLE_ARN, count: out.Count };
+};
 "#;
 
 const SCHEMA: &str = r#"# Anyone with the API key reads; signed-in users write their own notes.
@@ -183,6 +197,7 @@ fn deploy(
         &[
             ("src/main.rs", backend.to_owned()),
             ("schema.graphql", schema.to_owned()),
+            ("functions/count/index.js", COUNT.to_owned()),
         ],
     );
     ok(&scratch.amplify(emulator, &["init", "--env", "dev", "--yes"]));
@@ -225,6 +240,31 @@ fn model_operations_run_and_owner_rules_hold_in_the_resolvers() {
     api.create(&alice, "a2", 2);
     api.create(&alice, "a3", 3);
     let bobs = api.create(&bob, "b1", 5);
+
+    // A function granted the model's table reads it directly.
+    let counted = post(
+        emulator.port(),
+        "/2015-03-31/functions/CountNotes-dev/invocations",
+        &[
+            ("Host", &format!("127.0.0.1:{}", emulator.port())),
+            ("content-type", "application/json"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0",
+            ),
+        ],
+        &json!({}),
+    );
+    assert_eq!(counted["count"], 4, "{counted}");
+    assert!(
+        counted["table"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Note-"))
+            && counted["arn"]
+                .as_str()
+                .is_some_and(|a| a.contains(":table/Note-")),
+        "{counted}"
+    );
 
     // A user lists their own notes; the filter narrows them; pages follow nextToken.
     let (mine, _) = api.list_all(Some(&alice), Value::Null, 100);
@@ -470,4 +510,87 @@ fn relations_indexes_keys_defaults_and_group_rules_run_in_the_resolvers() {
         Value::Null,
     );
     assert_eq!(one["data"]["getScore"]["game"], "go", "{one}");
+}
+
+/// Model changes CloudFormation cannot make in one update are refused before anything
+/// is uploaded; one index is an update that keeps the items; a renamed model is said to
+/// delete its table.
+#[test]
+fn model_changes_deploy_safely() {
+    let emulator = Emulator::start();
+    let (scratch, api, _, _) = deploy(&emulator, "models-changes", BACKEND, SCHEMA);
+    let alice_note = "mutation { createNote(input: {title: \"kept\"}) { id } }";
+    // Written with the API key is refused (public reads only): write through a user.
+    let meta = scratch.json("amplify/backend/amplify-meta.json");
+    let users = &meta["auth"]["Users"]["output"];
+    let pool = users["UserPoolId"].as_str().unwrap();
+    let client = users["AppClientID"].as_str().unwrap();
+    let alice = sign_in(emulator.port(), pool, client, "alice@example.com");
+    let created = api.run(Some(&alice), alice_note, Value::Null);
+    assert!(created["data"]["createNote"]["id"].is_string(), "{created}");
+    let schema = scratch.crate_dir().join("schema.graphql");
+
+    // Two new indexes on one table: refused, nothing changed.
+    common::edit(
+        &schema,
+        "  title: String!\n  stars: Int\n",
+        "  title: String! @index(name: \"byTitle\")\n  stars: Int @index(name: \"byStars\")\n",
+    );
+    let before = scratch.state_snapshot();
+    let refused = scratch.amplify(&emulator, &["push", "--yes"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("DynamoDB creates or deletes one global secondary index per table update")
+            && stderr.contains("table `NoteTable` of api Notes adds `byStars`, adds `byTitle`")
+            && stderr.contains("help: change one index per push"),
+        "{stderr}"
+    );
+    assert_eq!(
+        scratch.state_snapshot(),
+        before,
+        "a refused push changes no state"
+    );
+    let status = scratch.amplify(&emulator, &["status"]);
+    ok(&status);
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.contains("A push would be refused"), "{status}");
+
+    // One index: an update, and the note is still there, found through it.
+    common::edit(
+        &schema,
+        "  stars: Int @index(name: \"byStars\")\n",
+        "  stars: Int\n",
+    );
+    common::edit(
+        &schema,
+        "@index(name: \"byTitle\")",
+        "@index(name: \"byTitle\", queryField: \"notesByTitle\")",
+    );
+    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    let found = api.run(
+        None,
+        "query { notesByTitle(title: \"kept\") { items { title } } }",
+        Value::Null,
+    );
+    assert_eq!(
+        found["data"]["notesByTitle"]["items"][0]["title"], "kept",
+        "{found}"
+    );
+
+    // A renamed model is a new table: the push says the old one goes, with its items.
+    common::edit(&schema, "type Note @model", "type Memo @model");
+    // (The function's grant names the model: a stale name is a compile error.)
+    common::edit(
+        &scratch.crate_dir().join("src/main.rs"),
+        "grant(Notes::Note",
+        "grant(Notes::Memo",
+    );
+    let renamed = scratch.amplify(&emulator, &["push", "--yes"]);
+    let stderr = String::from_utf8_lossy(&renamed.stderr);
+    assert!(renamed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Warning: table `NoteTable` of api Notes: no longer declared: the push deletes it and every item in it"),
+        "{stderr}"
+    );
 }

@@ -11,7 +11,9 @@ use proc_macro2::Span;
 
 use super::model::{Backend, Resource};
 use super::stack::{NestedStack, RootRoles, StackContext};
-use super::{Capability, Category, Declared, Descriptor, Edge, Link, OutputDef, ParseContext};
+use super::{
+    Capability, Category, Declared, Descriptor, Edge, GrantPart, Link, OutputDef, ParseContext,
+};
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
 use crate::decl::diagnostics::Diagnostics;
@@ -49,6 +51,16 @@ pub trait ErasedCategory: Send + Sync {
     fn grant(
         &self,
         resource: &Resource,
+        permission: &str,
+        parameter: &dyn Fn(&str) -> String,
+    ) -> Vec<Value>;
+    /// See [`Category::grant_parts`].
+    fn grant_parts(&self, resource: &Resource) -> Vec<GrantPart>;
+    /// See [`Category::grant_part`].
+    fn grant_part(
+        &self,
+        resource: &Resource,
+        part: &str,
         permission: &str,
         parameter: &dyn Fn(&str) -> String,
     ) -> Vec<Value>;
@@ -132,6 +144,24 @@ impl<C: Category> ErasedCategory for C {
     ) -> Vec<Value> {
         declared::<C>(resource)
             .map(|it| Category::grant(self, it, permission, parameter))
+            .unwrap_or_default()
+    }
+
+    fn grant_parts(&self, resource: &Resource) -> Vec<GrantPart> {
+        declared::<C>(resource)
+            .map(|it| Category::grant_parts(self, it))
+            .unwrap_or_default()
+    }
+
+    fn grant_part(
+        &self,
+        resource: &Resource,
+        part: &str,
+        permission: &str,
+        parameter: &dyn Fn(&str) -> String,
+    ) -> Vec<Value> {
+        declared::<C>(resource)
+            .map(|it| Category::grant_part(self, it, part, permission, parameter))
             .unwrap_or_default()
     }
 

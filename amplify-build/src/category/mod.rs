@@ -142,6 +142,20 @@ impl<'a> Edge<'a> {
     }
 }
 
+/// A part of a resource that a grant may name on its own (`grant(BlogApi::Comment =
+/// [read])`: the table of a `@model` type), with what it may be granted and what its
+/// grantees receive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantPart {
+    /// Its name after `::`.
+    pub name: String,
+    /// The permissions it takes.
+    pub permissions: Vec<&'static str>,
+    /// Environment variables of a grantee, by name suffix (the grantee adds
+    /// `<CATEGORY>_<RESOURCE>_`), each the value of one of the resource's outputs.
+    pub variables: Vec<(String, String)>,
+}
+
 /// Resources a resource contributes outside its own stack, in a *link stack* of the root
 /// that depends on every resource it uses and that nothing depends on: a trigger or a
 /// subscription that would otherwise make a cycle (a queue's stack naming its consumer
@@ -253,6 +267,26 @@ pub trait Category: Send + Sync + 'static {
         parameter: &dyn Fn(&str) -> String,
     ) -> Vec<Value> {
         let _ = (it, permission, parameter);
+        Vec::new()
+    }
+
+    /// Parts of the resource a grant may name on their own ([`GrantPart`]); none by
+    /// default.
+    fn grant_parts(&self, it: Declared<'_, Self::Spec>) -> Vec<GrantPart> {
+        let _ = it;
+        Vec::new()
+    }
+
+    /// IAM statements for one permission granted on the part `part`; `parameter` as for
+    /// [`Category::grant`].
+    fn grant_part(
+        &self,
+        it: Declared<'_, Self::Spec>,
+        part: &str,
+        permission: &str,
+        parameter: &dyn Fn(&str) -> String,
+    ) -> Vec<Value> {
+        let _ = (it, part, permission, parameter);
         Vec::new()
     }
 

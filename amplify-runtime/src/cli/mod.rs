@@ -44,6 +44,7 @@ mod stack;
 mod state;
 mod status;
 mod synthesis;
+mod table_changes;
 mod tags;
 mod tools;
 

@@ -50,6 +50,11 @@ pub async fn status(
         .ok()
         != std::fs::read_to_string(project.backend_dir().join("tags.json")).ok();
     let actions = actions::statuses(project, &plan, &project.meta()?);
+    // What a push would replace or delete, or why it would be refused.
+    let (table_warnings, refusal) = match super::table_changes::check(&project.root, &plan) {
+        Ok(warnings) => (warnings, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
     if as_json {
         let resources: Vec<_> = rows
             .iter()
@@ -63,6 +68,8 @@ pub async fn status(
                 "rootStackChanged": root_changed,
                 "leftOutOfLocalCloud": left_out.iter().map(|s| json!({ "category": s.category, "resourceName": s.name, "service": s.service })).collect::<Vec<_>>(),
                 "tagsChanged": tags_changed,
+                "tableWarnings": table_warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "pushRefusal": refusal.as_ref().map(|e| e.message.clone()),
                 "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.state == StepState::Pending, "state": a.state.label() })).collect::<Vec<_>>(),
             }))
             .expect("JSON")
@@ -70,6 +77,15 @@ pub async fn status(
         return Ok(());
     }
     print!("{}", changes::table(&env, &rows));
+    for warning in &table_warnings {
+        println!("\nWarning: {warning}");
+    }
+    if let Some(refusal) = &refusal {
+        println!("\nA push would be refused: {}", refusal.message);
+        if let Some(help) = &refusal.help {
+            println!("  help: {help}");
+        }
+    }
     if !left_out.is_empty() {
         println!("\nLeft out of the local cloud (it cannot deploy them; they deploy to AWS as declared):");
         for s in &left_out {

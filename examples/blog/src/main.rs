@@ -8,13 +8,17 @@
 //!    authored by the caller, to `PostTable`;
 //! 3. `listPosts` (API key) reads it back through the same function;
 //! 4. `getPost` reads it through the table's JS resolver;
-//! 5. a photo goes to the `Photos` bucket and comes back byte for byte.
+//! 5. comments and replies, `@model` types: a second user comments, the author
+//!    replies, the API key pages through the post's comments and follows one to its
+//!    replies, and the owner rules refuse what they must (see `comments.rs`);
+//! 6. a photo goes to the `Photos` bucket and comes back byte for byte.
 //!
 //! The GraphQL calls are generated from `schema.graphql` (amplify-runtime's `graphql`
 //! feature). `--json` prints what was created, for checking it from outside;
 //! `blog-example config` only prints where the backend lives.
 
 mod cloud;
+mod comments;
 
 use amplify::graphql::Auth;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
@@ -68,7 +72,7 @@ async fn round_trip(json: bool) -> Result<(), Error> {
     ));
     let sdk = sdk_config().await;
 
-    let (email, id_token) = sign_up_and_in(&sdk).await?;
+    let (email, id_token) = sign_up_and_in(&sdk, "reader").await?;
     say(format!(
         "signed up and signed in as {email} (user pool {})",
         BlogAuth::user_pool_id()?
@@ -117,6 +121,10 @@ async fn round_trip(json: bool) -> Result<(), Error> {
         fetched.title
     ));
 
+    let (_, commenter_token) = sign_up_and_in(&sdk, "commenter").await?;
+    let commenter = BlogApi::client_with(Auth::UserPool(commenter_token))?;
+    let discussion = comments::round_trip(&post.id, &writer, &commenter, &reader, &say).await?;
+
     let key = format!("public/photos/{}.png", post.id);
     photo_round_trip(&sdk, &key).await?;
     say(format!(
@@ -133,6 +141,9 @@ async fn round_trip(json: bool) -> Result<(), Error> {
             "bucket": Photos::bucket_name()?,
             "photo_key": key,
             "photo_bytes": PHOTO.len(),
+            "comments": discussion.comments,
+            "comment_pages": discussion.pages,
+            "reply": discussion.reply,
         });
         println!("{summary}");
     }
@@ -178,12 +189,12 @@ async fn sdk_config() -> aws_config::SdkConfig {
 /// A fresh user: sign-up, confirmation (as the account's administrator would; a real
 /// user confirms with the code Cognito e-mails), sign-in. Returns the e-mail and the
 /// ID token.
-async fn sign_up_and_in(sdk: &aws_config::SdkConfig) -> Result<(String, String), Error> {
+async fn sign_up_and_in(sdk: &aws_config::SdkConfig, who: &str) -> Result<(String, String), Error> {
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(sdk);
     let nonce = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_nanos();
-    let email = format!("reader-{nonce}@example.com");
+    let email = format!("{who}-{nonce}@example.com");
     // The native client: it allows USER_PASSWORD_AUTH (the web client keeps to SRP).
     let client_id = BlogAuth::native_client_id()?;
     cognito

@@ -33,19 +33,23 @@ pub(super) fn fragments(name: &str, spec: &ApiSpec) -> Vec<ClientFragment> {
         appsync.push((key, Fragment::object(client)));
     }
 
+    let mut data = vec![
+        ("aws_region", Fragment::Region),
+        ("url", endpoint()),
+        ("api_key", api_key()),
+        ("default_authorization_type", Fragment::literal(default)),
+        ("authorization_types", Fragment::literal(&modes)),
+    ];
+    if !spec.models.is_empty() {
+        data.push((
+            "model_introspection",
+            Fragment::Literal(super::model::introspection(&spec.models, &enums(spec))),
+        ));
+    }
     vec![
         ClientFragment {
             file: ClientFile::AmplifyOutputs,
-            value: Fragment::object([(
-                "data",
-                Fragment::object([
-                    ("aws_region", Fragment::Region),
-                    ("url", endpoint()),
-                    ("api_key", api_key()),
-                    ("default_authorization_type", Fragment::literal(default)),
-                    ("authorization_types", Fragment::literal(&modes)),
-                ]),
-            )]),
+            value: Fragment::object([("data", Fragment::object(data))]),
         },
         ClientFragment {
             file: ClientFile::AwsExports,
@@ -83,4 +87,23 @@ pub(super) fn fragments(name: &str, spec: &ApiSpec) -> Vec<ClientFragment> {
             )]),
         },
     ]
+}
+
+/// The enums of the API's schema, with their values.
+fn enums(spec: &ApiSpec) -> Vec<(String, Vec<String>)> {
+    use graphql_parser::schema::{Definition, TypeDefinition};
+    let Ok(document) = graphql_parser::parse_schema::<String>(&spec.source_schema) else {
+        return Vec::new();
+    };
+    document
+        .definitions
+        .iter()
+        .filter_map(|d| match d {
+            Definition::TypeDefinition(TypeDefinition::Enum(e)) => Some((
+                e.name.clone(),
+                e.values.iter().map(|v| v.name.clone()).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
 }

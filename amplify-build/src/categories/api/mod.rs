@@ -15,7 +15,7 @@ use proc_macro2::Span;
 use crate::category::model::resolve;
 use crate::category::model::{Backend, Reference, Resource};
 use crate::category::stack::{NestedStack, StackContext};
-use crate::category::{Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use crate::category::{Category, Declared, Descriptor, Edge, GrantPart, OutputDef, ParseContext};
 use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
@@ -98,6 +98,10 @@ impl ApiSpec {
         std::iter::once(&self.default_auth).chain(&self.additional_auth)
     }
 }
+
+/// What a function may be granted on a `@model` type's table (`grant(BlogApi::Comment =
+/// [read])`), as Amplify names them.
+const MODEL_PERMISSIONS: &[&str] = &["create", "read", "update", "delete"];
 
 const KEYS: &[&str] = &[
     "schema",
@@ -209,7 +213,52 @@ impl Category for Api {
                     .secret_in_status("GraphQL API KEY"),
             );
         }
+        for m in spec.map(|s| s.models.as_slice()).unwrap_or_default() {
+            for attr in ["Name", "Arn", "StreamArn"] {
+                outputs.push(OutputDef::new(format!("GetAtt{}Table{attr}", m.name)));
+            }
+        }
         outputs
+    }
+
+    fn grant_parts(&self, it: Declared<'_, ApiSpec>) -> Vec<GrantPart> {
+        it.spec
+            .models
+            .iter()
+            .map(|m| GrantPart {
+                name: m.name.clone(),
+                permissions: MODEL_PERMISSIONS.to_vec(),
+                variables: ["Name", "Arn"]
+                    .iter()
+                    .map(|attr| {
+                        (
+                            format!("{}TABLE_{}", m.name, attr).to_ascii_uppercase(),
+                            format!("GetAtt{}Table{attr}", m.name),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn grant_part(
+        &self,
+        _: Declared<'_, ApiSpec>,
+        part: &str,
+        permission: &str,
+        parameter: &dyn Fn(&str) -> String,
+    ) -> Vec<Value> {
+        let actions: &[&str] = match permission {
+            "create" => &["dynamodb:PutItem", "dynamodb:BatchWriteItem"],
+            "read" => crate::categories::storage::table::actions("read"),
+            "update" => &["dynamodb:UpdateItem"],
+            _ => &["dynamodb:DeleteItem"],
+        };
+        let arn = Value::r#ref(parameter(&format!("GetAtt{part}TableArn")));
+        vec![policy::allow(
+            actions,
+            crate::categories::storage::table::arns(arn),
+        )]
     }
 
     fn permissions(&self) -> &'static [&'static str] {

@@ -101,24 +101,33 @@ pub(super) fn parse(
             );
         }
         for entry in args.items {
-            if entry.key.len() != 1 {
+            if entry.key.len() > 2 {
                 cx.error(
                     entry.key_span(),
-                    "grant targets are resource names, e.g. `PostTable`",
+                    "grant targets are resource names, e.g. `PostTable`, or a part of one, e.g. `BlogApi::Comment`",
                 );
                 continue;
             }
             let Some(perms) = entry.list(cx) else {
                 continue;
             };
-            let name = entry.key[0].to_string();
+            let name = entry
+                .key
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("::");
             if perms.is_empty() {
                 cx.error(
                     entry.span(),
                     format!("`{name} = []` grants nothing; name the permissions (`{name} = [read]`) or remove it"),
                 );
             }
-            if grants.iter().any(|g: &Grant| g.target.name == name) {
+            let written = |g: &Grant| match &g.part {
+                Some((part, _)) => format!("{}::{part}", g.target.name),
+                None => g.target.name.clone(),
+            };
+            if grants.iter().any(|g: &Grant| written(g) == name) {
                 cx.error(
                     entry.key_span(),
                     format!("`{name}` is granted twice; list all its permissions once: `{name} = [read, write]`"),
@@ -148,6 +157,7 @@ pub(super) fn parse(
                     name: entry.key[0].to_string(),
                     span: entry.key[0].span(),
                 },
+                part: entry.key.get(1).map(|p| (p.to_string(), p.span())),
                 permissions,
             });
         }

@@ -8,7 +8,9 @@ mod synth;
 use crate::category::model::resolve;
 use crate::category::model::{Backend, Reference};
 use crate::category::stack::{NestedStack, StackContext};
-use crate::category::{Capability, Category, Declared, Descriptor, Edge, OutputDef, ParseContext};
+use crate::category::{
+    Capability, Category, Declared, Descriptor, Edge, GrantPart, OutputDef, ParseContext,
+};
 use crate::cfn::policy;
 use crate::cfn::Value;
 use crate::decl::args::ArgReader;
@@ -70,6 +72,8 @@ impl Runtime {
 pub struct Grant {
     /// The resource access is granted on.
     pub target: Reference,
+    /// The part of it, when the grant names one (`BlogApi::Comment`).
+    pub part: Option<(String, proc_macro2::Span)>,
     /// Permission names as written (`read`, `write`, `invoke`…), checked against the
     /// target's category.
     pub permissions: Vec<(String, proc_macro2::Span)>,
@@ -150,14 +154,10 @@ impl Category for Function {
 
     fn check(&self, it: Declared<'_, FunctionSpec>, backend: &Backend, cx: &Diagnostics) {
         check_name_length(it, cx);
-        let mut granted_vars = Vec::new();
-        for grant in &it.spec.grants {
-            if let Some(target) = backend.resolve(&grant.target) {
-                for output in target.granted_outputs() {
-                    granted_vars.push((env_var_name(target, &output), grant.target.span));
-                }
-            }
-        }
+        let granted_vars: Vec<(String, proc_macro2::Span)> = granted_variables(it.spec, backend)
+            .into_iter()
+            .map(|v| (v.name, v.span))
+            .collect();
         check_env(it.spec, &granted_vars, cx);
         for grant in &it.spec.grants {
             let Some(target) = resolve(backend, &grant.target, "a resource struct", cx) else {
@@ -170,13 +170,46 @@ impl Category for Function {
                 );
                 continue;
             }
-            target
-                .kind
-                .check_grant(target, it.resource, grant.target.span, cx);
-            let allowed = target.kind.permissions();
+            if grant.part.is_none() {
+                target
+                    .kind
+                    .check_grant(target, it.resource, grant.target.span, cx);
+            }
+            let allowed: Vec<&str> = match &grant.part {
+                None => target.kind.permissions().to_vec(),
+                Some((part, span)) => match grant_part(target, part) {
+                    Some(p) => p.permissions,
+                    None => {
+                        let parts: Vec<String> = target
+                            .kind
+                            .grant_parts(target)
+                            .into_iter()
+                            .map(|p| p.name)
+                            .collect();
+                        let known = if parts.is_empty() {
+                            "it has none; grant the resource itself".to_owned()
+                        } else {
+                            format!("its parts are {}", parts.join(", "))
+                        };
+                        cx.error(
+                            *span,
+                            format!(
+                                "`{part}` is not a part of {} `{}` a grant can name; {known}",
+                                target.attribute(),
+                                target.ident
+                            ),
+                        );
+                        continue;
+                    }
+                },
+            };
+            let what = match &grant.part {
+                Some((part, _)) => format!("`{}::{part}`", target.ident),
+                None => format!("{} `{}`", target.attribute(), target.ident),
+            };
             for (perm, span) in &grant.permissions {
                 if !allowed.contains(&perm.as_str()) {
-                    let hint = did_you_mean(perm, allowed)
+                    let hint = did_you_mean(perm, &allowed)
                         .map(|b| format!("did you mean `{b}`?"))
                         .unwrap_or_else(|| {
                             if allowed.is_empty() {
@@ -187,11 +220,7 @@ impl Category for Function {
                         });
                     cx.error(
                         *span,
-                        format!(
-                            "`{perm}` is not a permission on {} `{}`; {hint}",
-                            target.attribute(),
-                            target.ident
-                        ),
+                        format!("`{perm}` is not a permission on {what}; {hint}"),
                     );
                 }
             }
@@ -204,7 +233,15 @@ impl Category for Function {
             .iter()
             .filter_map(|grant| {
                 let target = backend.resolve(&grant.target)?;
-                Some(Edge::to(&grant.target, target.granted_outputs()))
+                let outputs = match &grant.part {
+                    None => target.granted_outputs(),
+                    Some((part, _)) => grant_part(target, part)?
+                        .variables
+                        .into_iter()
+                        .map(|(_, output)| output)
+                        .collect(),
+                };
+                Some(Edge::to(&grant.target, outputs))
             })
             .collect()
     }
@@ -308,4 +345,64 @@ fn check_env(spec: &FunctionSpec, granted: &[(String, proc_macro2::Span)], cx: &
 /// `STORAGE_POSTTABLE_NAME`: how Amplify names the variable carrying a granted output.
 pub(super) fn env_var_name(target: &crate::category::model::Resource, attribute: &str) -> String {
     format!("{}_{}_{}", target.category(), target.name, attribute).to_ascii_uppercase()
+}
+
+/// The part `name` of `target` a grant may name.
+fn grant_part(target: &crate::category::model::Resource, name: &str) -> Option<GrantPart> {
+    target
+        .kind
+        .grant_parts(target)
+        .into_iter()
+        .find(|p| p.name == name)
+}
+
+/// An environment variable a grant sets: the granted resource's output it holds.
+pub(super) struct GrantedVariable<'a> {
+    /// `STORAGE_POSTTABLE_NAME`, `API_BLOGAPI_COMMENTTABLE_NAME`.
+    pub name: String,
+    /// The granted resource.
+    pub target: &'a crate::category::model::Resource,
+    /// Its output.
+    pub output: String,
+    /// Where the grant was written.
+    pub span: proc_macro2::Span,
+}
+
+/// The variables the function's grants set, each once: a resource's granted outputs
+/// (`<CATEGORY>_<RESOURCE>_<OUTPUT>`), or a part's variables (`<CATEGORY>_<RESOURCE>_`
+/// and the part's suffix, as Amplify names a model table's: `API_BLOGAPI_COMMENTTABLE_NAME`).
+pub(super) fn granted_variables<'a>(
+    spec: &FunctionSpec,
+    backend: &'a Backend,
+) -> Vec<GrantedVariable<'a>> {
+    let mut out: Vec<GrantedVariable<'a>> = Vec::new();
+    for grant in &spec.grants {
+        let Some(target) = backend.resolve(&grant.target) else {
+            continue;
+        };
+        let pairs: Vec<(String, String)> = match &grant.part {
+            None => target
+                .granted_outputs()
+                .into_iter()
+                .map(|o| (env_var_name(target, &o), o))
+                .collect(),
+            Some((part, _)) => grant_part(target, part)
+                .map(|p| p.variables)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(suffix, o)| (env_var_name(target, &suffix), o))
+                .collect(),
+        };
+        for (name, output) in pairs {
+            if !out.iter().any(|v| v.name == name) {
+                out.push(GrantedVariable {
+                    name,
+                    target,
+                    output,
+                    span: grant.target.span,
+                });
+            }
+        }
+    }
+    out
 }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{env_var_name, FunctionSpec};
+use super::{granted_variables, FunctionSpec};
 use crate::category::model::Resource as Decl;
 use crate::category::stack::{description, Binding, NestedStack, StackContext};
 use crate::cfn::policy;
@@ -37,7 +37,10 @@ pub(super) fn nested_stack(
             .expect("validated reference");
         let parameter = |output: &str| StackContext::dependency_parameter(target, output);
         for (perm, _) in &grant.permissions {
-            statements.extend(target.kind.grant(target, perm, &parameter));
+            statements.extend(match &grant.part {
+                None => target.kind.grant(target, perm, &parameter),
+                Some((part, _)) => target.kind.grant_part(target, part, perm, &parameter),
+            });
         }
     }
     if spec.tracing {
@@ -70,13 +73,11 @@ pub(super) fn nested_stack(
         ("ENV".to_owned(), Value::r#ref("env")),
         ("REGION".to_owned(), Value::r#ref("AWS::Region")),
     ];
-    for dep in &cx.dependencies {
-        for attr in &dep.attributes {
-            variables.push((
-                env_var_name(dep.target, attr),
-                StackContext::dependency_ref(dep.target, attr),
-            ));
-        }
+    for var in granted_variables(spec, cx.backend) {
+        variables.push((
+            var.name,
+            StackContext::dependency_ref(var.target, &var.output),
+        ));
     }
     // Declared variables arrive as parameters whose default is the declared value, so
     // that an environment can override one without a new template.

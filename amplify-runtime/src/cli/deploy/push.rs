@@ -20,6 +20,7 @@ use crate::cli::reconcile::settle_if_pending;
 use crate::cli::stack::Stacks;
 use crate::cli::state::EnvParameters;
 use crate::cli::synthesis;
+use crate::cli::table_changes;
 use crate::cli::tags::hydrate_tags;
 
 /// Flags of `push`.
@@ -68,6 +69,9 @@ pub async fn push(
     }
 
     eprintln!("{}", changes::table(&env, &work.rows));
+    for warning in &work.table_warnings {
+        eprintln!("Warning: {warning}");
+    }
     if work.rotating {
         eprintln!("The API key expiry is renewed on this push.");
     }
@@ -128,6 +132,8 @@ struct Assessment {
     rotating: bool,
     /// Anything to deploy at all.
     changed: bool,
+    /// Tables the push replaces or deletes.
+    table_warnings: Vec<table_changes::TableWarning>,
 }
 
 fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment> {
@@ -135,6 +141,7 @@ fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment>
     let plan = if local_cloud { local_plan(&plan) } else { plan };
     let kept = project.kept_parameters(env)?;
     inputs::check_overrides(&plan, &kept, env)?;
+    let table_warnings = table_changes::check(&project.root, &plan)?;
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
@@ -164,6 +171,7 @@ fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment>
         tags_text,
         rotating,
         changed,
+        table_warnings,
     })
 }
 

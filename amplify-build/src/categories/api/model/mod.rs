@@ -8,6 +8,7 @@
 //! schema AppSync serves, `resolvers` the APPSYNC_JS resolvers and `synth` the tables.
 
 mod auth;
+mod introspection;
 mod parse;
 mod relations;
 mod resolvers;
@@ -15,6 +16,7 @@ mod schema;
 mod schema_types;
 mod synth;
 
+pub use introspection::introspection;
 pub use parse::parse;
 pub(super) use resolvers::resolver_code;
 pub(super) use schema::{transform, Modes};

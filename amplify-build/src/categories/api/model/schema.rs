@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use graphql_parser::schema::{Definition, Document, TypeDefinition};
 
 use super::schema_types as types;
-use super::{Model, Relation, RelationKind};
+use super::{GroupRule, Model, ModelOperation, Relation, RelationKind};
 
 /// The auth modes the API has, for the directives the generated fields carry.
 #[derive(Debug, Clone, Copy)]
@@ -184,7 +184,7 @@ struct RootFieldsText {
 
 impl RootFieldsText {
     fn add(&mut self, model: &Model, modes: Modes, inputs: &mut types::Inputs) {
-        let d = type_directives(model, modes);
+        let d = field_directives(model, modes, ModelOperation::Read);
         let n = &model.name;
         let key_arg = |name: &str, required: bool| {
             let ty = model
@@ -260,9 +260,11 @@ impl RootFieldsText {
         for (op, name) in mutations {
             let Some(name) = name else { continue };
             let upper = super::super::upper_first(op);
+            let operation = ModelOperation::parse(op).expect("a model operation");
+            let m = field_directives(model, modes, operation);
             let _ = writeln!(
                 self.mutations,
-                "  {name}(input: {upper}{n}Input!, condition: Model{n}ConditionInput): {n}{d}"
+                "  {name}(input: {upper}{n}Input!, condition: Model{n}ConditionInput): {n}{m}"
             );
             if model.root.subscriptions {
                 let _ = writeln!(
@@ -274,21 +276,48 @@ impl RootFieldsText {
     }
 }
 
-/// The auth directives of a model's type, connection and generated root fields, from
-/// its rules.
+/// The auth directives of a model's type and connection, from its rules: every mode
+/// any rule names.
 pub(super) fn type_directives(model: &Model, modes: Modes) -> String {
+    directives(model, modes, None)
+}
+
+/// The auth directives of a generated root field: the modes of the rules allowing its
+/// operation, so AppSync itself refuses the others.
+fn field_directives(model: &Model, modes: Modes, op: ModelOperation) -> String {
+    directives(model, modes, Some(op))
+}
+
+fn directives(model: &Model, modes: Modes, op: Option<ModelOperation>) -> String {
     if !model.has_auth {
         return String::new();
     }
+    let a = &model.auth;
+    let allows = |ops: &[ModelOperation]| match op {
+        Some(op) => ops.contains(&op),
+        None => !ops.is_empty(),
+    };
+    let user_pool = allows(&a.private)
+        || a.owners.iter().any(|r| allows(&r.operations))
+        || a.groups.iter().any(|g| match g {
+            GroupRule::Static { operations, .. } | GroupRule::Dynamic { operations, .. } => {
+                allows(operations)
+            }
+        });
     let mut out = String::new();
-    if modes.api_key && !model.auth.public.is_empty() {
+    if modes.api_key && allows(&a.public) {
         out.push_str(" @aws_api_key");
     }
-    if modes.user_pool && model.auth.needs_user_pool() {
+    if modes.user_pool && user_pool {
         out.push_str(" @aws_cognito_user_pools");
     }
-    if modes.iam && model.auth.needs_iam() {
+    if modes.iam && (allows(&a.public_iam) || allows(&a.private_iam)) {
         out.push_str(" @aws_iam");
+    }
+    if out.is_empty() && op.is_some() {
+        // No rule allows the operation: a mode AppSync accepts on the field, and the
+        // resolver refuses every caller.
+        out = directives(model, modes, None);
     }
     out
 }

@@ -138,6 +138,11 @@ pub fn add_models(t: &mut Template, models: &[Model]) -> Vec<(String, String)> {
         t.output(format!("GetAtt{n}TableName"), Value::r#ref(&table_id))
             .description = Some(format!("The table of the `{n}` model."));
         t.output(
+            format!("GetAtt{n}TableArn"),
+            Value::get_att(&table_id, "Arn"),
+        )
+        .description = Some(format!("The ARN of the `{n}` model's table."));
+        t.output(
             format!("GetAtt{n}TableStreamArn"),
             Value::get_att(&table_id, "StreamArn"),
         )

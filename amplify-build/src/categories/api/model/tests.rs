@@ -262,3 +262,21 @@ fn each_mistake_is_named_with_its_position() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn rules_whose_mode_the_api_lacks_leave_the_fields_without_directives() {
+    // The missing mode is a compile error of its own; the schema is still written.
+    let schema = "type A @model @auth(rules: [{ allow: owner }]) { x: Int }";
+    let doc = graphql_parser::parse_schema::<String>(schema).unwrap();
+    let (models, _) = parse(&doc, "schema.graphql");
+    let modes = Modes {
+        api_key: true,
+        user_pool: false,
+        iam: false,
+    };
+    let out = transform(schema, &doc, &models, modes);
+    assert!(
+        out.contains("  createA(input: CreateAInput!, condition: ModelAConditionInput): A\n"),
+        "{out}"
+    );
+}

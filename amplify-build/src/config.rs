@@ -41,7 +41,8 @@ pub struct Report {
     pub project_dir: PathBuf,
     /// Files created or replaced, relative to `project_dir`.
     pub written: Vec<PathBuf>,
-    /// Folders of resources that are no longer declared, removed.
+    /// Folders of resources that are no longer declared, and files of declared ones'
+    /// `build/` folders that synthesis no longer writes, removed.
     pub removed: Vec<PathBuf>,
     /// Files that already had the right bytes.
     pub unchanged: usize,
@@ -384,8 +385,14 @@ impl Config {
             .collect();
         categories.sort_unstable();
         categories.dedup();
-        let (removed, stale) =
+        let (mut removed, stale) =
             afs::prune_stale_resources(&project_dir.join("amplify/backend"), &categories, &keep)?;
+        let written: std::collections::BTreeSet<PathBuf> = files
+            .generated
+            .iter()
+            .map(|(relative, _)| PathBuf::from(relative))
+            .collect();
+        removed.extend(afs::prune_stale_build_files(&project_dir, &keep, &written)?);
         report.removed = removed;
         report.warnings.extend(stale);
         let gitignore =

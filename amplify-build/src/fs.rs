@@ -197,6 +197,43 @@ pub fn prune_stale_resources(
     Ok((removed, warnings))
 }
 
+/// Removes the files under a declared resource's `build/` folder that synthesis did not
+/// write this time (a removed `@model`'s stack and resolvers): everything under `build/`
+/// is synthesis's own. `written` holds paths relative to `project_dir`.
+pub fn prune_stale_build_files(
+    project_dir: &Path,
+    keep: &[(&str, &str)],
+    written: &std::collections::BTreeSet<PathBuf>,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut removed = Vec::new();
+    for (category, name) in keep {
+        let build = Path::new("amplify/backend")
+            .join(category)
+            .join(name)
+            .join("build");
+        let mut stack = vec![build];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = fs::read_dir(project_dir.join(&dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let relative = dir.join(entry.file_name());
+                let path = project_dir.join(&relative);
+                if path.is_dir() {
+                    stack.push(relative);
+                } else if !written.contains(&relative) {
+                    fs::remove_file(&path).map_err(|source| Error::Write {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    removed.push(path);
+                }
+            }
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +254,33 @@ mod tests {
         assert_eq!(fs::read_to_string(&p).unwrap(), "[]\n");
         let leftovers: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp file left behind");
+    }
+
+    #[test]
+    fn files_of_a_build_folder_synthesis_no_longer_writes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let build = dir.path().join("amplify/backend/api/Blog/build");
+        for file in ["stacks/Note.json", "stacks/Memo.json", "schema.graphql"] {
+            fs::create_dir_all(build.join(file).parent().unwrap()).unwrap();
+            fs::write(build.join(file), "{}").unwrap();
+        }
+        fs::write(dir.path().join("amplify/backend/api/Blog/mine.txt"), "kept").unwrap();
+        let written: std::collections::BTreeSet<PathBuf> = [
+            "amplify/backend/api/Blog/build/stacks/Memo.json",
+            "amplify/backend/api/Blog/build/schema.graphql",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+        let removed = prune_stale_build_files(dir.path(), &[("api", "Blog")], &written).unwrap();
+        assert_eq!(removed, vec![build.join("stacks/Note.json")]);
+        assert!(build.join("stacks/Memo.json").is_file() && build.join("schema.graphql").is_file());
+        assert!(
+            dir.path()
+                .join("amplify/backend/api/Blog/mine.txt")
+                .is_file(),
+            "only build/ is synthesis's"
+        );
     }
 
     #[test]

@@ -97,13 +97,35 @@ fn export_is_included_by_the_real_cdk_construct_for_two_environments() {
     let nested = manifest["props"]["loadNestedStacks"].as_object().unwrap();
     assert_eq!(nested.len(), 5);
     for (logical, node) in nested {
-        assert_eq!(node["loadNestedStacks"], serde_json::json!({}), "{logical}");
         assert_eq!(node["preserveLogicalIds"], true);
         let template_file = node["templateFile"].as_str().unwrap();
         assert!(folder.join(template_file).is_file(), "{template_file}");
         // Every manifest parameter is one the template declares.
         let template: Value =
             serde_json::from_str(&fs::read_to_string(folder.join(template_file)).unwrap()).unwrap();
+        // The API's model stacks (the blog's comments and replies) are included from
+        // their files, as Amplify's export has them: no `TemplateURL` left to follow.
+        let children = node["loadNestedStacks"].as_object().unwrap();
+        let expected: &[&str] = if logical == "apiBlogApi" {
+            &["Comment", "Reply"]
+        } else {
+            &[]
+        };
+        assert_eq!(children.keys().collect::<Vec<_>>(), expected, "{logical}");
+        for (child, include) in children {
+            let file = include["templateFile"].as_str().unwrap();
+            assert_eq!(
+                file,
+                format!("api/BlogApi/amplify-appsync-files/stacks/{child}.json")
+            );
+            assert!(folder.join(file).is_file(), "{file}");
+            let resource = &template["Resources"][child];
+            assert_eq!(resource["Type"], "AWS::CloudFormation::Stack", "{child}");
+            assert!(
+                resource["Properties"].get("TemplateURL").is_none(),
+                "{child}"
+            );
+        }
         for key in node["parameters"].as_object().unwrap().keys() {
             assert!(
                 template["Parameters"].get(key).is_some(),
@@ -141,7 +163,8 @@ fn export_is_included_by_the_real_cdk_construct_for_two_environments() {
         .join("api/BlogApi/amplify-appsync-files/schema.graphql")
         .is_file());
 
-    // The exported templates pass cfn-lint; only the root's TemplateURL-less stacks (E3003).
+    // The exported templates pass cfn-lint, but for the TemplateURL-less stacks the
+    // construct includes from files (E3003): the root's, and the API's model stacks.
     let mut templates = vec![folder.join("root-stack-template.json")];
     templates.extend(
         nested
@@ -157,11 +180,11 @@ fn export_is_included_by_the_real_cdk_construct_for_two_environments() {
     let findings: Value = serde_json::from_slice(&lint.stdout).unwrap();
     for f in findings.as_array().unwrap() {
         assert_eq!(f["Rule"]["Id"], "E3003", "{f}");
+        let file = f["Filename"].as_str().unwrap();
+        let model_stack = file.ends_with("api/BlogApi/cloudformation-template.json")
+            && ["Comment", "Reply"].contains(&f["Location"]["Path"][1].as_str().unwrap_or(""));
         assert!(
-            f["Filename"]
-                .as_str()
-                .unwrap()
-                .ends_with("root-stack-template.json"),
+            file.ends_with("root-stack-template.json") || model_stack,
             "{f}"
         );
     }
@@ -210,8 +233,9 @@ fn export_is_included_by_the_real_cdk_construct_for_two_environments() {
     assert_eq!(dev, stack);
     assert_eq!(prod, stack.replacen("-dev-", "-prod-", 1));
     assert_ne!(dev, prod);
-    assert_eq!(dev_nested, 5);
-    assert_eq!(prod_nested, 5);
+    // The five resources' stacks, and the two model stacks nested in the API's.
+    assert_eq!(dev_nested, 7);
+    assert_eq!(prod_nested, 7);
 }
 
 /// The storefront: every category it declares but the site's files is exported (REST

@@ -236,7 +236,11 @@ pub fn collect_templates(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
             collect_templates(&path, out);
-        } else if name.contains("template") || name == "root-cloudformation-stack.json" {
+        } else if name.contains("template")
+            || name == "root-cloudformation-stack.json"
+            // A stack nested in a resource's (a model's in its API's: `build/stacks/Post.json`).
+            || (name.ends_with(".json") && dir.ends_with("stacks"))
+        {
             out.push(path);
         }
     }

@@ -93,6 +93,8 @@ pub struct NestedStack {
     pub assets: Vec<Asset>,
     /// What push runs after the stacks deployed.
     pub actions: Vec<PostDeployAction>,
+    /// Stacks nested in this one, their templates among `files`.
+    pub children: Vec<crate::plan::ChildStack>,
 }
 
 impl NestedStack {
@@ -106,6 +108,7 @@ impl NestedStack {
             backend_config: serde_json::Map::new(),
             assets: Vec::new(),
             actions: Vec::new(),
+            children: Vec::new(),
         }
     }
 

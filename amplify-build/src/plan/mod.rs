@@ -323,6 +323,9 @@ pub struct StackPlan {
     /// with `{region}` and `{<Output>}` placeholders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub console: Option<String>,
+    /// Stacks nested in this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildStack>,
 }
 
 /// A per-environment value of one nested-stack parameter.
@@ -567,6 +570,25 @@ pub struct ExportPlan {
     /// Literal parameters of each exported nested stack (the construct adds `env`), by
     /// logical id.
     pub parameters: IndexMap<String, IndexMap<String, serde_json::Value>>,
+    /// Nested templates as the construct includes them, where they differ from the
+    /// deployed ones (stacks with [`ChildStack`]s: no `TemplateURL`s), by logical id.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub templates: IndexMap<String, serde_json::Value>,
+}
+
+/// A stack nested in a resource's stack (a `@model` type's in its API's): its template is
+/// one of the resource's files, uploaded with its assets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildStack {
+    /// Its logical id in the resource's template.
+    pub logical_id: String,
+    /// Its template: relative to the resource's folder as a category writes it, to the
+    /// folder holding `amplify/` in a [`StackPlan`].
+    pub template: String,
+    /// Where `cargo amplify export` puts it: relative to the resource's export folder as
+    /// a category writes it, to the export's root in a [`StackPlan`].
+    pub export_template: String,
 }
 
 /// One output of a resource's stack.

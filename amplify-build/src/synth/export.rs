@@ -64,9 +64,24 @@ pub(super) fn export_plan(
     for name in unused {
         root.parameters.shift_remove(&name);
     }
+    // The construct includes a stack's own nested stacks from their files, as the root's.
+    let mut templates = IndexMap::new();
+    for s in stacks.iter().filter(|s| !s.stack.children.is_empty()) {
+        let mut template = s.stack.template.clone();
+        for child in &s.stack.children {
+            if let Some(resource) = template.resources.get_mut(&child.logical_id) {
+                resource.properties.shift_remove("TemplateURL");
+            }
+        }
+        templates.insert(
+            s.resource.logical_id(),
+            serde_json::to_value(&template).expect("templates serialise"),
+        );
+    }
     ExportPlan {
         root: serde_json::to_value(&root).expect("templates serialise"),
         parameters,
+        templates,
     }
 }
 

@@ -10,8 +10,8 @@ use crate::category::stack::{Binding, ProjectSettings};
 use crate::cfn::Template;
 use crate::plan::content_hash;
 use crate::plan::{
-    Asset, CategoryInfo, ImportedResource, LinkPlan, Plan, RootPlan, RootSecret, StackInput,
-    StackPlan, PLAN_FORMAT, ROOT_TEMPLATE_FILE,
+    Asset, CategoryInfo, ChildStack, ImportedResource, LinkPlan, Plan, RootPlan, RootSecret,
+    StackInput, StackPlan, PLAN_FORMAT, ROOT_TEMPLATE_FILE,
 };
 
 pub(super) fn plan(
@@ -148,6 +148,19 @@ fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
         })
         .collect();
     let descriptor = s.resource.kind.descriptor();
+    let children = s
+        .stack
+        .children
+        .iter()
+        .map(|c| ChildStack {
+            logical_id: c.logical_id.clone(),
+            template: format!("{folder}/{}", c.template),
+            export_template: format!(
+                "{}/{}/{}",
+                descriptor.category, s.resource.name, c.export_template
+            ),
+        })
+        .collect();
     StackPlan {
         category: descriptor.category.to_owned(),
         name: s.resource.name.clone(),
@@ -164,5 +177,6 @@ fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
         local_cloud: descriptor.local_cloud,
         actions: s.stack.actions.clone(),
         console: s.resource.kind.console_page().map(str::to_owned),
+        children,
     }
 }

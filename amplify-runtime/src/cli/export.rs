@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use amplify_build::plan::{Asset, Plan, StackPlan};
+use amplify_build::plan::{Asset, ChildStack, Plan, StackPlan};
 use serde_json::{json, Map, Value};
 
 use super::assets::{self, Packages};
@@ -92,13 +92,29 @@ pub fn documents(plan: &Plan, names: &ExportNames) -> ExportDocuments {
             .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default();
         parameters.insert("env".into(), json!(names.env));
+        // A stack's own nested stacks (a model's in its API's), sorted as Amplify writes them.
+        let mut children: Vec<&ChildStack> = stack.children.iter().collect();
+        children.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
+        let children: Map<String, Value> = children
+            .into_iter()
+            .map(|c| {
+                (
+                    c.logical_id.clone(),
+                    json!({
+                        "templateFile": c.export_template,
+                        "preserveLogicalIds": true,
+                        "loadNestedStacks": {},
+                    }),
+                )
+            })
+            .collect();
         nested.insert(
             stack.logical_id.clone(),
             json!({
                 "templateFile": template_file(stack),
                 "parameters": parameters,
                 "preserveLogicalIds": true,
-                "loadNestedStacks": {},
+                "loadNestedStacks": children,
             }),
         );
     }
@@ -236,7 +252,11 @@ fn exported_files(project: &Project, plan: &Plan) -> Result<Vec<(String, Vec<u8>
     let mut files = Vec::new();
     let mut packages: Option<Packages> = None;
     for stack in plan.stacks.iter().filter(|s| s.exportable) {
-        files.push((template_file(stack), read(&stack.template)?));
+        let template = match plan.export.templates.get(&stack.logical_id) {
+            Some(t) => amplify_build::cfn::to_pretty_json(t).into_bytes(),
+            None => read(&stack.template)?,
+        };
+        files.push((template_file(stack), template));
         let dir = format!("{}/{}", stack.category, stack.name);
         for asset in &stack.assets {
             match asset {
@@ -286,6 +306,7 @@ mod tests {
             local_cloud: true,
             actions: Vec::new(),
             console: None,
+            children: Vec::new(),
         }
     }
 
@@ -315,6 +336,7 @@ mod tests {
             ],
             imported: Vec::new(),
             export: ExportPlan {
+                templates: Default::default(),
                 root: json!({"Resources": {}}),
                 parameters,
             },

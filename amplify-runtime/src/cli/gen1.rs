@@ -41,6 +41,7 @@ pub fn plan(project: &Project) -> Result<Plan> {
             local_cloud: true,
             actions: Vec::new(),
             console: None,
+            children: Vec::new(),
         })
         .collect();
     Ok(Plan {
@@ -58,6 +59,7 @@ pub fn plan(project: &Project) -> Result<Plan> {
         stacks,
         imported: Vec::new(),
         export: ExportPlan {
+            templates: Default::default(),
             root: serde_json::Value::Null,
             parameters: Default::default(),
         },

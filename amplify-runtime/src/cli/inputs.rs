@@ -286,6 +286,7 @@ mod tests {
             stacks: Vec::new(),
             imported: Vec::new(),
             export: ExportPlan {
+                templates: Default::default(),
                 root: serde_json::Value::Null,
                 parameters: Default::default(),
             },

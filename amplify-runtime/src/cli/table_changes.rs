@@ -92,51 +92,62 @@ impl TableProperties {
     }
 }
 
-/// The tables of the template at `path`, by logical id (none when it cannot be read: a
-/// stack never deployed).
-fn tables(path: &Path) -> BTreeMap<String, TableProperties> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return BTreeMap::new();
-    };
-    let Ok(template) = serde_json::from_str::<Template>(&text) else {
-        return BTreeMap::new();
-    };
-    template
-        .resources
-        .into_iter()
-        .filter(|(_, r)| r.kind == "AWS::DynamoDB::Table")
-        .map(|(id, r)| (id, r.properties.unwrap_or_default()))
-        .collect()
+/// The tables of every template in a resource's folder (its own, and those of the stacks
+/// nested in it, such as a model's in its API's), by logical id; none when the folder
+/// does not exist (a resource never deployed).
+fn tables(folder: &Path) -> BTreeMap<String, TableProperties> {
+    let mut out = BTreeMap::new();
+    for rel in super::project::files_under(folder) {
+        if rel.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(folder.join(&rel)) else {
+            continue;
+        };
+        // Other JSON files (parameters, backend config) are not templates.
+        let Ok(template) = serde_json::from_str::<Template>(&text) else {
+            continue;
+        };
+        out.extend(
+            template
+                .resources
+                .into_iter()
+                .filter(|(_, r)| r.kind == "AWS::DynamoDB::Table")
+                .map(|(id, r)| (id, r.properties.unwrap_or_default())),
+        );
+    }
+    out
 }
 
 /// Checks the plan's tables against the deployed ones under `root` (the folder holding
 /// `amplify/`): an error for an update CloudFormation cannot make, else what a push
 /// replaces or deletes.
 pub fn check(root: &Path, plan: &Plan) -> Result<Vec<TableWarning>> {
-    check_templates(
+    check_folders(
         root,
         plan.stacks
             .iter()
-            .map(|s| (format!("{} {}", s.category, s.name), s.template.as_str())),
+            .map(|s| (format!("{} {}", s.category, s.name), s.folder.as_str())),
     )
 }
 
-/// [`check`] of each `(resource, template path)`.
-fn check_templates<'p>(
+/// [`check`] of each `(resource, folder)`: the folder's templates against their deployed
+/// copies.
+fn check_folders<'p>(
     root: &Path,
     stacks: impl Iterator<Item = (String, &'p str)>,
 ) -> Result<Vec<TableWarning>> {
     let mut warnings = Vec::new();
     let mut refusals = Vec::new();
-    for (resource, template) in stacks {
-        let deployed_path = template
+    for (resource, folder) in stacks {
+        let Some(deployed) = folder
             .strip_prefix("amplify/backend/")
-            .map(|rest| root.join("amplify/#current-cloud-backend").join(rest));
-        let Some(deployed_path) = deployed_path else {
+            .map(|rest| root.join("amplify/#current-cloud-backend").join(rest))
+        else {
             continue;
         };
-        let before = tables(&deployed_path);
-        let after = tables(&root.join(template));
+        let before = tables(&deployed);
+        let after = tables(&root.join(folder));
         for (id, old) in &before {
             let warn = |what: String| TableWarning {
                 resource: resource.clone(),
@@ -223,10 +234,9 @@ mod tests {
             )
             .unwrap();
         }
-        let template = format!("amplify/backend/{rel}");
-        check_templates(
+        check_folders(
             dir.path(),
-            std::iter::once(("api Blog".to_owned(), template.as_str())),
+            std::iter::once(("api Blog".to_owned(), "amplify/backend/api/Blog")),
         )
     }
 

@@ -12,7 +12,7 @@ use crate::category::stack::{description, AssetLocation, Binding, NestedStack, S
 use crate::cfn::policy;
 use crate::cfn::{list, obj, Parameter, Resource, Template, Value};
 use crate::plan::content_hash;
-use crate::plan::{Asset, AssetFile, EnvInput};
+use crate::plan::{Asset, AssetFile, ChildStack, EnvInput};
 
 /// The nested stack of one API.
 pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_>) -> NestedStack {
@@ -216,7 +216,8 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
     }
 
     let mut appsync_files = vec![("schema.graphql".to_owned(), with_auth_directives(spec))];
-    appsync_files.extend(super::model::add_models(&mut t, &spec.models));
+    let models = super::model::add_models(&mut t, &spec.models);
+    appsync_files.extend(models.files);
     for (id, r) in resolver_ids(spec) {
         let target = cx
             .backend
@@ -317,6 +318,15 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
             })
             .collect(),
     });
+    stack.children = models
+        .children
+        .into_iter()
+        .map(|(logical_id, path)| ChildStack {
+            logical_id,
+            template: format!("build/{path}"),
+            export_template: format!("amplify-appsync-files/{path}"),
+        })
+        .collect();
     stack
         .files
         .push(("schema.graphql".into(), spec.source_schema.clone()));

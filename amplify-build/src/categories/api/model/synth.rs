@@ -1,120 +1,69 @@
-//! What a model adds to its API's stack: its table (with its key and secondary indexes,
+//! What a model adds to its API: a nested stack of its own, as transformer v2 makes it
+//! (`stacks/<Model>.json`), holding its table (with its key and secondary indexes,
 //! encrypted, with point-in-time recovery and a stream), the data source with a role
-//! allowed that table only, and a resolver per generated query, mutation and relation
-//! field.
+//! allowed that table only, and a resolver per generated query and mutation; and, in the
+//! API's stack, the resolvers of relation fields and the model's outputs.
 
 use super::resolvers::Operation;
 use super::{attribute_type, resolver_code, Key, Model, RelationKind};
 use crate::categories::storage::table;
+use crate::category::stack::description;
 use crate::cfn::{list, obj, policy, Resource, Template, Value};
 
-/// Adds every model's resources to the API's template; returns the resolvers' code as
-/// AppSync files (`resolvers/<Type>.<field>.js`).
-pub fn add_models(t: &mut Template, models: &[Model]) -> Vec<(String, String)> {
+/// What the models add to their API: the AppSync files (resolver code, and each model's
+/// stack template as `stacks/<Model>.json`, uploaded with them as Amplify does) and the
+/// logical ids of the model stacks in the API's template.
+pub struct ModelStacks {
+    /// `(path under the AppSync files, contents)`.
+    pub files: Vec<(String, String)>,
+    /// The model stacks' logical ids (the model names), each with its file's path.
+    pub children: Vec<(String, String)>,
+}
+
+/// The parameters a model stack takes from its API's stack.
+const CHILD_PARAMETERS: [&str; 4] = ["env", "ApiId", "S3DeploymentBucket", "S3DeploymentRootKey"];
+
+/// Adds a nested stack per model to the API's template (and the resolvers of relation
+/// fields, which join two models' stacks); returns the files they need.
+pub fn add_models(t: &mut Template, models: &[Model]) -> ModelStacks {
     let mut files = Vec::new();
+    let mut children = Vec::new();
     for model in models {
         let n = &model.name;
-        let table_id = model.table_id();
-        t.resource(
-            &table_id,
-            Resource::new("AWS::DynamoDB::Table")
-                .prop(
-                    "TableName",
-                    Value::sub(format!("{n}-${{GraphQLAPI.ApiId}}-${{env}}")),
-                )
-                .prop("AttributeDefinitions", attribute_definitions(model))
-                .prop("KeySchema", key_schema(&model.key))
-                .prop(
-                    "GlobalSecondaryIndexes",
-                    if model.indexes.is_empty() {
-                        Value::no_value()
-                    } else {
-                        list(model.indexes.iter().map(|i| {
-                            obj([
-                                ("IndexName", Value::from(i.name.as_str())),
-                                ("KeySchema", key_schema(&i.key)),
-                                ("Projection", obj([("ProjectionType", Value::from("ALL"))])),
-                            ])
-                        }))
-                    },
-                )
-                .prop("BillingMode", "PAY_PER_REQUEST")
-                .prop(
-                    "SSESpecification",
-                    obj([
-                        ("SSEEnabled", true.into()),
-                        ("SSEType", "KMS".into()),
-                        ("KMSMasterKeyId", "alias/aws/dynamodb".into()),
-                    ]),
-                )
-                .prop(
-                    "PointInTimeRecoverySpecification",
-                    obj([("PointInTimeRecoveryEnabled", true.into())]),
-                )
-                .prop(
-                    "StreamSpecification",
-                    obj([("StreamViewType", Value::from("NEW_AND_OLD_IMAGES"))]),
-                ),
-        );
-        let role = format!("{n}DataSourceRole");
-        let mut actions: Vec<&str> = Vec::new();
-        for p in ["read", "write", "delete"] {
-            actions.extend(table::actions(p));
-        }
-        t.resource(
-            &role,
-            Resource::new("AWS::IAM::Role")
-                .prop(
-                    "AssumeRolePolicyDocument",
-                    policy::service_trust("appsync.amazonaws.com"),
-                )
-                .prop(
-                    "Policies",
-                    list([obj([
-                        ("PolicyName", Value::from(format!("{n}-table"))),
-                        (
-                            "PolicyDocument",
-                            policy::document(vec![policy::allow(
-                                &actions,
-                                table::arns(Value::get_att(&table_id, "Arn")),
-                            )]),
-                        ),
-                    ])]),
-                ),
-        );
-        t.resource(
-            format!("{n}DataSource"),
-            Resource::new("AWS::AppSync::DataSource")
-                .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
-                .prop("Name", table_id.as_str())
-                .prop("Type", "AMAZON_DYNAMODB")
-                .prop(
-                    "DynamoDBConfig",
-                    obj([
-                        ("TableName", Value::r#ref(&table_id)),
-                        ("AwsRegion", Value::r#ref("AWS::Region")),
-                    ]),
-                )
-                .prop("ServiceRoleArn", Value::get_att(&role, "Arn")),
-        );
-        for (type_name, field, operation) in model.generated_fields() {
-            let operation = match operation {
-                "get" => Operation::Get,
-                "list" => Operation::List,
-                "create" => Operation::Create,
-                "update" => Operation::Update,
-                "delete" => Operation::Delete,
-                _ => Operation::Index(
-                    model
-                        .indexes
-                        .iter()
-                        .find(|i| i.query_field.as_deref() == Some(field.as_str()))
-                        .expect("an index query field names its index"),
-                ),
+        let (child, resolvers) = model_stack(model);
+        files.extend(resolvers);
+        let path = format!("stacks/{n}.json");
+        files.push((path.clone(), child.to_json()));
+        let parameters = CHILD_PARAMETERS.map(|p| {
+            let value = match p {
+                "ApiId" => Value::get_att("GraphQLAPI", "ApiId"),
+                other => Value::r#ref(other),
             };
-            let code = resolver_code(model, operation);
-            files.push(add_resolver(t, type_name, &field, n, code));
+            (p.to_owned(), value)
+        });
+        let mut stack = Resource::new("AWS::CloudFormation::Stack")
+            .prop(
+                "TemplateURL",
+                Value::sub(format!(
+                    "https://s3.amazonaws.com/${{S3DeploymentBucket}}/${{S3DeploymentRootKey}}/{path}"
+                )),
+            )
+            .prop("Parameters", Value::Map(parameters.into_iter().collect()));
+        // The model's resolvers name fields of the schema.
+        stack.depends_on.push("GraphQLSchema".into());
+        t.resource(n.as_str(), stack);
+        for (attr, what) in [
+            ("TableName", "The table of the `{n}` model."),
+            ("TableArn", "The ARN of the `{n}` model's table."),
+            ("TableStreamArn", "The stream of the `{n}` model's table."),
+        ] {
+            let output = format!("GetAtt{n}{attr}");
+            t.output(&output, Value::get_att(n, format!("Outputs.{output}")))
+                .description = Some(what.replace("{n}", n));
         }
+        children.push((n.clone(), path));
+    }
+    for model in models {
         for relation in &model.relations {
             let target = models
                 .iter()
@@ -133,40 +82,162 @@ pub fn add_models(t: &mut Template, models: &[Model]) -> Vec<(String, String)> {
                 RelationKind::Keyed { fields } => Operation::Keyed(fields),
             };
             let code = resolver_code(target, operation);
-            files.push(add_resolver(t, n, &relation.field, &target.name, code));
+            let data_source = Value::get_att(
+                &target.name,
+                format!("Outputs.GetAtt{}DataSourceName", target.name),
+            );
+            let api = Value::get_att("GraphQLAPI", "ApiId");
+            let (id, file, mut resolver) =
+                resolver(&model.name, &relation.field, api, data_source, code);
+            resolver.depends_on.push("GraphQLSchema".into());
+            t.resource(id, resolver);
+            files.push(file);
         }
-        t.output(format!("GetAtt{n}TableName"), Value::r#ref(&table_id))
-            .description = Some(format!("The table of the `{n}` model."));
-        t.output(
-            format!("GetAtt{n}TableArn"),
-            Value::get_att(&table_id, "Arn"),
-        )
-        .description = Some(format!("The ARN of the `{n}` model's table."));
-        t.output(
-            format!("GetAtt{n}TableStreamArn"),
-            Value::get_att(&table_id, "StreamArn"),
-        )
-        .description = Some(format!("The stream of the `{n}` model's table."));
     }
-    files
+    ModelStacks { files, children }
 }
 
-/// A UNIT APPSYNC_JS resolver of `type_name.field` on `model`'s table; its file.
-fn add_resolver(
-    t: &mut Template,
+/// One model's stack: its table, the data source with a role allowed that table only,
+/// and the resolvers of its queries and mutations; and their code files.
+fn model_stack(model: &Model) -> (Template, Vec<(String, String)>) {
+    let n = &model.name;
+    let mut t = Template::new(description("api-AppSync-model"));
+    for p in CHILD_PARAMETERS {
+        t.string_param(p);
+    }
+    let mut files = Vec::new();
+    let table_id = model.table_id();
+    t.resource(
+        &table_id,
+        Resource::new("AWS::DynamoDB::Table")
+            .prop("TableName", Value::sub(format!("{n}-${{ApiId}}-${{env}}")))
+            .prop("AttributeDefinitions", attribute_definitions(model))
+            .prop("KeySchema", key_schema(&model.key))
+            .prop(
+                "GlobalSecondaryIndexes",
+                if model.indexes.is_empty() {
+                    Value::no_value()
+                } else {
+                    list(model.indexes.iter().map(|i| {
+                        obj([
+                            ("IndexName", Value::from(i.name.as_str())),
+                            ("KeySchema", key_schema(&i.key)),
+                            ("Projection", obj([("ProjectionType", Value::from("ALL"))])),
+                        ])
+                    }))
+                },
+            )
+            .prop("BillingMode", "PAY_PER_REQUEST")
+            .prop(
+                "SSESpecification",
+                obj([
+                    ("SSEEnabled", true.into()),
+                    ("SSEType", "KMS".into()),
+                    ("KMSMasterKeyId", "alias/aws/dynamodb".into()),
+                ]),
+            )
+            .prop(
+                "PointInTimeRecoverySpecification",
+                obj([("PointInTimeRecoveryEnabled", true.into())]),
+            )
+            .prop(
+                "StreamSpecification",
+                obj([("StreamViewType", Value::from("NEW_AND_OLD_IMAGES"))]),
+            ),
+    );
+    let role = format!("{n}DataSourceRole");
+    let mut actions: Vec<&str> = Vec::new();
+    for p in ["read", "write", "delete"] {
+        actions.extend(table::actions(p));
+    }
+    t.resource(
+        &role,
+        Resource::new("AWS::IAM::Role")
+            .prop(
+                "AssumeRolePolicyDocument",
+                policy::service_trust("appsync.amazonaws.com"),
+            )
+            .prop(
+                "Policies",
+                list([obj([
+                    ("PolicyName", Value::from(format!("{n}-table"))),
+                    (
+                        "PolicyDocument",
+                        policy::document(vec![policy::allow(
+                            &actions,
+                            table::arns(Value::get_att(&table_id, "Arn")),
+                        )]),
+                    ),
+                ])]),
+            ),
+    );
+    t.resource(
+        format!("{n}DataSource"),
+        Resource::new("AWS::AppSync::DataSource")
+            .prop("ApiId", Value::r#ref("ApiId"))
+            .prop("Name", table_id.as_str())
+            .prop("Type", "AMAZON_DYNAMODB")
+            .prop(
+                "DynamoDBConfig",
+                obj([
+                    ("TableName", Value::r#ref(&table_id)),
+                    ("AwsRegion", Value::r#ref("AWS::Region")),
+                ]),
+            )
+            .prop("ServiceRoleArn", Value::get_att(&role, "Arn")),
+    );
+    for (type_name, field, operation) in model.generated_fields() {
+        let operation = match operation {
+            "get" => Operation::Get,
+            "list" => Operation::List,
+            "create" => Operation::Create,
+            "update" => Operation::Update,
+            "delete" => Operation::Delete,
+            _ => Operation::Index(
+                model
+                    .indexes
+                    .iter()
+                    .find(|i| i.query_field.as_deref() == Some(field.as_str()))
+                    .expect("an index query field names its index"),
+            ),
+        };
+        let code = resolver_code(model, operation);
+        let data_source = Value::get_att(format!("{n}DataSource"), "Name");
+        let (id, file, resolver) =
+            resolver(type_name, &field, Value::r#ref("ApiId"), data_source, code);
+        t.resource(id, resolver);
+        files.push(file);
+    }
+    let table_id = model.table_id();
+    for (attr, value) in [
+        ("TableName", Value::r#ref(&table_id)),
+        ("TableArn", Value::get_att(&table_id, "Arn")),
+        ("TableStreamArn", Value::get_att(&table_id, "StreamArn")),
+        (
+            "DataSourceName",
+            Value::get_att(format!("{n}DataSource"), "Name"),
+        ),
+    ] {
+        t.output(format!("GetAtt{n}{attr}"), value);
+    }
+    (t, files)
+}
+
+/// A UNIT APPSYNC_JS resolver of `type_name.field` on `data_source`, its code read from
+/// the uploaded AppSync files: its logical id, its file and the resource.
+fn resolver(
     type_name: &str,
     field: &str,
-    model: &str,
+    api: Value,
+    data_source: Value,
     code: String,
-) -> (String, String) {
-    let mut resolver = Resource::new("AWS::AppSync::Resolver")
-        .prop("ApiId", Value::get_att("GraphQLAPI", "ApiId"))
+) -> (String, (String, String), Resource) {
+    let path = format!("resolvers/{type_name}.{field}.js");
+    let resolver = Resource::new("AWS::AppSync::Resolver")
+        .prop("ApiId", api)
         .prop("TypeName", type_name)
         .prop("FieldName", field)
-        .prop(
-            "DataSourceName",
-            Value::get_att(format!("{model}DataSource"), "Name"),
-        )
+        .prop("DataSourceName", data_source)
         .prop("Kind", "UNIT")
         .prop(
             "Runtime",
@@ -180,16 +251,14 @@ fn add_resolver(
         .prop(
             "CodeS3Location",
             Value::sub(format!(
-                "s3://${{S3DeploymentBucket}}/${{S3DeploymentRootKey}}/resolvers/{type_name}.{field}.js"
+                "s3://${{S3DeploymentBucket}}/${{S3DeploymentRootKey}}/{path}"
             )),
         );
-    resolver.depends_on.push("GraphQLSchema".into());
     let id: String = format!("{type_name}{}Resolver", super::super::upper_first(field))
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect();
-    t.resource(id, resolver);
-    (format!("resolvers/{type_name}.{field}.js"), code)
+    (id, (path, code), resolver)
 }
 
 /// The table's attributes: every key field of the table and its indexes, once.

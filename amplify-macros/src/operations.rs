@@ -44,6 +44,10 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
         .types
         .iter()
         .map(|t| rust_type(t, &recursive, &support, &serde_path));
+    let pages = ops
+        .types
+        .iter()
+        .filter_map(|t| connection_impl(t, &recursive, rt));
     // The resource's own functions keep their names; a clashing operation (a query
     // field named `endpoint`, or a query and a mutation of one name) gets its kind.
     let taken: Vec<String> = resource
@@ -91,6 +95,7 @@ fn api(resource: &DeclaredResource, ops: &GraphqlOperations, rt: &TokenStream) -
         #[allow(dead_code, clippy::all)]
         pub mod #module {
             #(#types)*
+            #(#pages)*
         }
 
         impl #resource_ident {
@@ -202,6 +207,47 @@ pub(crate) fn rust_type(
             }
         }
     }
+}
+
+/// `Connection` for an object of `items` (a list of objects) and `nextToken`, such as a
+/// `@model`'s `Model…Connection`, so `amplify::graphql::Pages` can follow its pages.
+fn connection_impl(
+    t: &GraphqlType,
+    recursive: &BTreeSet<(String, String)>,
+    rt: &TokenStream,
+) -> Option<TokenStream> {
+    if t.kind != GraphqlTypeKind::Object {
+        return None;
+    }
+    let items = t.fields.iter().find(|f| f.name == "items")?;
+    let next = t.fields.iter().find(|f| f.name == "nextToken")?;
+    let (TypeRef::List { of, .. }, TypeRef::Named { name, .. }) = (&items.ty, &next.ty) else {
+        return None;
+    };
+    let (item, class) = of.named();
+    let boxed = recursive.contains(&(t.name.clone(), items.name.clone()));
+    if name != "String" || class != TypeClass::Generated || boxed || next.ty.is_non_null() {
+        return None;
+    }
+    let name = ident(&t.name);
+    let item_ident = ident(item);
+    let items_field = ident(&snake_case(&items.name));
+    let next_field = ident(&snake_case(&next.name));
+    // An object field is optional (it may be left out of the selection), and a nullable
+    // element is an `Option` too: both flatten away.
+    let elements = if of.is_non_null() {
+        quote!(.into_iter().flatten())
+    } else {
+        quote!(.into_iter().flatten().flatten())
+    };
+    Some(quote! {
+        impl #rt::graphql::Connection for #name {
+            type Item = #item_ident;
+            fn into_page(self) -> (::std::vec::Vec<#item_ident>, ::core::option::Option<::std::string::String>) {
+                (self.#items_field #elements.collect(), self.#next_field)
+            }
+        }
+    })
 }
 
 fn struct_field(

@@ -7,6 +7,10 @@
 //! AWS SDKs, redirects this client too (a local cloud): requests then go to
 //! `<AWS_ENDPOINT_URL>/graphql` with the API's real host in the `Host` header.
 
+mod pages;
+
+pub use pages::{Connection, Pages};
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 

@@ -179,7 +179,7 @@ pub mod backend {
     #[auth(sign_in = [email])]
     pub struct Users;
 
-    #[api(schema = "schema.graphql", auth = api_key(expires_in_days = 7), additional_auth = [user_pool(Users)])]
+    #[api(schema = "schema.graphql", auth = api_key(expires_in_days = 7), additional_auth = [user_pool(Users)], selection_depth = 4)]
     pub struct NotesApi;
 }
 
@@ -220,6 +220,17 @@ fn main() {
         let titled = NotesApi::notes_by_title(&client, "first".into(), Some(ModelSortDirection::Desc), None, Some(5), None)
             .await
             .unwrap();
+        // Every note, page by page; with `selection_depth = 4` a listed note's comments
+        // come with their items.
+        let every: Vec<Note> = amplify::graphql::Pages::new(|token| NotesApi::list_notes(&client, None, Some(10), token))
+            .all()
+            .await
+            .unwrap();
+        let _texts: Vec<String> = every
+            .into_iter()
+            .filter_map(|n| n.comments)
+            .flat_map(|c| c.items.into_iter().flatten().flatten().map(|c| c.text))
+            .collect();
         (next, one, titled.and_then(|p| p.items).map(|items| items.len()))
     };
 }

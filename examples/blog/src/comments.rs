@@ -5,7 +5,7 @@
 //! author cannot edit the commenter's comment, the API key cannot write — and the
 //! commenter edits and deletes their own.
 
-use amplify::graphql::{Client, Error as GraphqlError};
+use amplify::graphql::{Client, Error as GraphqlError, Pages};
 
 use crate::cloud::backend::blog_api::{
     CreateCommentInput, CreateReplyInput, DeleteCommentInput, ModelCommentFilterInput,
@@ -62,18 +62,14 @@ pub async fn round_trip(
         texts.len()
     ));
 
-    // The post's comments through the index, one a page.
-    let (mut seen, mut pages, mut next) = (Vec::new(), 0, None);
-    loop {
-        let page = BlogApi::comments_by_post(reader, post_id.to_owned(), None, None, Some(1), next)
-            .await?
-            .ok_or("commentsByPost returned nothing")?;
+    // The post's comments through the index, one a page: `Pages` follows the tokens.
+    let mut by_post = Pages::new(|token| {
+        BlogApi::comments_by_post(reader, post_id.to_owned(), None, None, Some(1), token)
+    });
+    let (mut seen, mut pages) = (Vec::new(), 0);
+    while let Some(page) = by_post.next_page().await {
         pages += 1;
-        seen.extend(page.items.into_iter().flatten().flatten().map(|c| c.text));
-        next = page.next_token;
-        if next.is_none() || pages > 10 {
-            break;
-        }
+        seen.extend(page?.into_iter().map(|c| c.text));
     }
     seen.sort();
     let mut expected: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();

@@ -104,6 +104,11 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
         }
     }
 
+    let selection_depth = match r.take("selection_depth") {
+        Some(arg) => arg.int(cx, 1..=8)? as usize,
+        None => super::operations::SELECTION_DEPTH,
+    };
+
     let (schema_path, schema) = schema?;
     let default_auth = default_auth?;
     let additional_auth: Vec<AuthMode> = additional_auth.into_iter().map(|(m, _)| m).collect();
@@ -155,6 +160,7 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
         data_sources,
         resolvers,
         models: transformed.models,
+        selection_depth,
     })
 }
 

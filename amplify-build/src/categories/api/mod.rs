@@ -90,6 +90,10 @@ pub struct ApiSpec {
     pub resolvers: Vec<Resolver>,
     /// The schema's `@model` types (the schema above is already transformed).
     pub models: Vec<model::Model>,
+    /// How many levels of nested objects the typed operations select below each
+    /// operation's field (`selection_depth = 3`; a relation's connection and its items
+    /// are two).
+    pub selection_depth: usize,
 }
 
 impl ApiSpec {
@@ -109,6 +113,7 @@ const KEYS: &[&str] = &[
     "additional_auth",
     "data_sources",
     "resolvers",
+    "selection_depth",
 ];
 
 impl Category for Api {

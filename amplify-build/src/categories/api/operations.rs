@@ -1,7 +1,8 @@
 //! The typed operations of an API ([`GraphqlOperations`]), read from its schema: every
 //! `Query` and `Mutation` field becomes an operation whose document selects the scalar
 //! and enum fields of what it returns, and nested objects down to [`SELECTION_DEPTH`]
-//! (as Amplify's codegen does, so recursive types end).
+//! levels, or the API's `selection_depth` (as Amplify's codegen does, so recursive types
+//! end).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,14 +19,29 @@ pub const SELECTION_DEPTH: usize = 2;
 
 /// The operations of `spec`, or `None` if its schema does not parse (already reported).
 pub(super) fn operations(spec: &ApiSpec) -> Option<GraphqlOperations> {
-    schema_operations(&spec.schema, spec.default_auth.appsync_type()).ok()
+    operations_to_depth(
+        &spec.schema,
+        spec.default_auth.appsync_type(),
+        spec.selection_depth,
+    )
+    .ok()
 }
 
 /// The operations of a schema's text (for the types a resolver function receives and
 /// returns, generated in the function's crate), or the parser's message.
 pub fn schema_operations(schema: &str, default_auth: &str) -> Result<GraphqlOperations, String> {
+    operations_to_depth(schema, default_auth, SELECTION_DEPTH)
+}
+
+/// [`schema_operations`] selecting `depth` levels of nested objects.
+fn operations_to_depth(
+    schema: &str,
+    default_auth: &str,
+    depth: usize,
+) -> Result<GraphqlOperations, String> {
     let document = graphql_parser::parse_schema::<String>(schema).map_err(|e| e.to_string())?;
-    let schema = Schema::read(&document);
+    let mut schema = Schema::read(&document);
+    schema.depth = depth;
     let mut operations = Vec::new();
     for (kind, root) in [
         (OperationKind::Query, &schema.query),
@@ -70,6 +86,8 @@ struct Schema {
     arguments: BTreeMap<(String, String), Vec<GraphqlField>>,
     /// Generated type names in schema order.
     order: Vec<String>,
+    /// Levels of nested objects a document selects.
+    depth: usize,
 }
 
 impl Schema {
@@ -92,6 +110,7 @@ impl Schema {
             docs: BTreeMap::new(),
             arguments: BTreeMap::new(),
             order: Vec::new(),
+            depth: SELECTION_DEPTH,
         };
         for def in &document.definitions {
             match def {
@@ -265,7 +284,7 @@ impl Schema {
             }
             if !nested {
                 picked.push(field.name.clone());
-            } else if depth < SELECTION_DEPTH {
+            } else if depth < self.depth {
                 let below = self.selection(&field.ty, depth + 1);
                 if !below.is_empty() {
                     picked.push(format!("{}{below}", field.name));
@@ -342,6 +361,7 @@ mod tests {
             data_sources: Vec::new(),
             resolvers: Vec::new(),
             models: Vec::new(),
+            selection_depth: 2,
         };
         operations(&spec).unwrap()
     }
@@ -406,6 +426,23 @@ mod tests {
             ops.operations[1].arguments[0].ty.to_graphql(),
             "Status",
             "an optional argument"
+        );
+    }
+
+    #[test]
+    fn the_api_chooses_how_deep_documents_select() {
+        let shallow = operations_to_depth(BLOG, "API_KEY", 1).unwrap();
+        assert_eq!(
+            shallow.operations[0].document,
+            "query GetPost($id: ID!) { getPost(id: $id) { id title author { name } comments { text } } }"
+        );
+        let deep = operations_to_depth(BLOG, "API_KEY", 3).unwrap();
+        assert!(
+            deep.operations[0]
+                .document
+                .contains("author { name posts { id title author { name } comments { text } } }"),
+            "{}",
+            deep.operations[0].document
         );
     }
 

@@ -474,6 +474,7 @@ mod tests {
             data_sources: Vec::new(),
             resolvers: Vec::new(),
             models: Vec::new(),
+            selection_depth: 2,
         }
     }
 

@@ -1,7 +1,8 @@
 //! A Lambda resolver's result reaches the GraphQL answer whatever its JSON type: objects,
 //! lists and scalars (`Int`, `Boolean`, `AWSDate`, `AWSJSON`), as AppSync returns them.
 //! MiniStack's data plane accepts only objects; its launcher hands the rest over as JSON
-//! text (fix 2 of `amplify-runtime/emulator/ministack_launcher.py`).
+//! text (fix 2 of `amplify-runtime/emulator/ministack_launcher.py`). A field with Amplify's
+//! `@function` directive is resolved by the function it names.
 
 mod common;
 
@@ -34,9 +35,9 @@ pub mod backend {
 fn main() {}
 "#;
 
-const SCHEMA: &str = "type Item {\n  id: ID!\n}\n\ntype Query {\n  count: Int\n  ok: Boolean\n  today: AWSDate\n  payload: AWSJSON\n  tags: [String]\n  item: Item\n}\n";
+const SCHEMA: &str = "type Item {\n  id: ID!\n}\n\ntype Query {\n  count: Int\n  ok: Boolean\n  today: AWSDate\n  payload: AWSJSON\n  tags: [String]\n  item: Item\n  viaDirective: Int @function(name: \"Answers-${env}\")\n}\n";
 
-const HANDLER: &str = "exports.handler = async (event) => ({\n  count: 3,\n  ok: true,\n  today: '2026-12-05',\n  payload: JSON.stringify({ a: 1 }),\n  tags: ['a', 'b'],\n  item: { id: 'i-1' },\n})[event.info.fieldName];\n";
+const HANDLER: &str = "exports.handler = async (event) => ({\n  count: 3,\n  ok: true,\n  today: '2026-12-05',\n  payload: JSON.stringify({ a: 1 }),\n  tags: ['a', 'b'],\n  item: { id: 'i-1' },\n  viaDirective: 7,\n})[event.info.fieldName];\n";
 
 /// POSTs `query` to the API through the emulator's AppSync data plane.
 fn query(port: u16, endpoint: &str, key: &str, query: &str) -> Value {
@@ -79,7 +80,7 @@ fn scalar_list_and_object_results_of_a_lambda_resolver_are_answered() {
         emulator.port(),
         endpoint,
         key,
-        "{ count ok today payload tags item { id } }",
+        "{ count ok today payload tags item { id } viaDirective }",
     );
     assert_eq!(
         answer,
@@ -89,7 +90,8 @@ fn scalar_list_and_object_results_of_a_lambda_resolver_are_answered() {
             "today": "2026-12-05",
             "payload": "{\"a\":1}",
             "tags": ["a", "b"],
-            "item": { "id": "i-1" }
+            "item": { "id": "i-1" },
+            "viaDirective": 7
         }}),
         "{answer}"
     );

@@ -358,8 +358,15 @@ const BLOG_SCHEMA: &str = r#"enum Status { DRAFT PUBLISHED }
 type Post @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }, { allow: groups, groups: ["Editors"], operations: [read, update, delete] }]) {
   title: String!
   status: Status @default(value: "DRAFT")
+  draftNotes: String @auth(rules: [{ allow: owner }])
   slug: String! @index(name: "bySlug", queryField: "postBySlug")
   comments: [Comment] @hasMany
+  tags: [Tag] @manyToMany(relationName: "PostTags")
+}
+
+type Tag @model @auth(rules: [{ allow: public, operations: [read] }, { allow: private }]) {
+  label: String!
+  posts: [Post] @manyToMany(relationName: "PostTags")
 }
 
 type Comment @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {
@@ -455,6 +462,61 @@ fn relations_indexes_keys_defaults_and_group_rules_run_in_the_resolvers() {
         by_slug["data"]["postBySlug"]["items"][0]["id"],
         post_id.as_str(),
         "{by_slug}"
+    );
+
+    // Many to many: a tag links to the post through the join model `PostTags`, and each
+    // side reaches the other through it.
+    let tag = api.run(
+        Some(&bob),
+        "mutation { createTag(input: {label: \"rust\"}) { id } }",
+        Value::Null,
+    );
+    let tag_id = tag["data"]["createTag"]["id"].as_str().unwrap().to_owned();
+    let link = api.run(
+        Some(&alice),
+        "mutation ($input: CreatePostTagsInput!) { createPostTags(input: $input) { id postId tagId } }",
+        json!({"input": {"postId": post_id, "tagId": tag_id}}),
+    );
+    assert_eq!(
+        link["data"]["createPostTags"]["tagId"],
+        tag_id.as_str(),
+        "{link}"
+    );
+    let tagged = api.run(
+        None,
+        "query ($id: ID!) { getPost(id: $id) { tags { items { tag { label posts { items { post { title } } } } } } } }",
+        json!({"id": post_id}),
+    );
+    let via = &tagged["data"]["getPost"]["tags"]["items"][0]["tag"];
+    assert_eq!(via["label"], "rust", "{tagged}");
+    assert_eq!(
+        via["posts"]["items"][0]["post"]["title"], "Hello",
+        "{tagged}"
+    );
+
+    // A field with its own rules: only the author reads or writes the draft notes.
+    let notes = "mutation ($input: UpdatePostInput!) { updatePost(input: $input) { id } }";
+    let refused = api.run(
+        Some(&carol),
+        notes,
+        json!({"input": {"id": post_id, "draftNotes": "an editor's"}}),
+    );
+    assert_eq!(error_type(&refused), "Unauthorized", "{refused}");
+    let written = api.run(
+        Some(&alice),
+        notes,
+        json!({"input": {"id": post_id, "draftNotes": "mine"}}),
+    );
+    assert!(written["data"]["updatePost"]["id"].is_string(), "{written}");
+    let read_notes = "query ($id: ID!) { getPost(id: $id) { title draftNotes } }";
+    let own = api.run(Some(&alice), read_notes, json!({"id": post_id}));
+    assert_eq!(own["data"]["getPost"]["draftNotes"], "mine", "{own}");
+    let other = api.run(Some(&bob), read_notes, json!({"id": post_id}));
+    assert_eq!(error_type(&other), "Unauthorized", "{other}");
+    let guest = api.run(None, read_notes, json!({"id": post_id}));
+    assert!(
+        guest["errors"].is_array(),
+        "the API key may not select it: {guest}"
     );
 
     // A static group rule: an editor changes the author's post, another user cannot.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 
+use super::function_fields::function_fields;
 use super::{model, ApiSpec, AuthMode, Resolver};
 use crate::category::model::Reference;
 use crate::decl::args::{wrong_type, Arg, ArgBody, ArgReader, ArgValue, Unit};
@@ -129,9 +130,25 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
     };
     check_model_modes(cx, lit_span, &schema_path, &schema.models, modes);
     let source_schema = schema.text.clone();
-    let text = match graphql_parser::parse_schema::<String>(&schema.text) {
-        Ok(document) => model::transform(&schema.text, &document, &schema.models, modes),
-        Err(_) => schema.text.clone(),
+    // `@function` fields become resolvers through their functions, and leave the schema.
+    let mut text = schema.text.clone();
+    if let Ok(document) = graphql_parser::parse_schema::<String>(&schema.text) {
+        let (fields, mistakes) = function_fields(&document, &schema_path, lit_span);
+        for mistake in mistakes {
+            cx.error(lit_span, mistake);
+        }
+        for resolver in fields {
+            let source = &resolver.data_source;
+            if !data_sources.iter().any(|d| d.name == source.name) {
+                data_sources.push(source.clone());
+            }
+            resolvers.push(resolver);
+        }
+        text = model::without_directives(&schema.text, &document, &["function"]);
+    }
+    let text = match graphql_parser::parse_schema::<String>(&text) {
+        Ok(document) => model::transform(&text, &document, &schema.models, modes),
+        Err(_) => text.clone(),
     };
     let transformed = Schema::read(text, schema.models);
     check_resolver_fields(cx, &transformed, &resolvers);
@@ -174,13 +191,20 @@ fn check_model_modes(
 ) {
     for m in models {
         let at = format!("{path}:{}", m.line);
-        if !m.auth.public.is_empty() && !modes.api_key {
+        let rule_sets = std::iter::once(&m.auth).chain(m.field_auth.iter().map(|(_, a)| a));
+        let (mut api_key, mut user_pool, mut iam) = (false, false, false);
+        for a in rule_sets {
+            api_key |= !a.public.is_empty();
+            user_pool |= a.needs_user_pool();
+            iam |= a.needs_iam();
+        }
+        if api_key && !modes.api_key {
             cx.error(span, format!("`{}` ({at}) allows `public` (API-key) callers, and the API has no API key: add `api_key` to its auth modes", m.name));
         }
-        if m.auth.needs_user_pool() && !modes.user_pool {
+        if user_pool && !modes.user_pool {
             cx.error(span, format!("`{}` ({at}) has `owner`, `private` or `groups` rules, which need user-pool auth on the API: add `user_pool(YourAuth)` to its auth modes", m.name));
         }
-        if m.auth.needs_iam() && !modes.iam {
+        if iam && !modes.iam {
             cx.error(span, format!("`{}` ({at}) has rules with `provider: iam`, which need IAM auth on the API: add `iam` to its auth modes", m.name));
         }
     }
@@ -428,7 +452,7 @@ fn where_supported(directive: &str) -> &'static str {
     if MODEL_TYPE.contains(&directive) || MODEL_FIELD.contains(&directive) {
         "outside a `@model` type (write it in one)"
     } else {
-        "yet (of them it takes `@model`, `@auth`, `@primaryKey`, `@index`, `@default`, `@hasMany`, `@hasOne` and `@belongsTo`)"
+        "yet (of them it takes `@model`, `@auth`, `@primaryKey`, `@index`, `@default`, `@hasMany`, `@hasOne`, `@belongsTo` and `@function`)"
     }
 }
 
@@ -449,7 +473,6 @@ fn transformer_directives(
         "belongsTo",
         "manyToMany",
         "default",
-        "function",
         "http",
         "predictions",
         "searchable",

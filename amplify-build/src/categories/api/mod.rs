@@ -3,6 +3,7 @@
 
 mod client;
 mod decl;
+mod function_fields;
 mod model;
 mod operations;
 

@@ -19,7 +19,7 @@ mod synth;
 pub use introspection::introspection;
 pub use parse::parse;
 pub(super) use resolvers::resolver_code;
-pub(super) use schema::{transform, Modes};
+pub(super) use schema::{transform, without_directives, Modes};
 pub(super) use synth::add_models;
 
 /// An operation an `@auth` rule allows.
@@ -244,6 +244,11 @@ pub struct Model {
     pub root: RootFields,
     /// `createdAt` / `updatedAt` field names (`timestamps` option).
     pub timestamps: Timestamps,
+    /// Not written in the schema: the join model of a `@manyToMany` relation.
+    pub synthetic: bool,
+    /// Per-field rules (`secret: String @auth(rules: [...])`): for that field they
+    /// replace the model's.
+    pub field_auth: Vec<(String, ModelAuth)>,
 }
 
 impl Model {

@@ -106,7 +106,8 @@ pub fn parse(document: &Document<'_, String>, path: &str) -> (Vec<Model>, Vec<St
         }
     }
     let mut errors = reader.errors;
-    errors.extend(super::relations::resolve(&mut models, relations));
+    let taken: Vec<&str> = objects.iter().map(|o| o.name.as_str()).collect();
+    errors.extend(super::relations::resolve(&mut models, relations, &taken));
     (models, errors)
 }
 
@@ -155,6 +156,8 @@ impl Reader<'_> {
             has_auth: auth.is_some(),
             root,
             timestamps,
+            synthetic: false,
+            field_auth: Vec::new(),
         };
         let mut primary: Option<Pos> = None;
         let mut index_at: Vec<Pos> = Vec::new();
@@ -199,7 +202,9 @@ impl Reader<'_> {
                         m.indexes.push(i);
                         index_at.push(d.position);
                     }),
-                    "auth" => Err("has its own `@auth`: per-field rules are not supported yet; put the rules on the type, or move the field to a type with its own rules".into()),
+                    "auth" => parse_auth(d)
+                        .map(|rules| m.field_auth.push((f.name.clone(), rules)))
+                        .map_err(|why| format!("has its own `@auth`, and {why}")),
                     _ => Ok(()),
                 };
                 if let Err(why) = result {
@@ -312,9 +317,6 @@ impl Reader<'_> {
         f: &Field<'_, String>,
         d: &Directive<'_, String>,
     ) -> Result<Written, String> {
-        if d.name == "manyToMany" {
-            return Err("uses `@manyToMany`, which is not supported yet: declare the join model yourself (`type PostTag @model { postId: ID! @index(name: \"byPost\") tagId: ID! @index(name: \"byTag\") post: Post @belongsTo(fields: [\"postId\"]) tag: Tag @belongsTo(fields: [\"tagId\"]) }`) with `@hasMany` on both sides".into());
-        }
         let (target, _, list) = shape(&f.field_type)?;
         if !self.model_names.contains(&target.as_str()) {
             return Err(format!(
@@ -322,14 +324,15 @@ impl Reader<'_> {
                 d.name
             ));
         }
-        if list != (d.name == "hasMany") {
+        let many = d.name == "hasMany" || d.name == "manyToMany";
+        if list != many {
             return Err(if list {
                 format!(
-                    "is a list, so its relation is `@hasMany`, not `@{}`",
+                    "is a list, so its relation is `@hasMany` or `@manyToMany`, not `@{}`",
                     d.name
                 )
             } else {
-                format!("is `@hasMany`, so its type is a list: `[{target}]`")
+                format!("is `@{}`, so its type is a list: `[{target}]`", d.name)
             });
         }
         let mut args = Vec::new();
@@ -345,10 +348,10 @@ impl Reader<'_> {
                 GqlValue::String(s) => vec![s.clone()],
                 _ => return Err(format!("`{name}` takes a string or a list of strings")),
             };
-            let known: &[&str] = if d.name == "hasMany" {
-                &["indexName", "fields", "references", "limit"]
-            } else {
-                &["fields", "references"]
+            let known: &[&str] = match d.name.as_str() {
+                "hasMany" => &["indexName", "fields", "references", "limit"],
+                "manyToMany" => &["relationName", "limit"],
+                _ => &["fields", "references"],
             };
             if !known.contains(&name.as_str()) {
                 return Err(format!(
@@ -358,6 +361,12 @@ impl Reader<'_> {
                 ));
             }
             args.push((name.clone(), values));
+        }
+        if d.name == "manyToMany" && !args.iter().any(|(n, _)| n == "relationName") {
+            return Err(
+                "has `@manyToMany` without a `relationName`: name the join model, `@manyToMany(relationName: \"PostTags\")`, on both sides"
+                    .into(),
+            );
         }
         Ok(Written {
             model,
@@ -382,7 +391,12 @@ fn add_generated_fields(m: &mut Model) {
             added.push((stamp.clone(), "AWSDateTime", true));
         }
     }
-    for rule in &m.auth.owners {
+    let owners = m
+        .auth
+        .owners
+        .iter()
+        .chain(m.field_auth.iter().flat_map(|(_, a)| &a.owners));
+    for rule in owners {
         if m.field(&rule.field).is_none() && !added.iter().any(|(n, _, _)| *n == rule.field) {
             added.push((rule.field.clone(), "String", false));
         }
@@ -403,12 +417,16 @@ fn add_generated_fields(m: &mut Model) {
     }
     let is_list =
         |fields: &[ModelField], name: &str| fields.iter().any(|f| f.name == name && f.list);
-    for rule in &mut m.auth.owners {
-        rule.list = is_list(&m.fields, &rule.field);
-    }
-    for rule in &mut m.auth.groups {
-        if let GroupRule::Dynamic { field, list, .. } = rule {
-            *list = is_list(&m.fields, field);
+    let fields = &m.fields;
+    let rule_sets = std::iter::once(&mut m.auth).chain(m.field_auth.iter_mut().map(|(_, a)| a));
+    for auth in rule_sets {
+        for rule in &mut auth.owners {
+            rule.list = is_list(fields, &rule.field);
+        }
+        for rule in &mut auth.groups {
+            if let GroupRule::Dynamic { field, list, .. } = rule {
+                *list = is_list(fields, field);
+            }
         }
     }
 }

@@ -2,15 +2,27 @@
 //! index of the related model (added for it, `gsi-Post.comments`, unless the relation
 //! names one), `@hasOne` and `@belongsTo` get the related item by the key this item
 //! stores. Without arguments the key field is named as transformer v2 names it
-//! (`postCommentsId`) and added to the model that stores it.
+//! (`postCommentsId`) and added to the model that stores it. `@manyToMany` makes the join
+//! model its `relationName` names, with a `@belongsTo` to each side and an index per
+//! side, which each side's field queries.
 
 use super::parse::Written;
-use super::{attribute_type, lower_first, Index, Key, Model, ModelField, Relation, RelationKind};
+use super::{
+    attribute_type, lower_first, GroupRule, Index, Key, Model, ModelAuth, ModelField,
+    ModelOperation, OwnerRule, Relation, RelationKind, RootFields,
+};
 
-/// Resolves `written` into the models' relations (adding key fields and indexes); a
-/// message for each mistake.
-pub(super) fn resolve(models: &mut [Model], written: Vec<Written>) -> Vec<String> {
-    let mut errors = Vec::new();
+/// Resolves `written` into the models' relations (adding key fields, indexes and join
+/// models; `taken` are the schema's type names); a message for each mistake.
+pub(super) fn resolve(
+    models: &mut Vec<Model>,
+    written: Vec<Written>,
+    taken: &[&str],
+) -> Vec<String> {
+    let (joins, written): (Vec<Written>, Vec<Written>) = written
+        .into_iter()
+        .partition(|w| w.directive == "manyToMany");
+    let mut errors = many_to_many(models, joins, taken);
     // `@hasMany` first: a `@belongsTo` without arguments uses the key its counterpart made.
     let (many, one): (Vec<Written>, Vec<Written>) =
         written.into_iter().partition(|w| w.directive == "hasMany");
@@ -225,5 +237,184 @@ fn add_key_field(model: &mut Model, name: &str, type_name: &str) {
             list: false,
             default: None,
         });
+    }
+}
+
+/// Pairs the `@manyToMany` fields by `relationName` and makes each pair's join model.
+fn many_to_many(models: &mut Vec<Model>, joins: Vec<Written>, taken: &[&str]) -> Vec<String> {
+    let mut errors = Vec::new();
+    let relation_name = |w: &Written| {
+        w.args
+            .iter()
+            .find(|(n, _)| n == "relationName")
+            .and_then(|(_, v)| v.first().cloned())
+            .unwrap_or_default()
+    };
+    let mut done: Vec<String> = Vec::new();
+    for w in &joins {
+        let name = relation_name(w);
+        if done.contains(&name) {
+            continue;
+        }
+        done.push(name.clone());
+        let here = format!("field `{}.{}` ({})", models[w.model].name, w.field, w.at);
+        let pair: Vec<&Written> = joins.iter().filter(|o| relation_name(o) == name).collect();
+        let [a, b] = pair[..] else {
+            errors.push(format!(
+                "{here} is `@manyToMany(relationName: \"{name}\")`, which needs exactly one counterpart: a list field of `{}` with the same `relationName`",
+                w.target
+            ));
+            continue;
+        };
+        let (ma, mb) = (a.model, b.model);
+        if models[ma].name != b.target || models[mb].name != a.target || ma == mb {
+            errors.push(format!(
+                "{here} and its counterpart must relate two different models to each other"
+            ));
+            continue;
+        }
+        if taken.contains(&name.as_str()) || models.iter().any(|m| m.name == name) {
+            errors.push(format!(
+                "{here} names the join model `{name}`, which is already a type of the schema: choose another `relationName`"
+            ));
+            continue;
+        }
+        if [ma, mb].iter().any(|&m| models[m].key.sort.is_some()) {
+            errors.push(format!(
+                "{here} relates a model with a sort key: `@manyToMany` supports models keyed by one field"
+            ));
+            continue;
+        }
+        let join = join_model(&models[ma], &models[mb], &name);
+        for (side, w) in [(ma, a), (mb, b)] {
+            let source = models[side].key.partition.clone();
+            let index = format!("by{}", models[side].name);
+            models[side].relations.push(Relation {
+                field: w.field.clone(),
+                target: name.clone(),
+                kind: RelationKind::Indexed {
+                    index,
+                    source,
+                    single: false,
+                },
+            });
+        }
+        models.push(join);
+    }
+    errors
+}
+
+/// The join model of `a` and `b`: their keys, an index and a `@belongsTo` for each, and
+/// the rules of both (a link is as protected as the items it joins).
+fn join_model(a: &Model, b: &Model, name: &str) -> Model {
+    let mut fields = vec![ModelField {
+        name: "id".into(),
+        type_name: "ID".into(),
+        required: true,
+        list: false,
+        default: None,
+    }];
+    let mut indexes = Vec::new();
+    let mut relations = Vec::new();
+    for side in [a, b] {
+        let key = format!("{}Id", lower_first(&side.name));
+        let type_name = side
+            .field(&side.key.partition)
+            .map(|f| f.type_name.clone())
+            .unwrap_or_else(|| "ID".into());
+        fields.push(ModelField {
+            name: key.clone(),
+            type_name,
+            required: true,
+            list: false,
+            default: None,
+        });
+        indexes.push(Index {
+            name: format!("by{}", side.name),
+            key: Key {
+                partition: key.clone(),
+                sort: None,
+            },
+            query_field: None,
+        });
+        relations.push(Relation {
+            field: lower_first(&side.name),
+            target: side.name.clone(),
+            kind: RelationKind::Keyed { fields: vec![key] },
+        });
+    }
+    let auth = merged_auth(&a.auth, &b.auth);
+    for stamp in ["createdAt", "updatedAt"] {
+        fields.push(ModelField {
+            name: stamp.into(),
+            type_name: "AWSDateTime".into(),
+            required: true,
+            list: false,
+            default: None,
+        });
+    }
+    for rule in &auth.owners {
+        if !fields.iter().any(|f| f.name == rule.field) {
+            fields.push(ModelField {
+                name: rule.field.clone(),
+                type_name: "String".into(),
+                required: false,
+                list: rule.list,
+                default: None,
+            });
+        }
+    }
+    Model {
+        name: name.to_owned(),
+        line: a.line,
+        fields,
+        relations,
+        key: Key {
+            partition: "id".into(),
+            sort: None,
+        },
+        indexes,
+        auth,
+        has_auth: a.has_auth || b.has_auth,
+        root: RootFields {
+            get: Some(format!("get{name}")),
+            list: Some(format!("list{}", super::plural(name))),
+            create: Some(format!("create{name}")),
+            update: Some(format!("update{name}")),
+            delete: Some(format!("delete{name}")),
+            subscriptions: true,
+        },
+        timestamps: (Some("createdAt".into()), Some("updatedAt".into())),
+        synthetic: true,
+        field_auth: Vec::new(),
+    }
+}
+
+/// The rules of both sides: each kind's operations joined, owner and group rules kept.
+fn merged_auth(a: &ModelAuth, b: &ModelAuth) -> ModelAuth {
+    let join = |x: &[ModelOperation], y: &[ModelOperation]| {
+        let mut out = x.to_vec();
+        out.extend(y.iter().filter(|o| !x.contains(o)));
+        out
+    };
+    let mut owners: Vec<OwnerRule> = a.owners.clone();
+    for rule in &b.owners {
+        if !owners.iter().any(|r| r.field == rule.field) {
+            owners.push(rule.clone());
+        }
+    }
+    let mut groups: Vec<GroupRule> = a.groups.clone();
+    for g in &b.groups {
+        if !groups.contains(g) {
+            groups.push(g.clone());
+        }
+    }
+    ModelAuth {
+        public: join(&a.public, &b.public),
+        public_iam: join(&a.public_iam, &b.public_iam),
+        private: join(&a.private, &b.private),
+        private_iam: join(&a.private_iam, &b.private_iam),
+        owners,
+        groups,
     }
 }

@@ -14,7 +14,7 @@
 
 use serde_json::json;
 
-use super::{GroupRule, Index, Model, ModelOperation};
+use super::{GroupRule, Index, Model, ModelAuth, ModelOperation};
 
 /// What a resolver does.
 #[derive(Debug, Clone, Copy)]
@@ -43,20 +43,15 @@ pub enum Operation<'a> {
     },
     /// A `@belongsTo` / `@hasOne` field: the item keyed by the source's `fields`.
     Keyed(&'a [String]),
+    /// A field with its own rules, read from the item already fetched.
+    FieldRead(&'a str),
 }
 
-/// The resolver of `operation` on `model`'s table (for relation fields, `model` is the
-/// related model: its rules decide what the caller sees).
-pub fn resolver_code(model: &Model, operation: Operation<'_>) -> String {
+/// A set of rules as the resolvers read them.
+fn rules(a: &ModelAuth, has_auth: bool) -> serde_json::Value {
     let ops = |list: &[ModelOperation]| list.iter().map(|o| o.name()).collect::<Vec<_>>();
-    let a = &model.auth;
-    let defaults: serde_json::Map<String, serde_json::Value> = model
-        .fields
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), f.default.clone()?)))
-        .collect();
-    let mut rules = json!({
-        "hasAuth": model.has_auth,
+    json!({
+        "hasAuth": has_auth,
         "public": ops(&a.public),
         "publicIam": ops(&a.public_iam),
         "private": ops(&a.private),
@@ -72,11 +67,28 @@ pub fn resolver_code(model: &Model, operation: Operation<'_>) -> String {
             GroupRule::Dynamic { field, list, operations } => Some(json!({"field": field, "list": list, "ops": ops(operations)})),
             GroupRule::Static { .. } => None,
         }).collect::<Vec<_>>(),
-        "key": model.key_fields(),
-        "createdAt": model.timestamps.0,
-        "updatedAt": model.timestamps.1,
-        "defaults": defaults,
-    });
+    })
+}
+
+/// The resolver of `operation` on `model`'s table (for relation fields, `model` is the
+/// related model: its rules decide what the caller sees).
+pub fn resolver_code(model: &Model, operation: Operation<'_>) -> String {
+    let defaults: serde_json::Map<String, serde_json::Value> = model
+        .fields
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), f.default.clone()?)))
+        .collect();
+    let field_rules: serde_json::Map<String, serde_json::Value> = model
+        .field_auth
+        .iter()
+        .map(|(field, a)| (field.clone(), rules(a, true)))
+        .collect();
+    let mut rules = rules(&model.auth, model.has_auth);
+    rules["key"] = json!(model.key_fields());
+    rules["createdAt"] = json!(model.timestamps.0);
+    rules["updatedAt"] = json!(model.timestamps.1);
+    rules["defaults"] = json!(defaults);
+    rules["fieldRules"] = json!(field_rules);
     let body = match operation {
         Operation::Get => GET,
         Operation::List => LIST,
@@ -106,6 +118,10 @@ pub fn resolver_code(model: &Model, operation: Operation<'_>) -> String {
             rules["keyedBy"] = json!(fields);
             KEYED
         }
+        Operation::FieldRead(field) => {
+            rules["field"] = json!(field);
+            FIELD
+        }
     };
     format!(
         "import {{ util, runtime }} from '@aws-appsync/utils';\n\nconst MODEL = {rules};\n{HELPERS}{body}"
@@ -121,7 +137,7 @@ function caller(ctx) {
     const username = id.username || claims['cognito:username'] || id.sub;
     const groups = id.groups || claims['cognito:groups'] || [];
     const names = [id.sub + '::' + username, id.sub, username];
-    for (const rule of MODEL.owners) {
+    for (const rule of allOwners()) {
       const value = claimValue(id, claims, username, rule.claim);
       if (value && !names.includes(value)) names.push(value);
     }
@@ -133,6 +149,13 @@ function caller(ctx) {
   return { kind: 'apiKey' };
 }
 
+/** The owner rules of the model and of its fields. */
+function allOwners() {
+  const out = MODEL.owners.slice();
+  for (const field of Object.keys(MODEL.fieldRules)) out.push(...MODEL.fieldRules[field].owners);
+  return out;
+}
+
 /** What an owner rule stores for a user. */
 function claimValue(id, claims, username, claim) {
   if (claim === 'sub::username') return id.sub + '::' + username;
@@ -141,24 +164,26 @@ function claimValue(id, claims, username, claim) {
   return claims[claim];
 }
 
-/** 'all', the item-level rules that apply (only items they match), or null (refused). */
-function access(ctx, op) {
-  if (!MODEL.hasAuth) return 'all';
+/** 'all', the item-level rules that apply (only items they match), or null (refused),
+ * under the model's rules or a field's (`R`). */
+function access(ctx, op, R) {
+  R = R || MODEL;
+  if (!R.hasAuth) return 'all';
   const who = caller(ctx);
-  if (who.kind === 'apiKey') return MODEL.public.includes(op) ? 'all' : null;
+  if (who.kind === 'apiKey') return R.public.includes(op) ? 'all' : null;
   if (who.kind === 'iam') {
-    const ok = MODEL.publicIam.includes(op) || (who.signedIn && MODEL.privateIam.includes(op));
+    const ok = R.publicIam.includes(op) || (who.signedIn && R.privateIam.includes(op));
     return ok ? 'all' : null;
   }
-  if (MODEL.private.includes(op)) return 'all';
-  if (MODEL.staticGroups.some((r) => r.ops.includes(op) && r.groups.some((g) => who.groups.includes(g)))) {
+  if (R.private.includes(op)) return 'all';
+  if (R.staticGroups.some((r) => r.ops.includes(op) && r.groups.some((g) => who.groups.includes(g)))) {
     return 'all';
   }
   const rules = [];
-  for (const r of MODEL.owners) {
+  for (const r of R.owners) {
     if (r.ops.includes(op)) rules.push({ field: r.field, list: r.list, values: who.names });
   }
-  for (const r of MODEL.groupFields) {
+  for (const r of R.groupFields) {
     if (r.ops.includes(op) && who.groups.length) rules.push({ field: r.field, list: r.list, values: who.groups });
   }
   return rules.length ? rules : null;
@@ -425,7 +450,7 @@ export function request(ctx) {
   if (MODEL.updatedAt && !values[MODEL.updatedAt]) values[MODEL.updatedAt] = now;
   const who = caller(ctx);
   if (who.kind === 'userPool') {
-    for (const rule of MODEL.owners) {
+    for (const rule of allOwners()) {
       if (values[rule.field] === undefined || values[rule.field] === null) {
         const value = claimValue(who.id, who.claims, who.username, rule.claim);
         values[rule.field] = rule.list ? [value] : value;
@@ -433,6 +458,13 @@ export function request(ctx) {
     }
   }
   if (mode !== 'all' && !matches(mode, values)) util.unauthorized();
+  // A field with its own rules is set only by those its rules let create it.
+  for (const field of Object.keys(ctx.args.input)) {
+    const R = MODEL.fieldRules[field];
+    if (!R) continue;
+    const own = access(ctx, 'create', R);
+    if (!own || (own !== 'all' && !matches(own, values))) util.unauthorized();
+  }
   const key = keyOf(values);
   for (const k of MODEL.key) delete values[k];
   const parts = [{ [MODEL.key[0]]: { attributeExists: false } }];
@@ -476,8 +508,20 @@ export function request(ctx) {
   if (removes.length) text += (text ? ' ' : '') + 'REMOVE ' + removes.join(', ');
   const parts = [{ [MODEL.key[0]]: { attributeExists: true } }];
   if (mode !== 'all') parts.push(rulesFilter(mode));
+  let rulesChecked = mode !== 'all';
+  // A field with its own rules is changed only by those its rules let update it.
+  for (const field of Object.keys(ctx.args.input)) {
+    const R = MODEL.fieldRules[field];
+    if (!R) continue;
+    const own = access(ctx, 'update', R);
+    if (!own) util.unauthorized();
+    if (own !== 'all') {
+      parts.push(rulesFilter(own));
+      rulesChecked = true;
+    }
+  }
   if (ctx.args.condition) parts.push(ctx.args.condition);
-  ctx.stash.rulesChecked = mode !== 'all';
+  ctx.stash.rulesChecked = rulesChecked;
   const update = { expression: text, expressionNames: names };
   if (Object.keys(updates).length) update.expressionValues = updates;
   return {
@@ -509,5 +553,19 @@ export function request(ctx) {
 
 export function response(ctx) {
   return result(ctx, ctx.stash.rulesChecked);
+}
+"#;
+
+const FIELD: &str = r#"
+export function request(ctx) {
+  // The item is already read: its field is returned without another request.
+  const mode = access(ctx, 'read', MODEL.fieldRules[MODEL.field]);
+  if (!mode || (mode !== 'all' && !matches(mode, ctx.source))) util.unauthorized();
+  runtime.earlyReturn(ctx.source[MODEL.field]);
+  return {};
+}
+
+export function response(ctx) {
+  return ctx.result;
 }
 "#;

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use graphql_parser::schema::{Definition, Document, TypeDefinition};
 
 use super::schema_types as types;
-use super::{GroupRule, Model, ModelOperation, Relation, RelationKind};
+use super::{GroupRule, Model, ModelAuth, ModelOperation, Relation, RelationKind};
 
 /// The auth modes the API has, for the directives the generated fields carry.
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +90,15 @@ pub fn transform(
                 .iter()
                 .filter(|d| TRANSFORMER.contains(&d.name.as_str()))
             {
-                edits.push(removal(offset(d.position)));
+                let (from, to, _) = removal(offset(d.position));
+                // A field's own rules become the modes AppSync lets read it.
+                let rules = (d.name == "auth")
+                    .then(|| model.field_auth.iter().find(|(name, _)| *name == f.name))
+                    .flatten();
+                let replacement = rules
+                    .map(|(_, a)| directives(a, true, modes, Some(ModelOperation::Read)))
+                    .unwrap_or_default();
+                edits.push((from, to, replacement));
             }
         }
         let directives = type_directives(model, modes);
@@ -108,6 +116,22 @@ pub fn transform(
         }
     }
     let mut generated = String::from("\n");
+    // Join models of `@manyToMany` relations are not written in the schema.
+    for model in models.iter().filter(|m| m.synthetic) {
+        let _ = writeln!(
+            generated,
+            "\ntype {}{} {{",
+            model.name,
+            type_directives(model, modes)
+        );
+        for f in &model.fields {
+            let _ = writeln!(generated, "  {}: {}", f.name, field_type(f));
+        }
+        for r in &model.relations {
+            let _ = writeln!(generated, "  {}: {}", r.field, r.target);
+        }
+        generated.push_str("}\n");
+    }
     let mut roots = RootFieldsText::default();
     let mut inputs = types::Inputs::default();
     for model in models {
@@ -279,20 +303,19 @@ impl RootFieldsText {
 /// The auth directives of a model's type and connection, from its rules: every mode
 /// any rule names.
 pub(super) fn type_directives(model: &Model, modes: Modes) -> String {
-    directives(model, modes, None)
+    directives(&model.auth, model.has_auth, modes, None)
 }
 
 /// The auth directives of a generated root field: the modes of the rules allowing its
 /// operation, so AppSync itself refuses the others.
 fn field_directives(model: &Model, modes: Modes, op: ModelOperation) -> String {
-    directives(model, modes, Some(op))
+    directives(&model.auth, model.has_auth, modes, Some(op))
 }
 
-fn directives(model: &Model, modes: Modes, op: Option<ModelOperation>) -> String {
-    if !model.has_auth {
+fn directives(a: &ModelAuth, has_auth: bool, modes: Modes, op: Option<ModelOperation>) -> String {
+    if !has_auth {
         return String::new();
     }
-    let a = &model.auth;
     let allows = |ops: &[ModelOperation]| match op {
         Some(op) => ops.contains(&op),
         None => !ops.is_empty(),
@@ -317,7 +340,41 @@ fn directives(model: &Model, modes: Modes, op: Option<ModelOperation>) -> String
     if out.is_empty() && op.is_some() {
         // No rule allows the operation: a mode AppSync accepts on the field, and the
         // resolver refuses every caller.
-        out = directives(model, modes, None);
+        out = directives(a, has_auth, modes, None);
+    }
+    out
+}
+
+/// `text` (which parses as `document`) without the directives named `names`, wherever
+/// they are written on object types and their fields.
+pub fn without_directives(text: &str, document: &Document<'_, String>, names: &[&str]) -> String {
+    let lines: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |pos: graphql_parser::Pos| lines[pos.line - 1] + pos.column - 1;
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for def in &document.definitions {
+        let Definition::TypeDefinition(TypeDefinition::Object(o)) = def else {
+            continue;
+        };
+        let directives = o
+            .directives
+            .iter()
+            .chain(o.fields.iter().flat_map(|f| &f.directives));
+        for d in directives.filter(|d| names.contains(&d.name.as_str())) {
+            let at = offset(d.position);
+            let from = if at > 0 && text.as_bytes()[at - 1] == b' ' {
+                at - 1
+            } else {
+                at
+            };
+            cuts.push((from, directive_end(text, at)));
+        }
+    }
+    cuts.sort_by_key(|(from, _)| std::cmp::Reverse(*from));
+    let mut out = text.to_owned();
+    for (from, to) in cuts {
+        out.replace_range(from..to, "");
     }
     out
 }

@@ -208,6 +208,13 @@ fn model_stack(model: &Model) -> (Template, Vec<(String, String)>) {
         t.resource(id, resolver);
         files.push(file);
     }
+    for (field, _) in &model.field_auth {
+        let code = resolver_code(model, Operation::FieldRead(field));
+        let data_source = Value::get_att(format!("{n}DataSource"), "Name");
+        let (id, file, resolver) = resolver(n, field, Value::r#ref("ApiId"), data_source, code);
+        t.resource(id, resolver);
+        files.push(file);
+    }
     let table_id = model.table_id();
     for (attr, value) in [
         ("TableName", Value::r#ref(&table_id)),

@@ -219,11 +219,15 @@ fn each_mistake_is_named_with_its_position() {
         ),
         (
             "type A @model { bs: [B] @manyToMany(relationName: \"AB\") } type B @model { x: Int }",
-            "uses `@manyToMany`, which is not supported yet",
+            "field `A.bs` (schema.graphql:1:25) is `@manyToMany(relationName: \"AB\")`, which needs exactly one counterpart",
         ),
         (
-            "type A @model { secret: String @auth(rules: [{ allow: owner }]) }",
-            "field `A.secret` (schema.graphql:1:32) has its own `@auth`",
+            "type A @model { bs: [B] @manyToMany } type B @model { x: Int }",
+            "has `@manyToMany` without a `relationName`",
+        ),
+        (
+            "type A @model { secret: String @auth(rules: [{ allow: nobody }]) }",
+            "field `A.secret` (schema.graphql:1:32) has its own `@auth`, and `allow: nobody` is not a rule",
         ),
         (
             "type A @model(search: true) { x: Int }",
@@ -279,4 +283,74 @@ fn rules_whose_mode_the_api_lacks_leave_the_fields_without_directives() {
         out.contains("  createA(input: CreateAInput!, condition: ModelAConditionInput): A\n"),
         "{out}"
     );
+}
+
+#[test]
+fn many_to_many_makes_its_join_model() {
+    let schema = r#"type Post @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {
+  title: String!
+  tags: [Tag] @manyToMany(relationName: "PostTags")
+}
+type Tag @model @auth(rules: [{ allow: public, operations: [read] }, { allow: private }]) {
+  label: String!
+  posts: [Post] @manyToMany(relationName: "PostTags")
+}
+"#;
+    let (models, errors) = read(schema);
+    assert!(errors.is_empty(), "{errors:?}");
+    let join = models
+        .iter()
+        .find(|m| m.name == "PostTags")
+        .expect("a join model");
+    assert!(join.synthetic);
+    let fields: Vec<&str> = join.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["id", "postId", "tagId", "createdAt", "updatedAt", "owner"]
+    );
+    let indexes: Vec<&str> = join.indexes.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(indexes, ["byPost", "byTag"]);
+    assert_eq!(join.auth.private, ALL.to_vec(), "the rules of both sides");
+    assert_eq!(join.auth.owners.len(), 1);
+    let post = &models[0];
+    assert_eq!(
+        post.relations[0].kind,
+        RelationKind::Indexed {
+            index: "byPost".into(),
+            source: "id".into(),
+            single: false
+        }
+    );
+    let out = transformed(schema);
+    for line in [
+        "  tags(filter: ModelPostTagsFilterInput, sortDirection: ModelSortDirection, limit: Int, nextToken: String): ModelPostTagsConnection",
+        "type PostTags @aws_api_key @aws_cognito_user_pools {\n  id: ID!\n  postId: ID!\n  tagId: ID!\n",
+        "  post: Post\n  tag: Tag\n}",
+        "  createPostTags(input: CreatePostTagsInput!, condition: ModelPostTagsConditionInput): PostTags",
+    ] {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+}
+
+#[test]
+fn a_field_with_its_own_rules_gets_its_own_modes() {
+    let schema = r#"type Note @model @auth(rules: [{ allow: public, operations: [read] }, { allow: owner }]) {
+  title: String!
+  secret: String @auth(rules: [{ allow: owner, ownerField: "keeper" }])
+}
+"#;
+    let (models, errors) = read(schema);
+    assert!(errors.is_empty(), "{errors:?}");
+    let note = &models[0];
+    assert_eq!(note.field_auth.len(), 1);
+    assert!(
+        note.field("keeper").is_some(),
+        "the field rule's owner field is stored"
+    );
+    let out = transformed(schema);
+    assert!(
+        out.contains("  secret: String @aws_cognito_user_pools\n"),
+        "{out}"
+    );
+    assert!(!out.contains("@auth"), "{out}");
 }

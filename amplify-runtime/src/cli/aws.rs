@@ -201,7 +201,9 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
         ))
         .build_https();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .retry_config(retry_config());
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
@@ -272,6 +274,18 @@ pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         credentials,
         endpoint,
     })
+}
+
+/// How every call retries: adaptive mode (exponential backoff with full jitter, and a
+/// client-side rate limit that slows down when AWS throttles), with room for the long
+/// throttling bursts a large backend's push meets (CloudFormation's `DescribeStackEvents`
+/// and S3 uploads at volume). Credentials are re-resolved by the SDK's cache as they near
+/// expiry, so a long wait keeps working with an assumed role.
+pub fn retry_config() -> aws_config::retry::RetryConfig {
+    aws_config::retry::RetryConfig::adaptive()
+        .with_max_attempts(10)
+        .with_initial_backoff(std::time::Duration::from_millis(200))
+        .with_max_backoff(std::time::Duration::from_secs(20))
 }
 
 fn no_credentials() -> CliError {

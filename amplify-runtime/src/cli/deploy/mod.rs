@@ -335,39 +335,72 @@ pub(super) fn read_tags(project: &Project) -> Result<String> {
     std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))
 }
 
+/// How many uploads run at once: enough to hide S3's latency for a large backend's
+/// templates and zips, few enough to stay clear of throttling.
+const PARALLEL_UPLOADS: usize = 8;
+
 /// Uploads objects whose keys are not in the bucket yet (keys are content-addressed, so
-/// an existing key already holds these bytes).
+/// an existing key already holds these bytes), [`PARALLEL_UPLOADS`] at a time. Returns
+/// the keys uploaded, in the order given.
 pub(super) async fn upload_missing(
     aws: &Aws,
     bucket: &str,
     objects: Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<String>> {
-    let mut uploaded = Vec::new();
+    let mut unique: Vec<(String, Vec<u8>)> = Vec::new();
     for (key, bytes) in objects {
-        if uploaded.contains(&key) {
-            continue;
+        if !unique.iter().any(|(k, _)| *k == key) {
+            unique.push((key, bytes));
         }
-        match aws.s3.head_object().bucket(bucket).key(&key).send().await {
-            Ok(_) => {
-                tracing::debug!(%key, "already uploaded");
-                continue;
-            }
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
-            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => {}
-            Err(e) => return Err(sdk_error(format!("cannot check `s3://{bucket}/{key}`"), e)),
-        }
-        aws.s3
-            .put_object()
-            .bucket(bucket)
-            .key(&key)
-            .body(bytes.into())
-            .send()
-            .await
-            .map_err(|e| sdk_error(format!("cannot upload `s3://{bucket}/{key}`"), e))?;
-        tracing::info!(%key, "uploaded");
-        uploaded.push(key);
     }
-    Ok(uploaded)
+    let mut uploaded = Vec::new();
+    let mut queue = unique.into_iter().enumerate();
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < PARALLEL_UPLOADS {
+            let Some((i, (key, bytes))) = queue.next() else {
+                break;
+            };
+            let (s3, bucket) = (aws.s3.clone(), bucket.to_owned());
+            running.spawn(async move { (i, upload_if_missing(&s3, &bucket, key, bytes).await) });
+        }
+        let Some(done) = running.join_next().await else {
+            break;
+        };
+        let (i, result) = done.expect("an upload task does not panic");
+        if let Some(key) = result? {
+            uploaded.push((i, key));
+        }
+    }
+    uploaded.sort();
+    Ok(uploaded.into_iter().map(|(_, key)| key).collect())
+}
+
+/// Uploads one object unless its key exists; `Some(key)` when it was uploaded.
+async fn upload_if_missing(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: String,
+    bytes: Vec<u8>,
+) -> Result<Option<String>> {
+    match s3.head_object().bucket(bucket).key(&key).send().await {
+        Ok(_) => {
+            tracing::debug!(%key, "already uploaded");
+            return Ok(None);
+        }
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {}
+        Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => {}
+        Err(e) => return Err(sdk_error(format!("cannot check `s3://{bucket}/{key}`"), e)),
+    }
+    s3.put_object()
+        .bucket(bucket)
+        .key(&key)
+        .body(bytes.into())
+        .send()
+        .await
+        .map_err(|e| sdk_error(format!("cannot upload `s3://{bucket}/{key}`"), e))?;
+    tracing::info!(%key, "uploaded");
+    Ok(Some(key))
 }
 
 /// Fault injection for the recovery tests (feature `test-hooks`, never in an installed
@@ -394,4 +427,86 @@ fn interrupted(stack: &str, env: &str) -> CliError {
         format!("interrupted: CloudFormation keeps working on `{stack}`; local state for `{env}` was not changed"),
     )
     .help("run `cargo amplify status` (or push again) once it settles: amplify-rs reconciles with the stack's real state")
+}
+
+#[cfg(test)]
+mod upload_tests {
+    use aws_sdk_s3::operation::head_object::{HeadObjectError, HeadObjectOutput};
+    use aws_sdk_s3::operation::put_object::PutObjectOutput;
+    use aws_sdk_s3::types::error::NotFound;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+
+    use super::*;
+    use crate::cli::aws::retry_config;
+    use crate::cli::stack::sdk_tests::aws_with;
+
+    /// S3 that has `present` and throttles the first `throttled` uploads of the others.
+    fn s3(throttled: usize) -> (aws_sdk_s3::Client, aws_smithy_mocks::Rule) {
+        let head = mock!(aws_sdk_s3::Client::head_object)
+            .match_requests(|r| r.key() == Some("present"))
+            .then_output(|| HeadObjectOutput::builder().build());
+        let missing = mock!(aws_sdk_s3::Client::head_object)
+            .match_requests(|r| r.key() != Some("present"))
+            .then_error(|| HeadObjectError::NotFound(NotFound::builder().build()));
+        let mut put = mock!(aws_sdk_s3::Client::put_object).sequence();
+        if throttled > 0 {
+            put = put
+                .http_status(503, Some("<Error><Code>SlowDown</Code></Error>".into()))
+                .times(throttled);
+        }
+        let put = put
+            .output(|| PutObjectOutput::builder().build())
+            .repeatedly()
+            .build();
+        let client = mock_client!(
+            aws_sdk_s3,
+            RuleMode::MatchAny,
+            [&head, &missing, &put],
+            |c| c
+                .retry_config(retry_config())
+                .time_source(aws_smithy_async::time::SystemTimeSource::new())
+        );
+        (client, put)
+    }
+
+    #[tokio::test]
+    async fn a_throttled_upload_is_retried_until_it_goes_through() {
+        let mut aws = aws_with(mock_client!(
+            aws_sdk_cloudformation,
+            RuleMode::MatchAny,
+            &[]
+        ));
+        let (client, put) = s3(3);
+        aws.s3 = client;
+        let objects = vec![
+            ("present".to_owned(), b"old".to_vec()),
+            ("a".to_owned(), b"new".to_vec()),
+        ];
+        let uploaded = upload_missing(&aws, "bucket", objects).await.unwrap();
+        assert_eq!(uploaded, ["a"]);
+        assert_eq!(
+            put.num_calls(),
+            4,
+            "three throttled attempts, then the upload"
+        );
+    }
+
+    #[tokio::test]
+    async fn many_uploads_go_out_together_and_come_back_in_order() {
+        let mut aws = aws_with(mock_client!(
+            aws_sdk_cloudformation,
+            RuleMode::MatchAny,
+            &[]
+        ));
+        let (client, put) = s3(0);
+        aws.s3 = client;
+        let objects: Vec<(String, Vec<u8>)> = (0..40)
+            .map(|i| (format!("k{i:02}"), vec![i as u8]))
+            .chain([("k00".to_owned(), vec![0])])
+            .collect();
+        let uploaded = upload_missing(&aws, "bucket", objects).await.unwrap();
+        let expected: Vec<String> = (0..40).map(|i| format!("k{i:02}")).collect();
+        assert_eq!(uploaded, expected, "each key once, in the order given");
+        assert_eq!(put.num_calls(), 40);
+    }
 }

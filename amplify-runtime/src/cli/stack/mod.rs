@@ -298,7 +298,7 @@ fn tag_list(tags: &[(String, String)]) -> Vec<Tag> {
 
 /// Request shapes against SDK mock clients: what exactly is sent, and how answers map.
 #[cfg(test)]
-mod sdk_tests {
+pub(crate) mod sdk_tests {
     use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
     use aws_sdk_cloudformation::operation::update_stack::{UpdateStackError, UpdateStackOutput};
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
@@ -308,7 +308,7 @@ mod sdk_tests {
     use crate::cli::aws::CallLog;
 
     /// Clients whose CloudFormation is `cfn` (the others are never called).
-    pub(super) fn aws_with(cfn: aws_sdk_cloudformation::Client) -> Aws {
+    pub(crate) fn aws_with(cfn: aws_sdk_cloudformation::Client) -> Aws {
         Aws {
             cfn,
             sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, &[]),

@@ -117,3 +117,93 @@ fn deploy_failed(what: String, failures: &[Failure]) -> CliError {
         format!("{what}:\n    {}", causes.join("\n    ")),
     )
 }
+
+/// The root stack's states before an update, against an SDK mock of CloudFormation.
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudformation::operation::continue_update_rollback::ContinueUpdateRollbackOutput;
+    use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
+    use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
+    use aws_sdk_cloudformation::types::Stack;
+    use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+
+    use super::*;
+    use crate::cli::stack::sdk_tests::aws_with;
+
+    fn stack(status: StackStatus) -> DescribeStacksOutput {
+        DescribeStacksOutput::builder()
+            .stacks(
+                Stack::builder()
+                    .stack_name("root")
+                    .stack_id("root-id")
+                    .stack_status(status)
+                    .creation_time(aws_smithy_types::DateTime::from_secs(0))
+                    .build(),
+            )
+            .build()
+    }
+
+    /// CloudFormation answering `statuses` to successive `DescribeStacks`, no events, and
+    /// accepting `ContinueUpdateRollback` (the returned rule counts those calls).
+    async fn prepare(statuses: &'static [StackStatus]) -> (Result<()>, Rule) {
+        let mut describe = mock!(aws_sdk_cloudformation::Client::describe_stacks).sequence();
+        for status in statuses {
+            describe = describe.output(move || stack(status.clone()));
+        }
+        let describe = describe.build();
+        let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+            .then_output(|| DescribeStackEventsOutput::builder().build());
+        let resume = mock!(aws_sdk_cloudformation::Client::continue_update_rollback)
+            .match_requests(|r| r.stack_name() == Some("root"))
+            .then_output(|| ContinueUpdateRollbackOutput::builder().build());
+        let aws = aws_with(mock_client!(
+            aws_sdk_cloudformation,
+            RuleMode::MatchAny,
+            [&describe, &events, &resume]
+        ));
+        let provider = ProviderInfo {
+            stack_name: Some("root".into()),
+            ..ProviderInfo::default()
+        };
+        let result = prepare_stack(&aws, &Stacks::new(&aws), &provider, &[], true).await;
+        (result, resume)
+    }
+
+    #[tokio::test]
+    async fn a_failed_rollback_is_resumed_before_the_update() {
+        let (result, resume) = prepare(&[
+            StackStatus::UpdateRollbackFailed,
+            StackStatus::UpdateRollbackInProgress,
+            StackStatus::UpdateRollbackComplete,
+        ])
+        .await;
+        assert!(result.is_ok(), "{:?}", result.err());
+        assert_eq!(resume.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_rollback_that_fails_again_stops_the_push_naming_the_stack() {
+        let (result, resume) = prepare(&[
+            StackStatus::UpdateRollbackFailed,
+            StackStatus::UpdateRollbackFailed,
+        ])
+        .await;
+        let err = result.unwrap_err();
+        assert!(
+            err.message
+                .contains("the rollback of `root` did not complete (UPDATE_ROLLBACK_FAILED)"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.kind, Kind::Deploy);
+        assert_eq!(resume.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_busy_stack_is_refused_and_left_alone() {
+        let (result, resume) = prepare(&[StackStatus::UpdateInProgress]).await;
+        let err = result.unwrap_err();
+        assert_eq!(err.kind, Kind::Busy, "{}", err.message);
+        assert_eq!(resume.num_calls(), 0);
+    }
+}

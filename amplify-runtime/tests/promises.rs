@@ -372,3 +372,67 @@ fn a_gen1_project_without_a_crate_is_pulled_into_its_client_files() {
     // Nothing was synthesised into the Gen 1 folder.
     assert!(!dir.path().join("Cargo.toml").exists());
 }
+
+/// `adopt` writes a Gen 1 project's declaration into a new crate (the one the Amplify CLI
+/// 14.2.2 wrote in `../shared/reference/gen1-project`: auth, a `@model` API, a Node.js
+/// function, an S3 bucket), which builds, synthesises and deploys to the local cloud.
+#[test]
+fn a_gen1_project_is_adopted_into_a_crate_that_deploys() {
+    let emulator = Emulator::start();
+    let scratch = Scratch::generated("adopted", &[("src/main.rs", "fn main() {}\n".to_owned())]);
+    let app = scratch.crate_dir();
+    // A crate as `cargo new` makes it: no amplify-rs yet.
+    fs::write(
+        app.join("Cargo.toml"),
+        "[package]\nname = \"adopted\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
+    )
+    .unwrap();
+    fs::remove_file(app.join("build.rs")).unwrap();
+    let gen1 = repo().join("../shared/reference/gen1-project/project");
+    let out = scratch.amplify(
+        &emulator,
+        &[
+            "adopt",
+            gen1.to_str().unwrap(),
+            "--amplify-rs-path",
+            repo().to_str().unwrap(),
+        ],
+    );
+    let said = ok(&out);
+    let cloud = fs::read_to_string(app.join("src/cloud.rs")).unwrap();
+    for expected in [
+        "#[auth(name = \"refappauth\", sign_in = [email], required_attributes = [email], password(min_length = 8, lowercase, numbers), identity_pool)]",
+        "#[bucket(name = \"refappstorage\", authenticated = [write, read, delete])]",
+        "#[function(name = \"refappfn\", runtime = node(code = \"functions/refappfn\"))]",
+        "auth = api_key(expires_in_days = 7)",
+        "additional_auth = [user_pool(Refappauth)]",
+    ] {
+        assert!(cloud.contains(expected), "missing `{expected}` in:\n{cloud}");
+    }
+    assert!(app.join("functions/refappfn/index.js").is_file(), "{said}");
+    assert!(fs::read_to_string(app.join("schema/refappapi.graphql"))
+        .unwrap()
+        .contains("type Todo @model"));
+    let manifest = fs::read_to_string(app.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("[build-dependencies]\namplify-build = { path = ")
+            && manifest.contains("amplify = { package = \"amplify-runtime\", path = "),
+        "{manifest}"
+    );
+    assert!(fs::read_to_string(app.join("src/main.rs"))
+        .unwrap()
+        .starts_with("mod cloud;"));
+    // Nothing is overwritten by a second run.
+    let again = scratch.amplify(&emulator, &["adopt", gen1.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("src/cloud.rs"));
+
+    ok(&scratch.amplify(&emulator, &["init", "--env", "dev", "--yes"]));
+    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    assert!(app
+        .join("amplify/backend/api/refappapi/build/stacks/Todo.json")
+        .is_file());
+    let outputs = scratch.json("amplify_outputs.json");
+    assert!(outputs["data"]["url"].is_string(), "{outputs}");
+    assert!(outputs["auth"]["user_pool_id"].is_string(), "{outputs}");
+}

@@ -141,6 +141,15 @@ pub(super) enum Command {
         #[command(subcommand)]
         what: ConfigCommand,
     },
+    /// Write the Rust declaration of an Amplify Gen 1 project into this crate
+    /// (`src/cloud.rs`, `build.rs`, schemas, function code, dependencies).
+    Adopt {
+        /// The Gen 1 project: the folder holding its `amplify/`.
+        gen1: PathBuf,
+        /// Depend on a local amplify-rs checkout instead of crates.io.
+        #[arg(long, hide = true)]
+        amplify_rs_path: Option<PathBuf>,
+    },
     /// Write the backend as a folder the CDK construct AmplifyExportedBackend includes.
     Export {
         /// Folder to write `amplify-export-<project>/` into.

@@ -6,6 +6,7 @@
 //! 130 interrupted (a general plugin's own code for `cargo amplify <plugin>`).
 
 mod actions;
+mod adopt;
 mod args;
 mod assets;
 mod aws;
@@ -277,6 +278,7 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
             what: ConfigCommand::ImportCdkOutputs { env, .. },
         } => ("config", Some("import-cdk-outputs"), env.as_ref()),
         Command::Export { env, .. } => ("export", None, env.as_ref()),
+        Command::Adopt { .. } => ("adopt", None, None),
         Command::Delete { env, .. } => ("delete", None, env.as_ref()),
         Command::Run { env, .. } => ("run", None, env.as_ref()),
         Command::PipelineDeploy { .. } => ("pipeline-deploy", None, None),
@@ -379,6 +381,18 @@ async fn dispatch(
         Command::Export { out, env, force } => {
             export::export(project, env.as_deref(), &out, force).map(|_| ())
         }
+        Command::Adopt {
+            gen1,
+            amplify_rs_path,
+        } => adopt::adopt(project, &gen1, amplify_rs_path.as_deref()).map(|done| {
+            for file in &done.written {
+                eprintln!("Wrote {file}");
+            }
+            for (resource, what) in &done.left {
+                eprintln!("Not adopted: {resource}: {what}");
+            }
+            eprintln!("Next: `cargo build` synthesises `amplify/` from src/cloud.rs; `cargo amplify init` and `push` deploy it as a new environment (the Gen 1 environment's stacks are not taken over: move data with your own tools until adopting in place lands).");
+        }),
         Command::Pull { env } => {
             provider::provider(project)?
                 .pull(project, settings, env.as_deref())

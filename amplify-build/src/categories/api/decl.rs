@@ -433,19 +433,7 @@ fn check_resolver_fields(cx: &Diagnostics, schema: &Schema, resolvers: &[Resolve
     }
 }
 
-/// The transformer directives a `@model` type takes, on the type and on its fields (the
-/// model reader reports mistakes in them).
-const MODEL_TYPE: &[&str] = &["model", "auth"];
-const MODEL_FIELD: &[&str] = &[
-    "primaryKey",
-    "index",
-    "default",
-    "hasMany",
-    "hasOne",
-    "belongsTo",
-    "manyToMany",
-    "auth",
-];
+use model::{MODEL_FIELD_DIRECTIVES as MODEL_FIELD, MODEL_TYPE_DIRECTIVES as MODEL_TYPE};
 
 /// What to say about where a transformer directive is generated.
 fn where_supported(directive: &str) -> &'static str {

@@ -170,10 +170,6 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
                 }
             } else {
                 {
-                    let mut actions: Vec<&str> = Vec::new();
-                    for p in ["read", "write", "delete"] {
-                        actions.extend(table::actions(p));
-                    }
                     (
                         "AMAZON_DYNAMODB",
                         "DynamoDBConfig",
@@ -181,28 +177,14 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
                             ("TableName", StackContext::dependency_ref(target, "Name")),
                             ("AwsRegion", Value::r#ref("AWS::Region")),
                         ]),
-                        actions,
+                        table_actions(),
                         table::arns(StackContext::dependency_ref(target, "Arn")),
                     )
                 }
             };
         t.resource(
             &role_id,
-            Resource::new("AWS::IAM::Role")
-                .prop(
-                    "AssumeRolePolicyDocument",
-                    policy::service_trust("appsync.amazonaws.com"),
-                )
-                .prop(
-                    "Policies",
-                    list([obj([
-                        ("PolicyName", Value::from(format!("{}-access", target.name))),
-                        (
-                            "PolicyDocument",
-                            policy::document(vec![policy::allow(&actions, resources)]),
-                        ),
-                    ])]),
-                ),
+            data_source_role(&format!("{}-access", target.name), &actions, resources),
         );
         t.resource(
             format!("{}DataSource", target.name),
@@ -338,6 +320,38 @@ pub(super) fn nested_stack(resource: &Decl, spec: &ApiSpec, cx: &StackContext<'_
         json!({ "authConfig": auth_config(spec, cx) }),
     );
     stack
+}
+
+/// Everything a data source does on a table: read, write, delete.
+pub(super) fn table_actions() -> Vec<&'static str> {
+    ["read", "write", "delete"]
+        .into_iter()
+        .flat_map(table::actions)
+        .copied()
+        .collect()
+}
+
+/// The role AppSync assumes for a data source, allowed `actions` on `resources` only.
+pub(super) fn data_source_role(
+    policy_name: &str,
+    actions: &[&str],
+    resources: Vec<Value>,
+) -> Resource {
+    Resource::new("AWS::IAM::Role")
+        .prop(
+            "AssumeRolePolicyDocument",
+            policy::service_trust("appsync.amazonaws.com"),
+        )
+        .prop(
+            "Policies",
+            list([obj([
+                ("PolicyName", Value::from(policy_name)),
+                (
+                    "PolicyDocument",
+                    policy::document(vec![policy::allow(actions, resources)]),
+                ),
+            ])]),
+        )
 }
 
 /// The declared validity of the API's key, if it has one.

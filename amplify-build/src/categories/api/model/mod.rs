@@ -22,6 +22,21 @@ pub(super) use resolvers::resolver_code;
 pub(super) use schema::{transform, without_directives, Modes};
 pub(super) use synth::add_models;
 
+/// The transformer directives a `@model` type takes on itself and on its fields: the
+/// model reader reads them, and the served schema leaves them out.
+pub const MODEL_TYPE_DIRECTIVES: &[&str] = &["model", "auth"];
+/// See [`MODEL_TYPE_DIRECTIVES`].
+pub const MODEL_FIELD_DIRECTIVES: &[&str] = &[
+    "primaryKey",
+    "index",
+    "default",
+    "hasMany",
+    "hasOne",
+    "belongsTo",
+    "manyToMany",
+    "auth",
+];
+
 /// An operation an `@auth` rule allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelOperation {

@@ -65,11 +65,7 @@ pub fn transform(
             };
             (from, directive_end(text, at), String::new())
         };
-        for d in o
-            .directives
-            .iter()
-            .filter(|d| TRANSFORMER.contains(&d.name.as_str()))
-        {
+        for d in o.directives.iter().filter(|d| consumed(&d.name)) {
             edits.push(removal(offset(d.position)));
         }
         for (i, f) in o.fields.iter().enumerate() {
@@ -85,11 +81,7 @@ pub fn transform(
                 edits.push((from, to, relation_field(model, relation, models)));
                 continue;
             }
-            for d in f
-                .directives
-                .iter()
-                .filter(|d| TRANSFORMER.contains(&d.name.as_str()))
-            {
+            for d in f.directives.iter().filter(|d| consumed(&d.name)) {
                 let (from, to, _) = removal(offset(d.position));
                 // A field's own rules become the modes AppSync lets read it.
                 let rules = (d.name == "auth")
@@ -161,17 +153,10 @@ pub fn transform(
     out
 }
 
-/// The directives the transformer consumes (AppSync's own `@aws_*` stay).
-const TRANSFORMER: &[&str] = &[
-    "model",
-    "auth",
-    "primaryKey",
-    "index",
-    "default",
-    "hasMany",
-    "hasOne",
-    "belongsTo",
-];
+/// Whether the transformer consumes a directive (AppSync's own `@aws_*` stay).
+fn consumed(name: &str) -> bool {
+    super::MODEL_TYPE_DIRECTIVES.contains(&name) || super::MODEL_FIELD_DIRECTIVES.contains(&name)
+}
 
 /// A stored field's type as written in the schema.
 fn field_type(f: &super::ModelField) -> String {

@@ -4,11 +4,12 @@
 //! allowed that table only, and a resolver per generated query and mutation; and, in the
 //! API's stack, the resolvers of relation fields and the model's outputs.
 
+use super::super::synth::{data_source_role, table_actions};
 use super::resolvers::Operation;
 use super::{attribute_type, resolver_code, Key, Model, RelationKind};
 use crate::categories::storage::table;
 use crate::category::stack::description;
-use crate::cfn::{list, obj, policy, Resource, Template, Value};
+use crate::cfn::{list, obj, Resource, Template, Value};
 
 /// What the models add to their API: the AppSync files (resolver code, and each model's
 /// stack template as `stacks/<Model>.json`, uploaded with them as Amplify does) and the
@@ -128,14 +129,7 @@ fn model_stack(model: &Model) -> (Template, Vec<(String, String)>) {
                 },
             )
             .prop("BillingMode", "PAY_PER_REQUEST")
-            .prop(
-                "SSESpecification",
-                obj([
-                    ("SSEEnabled", true.into()),
-                    ("SSEType", "KMS".into()),
-                    ("KMSMasterKeyId", "alias/aws/dynamodb".into()),
-                ]),
-            )
+            .prop("SSESpecification", table::kms_encryption())
             .prop(
                 "PointInTimeRecoverySpecification",
                 obj([("PointInTimeRecoveryEnabled", true.into())]),
@@ -146,30 +140,13 @@ fn model_stack(model: &Model) -> (Template, Vec<(String, String)>) {
             ),
     );
     let role = format!("{n}DataSourceRole");
-    let mut actions: Vec<&str> = Vec::new();
-    for p in ["read", "write", "delete"] {
-        actions.extend(table::actions(p));
-    }
     t.resource(
         &role,
-        Resource::new("AWS::IAM::Role")
-            .prop(
-                "AssumeRolePolicyDocument",
-                policy::service_trust("appsync.amazonaws.com"),
-            )
-            .prop(
-                "Policies",
-                list([obj([
-                    ("PolicyName", Value::from(format!("{n}-table"))),
-                    (
-                        "PolicyDocument",
-                        policy::document(vec![policy::allow(
-                            &actions,
-                            table::arns(Value::get_att(&table_id, "Arn")),
-                        )]),
-                    ),
-                ])]),
-            ),
+        data_source_role(
+            &format!("{n}-table"),
+            &table_actions(),
+            table::arns(Value::get_att(&table_id, "Arn")),
+        ),
     );
     t.resource(
         format!("{n}DataSource"),

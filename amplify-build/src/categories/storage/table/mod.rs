@@ -134,6 +134,15 @@ pub fn actions(permission: &str) -> &'static [&'static str] {
     }
 }
 
+/// Server-side encryption with the account's AWS-managed DynamoDB key.
+pub fn kms_encryption() -> Value {
+    crate::cfn::obj([
+        ("SSEEnabled", true.into()),
+        ("SSEType", "KMS".into()),
+        ("KMSMasterKeyId", "alias/aws/dynamodb".into()),
+    ])
+}
+
 /// The table and its indexes, given a `Ref` to its ARN.
 pub fn arns(arn: Value) -> Vec<Value> {
     vec![

@@ -115,14 +115,7 @@ fn table(name: &str, spec: &TableSpec) -> Resource {
         table = table.prop("GlobalSecondaryIndexes", Value::List(gsis));
     }
     table = table
-        .prop(
-            "SSESpecification",
-            obj([
-                ("SSEEnabled", true.into()),
-                ("SSEType", "KMS".into()),
-                ("KMSMasterKeyId", "alias/aws/dynamodb".into()),
-            ]),
-        )
+        .prop("SSESpecification", super::kms_encryption())
         .prop(
             "PointInTimeRecoverySpecification",
             obj([(

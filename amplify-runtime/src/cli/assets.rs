@@ -48,8 +48,10 @@ pub fn source_fingerprint(
             let dir = packages.dir(name, package)?;
             hash_tree(&mut hasher, dir, &["target"]);
             hash_resolver_schemas(&mut hasher, dir);
+            // A path dependency's tests, benches and examples are not part of what it
+            // builds into the function.
             packages.hash_dependencies(&mut hasher, package, &|h, dir| {
-                hash_tree(h, dir, &["target"]);
+                hash_tree(h, dir, &["target", "tests", "benches", "examples"]);
             });
         }
         CodeSource::Folder { path } => {
@@ -256,6 +258,13 @@ mod tests {
         let before = fingerprint(dir.path());
         std::fs::write(dir.path().join("other/src/lib.rs"), "pub fn g() { }\n").unwrap();
         assert_eq!(fingerprint(dir.path()), before, "an unrelated package");
+        std::fs::create_dir_all(dir.path().join("shared/tests")).unwrap();
+        std::fs::write(dir.path().join("shared/tests/t.rs"), "#[test] fn t() {}\n").unwrap();
+        assert_eq!(
+            fingerprint(dir.path()),
+            before,
+            "a dependency's tests are not built into the function"
+        );
         std::fs::write(dir.path().join("shared/src/lib.rs"), "pub fn f() { }\n").unwrap();
         assert_ne!(fingerprint(dir.path()), before, "a path dependency changed");
     }

@@ -49,6 +49,13 @@ impl Operation {
     }
 }
 
+/// Whether the rows say a push updates `stack` (deployed with other content).
+pub fn updates(rows: &[Row], stack: &amplify_build::plan::StackPlan) -> bool {
+    rows.iter().any(|r| {
+        r.category == stack.category && r.name == stack.name && r.operation == Operation::Update
+    })
+}
+
 /// Content hash of each stack's inputs (its folder and, for code, the code's sources),
 /// by logical id.
 pub fn fingerprints(

@@ -51,10 +51,11 @@ pub async fn status(
         != std::fs::read_to_string(project.backend_dir().join("tags.json")).ok();
     let actions = actions::statuses(project, &plan, &project.meta()?);
     // What a push would replace or delete, or why it would be refused.
-    let (table_warnings, refusal) = match super::table_changes::check(&project.root, &plan) {
-        Ok(warnings) => (warnings, None),
-        Err(e) => (Vec::new(), Some(e)),
-    };
+    let (table_warnings, refusal) =
+        match super::table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s)) {
+            Ok(warnings) => (warnings, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
     if as_json {
         let resources: Vec<_> = rows
             .iter()

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use amplify_build::plan::Plan;
+use amplify_build::plan::{Plan, StackPlan};
 use serde::Deserialize;
 
 use super::error::{CliError, Result};
@@ -119,14 +119,20 @@ fn tables(folder: &Path) -> BTreeMap<String, TableProperties> {
     out
 }
 
-/// Checks the plan's tables against the deployed ones under `root` (the folder holding
-/// `amplify/`): an error for an update CloudFormation cannot make, else what a push
-/// replaces or deletes.
-pub fn check(root: &Path, plan: &Plan) -> Result<Vec<TableWarning>> {
+/// Checks the tables of the plan's stacks that `changed` selects (those a push updates:
+/// an unchanged stack keeps its tables) against the deployed ones under `root` (the folder
+/// holding `amplify/`): an error for an update CloudFormation cannot make, else what a
+/// push replaces or deletes.
+pub fn check(
+    root: &Path,
+    plan: &Plan,
+    changed: impl Fn(&StackPlan) -> bool,
+) -> Result<Vec<TableWarning>> {
     check_folders(
         root,
         plan.stacks
             .iter()
+            .filter(|s| changed(s))
             .map(|s| (format!("{} {}", s.category, s.name), s.folder.as_str())),
     )
 }

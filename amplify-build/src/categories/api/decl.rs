@@ -130,25 +130,34 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: Span, files: FileLoader) -> Op
     };
     check_model_modes(cx, lit_span, &schema_path, &schema.models, modes);
     let source_schema = schema.text.clone();
-    // `@function` fields become resolvers through their functions, and leave the schema.
-    let mut text = schema.text.clone();
-    if let Ok(document) = graphql_parser::parse_schema::<String>(&schema.text) {
-        let (fields, mistakes) = function_fields(&document, &schema_path, lit_span);
-        for mistake in mistakes {
-            cx.error(lit_span, mistake);
-        }
-        for resolver in fields {
-            let source = &resolver.data_source;
-            if !data_sources.iter().any(|d| d.name == source.name) {
-                data_sources.push(source.clone());
+    // `@function` fields become resolvers through their functions, and leave the schema
+    // (which is parsed again only then).
+    let text = match graphql_parser::parse_schema::<String>(&schema.text) {
+        Ok(document) => {
+            let (fields, mistakes) = function_fields(&document, &schema_path, lit_span);
+            for mistake in mistakes {
+                cx.error(lit_span, mistake);
             }
-            resolvers.push(resolver);
+            if fields.is_empty() {
+                model::transform(&schema.text, &document, &schema.models, modes)
+            } else {
+                for resolver in fields {
+                    if !data_sources
+                        .iter()
+                        .any(|d| d.name == resolver.data_source.name)
+                    {
+                        data_sources.push(resolver.data_source.clone());
+                    }
+                    resolvers.push(resolver);
+                }
+                let text = model::without_directives(&schema.text, &document, &["function"]);
+                match graphql_parser::parse_schema::<String>(&text) {
+                    Ok(document) => model::transform(&text, &document, &schema.models, modes),
+                    Err(_) => text,
+                }
+            }
         }
-        text = model::without_directives(&schema.text, &document, &["function"]);
-    }
-    let text = match graphql_parser::parse_schema::<String>(&text) {
-        Ok(document) => model::transform(&text, &document, &schema.models, modes),
-        Err(_) => text.clone(),
+        Err(_) => schema.text.clone(),
     };
     let transformed = Schema::read(text, schema.models);
     check_resolver_fields(cx, &transformed, &resolvers);

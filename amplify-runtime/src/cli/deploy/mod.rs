@@ -347,12 +347,11 @@ pub(super) async fn upload_missing(
     bucket: &str,
     objects: Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<String>> {
-    let mut unique: Vec<(String, Vec<u8>)> = Vec::new();
-    for (key, bytes) in objects {
-        if !unique.iter().any(|(k, _)| *k == key) {
-            unique.push((key, bytes));
-        }
-    }
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<(String, Vec<u8>)> = objects
+        .into_iter()
+        .filter(|(key, _)| seen.insert(key.clone()))
+        .collect();
     let mut uploaded = Vec::new();
     let mut queue = unique.into_iter().enumerate();
     let mut running = tokio::task::JoinSet::new();

@@ -141,10 +141,11 @@ fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment>
     let plan = if local_cloud { local_plan(&plan) } else { plan };
     let kept = project.kept_parameters(env)?;
     inputs::check_overrides(&plan, &kept, env)?;
-    let table_warnings = table_changes::check(&project.root, &plan)?;
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
+    let table_warnings =
+        table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s))?;
     let (expiries, rotating) = inputs::api_key_expiries(&plan, &kept, inputs::now());
     let tags_text = read_tags(project)?;
     let deployed_root = deployed

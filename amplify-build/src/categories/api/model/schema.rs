@@ -78,7 +78,7 @@ pub fn transform(
                     .map(|next| offset(next.position))
                     .unwrap_or(close);
                 let to = from + text[from..to].trim_end().len();
-                edits.push((from, to, relation_field(model, relation, models)));
+                edits.push((from, to, relation_field(relation)));
                 continue;
             }
             for d in f.directives.iter().filter(|d| consumed(&d.name)) {
@@ -169,11 +169,10 @@ fn field_type(f: &super::ModelField) -> String {
 }
 
 /// A relation field as AppSync serves it: a connection with arguments, or the item.
-fn relation_field(model: &Model, relation: &Relation, models: &[Model]) -> String {
+fn relation_field(relation: &Relation) -> String {
     let t = &relation.target;
     match &relation.kind {
         RelationKind::Indexed { single: false, .. } => {
-            let _ = (model, models);
             format!(
                 "{}(filter: Model{t}FilterInput, sortDirection: ModelSortDirection, limit: Int, nextToken: String): Model{t}Connection",
                 relation.field

@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use super::aws::{self, AwsSettings};
+use super::context::Context;
 use super::credentials::{self, ProfileOrigin};
 use super::error::Result;
 use super::project::{read_json, write_json, Project};
@@ -14,8 +15,6 @@ use super::state::{AwsConfigLevel, LocalAwsInfo, RootValue};
 
 /// `configure [--env E] [--profile P] [--check] [--json]`.
 pub struct ConfigureOptions {
-    /// The environment (default: the current one).
-    pub env: Option<String>,
     /// Record this profile for the environment.
     pub profile: Option<String>,
     /// Connect and read the root stack with the resulting settings.
@@ -60,12 +59,8 @@ pub fn record_endpoint(project: &Project, env: &str, endpoint: Option<&str>) -> 
 }
 
 /// Records the profile (when given) and checks the credentials (when asked).
-pub async fn configure(
-    project: &Project,
-    settings: &AwsSettings,
-    opts: &ConfigureOptions,
-) -> Result<()> {
-    let env = project.resolve_env(opts.env.as_deref())?;
+pub async fn configure(ctx: &Context, opts: &ConfigureOptions) -> Result<()> {
+    let (project, settings, env) = (&ctx.project, &ctx.settings, ctx.env()?);
     let (profile, origin) = match (&opts.profile, &settings.profile) {
         (Some(p), _) => (Some(p.clone()), ProfileOrigin::Configuring),
         (None, Some(p)) => (Some(p.clone()), settings.profile_origin.clone()),
@@ -84,8 +79,7 @@ pub async fn configure(
             ..settings.clone()
         };
         let aws = aws::connect(&checked).await?;
-        let provider = project.env_provider(&env)?;
-        let stack = provider.require(RootValue::StackName)?;
+        let stack = ctx.provider_info()?.require(RootValue::StackName)?;
         let info = Stacks::new(&aws).describe(stack).await?;
         status = Some(info.map_or_else(|| "missing".to_owned(), |i| i.status.as_str().to_owned()));
         if !opts.json {
@@ -98,7 +92,7 @@ pub async fn configure(
     if let Some(profile) = &opts.profile {
         let mut info: LocalAwsInfo = read_json(&project.local_aws_path())?.unwrap_or_default();
         info.0.insert(
-            env.clone(),
+            env.to_owned(),
             AwsConfigLevel {
                 config_level: "project".into(),
                 use_profile: Some(true),

@@ -7,19 +7,15 @@ use std::collections::BTreeMap;
 use amplify_build::plan::Plan;
 use serde_json::json;
 
+use super::context::Context;
 use super::error::{CliError, Result};
 use super::project::Project;
 use super::state::{MetaResource, RootValue};
 
 /// Prints the console address of the root stack, or of `resource` (a resource name).
-pub fn console(
-    project: &Project,
-    env: Option<&str>,
-    resource: Option<&str>,
-    json: bool,
-) -> Result<()> {
-    let env = project.resolve_env(env)?;
-    let provider = project.env_provider(&env)?;
+pub fn console(ctx: &Context, resource: Option<&str>, json: bool) -> Result<()> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let provider = ctx.provider_info()?;
     let stack = provider.require(RootValue::StackName)?;
     let region = provider.region.as_deref().unwrap_or("us-east-1");
     let url = match resource {

@@ -7,6 +7,7 @@ use amplify_build::synth::project_config;
 use aws_sdk_cloudformation::types::StackStatus;
 
 use super::aws::{self, sdk_error, Aws, AwsSettings};
+use super::context::Context;
 use super::error::{CliError, Kind, Result};
 use super::pending::clear_pending;
 use super::progress::Progress;
@@ -17,7 +18,6 @@ use super::state::{
     AmplifyMeta, AwsConfigLevel, EnvEntry, LocalAwsInfo, LocalEnvInfo, ProviderInfo, RootValue,
     TeamProviderInfo,
 };
-use super::synthesis;
 use super::tags::hydrate_tags;
 
 /// Flags of `init`.
@@ -25,8 +25,6 @@ use super::tags::hydrate_tags;
 pub struct InitOptions {
     /// `--project-name`
     pub project_name: Option<String>,
-    /// `--env`
-    pub env: String,
     /// `--yes`: create without asking.
     pub yes: bool,
 }
@@ -67,19 +65,20 @@ pub fn stack_name(project: &str, env: &str) -> String {
 }
 
 /// Runs `init`.
-pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions) -> Result<()> {
-    let (name, tpi) = check_init(project, opts)?;
-    let aws = aws::connect(settings).await?;
-    let stack = stack_name(&name, &opts.env);
+pub async fn init(ctx: &Context, opts: &InitOptions) -> Result<()> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let (name, tpi) = check_init(ctx, opts)?;
+    let aws = ctx.aws().await?;
+    let stack = stack_name(&name, env);
     let bucket = format!("{stack}-deployment");
     confirm(
         opts.yes,
         &format!(
-            "Create environment `{}`: root stack {stack} with deployment bucket {bucket} and two IAM roles, in {}?",
-            opts.env, aws.region
+            "Create environment `{env}`: root stack {stack} with deployment bucket {bucket} and two IAM roles, in {}?",
+            aws.region
         ),
     )?;
-    let info = create_root(project, &aws, &name, &opts.env, &RootNames::amplify(&stack)).await?;
+    let info = create_root(project, &aws, &name, env, &RootNames::amplify(&stack)).await?;
 
     let mut provider = ProviderInfo::default();
     for (key, value) in &info.outputs {
@@ -89,18 +88,18 @@ pub async fn init(project: &Project, settings: &AwsSettings, opts: &InitOptions)
     provider.stack_name = Some(stack.clone());
     provider.stack_id = Some(info.id.clone());
     provider.deployment_bucket_name = Some(bucket.clone());
-    record_init(project, settings, &opts.env, provider, tpi)?;
+    record_init(project, &ctx.settings, env, provider, tpi)?;
     eprintln!(
-        "Environment `{}` is ready: stack {stack}, bucket {bucket}. Next: `cargo amplify push`.",
-        opts.env
+        "Environment `{env}` is ready: stack {stack}, bucket {bucket}. Next: `cargo amplify push`."
     );
     Ok(())
 }
 
 /// The project name and the environments, once the flags and local files agree that
-/// `opts.env` can be created. Writes `project-config.json` for a new project.
-fn check_init(project: &Project, opts: &InitOptions) -> Result<(String, TeamProviderInfo)> {
-    validate_env(&opts.env)?;
+/// `env` can be created. Writes `project-config.json` for a new project.
+fn check_init(ctx: &Context, opts: &InitOptions) -> Result<(String, TeamProviderInfo)> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    validate_env(env)?;
     if let Some(name) = &opts.project_name {
         validate_project_name(name)?;
         if !project.project_config_path().exists() {
@@ -119,7 +118,7 @@ fn check_init(project: &Project, opts: &InitOptions) -> Result<(String, TeamProv
     // `init` in a fresh clone does not wait for a build.
     let name = match project.project_name() {
         Ok(name) if project.project_config_path().is_file() => name,
-        _ => synthesis::current_plan(project)?.project_name,
+        _ => ctx.plan()?.project_name.clone(),
     };
     if let Some(flag) = &opts.project_name {
         if *flag != name {
@@ -131,10 +130,9 @@ fn check_init(project: &Project, opts: &InitOptions) -> Result<(String, TeamProv
     }
     validate_project_name(&name)?;
     let tpi = project.team_provider_info()?;
-    if tpi.0.contains_key(&opts.env) {
+    if tpi.0.contains_key(env) {
         return Err(CliError::input(format!(
-            "environment `{}` already exists in `amplify/team-provider-info.json`",
-            opts.env
+            "environment `{env}` already exists in `amplify/team-provider-info.json`"
         ))
         .help("push to it with `cargo amplify push`, or choose another `--env`"));
     }
@@ -260,14 +258,9 @@ fn record_init(
 }
 
 /// Runs `delete`.
-pub async fn delete(
-    project: &Project,
-    settings: &AwsSettings,
-    env: Option<&str>,
-    yes: bool,
-) -> Result<()> {
-    let env = project.resolve_env(env)?;
-    let provider = project.env_provider(&env)?;
+pub async fn delete(ctx: &Context, yes: bool) -> Result<()> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let provider = ctx.provider_info()?;
     let stack = provider.require(RootValue::StackName)?.to_owned();
     let bucket = provider
         .require(RootValue::DeploymentBucketName)?
@@ -278,10 +271,10 @@ pub async fn delete(
             "Delete environment `{env}`: stack {stack}, every resource in it, and bucket {bucket}?"
         ),
     )?;
-    let aws = aws::connect(settings).await?;
+    let aws = ctx.aws().await?;
     let stacks = Stacks::new(&aws);
     if let Some(info) = stacks.describe(&stack).await? {
-        empty_published_buckets(project, &stacks, &aws, &stack).await?;
+        empty_published_buckets(ctx, &stacks, &aws, &stack).await?;
         let baseline = stacks.event_baseline(&stack).await?;
         stacks.delete(&info.id).await?;
         let progress = Progress::new(&format!("Deleting {stack} …"));
@@ -297,15 +290,15 @@ pub async fn delete(
     empty_and_delete_bucket(&aws, &bucket).await?;
 
     let mut tpi = project.team_provider_info()?;
-    tpi.0.shift_remove(&env);
+    tpi.0.shift_remove(env);
     write_json(&project.team_provider_info_path(), &tpi)?;
     let local_aws: Option<LocalAwsInfo> = read_json(&project.local_aws_path())?;
     if let Some(mut local_aws) = local_aws {
-        local_aws.0.shift_remove(&env);
+        local_aws.0.shift_remove(env);
         write_json(&project.local_aws_path(), &local_aws)?;
     }
-    if project.current_env()?.as_deref() == Some(env.as_str()) {
-        let cleared = super::frontend::clear_frontend(project, &env)?;
+    if project.current_env()?.as_deref() == Some(env) {
+        let cleared = super::frontend::clear_frontend(project, env)?;
         if !cleared.is_empty() {
             let names: Vec<String> = cleared.iter().map(|p| p.display().to_string()).collect();
             eprintln!("Client configuration cleared: {}", names.join(", "));
@@ -314,7 +307,7 @@ pub async fn delete(
         let _ = std::fs::remove_file(project.meta_path());
         let _ = std::fs::remove_dir_all(project.current_cloud_backend());
     }
-    clear_pending(project, &env);
+    clear_pending(project, env);
     eprintln!("Deleted environment `{env}`.");
     Ok(())
 }
@@ -322,15 +315,15 @@ pub async fn delete(
 /// Empties the buckets folders were published to (a site's), which CloudFormation cannot
 /// delete while they hold files. Their names are the deployed stacks' outputs.
 async fn empty_published_buckets(
-    project: &Project,
+    ctx: &Context,
     stacks: &Stacks<'_>,
     aws: &Aws,
     root: &str,
 ) -> Result<()> {
-    let Ok(plan) = super::synthesis::current_plan(project) else {
+    let Ok(plan) = ctx.plan() else {
         return Ok(()); // no declaration to read: nothing of ours was published
     };
-    let folders: Vec<_> = super::publish::folders(&plan).collect();
+    let folders: Vec<_> = super::publish::folders(plan).collect();
     if folders.is_empty() {
         return Ok(());
     }

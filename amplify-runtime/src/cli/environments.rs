@@ -7,13 +7,13 @@ use std::io::Read as _;
 
 use serde_json::json;
 
-use super::aws::{self, sdk_error, Aws, AwsSettings};
+use super::aws::{sdk_error, Aws};
+use super::context::Context;
 use super::error::{CliError, Result};
 use super::frontend;
 use super::project::{swap_dir, write_atomic, write_json, Project};
 use super::stack::Stacks;
 use super::state::{AmplifyMeta, EnvEntry, LocalEnvInfo, ProviderInfo, RootValue};
-use super::synthesis;
 use amplify_build::plan::PROVIDER;
 
 /// `env list [--json]`.
@@ -64,10 +64,11 @@ pub fn get(project: &Project, name: &str, as_json: bool) -> Result<()> {
 
 /// `env checkout <name>`: makes `name` the current environment, with its last pushed
 /// state and its client configuration.
-pub async fn checkout(project: &Project, settings: &AwsSettings, name: &str) -> Result<()> {
-    let provider = project.env_provider(name)?;
-    let aws = aws::connect(settings).await?;
-    let meta = restore_current_cloud_backend(project, &aws, &provider).await?;
+pub async fn checkout(ctx: &Context) -> Result<()> {
+    let (project, name) = (&ctx.project, ctx.env()?);
+    let provider = ctx.provider_info()?;
+    let aws = ctx.aws().await?;
+    let meta = restore_current_cloud_backend(project, &aws, provider).await?;
     write_json(&project.meta_path(), &meta)?;
     write_json(
         &project.local_env_path(),
@@ -78,9 +79,8 @@ pub async fn checkout(project: &Project, settings: &AwsSettings, name: &str) -> 
         },
     )?;
     if meta.resources().next().is_some() {
-        let plan = synthesis::current_plan(project)?;
         let local_cloud = super::configure::recorded_endpoint(project, name);
-        frontend::write_frontend(project, name, &plan, &meta, local_cloud.as_deref())?;
+        frontend::write_frontend(project, name, ctx.plan()?, &meta, local_cloud.as_deref())?;
     }
     eprintln!("Switched to environment `{name}`.");
     Ok(())
@@ -154,12 +154,8 @@ async fn restore_current_cloud_backend(
 
 /// `env import --name <env> --stack-name <stack>`: registers an environment someone else
 /// created, from its root stack.
-pub async fn import(
-    project: &Project,
-    settings: &AwsSettings,
-    name: &str,
-    stack: &str,
-) -> Result<()> {
+pub async fn import(ctx: &Context, name: &str, stack: &str) -> Result<()> {
+    let project = &ctx.project;
     super::env::validate_env(name)?;
     let mut tpi = project.team_provider_info()?;
     if tpi.0.contains_key(name) {
@@ -168,7 +164,7 @@ pub async fn import(
                 .help("choose another --name, or `cargo amplify env checkout` it"),
         );
     }
-    let aws = aws::connect(settings).await?;
+    let aws = ctx.aws().await?;
     let Some(info) = Stacks::new(&aws).describe(stack).await? else {
         return Err(
             CliError::input(format!("no stack `{stack}` in {}", aws.region))

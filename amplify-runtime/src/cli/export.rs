@@ -11,11 +11,11 @@ use amplify_build::plan::{Asset, ChildStack, Plan, StackPlan};
 use serde_json::{json, Map, Value};
 
 use super::assets::{self, Packages};
+use super::context::Context;
 use super::error::{CliError, Result};
 use super::project::{write_atomic, write_json, Project};
 use super::rust_function::FunctionBuild;
 use super::state::RootValue;
-use super::synthesis;
 use super::tags::hydrate_tags;
 
 /// Marks a folder as written by `cargo amplify export`, so re-running may replace it.
@@ -152,9 +152,9 @@ pub fn documents(plan: &Plan, names: &ExportNames) -> ExportDocuments {
 }
 
 /// Runs `export`.
-pub fn export(project: &Project, env: Option<&str>, out: &Path, force: bool) -> Result<PathBuf> {
-    let env = project.resolve_env(env)?;
-    let provider = project.env_provider(&env)?;
+pub fn export(ctx: &Context, out: &Path, force: bool) -> Result<PathBuf> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let provider = ctx.provider_info()?;
     let stack_name = provider.require(RootValue::StackName)?;
     let name = project.project_name()?;
     let segments: Vec<&str> = stack_name.split('-').collect();
@@ -167,15 +167,15 @@ pub fn export(project: &Project, env: Option<&str>, out: &Path, force: bool) -> 
         auth_role: provider.require(RootValue::AuthRoleName)?,
         unauth_role: provider.require(RootValue::UnauthRoleName)?,
         bucket: provider.require(RootValue::DeploymentBucketName)?,
-        env: &env,
+        env,
     };
 
-    let plan = synthesis::current_plan(project)?;
-    let docs = documents(&plan, &names);
+    let plan = ctx.plan()?;
+    let docs = documents(plan, &names);
     for w in &docs.warnings {
         eprintln!("warning: {w}");
     }
-    let files = exported_files(project, &plan)?;
+    let files = exported_files(project, plan)?;
     let tags_text = std::fs::read_to_string(project.backend_dir().join("tags.json"))
         .map_err(|e| CliError::io("read", &project.backend_dir().join("tags.json"), e))?;
     let tags: Vec<Value> = hydrate_tags(&tags_text, &name, "{project-env}")?

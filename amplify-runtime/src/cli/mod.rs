@@ -14,6 +14,7 @@ mod changes;
 mod client_config;
 mod configure;
 mod console;
+mod context;
 mod credentials;
 mod deploy;
 mod env;
@@ -171,18 +172,19 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     };
     let settings = local_cloud(&project, &invocation, settings);
     let records_endpoint = deploys(&args.command);
-    hooks::run(&project, hooks::Phase::Pre, &invocation, None)?;
-    let result = dispatch(&project, &settings, args.command).await;
+    let ctx = context::Context::new(project, settings, invocation.env.clone());
+    hooks::run(&ctx.project, hooks::Phase::Pre, &invocation, None)?;
+    let result = dispatch(&ctx, args.command).await;
     let connected = aws::connected_endpoint();
     if let (Ok(_), true, Some(env), Some(endpoint)) =
         (&result, records_endpoint, &invocation.env, connected)
     {
         // Where the environment now lives, as this command reached it: its next
         // commands and the app's typed clients go there without AWS_ENDPOINT_URL.
-        configure::record_endpoint(&project, env, endpoint.as_deref())?;
+        configure::record_endpoint(&ctx.project, env, endpoint.as_deref())?;
     }
     let post = hooks::run(
-        &project,
+        &ctx.project,
         hooks::Phase::Post,
         &invocation,
         result.as_ref().err(),
@@ -311,76 +313,49 @@ fn invocation(command: &Command, project: &project::Project) -> hooks::Invocatio
     }
 }
 
-/// One arm per command; each only turns flags into a call.
-async fn dispatch(
-    project: &project::Project,
-    settings: &aws::AwsSettings,
-    command: Command,
-) -> Result<u8, CliError> {
-    if let Command::Run { env, yes, args } = command {
-        return run_app(project, settings, env, yes, &args).await;
+/// One arm per command; each only turns flags into a call. The environment a command
+/// names is already in `ctx` (see [`invocation`]).
+async fn dispatch(ctx: &context::Context, command: Command) -> Result<u8, CliError> {
+    let project = &ctx.project;
+    if let Command::Run { yes, args, .. } = command {
+        return run_app(ctx, yes, &args).await;
     }
     let done: Result<(), CliError> = match command {
         Command::Init {
-            project_name,
-            env,
-            yes,
+            project_name, yes, ..
         } => {
-            let options = env::InitOptions {
-                project_name,
-                env,
-                yes,
-            };
-            provider::provider(project)?
-                .init(project, settings, &options)
-                .await
+            let options = env::InitOptions { project_name, yes };
+            provider::provider(project)?.init(ctx, &options).await
         }
         Command::Status {
-            env,
-            json,
-            show_secrets,
+            json, show_secrets, ..
         } => {
             let opts = status::StatusOptions { json, show_secrets };
-            provider::provider(project)?
-                .status(project, settings, env.as_deref(), opts)
-                .await
+            provider::provider(project)?.status(ctx, opts).await
         }
         Command::Push {
-            env,
-            yes,
-            force,
-            json,
+            yes, force, json, ..
         } => {
-            let options = deploy::PushOptions { env, yes, force };
-            let report = provider::provider(project)?
-                .push(project, settings, &options)
-                .await?;
+            let options = deploy::PushOptions { yes, force };
+            let report = provider::provider(project)?.push(ctx, &options).await?;
             if json {
                 print_push_report(&report);
             }
             Ok(())
         }
-        Command::Publish { env, yes } => {
-            let plan = synthesis::current_plan(project)?;
-            if publish::folders(&plan).next().is_none() {
+        Command::Publish { yes, .. } => {
+            let plan = ctx.plan()?;
+            if publish::folders(plan).next().is_none() {
                 return Err(CliError::input(
                     "nothing to publish: no resource of this backend publishes a folder",
                 )
                 .help("declare a site with `#[hosting(...)]` in the backend module (or a category that publishes files), then run `cargo amplify publish` again; `cargo amplify push` deploys the rest"));
             }
-            publish::build_all(project, &plan)?;
-            push_what_changed(project, settings, env, yes)
-                .await
-                .map(|_| ())
+            publish::build_all(project, plan)?;
+            push_what_changed(ctx, yes).await.map(|_| ())
         }
-        Command::Delete { env, yes } => {
-            provider::provider(project)?
-                .delete(project, settings, env.as_deref(), yes)
-                .await
-        }
-        Command::Export { out, env, force } => {
-            export::export(project, env.as_deref(), &out, force).map(|_| ())
-        }
+        Command::Delete { yes, .. } => provider::provider(project)?.delete(ctx, yes).await,
+        Command::Export { out, force, .. } => export::export(ctx, &out, force).map(|_| ()),
         Command::Adopt {
             gen1,
             amplify_rs_path,
@@ -393,20 +368,16 @@ async fn dispatch(
             }
             eprintln!("Next: `cargo build` synthesises `amplify/` from src/cloud.rs; `cargo amplify init` and `push` deploy it as a new environment (the Gen 1 environment's stacks are not taken over: move data with your own tools until adopting in place lands).");
         }),
-        Command::Pull { env } => {
-            provider::provider(project)?
-                .pull(project, settings, env.as_deref())
-                .await
-        }
+        Command::Pull { .. } => provider::provider(project)?.pull(ctx).await,
         Command::Generate {
             what:
                 GenerateCommand::Outputs {
-                    env,
                     stack,
                     app_id,
                     branch,
                     format,
                     out_dir,
+                    ..
                 },
         } => {
             let target = match (stack, app_id, branch) {
@@ -419,14 +390,12 @@ async fn dispatch(
             match target {
                 Some(target) => {
                     let outputs = pipeline::OutputsOptions { out_dir, format };
-                    pipeline::generate_from_stack(project, settings, &target, &outputs).await
+                    pipeline::generate_from_stack(ctx, &target, &outputs).await
                 }
-                None => {
-                    pull::generate(project, env.as_deref(), format, out_dir.as_deref()).map(|_| ())
-                }
+                None => pull::generate(ctx, format, out_dir.as_deref()).map(|_| ()),
             }
         }
-        Command::Env { what } => env_command(project, settings, what).await,
+        Command::Env { what } => env_command(ctx, what).await,
         Command::Local { what } => match what {
             LocalCommand::Start { port } => local::start(project, port),
             LocalCommand::Stop => local::stop(project),
@@ -443,30 +412,27 @@ async fn dispatch(
                 out_dir: outputs_out_dir,
                 format: outputs_format,
             };
-            pipeline::pipeline_deploy(project, settings, &branch, &app_id, &outputs).await
+            pipeline::pipeline_deploy(ctx, &branch, &app_id, &outputs).await
         }
         Command::Config {
-            what: ConfigCommand::ImportCdkOutputs { file, env },
-        } => pull::import_cdk_outputs(project, env.as_deref(), &file),
+            what: ConfigCommand::ImportCdkOutputs { file, .. },
+        } => pull::import_cdk_outputs(ctx, &file),
         Command::Configure {
-            env,
             use_profile,
             check,
             json,
+            ..
         } => {
             let options = configure::ConfigureOptions {
-                env,
                 profile: use_profile,
                 check,
                 json,
             };
-            configure::configure(project, settings, &options).await
+            configure::configure(ctx, &options).await
         }
-        Command::Console {
-            resource,
-            env,
-            json,
-        } => console::console(project, env.as_deref(), resource.as_deref(), json),
+        Command::Console { resource, json, .. } => {
+            console::console(ctx, resource.as_deref(), json)
+        }
         Command::Plugin { .. }
         | Command::External(_)
         | Command::NotificationsChannels
@@ -479,37 +445,24 @@ async fn dispatch(
 
 /// The push `run` and `publish` start with: what changed, nothing forced.
 async fn push_what_changed(
-    project: &project::Project,
-    settings: &aws::AwsSettings,
-    env: Option<String>,
+    ctx: &context::Context,
     yes: bool,
 ) -> Result<deploy::PushReport, CliError> {
-    let options = deploy::PushOptions {
-        env,
-        yes,
-        force: false,
-    };
-    provider::provider(project)?
-        .push(project, settings, &options)
-        .await
+    let options = deploy::PushOptions { yes, force: false };
+    provider::provider(&ctx.project)?.push(ctx, &options).await
 }
 
 /// `run`: a push (skipped by itself when nothing changed), then `cargo run` of the crate
 /// with `args`; the app's exit code is the command's.
-async fn run_app(
-    project: &project::Project,
-    settings: &aws::AwsSettings,
-    env: Option<String>,
-    yes: bool,
-    args: &[String],
-) -> Result<u8, CliError> {
-    push_what_changed(project, settings, env, yes).await?;
+async fn run_app(ctx: &context::Context, yes: bool, args: &[String]) -> Result<u8, CliError> {
+    push_what_changed(ctx, yes).await?;
+    let root = &ctx.project.root;
     let status = std::process::Command::new(synthesis::cargo())
         .args(["run", "--quiet", "--manifest-path"])
-        .arg(project.root.join("Cargo.toml"))
+        .arg(root.join("Cargo.toml"))
         .arg("--")
         .args(args)
-        .current_dir(&project.root)
+        .current_dir(root)
         .status()
         .map_err(|e| CliError::new(Kind::Other, format!("cannot run `cargo run`: {e}")))?;
     Ok(status.code().map_or(1, |c| c.clamp(0, 255) as u8))
@@ -535,32 +488,28 @@ fn print_push_report(report: &deploy::PushReport) {
     );
 }
 
-/// `env …`.
-async fn env_command(
-    project: &project::Project,
-    settings: &aws::AwsSettings,
-    what: EnvCommand,
-) -> Result<(), CliError> {
+/// `env …`; the environment a subcommand names is the context's.
+async fn env_command(ctx: &context::Context, what: EnvCommand) -> Result<(), CliError> {
+    let project = &ctx.project;
     let provider = provider::provider(project)?;
     match what {
-        EnvCommand::Add { name, yes } => {
+        EnvCommand::Add { yes, .. } => {
             let options = env::InitOptions {
                 project_name: None,
-                env: name,
                 yes,
             };
-            provider.init(project, settings, &options).await
+            provider.init(ctx, &options).await
         }
         EnvCommand::List { json } => environments::list(project, json),
-        EnvCommand::Checkout { name } => environments::checkout(project, settings, &name).await,
+        EnvCommand::Checkout { .. } => environments::checkout(ctx).await,
         EnvCommand::Get { name, json } => environments::get(project, &name, json),
-        EnvCommand::Pull => provider.pull(project, settings, None).await,
+        EnvCommand::Pull => provider.pull(ctx).await,
         EnvCommand::Remove { name, yes } => {
             environments::check_removable(project, &name)?;
-            provider.delete(project, settings, Some(&name), yes).await
+            provider.delete(ctx, yes).await
         }
         EnvCommand::Import { name, stack_name } => {
-            environments::import(project, settings, &name, &stack_name).await
+            environments::import(ctx, &name, &stack_name).await
         }
     }
 }

@@ -11,8 +11,9 @@ use amplify_build::plan::{Plan, PROVIDER};
 use sha2::{Digest, Sha256};
 
 use super::actions;
-use super::aws::{self, sdk_error, Aws, AwsSettings};
+use super::aws::{sdk_error, Aws};
 use super::client_config::Inputs;
+use super::context::Context;
 use super::deploy;
 use super::env::{create_root, RootNames};
 use super::error::{CliError, Kind, Result};
@@ -22,7 +23,6 @@ use super::inputs;
 use super::project::Project;
 use super::stack::Stacks;
 use super::state::{compose_meta, EnvParameters, ProviderInfo};
-use super::synthesis;
 use super::tags::hydrate_tags;
 
 /// Where the client configuration goes.
@@ -86,8 +86,7 @@ fn root_names(app_id: &str, branch: &str, account: &str, region: &str) -> (RootN
 
 /// Runs `pipeline-deploy`.
 pub async fn pipeline_deploy(
-    project: &Project,
-    settings: &AwsSettings,
+    ctx: &Context,
     branch: &str,
     app_id: &str,
     outputs: &OutputsOptions,
@@ -103,26 +102,26 @@ pub async fn pipeline_deploy(
             "`--branch` and `--app-id` must not be empty",
         ));
     }
-    let plan = synthesis::current_plan(project)?;
-    let aws = aws::connect(settings).await?;
+    let (project, plan) = (&ctx.project, ctx.plan()?);
+    let aws = ctx.aws().await?;
     let (account, identity) = aws.caller().await?;
     let (names, env) = root_names(app_id, branch, &account, &aws.region);
     eprintln!(
         "Deploying branch `{branch}` of app `{app_id}` as {} in account {account}, {}, with the identity {identity}",
         names.stack, aws.region
     );
-    actions::check_inputs(project, &plan)?;
-    inputs::check_secrets(&plan)?;
-    let provider = ensure_root(project, &aws, &plan, &names, &env).await?;
-    deploy_all(project, &aws, &plan, &provider, &env).await?;
+    actions::check_inputs(project, plan)?;
+    inputs::check_secrets(plan)?;
+    let provider = ensure_root(project, &aws, plan, &names, &env).await?;
+    deploy_all(project, &aws, plan, &provider, &env).await?;
     // No local state: every action runs, with the deployed stacks' outputs.
     let (_, deployed) = Stacks::new(&aws).outputs(&names.stack).await?;
     let (_, failure) =
-        actions::run(project, &aws, &env, &plan, &deployed, &Default::default()).await;
+        actions::run(project, &aws, &env, plan, &deployed, &Default::default()).await;
     if let Some(e) = failure {
         return Err(e);
     }
-    write_outputs(project, &aws, &plan, &names.stack, &env, outputs).await
+    write_outputs(project, &aws, plan, &names.stack, &env, outputs).await
 }
 
 /// The root stack, created with its bucket and roles when absent; refuses names
@@ -256,13 +255,12 @@ async fn write_outputs(
 /// `generate outputs --stack <name>` or `--app-id <id> --branch <b>`: the client
 /// configuration of a deployed backend, reading and writing no other local state.
 pub async fn generate_from_stack(
-    project: &Project,
-    settings: &AwsSettings,
+    ctx: &Context,
     target: &StackTarget,
     outputs: &OutputsOptions,
 ) -> Result<()> {
-    let plan = synthesis::current_plan(project)?;
-    let aws = aws::connect(settings).await?;
+    let plan = ctx.plan()?;
+    let aws = ctx.aws().await?;
     let stack = match target {
         StackTarget::Stack(name) => name.clone(),
         StackTarget::Branch { app_id, branch } => {
@@ -279,7 +277,7 @@ pub async fn generate_from_stack(
     // The environment the stack was deployed as: its `env` parameter, whichever way the
     // stack was named.
     let env = info.parameters.get("env").cloned().unwrap_or_default();
-    write_outputs(project, &aws, &plan, &stack, &env, outputs).await
+    write_outputs(&ctx.project, &aws, plan, &stack, &env, outputs).await
 }
 
 /// Which deployed backend `generate outputs` reads.

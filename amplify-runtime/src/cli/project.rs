@@ -103,17 +103,6 @@ impl Project {
         Ok(info.map(|i| i.env_name).filter(|e| !e.is_empty()))
     }
 
-    /// The environment to work on: `--env` if given, else the current one.
-    pub fn resolve_env(&self, flag: Option<&str>) -> Result<String> {
-        if let Some(env) = flag {
-            return Ok(env.to_owned());
-        }
-        self.current_env()?.ok_or_else(|| {
-            CliError::input("no environment is initialised on this machine")
-                .help("run `cargo amplify init --env dev --yes` first")
-        })
-    }
-
     /// `team-provider-info.json` (empty when missing).
     pub fn team_provider_info(&self) -> Result<TeamProviderInfo> {
         Ok(read_json(&self.team_provider_info_path())?.unwrap_or_default())

@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use amplify_build::plan::PROVIDER;
 
-use super::aws::AwsSettings;
+use super::context::Context;
 use super::deploy::{self, PushOptions, PushReport};
 use super::env::{self, InitOptions};
 use super::error::{CliError, Result};
@@ -19,47 +19,20 @@ use super::{pull, status};
 /// A provider's answer, later.
 pub type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + 'a>>;
 
-/// What the commands need from a provider.
+/// What the commands need from a provider; each works on the context's environment.
 pub trait Provider: Sync {
     /// Its name in `project-config.json`'s `providers` and in the state files.
     fn name(&self) -> &'static str;
     /// Creates an environment's root resources and its local state.
-    fn init<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        opts: &'a InitOptions,
-    ) -> Pending<'a, ()>;
+    fn init<'a>(&'a self, ctx: &'a Context, opts: &'a InitOptions) -> Pending<'a, ()>;
     /// Prints what a push would change.
-    fn status<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        env: Option<&'a str>,
-        opts: StatusOptions,
-    ) -> Pending<'a, ()>;
+    fn status<'a>(&'a self, ctx: &'a Context, opts: StatusOptions) -> Pending<'a, ()>;
     /// Deploys the backend.
-    fn push<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        opts: &'a PushOptions,
-    ) -> Pending<'a, PushReport>;
+    fn push<'a>(&'a self, ctx: &'a Context, opts: &'a PushOptions) -> Pending<'a, PushReport>;
     /// Refreshes outputs from what is deployed and writes the client configuration.
-    fn pull<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        env: Option<&'a str>,
-    ) -> Pending<'a, ()>;
+    fn pull<'a>(&'a self, ctx: &'a Context) -> Pending<'a, ()>;
     /// Deletes an environment: what was deployed and its local state.
-    fn delete<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        env: Option<&'a str>,
-        yes: bool,
-    ) -> Pending<'a, ()>;
+    fn delete<'a>(&'a self, ctx: &'a Context, yes: bool) -> Pending<'a, ()>;
 }
 
 /// The CloudFormation provider: nested stacks under a root stack, a deployment bucket.
@@ -70,51 +43,24 @@ impl Provider for CloudFormation {
         PROVIDER
     }
 
-    fn init<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        opts: &'a InitOptions,
-    ) -> Pending<'a, ()> {
-        Box::pin(env::init(project, settings, opts))
+    fn init<'a>(&'a self, ctx: &'a Context, opts: &'a InitOptions) -> Pending<'a, ()> {
+        Box::pin(env::init(ctx, opts))
     }
 
-    fn status<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        env: Option<&'a str>,
-        opts: StatusOptions,
-    ) -> Pending<'a, ()> {
-        Box::pin(status::status(project, settings, env, opts))
+    fn status<'a>(&'a self, ctx: &'a Context, opts: StatusOptions) -> Pending<'a, ()> {
+        Box::pin(status::status(ctx, opts))
     }
 
-    fn push<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        opts: &'a PushOptions,
-    ) -> Pending<'a, PushReport> {
-        Box::pin(deploy::push(project, settings, opts))
+    fn push<'a>(&'a self, ctx: &'a Context, opts: &'a PushOptions) -> Pending<'a, PushReport> {
+        Box::pin(deploy::push(ctx, opts))
     }
 
-    fn pull<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        env: Option<&'a str>,
-    ) -> Pending<'a, ()> {
-        Box::pin(pull::pull(project, settings, env))
+    fn pull<'a>(&'a self, ctx: &'a Context) -> Pending<'a, ()> {
+        Box::pin(pull::pull(ctx))
     }
 
-    fn delete<'a>(
-        &'a self,
-        project: &'a Project,
-        settings: &'a AwsSettings,
-        env: Option<&'a str>,
-        yes: bool,
-    ) -> Pending<'a, ()> {
-        Box::pin(env::delete(project, settings, env, yes))
+    fn delete<'a>(&'a self, ctx: &'a Context, yes: bool) -> Pending<'a, ()> {
+        Box::pin(env::delete(ctx, yes))
     }
 }
 

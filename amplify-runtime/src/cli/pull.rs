@@ -2,26 +2,28 @@
 //! client files, without a push), `generate outputs` (client files from local state) and
 //! `config import-cdk-outputs` (CDK stack outputs into the same configuration).
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+
+use amplify_build::plan::Plan;
 
 use serde_json::Value;
 
-use super::aws::{self, AwsSettings};
 use super::client_config::Inputs;
+use super::context::Context;
 use super::error::{CliError, Result};
 use super::frontend::{self, Format};
-use super::project::{read_json, write_json, Project};
+use super::project::{read_json, write_json};
 use super::stack::Stacks;
 use super::state::{compose_meta, LocalEnvInfo, RootValue};
-use super::synthesis;
 
 /// Runs `pull`.
-pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) -> Result<()> {
-    let env = project.resolve_env(env)?;
-    let mut provider = project.env_provider(&env)?;
+pub async fn pull(ctx: &Context) -> Result<()> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let mut provider = ctx.provider_info()?.clone();
     let stack = provider.require(RootValue::StackName)?.to_owned();
-    let plan = plan_of(project)?;
-    let aws = aws::connect(settings).await?;
+    let plan = plan_of(ctx)?;
+    let aws = ctx.aws().await?;
     let (root, outputs) = Stacks::new(&aws).outputs(&stack).await?;
 
     // Rebuilt from the plan and the stacks, so it also works on a fresh clone.
@@ -46,11 +48,11 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
             &LocalEnvInfo {
                 project_path: project.root.display().to_string(),
                 default_editor: "none".into(),
-                env_name: env.clone(),
+                env_name: env.to_owned(),
             },
         )?;
     }
-    let written = frontend::write_frontend(project, &env, &plan, &meta, aws.endpoint.as_deref())?;
+    let written = frontend::write_frontend(project, env, &plan, &meta, aws.endpoint.as_deref())?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "Pulled the outputs of `{stack}`; client configuration written: {}",
@@ -60,32 +62,27 @@ pub async fn pull(project: &Project, settings: &AwsSettings, env: Option<&str>) 
 }
 
 /// The plan of the crate, or of an Amplify Gen 1 project that has no crate yet.
-fn plan_of(project: &Project) -> Result<amplify_build::plan::Plan> {
-    if super::gen1::is_gen1(project) {
-        super::gen1::plan(project)
+fn plan_of(ctx: &Context) -> Result<Cow<'_, Plan>> {
+    if super::gen1::is_gen1(&ctx.project) {
+        super::gen1::plan(&ctx.project).map(Cow::Owned)
     } else {
-        synthesis::current_plan(project)
+        ctx.plan().map(Cow::Borrowed)
     }
 }
 
 /// Runs `generate outputs`: one format, from local state, into `out_dir`.
-pub fn generate(
-    project: &Project,
-    env: Option<&str>,
-    format: Format,
-    out_dir: Option<&Path>,
-) -> Result<PathBuf> {
-    let env = project.resolve_env(env)?;
-    let plan = plan_of(project)?;
+pub fn generate(ctx: &Context, format: Format, out_dir: Option<&Path>) -> Result<PathBuf> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let plan = plan_of(ctx)?;
     let meta = project.meta()?;
     let name = project.project_name()?;
     let cdk = frontend::cdk_outputs(project)?;
-    let local_cloud = super::configure::recorded_endpoint(project, &env);
+    let local_cloud = super::configure::recorded_endpoint(project, env);
     let inputs = Inputs {
         meta: &meta,
         plan: &plan,
         project: &name,
-        env: &env,
+        env,
         cdk: &cdk,
         local_cloud: local_cloud.as_deref(),
     };
@@ -100,7 +97,8 @@ pub fn generate(
 
 /// Runs `config import-cdk-outputs <file>`: merges the stacks of a CDK outputs file into
 /// `amplify/backend/cdk-outputs.json` and regenerates the client configuration.
-pub fn import_cdk_outputs(project: &Project, env: Option<&str>, file: &Path) -> Result<()> {
+pub fn import_cdk_outputs(ctx: &Context, file: &Path) -> Result<()> {
+    let project = &ctx.project;
     let value: Value = read_json(file)?.ok_or_else(|| {
         CliError::input(format!("`{}` does not exist", file.display()))
             .help("pass the file written by `cdk deploy --outputs-file <file>`")
@@ -111,13 +109,12 @@ pub fn import_cdk_outputs(project: &Project, env: Option<&str>, file: &Path) -> 
         merged.insert(stack, outputs);
     }
     write_json(&frontend::cdk_outputs_path(project), &merged)?;
-    let env = project.resolve_env(env)?;
-    let plan = synthesis::current_plan(project)?;
-    let local_cloud = super::configure::recorded_endpoint(project, &env);
+    let env = ctx.env()?;
+    let local_cloud = super::configure::recorded_endpoint(project, env);
     let written = frontend::write_frontend(
         project,
-        &env,
-        &plan,
+        env,
+        ctx.plan()?,
         &project.meta()?,
         local_cloud.as_deref(),
     )?;

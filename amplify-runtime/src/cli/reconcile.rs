@@ -4,23 +4,23 @@
 
 use super::aws::Aws;
 use super::changes;
+use super::context::Context;
 use super::error::{CliError, Kind, Result};
 use super::finalize::{finalize, Deployed};
 use super::pending::{clear_pending, read_pending};
-use super::project::Project;
 use super::stack::Stacks;
 use super::state::{Pending, ProviderInfo};
-use super::synthesis;
 use aws_sdk_cloudformation::types::StackStatus;
 
 /// Settles the interrupted push of `env` against the root stack's real state.
-pub async fn reconcile(
-    project: &Project,
+async fn reconcile(
+    ctx: &Context,
     env: &str,
     aws: &Aws,
     pending: &Pending,
     provider: &ProviderInfo,
 ) -> Result<()> {
+    let project = &ctx.project;
     let stacks = Stacks::new(aws);
     let info = stacks.describe(&pending.stack_name).await?;
     match info {
@@ -39,13 +39,13 @@ pub async fn reconcile(
                 StackStatus::UpdateComplete | StackStatus::CreateComplete
             ) =>
         {
-            let plan = synthesis::current_plan(project)?;
+            let plan = ctx.plan()?;
             if plan.root.template_key == pending.root_template_key {
                 let kept = project.kept_parameters(env)?;
-                let fingerprints = changes::fingerprints(project, &plan, &kept)?;
+                let fingerprints = changes::fingerprints(project, plan, &kept)?;
                 let deployed = Deployed {
                     env,
-                    plan: &plan,
+                    plan,
                     fingerprints: &fingerprints,
                     provider,
                     inputs: &pending.inputs,
@@ -66,17 +66,13 @@ pub async fn reconcile(
     }
 }
 
-/// Settles a pending push of `env` if there is one; connects to AWS only then.
-pub async fn settle_if_pending(
-    project: &Project,
-    env: &str,
-    provider: &ProviderInfo,
-    settings: &super::aws::AwsSettings,
-) -> Result<Option<Aws>> {
-    let Some(pending) = read_pending(project, env)? else {
-        return Ok(None);
+/// Settles a pending push of the context's environment if there is one; connects to AWS
+/// only then.
+pub async fn settle_if_pending(ctx: &Context) -> Result<()> {
+    let env = ctx.env()?;
+    let Some(pending) = read_pending(&ctx.project, env)? else {
+        return Ok(());
     };
-    let aws = super::aws::connect(settings).await?;
-    reconcile(project, env, &aws, &pending, provider).await?;
-    Ok(Some(aws))
+    let aws = ctx.aws().await?;
+    reconcile(ctx, env, &aws, &pending, ctx.provider_info()?).await
 }

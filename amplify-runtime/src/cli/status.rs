@@ -3,12 +3,10 @@
 use serde_json::json;
 
 use super::actions::{self, StepState};
-use super::aws::AwsSettings;
 use super::changes::{self, Operation};
+use super::context::Context;
 use super::error::Result;
-use super::project::Project;
 use super::reconcile::settle_if_pending;
-use super::synthesis;
 
 /// Flags of `status`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,26 +18,16 @@ pub struct StatusOptions {
 }
 
 /// Runs `status`.
-pub async fn status(
-    project: &Project,
-    settings: &AwsSettings,
-    env: Option<&str>,
-    opts: StatusOptions,
-) -> Result<()> {
+pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
+    let (project, env) = (&ctx.project, ctx.env()?);
     let as_json = opts.json;
-    let env = project.resolve_env(env)?;
     // The env must exist (and its file parse) even though status itself is local.
-    let provider = project.env_provider(&env)?;
+    ctx.provider_info()?;
     // Reconciling needs the stack's real state: the only case where status calls AWS.
-    settle_if_pending(project, &env, &provider, settings).await?;
-    let plan = synthesis::current_plan(project)?;
-    let (plan, left_out) = if settings.is_local_cloud() {
-        plan.for_local_cloud()
-    } else {
-        (plan, Vec::new())
-    };
-    let kept = project.kept_parameters(&env)?;
-    super::inputs::check_overrides(&plan, &kept, &env)?;
+    settle_if_pending(ctx).await?;
+    let (plan, left_out) = ctx.target_plan()?;
+    let kept = project.kept_parameters(env)?;
+    super::inputs::check_overrides(&plan, &kept, env)?;
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
@@ -77,7 +65,7 @@ pub async fn status(
         );
         return Ok(());
     }
-    print!("{}", changes::table(&env, &rows));
+    print!("{}", changes::table(env, &rows));
     for warning in &table_warnings {
         println!("\nWarning: {warning}");
     }

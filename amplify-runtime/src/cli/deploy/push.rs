@@ -9,25 +9,21 @@ use amplify_build::plan::{InputValue, Plan, StackPlan};
 use super::recovery::prepare_stack;
 use super::{read_tags, Deployment};
 use crate::cli::actions;
-use crate::cli::aws::{self, AwsSettings};
 use crate::cli::changes::{self, Operation, Row};
+use crate::cli::context::Context;
 use crate::cli::error::Result;
 use crate::cli::finalize::{finalize, Deployed};
 use crate::cli::inputs;
-use crate::cli::project::Project;
 use crate::cli::prompt::confirm;
 use crate::cli::reconcile::settle_if_pending;
 use crate::cli::stack::Stacks;
 use crate::cli::state::EnvParameters;
-use crate::cli::synthesis;
 use crate::cli::table_changes;
 use crate::cli::tags::hydrate_tags;
 
 /// Flags of `push`.
 #[derive(Debug, Clone, Default)]
 pub struct PushOptions {
-    /// `--env`
-    pub env: Option<String>,
     /// `--yes`: no confirmation.
     pub yes: bool,
     /// `--force`: deploy even when nothing changed.
@@ -47,28 +43,25 @@ pub struct PushReport {
     pub api_calls: Vec<String>,
 }
 
-/// Runs `push`.
-pub async fn push(
-    project: &Project,
-    settings: &AwsSettings,
-    opts: &PushOptions,
-) -> Result<PushReport> {
-    let env = project.resolve_env(opts.env.as_deref())?;
-    let provider = project.env_provider(&env)?;
-    let aws = settle_if_pending(project, &env, &provider, settings).await?;
+/// Runs `push` of the context's environment.
+pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
+    let project = &ctx.project;
+    let env = ctx.env()?;
+    let provider = ctx.provider_info()?;
+    settle_if_pending(ctx).await?;
 
-    let work = assess(project, &env, settings.is_local_cloud())?;
+    let work = assess(ctx)?;
     let mut report = PushReport {
         rows: work.rows.clone(),
         ..PushReport::default()
     };
     if !work.changed && !opts.force {
         eprintln!("No changes detected: environment `{env}` is up to date.");
-        report.api_calls = aws.map(|a| a.calls.calls()).unwrap_or_default();
+        report.api_calls = ctx.connected().map(|a| a.calls.calls()).unwrap_or_default();
         return Ok(report);
     }
 
-    eprintln!("{}", changes::table(&env, &work.rows));
+    eprintln!("{}", changes::table(env, &work.rows));
     for warning in &work.table_warnings {
         eprintln!("Warning: {warning}");
     }
@@ -77,12 +70,9 @@ pub async fn push(
     }
     confirm(opts.yes, "Deploy these changes?")?;
 
-    let aws = match aws {
-        Some(a) => a,
-        None => aws::connect(settings).await?,
-    };
-    let tags = hydrate_tags(&work.tags_text, &project.project_name()?, &env)?;
-    prepare_stack(&aws, &Stacks::new(&aws), &provider, &tags, opts.yes).await?;
+    let aws = ctx.aws().await?;
+    let tags = hydrate_tags(&work.tags_text, &project.project_name()?, env)?;
+    prepare_stack(&aws, &Stacks::new(&aws), provider, &tags, opts.yes).await?;
 
     let unchanged = |s: &StackPlan| {
         !opts.force
@@ -94,8 +84,8 @@ pub async fn push(
         project,
         aws: &aws,
         plan: &work.plan,
-        env: &env,
-        provider: &provider,
+        env,
+        provider,
         kept: &work.kept,
         expiries: work.expiries.clone(),
         tags: &tags,
@@ -106,10 +96,10 @@ pub async fn push(
     report.uploaded = outcome.uploaded;
     report.deployed = outcome.deployed;
     let done = Deployed {
-        env: &env,
+        env,
         plan: &work.plan,
         fingerprints: &work.fingerprints,
-        provider: &provider,
+        provider,
         inputs: &outcome.inputs,
     };
     finalize(project, &aws, &done).await?;
@@ -136,9 +126,10 @@ struct Assessment {
     table_warnings: Vec<table_changes::TableWarning>,
 }
 
-fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment> {
-    let plan = synthesis::current_plan(project)?;
-    let plan = if local_cloud { local_plan(&plan) } else { plan };
+fn assess(ctx: &Context) -> Result<Assessment> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let (plan, left_out) = ctx.target_plan()?;
+    say_left_out(&left_out);
     let kept = project.kept_parameters(env)?;
     inputs::check_overrides(&plan, &kept, env)?;
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
@@ -176,14 +167,12 @@ fn assess(project: &Project, env: &str, local_cloud: bool) -> Result<Assessment>
     })
 }
 
-/// The plan a local cloud deploys, saying which resources it leaves out.
-fn local_plan(plan: &Plan) -> Plan {
-    let (local, left_out) = plan.for_local_cloud();
-    for s in &left_out {
+/// Says which resources the local cloud leaves out.
+fn say_left_out(left_out: &[StackPlan]) {
+    for s in left_out {
         eprintln!(
             "The local cloud cannot deploy {} ({} `{}`): it is left out here, and deploys to AWS as declared.",
             s.name, s.category, s.service
         );
     }
-    local
 }

@@ -82,6 +82,26 @@ fn init_push_noop_change_failure_and_delete() {
     for key in &uploaded {
         assert!(cloud.object_exists(&bucket, key), "{key} not in the bucket");
     }
+    // The report's phases agree with what it says was done.
+    let phases = first["phases"].as_array().unwrap();
+    let phase = |name: &str| {
+        phases
+            .iter()
+            .find(|p| p["phase"] == name)
+            .unwrap_or_else(|| panic!("no {name} phase: {phases:?}"))
+    };
+    assert_eq!(phase("uploaded")["objects"], uploaded.len());
+    assert_eq!(
+        phase("prepared")["objects"],
+        uploaded.len() + phase("uploaded")["kept"].as_u64().unwrap() as usize
+    );
+    assert_eq!(phase("deployed")["stack"], stack.as_str());
+    assert_eq!(phase("deployed")["status"], "UPDATE_COMPLETE");
+    assert!(phase("stateWritten")["clientFiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f.as_str().unwrap().ends_with("amplify_outputs.json")));
     assert!(uploaded
         .iter()
         .any(|k| k.starts_with("amplify-builds/PostsFn-") && k.ends_with("-build.zip")));
@@ -188,6 +208,7 @@ fn init_push_noop_change_failure_and_delete() {
     let again: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(again["deployed"], false);
     assert_eq!(again["uploaded"].as_array().unwrap().len(), 0);
+    assert_eq!(again["phases"], serde_json::json!([]), "nothing to deploy");
     assert_eq!(again["apiCalls"].as_array().unwrap().len(), 0, "{again}");
     assert_eq!(
         scratch.json("amplify/.config/local-aws-info.json")["dev"]["endpointUrl"],

@@ -88,6 +88,28 @@ fn a_failing_pre_push_hook_stops_the_push_and_post_hooks_get_the_payload() {
     let payload: Value = scratch.json("post-push-0.json");
     assert_eq!(payload["data"]["amplify"]["command"], "push");
     assert!(payload["error"].is_null(), "{payload}");
+    // …with the phases the push went through, as they happened.
+    let phases: Vec<&str> = payload["data"]["amplify"]["phases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no phases: {payload}"))
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "prepared",
+            "uploaded",
+            "deployed",
+            "outputsCollected",
+            "actionsRun",
+            "stateWritten"
+        ]
+    );
+    assert_eq!(
+        payload["data"]["amplify"]["phases"][2]["status"],
+        "UPDATE_COMPLETE"
+    );
     // What a hook prints goes to stderr: `--json` output stays one JSON document.
     let out = scratch.amplify(&emulator, &["push", "--yes", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -16,6 +16,7 @@ use amplify_build::plan::{
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use super::deploy::events::{Events, Phase};
 use super::error::{CliError, Kind, Result};
 use super::project::{timestamp_now, Project};
 use super::publish::{self, NotReady};
@@ -206,14 +207,32 @@ fn publish_description(folder: &PublishedFolder) -> String {
 /// Runs every action whose fingerprint differs from its record in `previous`, in plan
 /// order, with each stack's `outputs` (by logical id). Returns the records to keep — of
 /// every action of the plan that ever ran, updated for those that ran now — and the
-/// first failure: actions after it do not run, and keep their old records.
+/// first failure: actions after it do not run, and keep their old records. Emits the
+/// [`Phase::ActionsRun`] phase.
 pub async fn run(
     project: &Project,
     aws: &super::aws::Aws,
     env: &str,
-    plan: &Plan,
-    outputs: &BTreeMap<String, BTreeMap<String, String>>,
+    deployed: (&Plan, &BTreeMap<String, BTreeMap<String, String>>),
     previous: &AmplifyMeta,
+    events: &Events,
+) -> (Records, Option<CliError>) {
+    let mut ran = 0;
+    let (records, failure) = run_due(project, aws, env, deployed, previous, &mut ran).await;
+    events.emit(Phase::ActionsRun {
+        ran,
+        failed: failure.is_some(),
+    });
+    (records, failure)
+}
+
+async fn run_due(
+    project: &Project,
+    aws: &super::aws::Aws,
+    env: &str,
+    (plan, outputs): (&Plan, &BTreeMap<String, BTreeMap<String, String>>),
+    previous: &AmplifyMeta,
+    ran: &mut usize,
 ) -> (Records, Option<CliError>) {
     let mut records = Records::new();
     for stack in &plan.stacks {
@@ -257,6 +276,7 @@ pub async fn run(
                 action.id, stack.name, action.description
             );
             let previous_result = record.map(|r| r.result.clone());
+            *ran += 1;
             match execute(project, aws, env, &resolved, previous_result).await {
                 Ok(result) => {
                     records.entry(stack.logical_id.clone()).or_default().insert(
@@ -271,7 +291,9 @@ pub async fn run(
                 Err(e) => return (records, Some(e)),
             }
         }
-        if let Err(e) = publish_folders(aws, project, stack, &stack_outputs, &mut records).await {
+        if let Err(e) =
+            publish_folders(aws, project, stack, &stack_outputs, &mut records, ran).await
+        {
             return (records, Some(e));
         }
     }
@@ -285,6 +307,7 @@ async fn publish_folders(
     stack: &StackPlan,
     outputs: &Map<String, Value>,
     records: &mut Records,
+    ran: &mut usize,
 ) -> Result<()> {
     for folder in publish::folders_of(stack) {
         let publication = match publish::resolve(project, stack, folder, outputs) {
@@ -306,6 +329,7 @@ async fn publish_folders(
             continue;
         }
         eprintln!("Publishing {} of {} …", folder.folder, stack.name);
+        *ran += 1;
         let result = publish::publish(aws, &publication, record.map(|r| &r.result)).await?;
         records.entry(stack.logical_id.clone()).or_default().insert(
             folder.id.clone(),

@@ -9,6 +9,7 @@ use std::sync::{Mutex, OnceLock};
 use amplify_build::plan::Plan;
 
 use super::aws::{self, Aws, AwsSettings};
+use super::deploy::events::Events;
 use super::error::{CliError, Result};
 use super::project::Project;
 use super::state::ProviderInfo;
@@ -20,6 +21,8 @@ pub struct Context {
     pub project: Project,
     /// How AWS is reached.
     pub settings: AwsSettings,
+    /// The phases of the command's deployments, for its observers.
+    pub events: Events,
     env: Option<String>,
     provider_info: OnceLock<ProviderInfo>,
     plan: OnceLock<Plan>,
@@ -32,6 +35,7 @@ impl Context {
         Context {
             project,
             settings,
+            events: Events::default(),
             env,
             provider_info: OnceLock::new(),
             plan: OnceLock::new(),

@@ -10,6 +10,7 @@ use amplify_build::plan::{InputValue, Plan, PROVIDER};
 use super::actions;
 use super::assets;
 use super::aws::{sdk_error, Aws};
+use super::deploy::events::{Events, Phase};
 use super::error::{CliError, Result};
 use super::inputs;
 use super::pending::clear_pending;
@@ -32,13 +33,21 @@ pub struct Deployed<'a> {
 }
 
 /// Records a successful deployment.
-pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<()> {
+pub async fn finalize(
+    project: &Project,
+    aws: &Aws,
+    d: &Deployed<'_>,
+    events: &Events,
+) -> Result<()> {
     let stack_name = d.provider.require(RootValue::StackName)?;
     let bucket = d
         .provider
         .require(RootValue::DeploymentBucketName)?
         .to_owned();
     let (root, outputs) = Stacks::new(aws).outputs(stack_name).await?;
+    events.emit(Phase::OutputsCollected {
+        stacks: outputs.len() + 1,
+    });
     let mut provider = d.provider.clone();
     for (k, v) in &root.outputs {
         provider.record_output(k, v);
@@ -63,8 +72,15 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
     );
     // The actions run once every stack is deployed; their results are recorded with
     // the deployment, and a failure is reported after it was.
-    let (records, action_failure) =
-        actions::run(project, aws, d.env, d.plan, &outputs, &project.meta()?).await;
+    let (records, action_failure) = actions::run(
+        project,
+        aws,
+        d.env,
+        (d.plan, &outputs),
+        &project.meta()?,
+        events,
+    )
+    .await;
     for stack in &d.plan.stacks {
         if let (Some(kept), Some(resource)) = (
             records.get(&stack.logical_id),
@@ -121,8 +137,9 @@ pub async fn finalize(project: &Project, aws: &Aws, d: &Deployed<'_>) -> Result<
     clear_pending(project, d.env);
     let written =
         super::frontend::write_frontend(project, d.env, d.plan, &meta, aws.endpoint.as_deref())?;
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    eprintln!("Client configuration written: {}", names.join(", "));
+    events.emit(Phase::StateWritten {
+        client_files: written.iter().map(|p| p.display().to_string()).collect(),
+    });
     match action_failure {
         Some(e) => Err(e),
         None => Ok(()),

@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 
+use super::deploy::events::Phase as DeployPhase;
 use super::error::{CliError, Kind, Result};
 use super::project::{read_json, Project};
 
@@ -86,6 +87,9 @@ struct AmplifyContext<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     sub_command: Option<&'a str>,
     argv: &'a [String],
+    /// What the command's deployments did, phase by phase (post-hooks only).
+    #[serde(skip_serializing_if = "<[DeployPhase]>::is_empty")]
+    phases: &'a [DeployPhase],
 }
 
 #[derive(Serialize)]
@@ -104,12 +108,13 @@ struct PayloadError<'a> {
 }
 
 /// Runs the `phase` hook of `invocation`, if the project has one. `failure` is the
-/// command's error, for post-hooks after a failure.
+/// command's error, for post-hooks after a failure; `phases` what its deployments did.
 pub fn run(
     project: &Project,
     phase: Phase,
     invocation: &Invocation,
     failure: Option<&CliError>,
+    phases: &[DeployPhase],
 ) -> Result<()> {
     let dir = project.root.join("amplify/hooks");
     if !dir.is_dir() {
@@ -131,6 +136,7 @@ pub fn run(
                 command: &invocation.command,
                 sub_command: invocation.sub_command.as_deref(),
                 argv: &invocation.argv,
+                phases,
             },
         },
         error: failure.map(|e| PayloadError {

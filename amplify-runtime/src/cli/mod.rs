@@ -173,7 +173,7 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
     let settings = local_cloud(&project, &invocation, settings);
     let records_endpoint = deploys(&args.command);
     let ctx = context::Context::new(project, settings, invocation.env.clone());
-    hooks::run(&ctx.project, hooks::Phase::Pre, &invocation, None)?;
+    hooks::run(&ctx.project, hooks::Phase::Pre, &invocation, None, &[])?;
     let result = dispatch(&ctx, args.command).await;
     let connected = aws::connected_endpoint();
     if let (Ok(_), true, Some(env), Some(endpoint)) =
@@ -188,6 +188,7 @@ async fn run(args: AmplifyArgs) -> Result<u8, CliError> {
         hooks::Phase::Post,
         &invocation,
         result.as_ref().err(),
+        &ctx.events.seen(),
     );
     // The command's own failure is the one to report; a post-hook failure after a
     // success fails the command with the hook's code.
@@ -339,7 +340,7 @@ async fn dispatch(ctx: &context::Context, command: Command) -> Result<u8, CliErr
             let options = deploy::PushOptions { yes, force };
             let report = provider::provider(project)?.push(ctx, &options).await?;
             if json {
-                print_push_report(&report);
+                print_push_report(&report, &ctx.events.seen());
             }
             Ok(())
         }
@@ -468,9 +469,9 @@ async fn run_app(ctx: &context::Context, yes: bool, args: &[String]) -> Result<u
     Ok(status.code().map_or(1, |c| c.clamp(0, 255) as u8))
 }
 
-/// `push --json`: the planned operations, whether anything was deployed, the uploads and
-/// the AWS calls made.
-fn print_push_report(report: &deploy::PushReport) {
+/// `push --json`: the planned operations, whether anything was deployed, the uploads,
+/// the deployment's phases and the AWS calls made.
+fn print_push_report(report: &deploy::PushReport, phases: &[deploy::events::Phase]) {
     let rows: Vec<_> = report
         .rows
         .iter()
@@ -482,6 +483,7 @@ fn print_push_report(report: &deploy::PushReport) {
             "resources": rows,
             "deployed": report.deployed,
             "uploaded": report.uploaded,
+            "phases": phases,
             "apiCalls": report.api_calls,
         }))
         .expect("JSON")

@@ -14,7 +14,7 @@ use super::actions;
 use super::aws::{sdk_error, Aws};
 use super::client_config::Inputs;
 use super::context::Context;
-use super::deploy;
+use super::deploy::{self, events::Phase};
 use super::env::{create_root, RootNames};
 use super::error::{CliError, Kind, Result};
 use super::frontend::{self, CdkOutputs, Format};
@@ -113,11 +113,22 @@ pub async fn pipeline_deploy(
     actions::check_inputs(project, plan)?;
     inputs::check_secrets(plan)?;
     let provider = ensure_root(project, &aws, plan, &names, &env).await?;
-    deploy_all(project, &aws, plan, &provider, &env).await?;
+    deploy_all(ctx, &aws, &provider, &env).await?;
     // No local state: every action runs, with the deployed stacks' outputs.
     let (_, deployed) = Stacks::new(&aws).outputs(&names.stack).await?;
-    let (_, failure) =
-        actions::run(project, &aws, &env, plan, &deployed, &Default::default()).await;
+    ctx.events.emit(Phase::OutputsCollected {
+        stacks: deployed.len() + 1,
+    });
+    let previous = Default::default();
+    let (_, failure) = actions::run(
+        project,
+        &aws,
+        &env,
+        (plan, &deployed),
+        &previous,
+        &ctx.events,
+    )
+    .await;
     if let Some(e) = failure {
         return Err(e);
     }
@@ -189,13 +200,8 @@ async fn check_bucket_free(aws: &Aws, bucket: &str) -> Result<()> {
 
 /// Uploads and deploys every stack through the shared pipeline; nothing is recorded
 /// locally.
-async fn deploy_all(
-    project: &Project,
-    aws: &Aws,
-    plan: &Plan,
-    provider: &ProviderInfo,
-    env: &str,
-) -> Result<()> {
+async fn deploy_all(ctx: &Context, aws: &Aws, provider: &ProviderInfo, env: &str) -> Result<()> {
+    let (project, plan) = (&ctx.project, ctx.plan()?);
     let tags = hydrate_tags(&deploy::read_tags(project)?, &plan.project_name, env)?;
     let kept = EnvParameters::default();
     deploy::Deployment {
@@ -208,6 +214,7 @@ async fn deploy_all(
         expiries: inputs::api_key_expiries(plan, &kept, inputs::now()).0,
         tags: &tags,
         record_pending: false,
+        events: &ctx.events,
     }
     .run(&|_| false)
     .await?;

@@ -50,7 +50,7 @@ async fn reconcile(
                     provider,
                     inputs: &pending.inputs,
                 };
-                finalize(project, aws, &deployed).await?;
+                finalize(project, aws, &deployed, &ctx.events).await?;
                 eprintln!("note: the interrupted push of `{env}` completed; local state is now up to date");
             } else {
                 clear_pending(project, env);

@@ -5,6 +5,7 @@
 //! state, takes the lock and records the deployment; `pipeline-deploy` needs no local
 //! state. Making a failed root stack deployable again is [`recovery`].
 
+pub mod events;
 mod push;
 mod recovery;
 
@@ -23,6 +24,7 @@ use super::project::{timestamp_now, Project};
 use super::rust_function::FunctionBuild;
 use super::stack::{Stacks, UpdateStarted};
 use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
+use events::{Events, Phase};
 
 pub use push::{push, PushOptions, PushReport};
 
@@ -44,6 +46,8 @@ pub(super) struct Deployment<'a> {
     /// Whether the push is recorded as pending while CloudFormation works (local state
     /// to settle after an interruption); `pipeline-deploy` keeps none.
     pub record_pending: bool,
+    /// Where the phases go as they happen.
+    pub events: &'a Events,
 }
 
 /// What a deployment did.
@@ -80,7 +84,16 @@ impl Deployment<'_> {
         values.extend(self.expiries.iter().cloned());
         let environment = environment_root(self.project, self.plan, values)?;
         uploads.push((environment.key.clone(), environment.template.into_bytes()));
+        let needed = uploads.len();
+        self.events.emit(Phase::Prepared {
+            objects: needed,
+            inputs: environment.inputs.len(),
+        });
         let uploaded = upload_missing(self.aws, &bucket, uploads).await?;
+        self.events.emit(Phase::Uploaded {
+            objects: uploaded.len(),
+            kept: needed - uploaded.len(),
+        });
 
         let root = RootUpdate {
             stack_name: &stack_name,
@@ -126,13 +139,19 @@ impl Deployment<'_> {
                 return Err(e);
             }
         };
-        if started == UpdateStarted::Started {
-            follow(self.project, self.env, &stacks, root.stack_name, &baseline).await?;
-            Ok(true)
+        let status = if started == UpdateStarted::Started {
+            let status =
+                follow(self.project, self.env, &stacks, root.stack_name, &baseline).await?;
+            Some(status.as_str().to_owned())
         } else {
-            eprintln!("CloudFormation reports no changes to deploy.");
-            Ok(false)
-        }
+            None
+        };
+        let deployed = status.is_some();
+        self.events.emit(Phase::Deployed {
+            stack: root.stack_name.to_owned(),
+            status,
+        });
+        Ok(deployed)
     }
 }
 
@@ -205,14 +224,15 @@ struct RootUpdate<'a> {
     tags: &'a [(String, String)],
 }
 
-/// Follows the root stack's update to its end; a rollback is an error naming its cause.
-pub(super) async fn follow(
+/// Follows the root stack's update to its end, to its final status; a rollback is an
+/// error naming its cause.
+async fn follow(
     project: &Project,
     env: &str,
     stacks: &Stacks<'_>,
     stack_name: &str,
     baseline: &HashSet<String>,
-) -> Result<()> {
+) -> Result<StackStatus> {
     let progress = Progress::new(&format!("Deploying {stack_name} …"));
     let watch = async {
         test_hooks::slow_follow().await;
@@ -245,8 +265,7 @@ pub(super) async fn follow(
             "fix the cause and push again; local state is unchanged, so the next push retries the same changes",
         ));
     }
-    eprintln!("Deployed {stack_name}: {}", status.as_str());
-    Ok(())
+    Ok(status)
 }
 
 /// The key of every code asset: the deployed one when its stack is unchanged, else

@@ -90,6 +90,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
         expiries: work.expiries.clone(),
         tags: &tags,
         record_pending: true,
+        events: &ctx.events,
     }
     .run(&unchanged)
     .await?;
@@ -102,7 +103,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
         provider,
         inputs: &outcome.inputs,
     };
-    finalize(project, &aws, &done).await?;
+    finalize(project, &aws, &done, &ctx.events).await?;
     report.api_calls = aws.calls.calls();
     Ok(report)
 }

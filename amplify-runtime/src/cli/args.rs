@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use super::frontend;
+use crate::cli::frontend;
 
 const EXAMPLES: &str = "Examples:
   cargo amplify init --env dev --yes        create an environment (root stack, bucket, roles)

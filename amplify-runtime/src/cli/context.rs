@@ -8,12 +8,12 @@ use std::sync::{Mutex, OnceLock};
 
 use amplify_build::plan::Plan;
 
-use super::aws::{self, Aws, AwsSettings};
-use super::deploy::events::Events;
-use super::error::{CliError, Result};
-use super::project::Project;
-use super::state::ProviderInfo;
-use super::synthesis;
+use crate::cli::aws::{self, Aws, AwsSettings};
+use crate::cli::deploy::events::Events;
+use crate::cli::error::{CliError, Result};
+use crate::cli::state::project::Project;
+use crate::cli::state::synthesis;
+use crate::cli::state::ProviderInfo;
 
 /// One command's context.
 pub struct Context {

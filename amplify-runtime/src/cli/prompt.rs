@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use super::error::{CliError, Kind, Result};
+use crate::cli::error::{CliError, Kind, Result};
 
 /// Asks on a terminal; without one, `--yes` is required.
 pub fn confirm(yes: bool, question: &str) -> Result<()> {

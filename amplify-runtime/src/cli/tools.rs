@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::error::{CliError, Kind, Result};
-use super::project::write_atomic;
+use crate::cli::error::{CliError, Kind, Result};
+use crate::cli::state::project::write_atomic;
 
 /// The cache folder, absolute (commands run in other directories use paths inside it).
 pub fn cache_dir() -> PathBuf {

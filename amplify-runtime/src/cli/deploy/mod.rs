@@ -5,28 +5,35 @@
 //! state, takes the lock and records the deployment; `pipeline-deploy` needs no local
 //! state. Making a failed root stack deployable again is [`recovery`].
 
-pub mod events;
-mod push;
-mod recovery;
+pub(crate) mod actions;
+pub(crate) mod assets;
+pub(crate) mod changes;
+pub(crate) mod events;
+pub(crate) mod finalize;
+pub(crate) mod inputs;
+pub(crate) mod packages;
+pub(crate) mod pending;
+pub(crate) mod publish;
+pub(crate) mod recovery;
+pub(crate) mod rust_function;
+pub(crate) mod table_changes;
+pub(crate) mod tags;
 
 use std::collections::HashSet;
 
 use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, RootTemplateError, StackPlan};
 use aws_sdk_cloudformation::types::StackStatus;
 
-use super::assets::{self, Packages};
-use super::aws::{sdk_error, Aws};
-use super::error::{CliError, Kind, Result};
-use super::inputs;
-use super::pending::{clear_pending, write_pending};
-use super::progress::Progress;
-use super::project::{timestamp_now, Project};
-use super::rust_function::FunctionBuild;
-use super::stack::{Stacks, UpdateStarted};
-use super::state::{EnvParameters, Pending, ProviderInfo, RootValue};
+use crate::cli::aws::stack::{Stacks, UpdateStarted};
+use crate::cli::aws::{sdk_error, Aws};
+use crate::cli::deploy::pending::{clear_pending, write_pending};
+use crate::cli::deploy::rust_function::FunctionBuild;
+use crate::cli::error::{CliError, Kind, Result};
+use crate::cli::progress::Progress;
+use crate::cli::state::project::{timestamp_now, Project};
+use crate::cli::state::{EnvParameters, Pending, ProviderInfo, RootValue};
+use assets::Packages;
 use events::{Events, Phase};
-
-pub use push::{push, PushOptions, PushReport};
 
 /// What one deployment of a plan to an environment's root stack takes.
 pub(super) struct Deployment<'a> {
@@ -456,7 +463,7 @@ mod upload_tests {
 
     use super::*;
     use crate::cli::aws::retry_config;
-    use crate::cli::stack::sdk_tests::aws_with;
+    use crate::cli::aws::stack::sdk_tests::aws_with;
 
     /// S3 that has `present` and throttles the first `throttled` uploads of the others.
     fn s3(throttled: usize) -> (aws_sdk_s3::Client, aws_smithy_mocks::Rule) {

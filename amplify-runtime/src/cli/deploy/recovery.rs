@@ -2,18 +2,18 @@
 //! `UPDATE_ROLLBACK_FAILED` (the rollback is resumed), or never created (deleted and
 //! created again from the bootstrap template).
 
-use super::super::aws::Aws;
-use super::super::error::{CliError, Kind, Result};
-use super::super::progress::Progress;
-use super::super::prompt::confirm;
-use super::super::stack::{Failure, StackInfo, Stacks};
-use super::super::state::{ProviderInfo, RootValue};
+use crate::cli::aws::stack::{Failure, StackInfo, Stacks};
+use crate::cli::aws::Aws;
+use crate::cli::error::{CliError, Kind, Result};
+use crate::cli::progress::Progress;
+use crate::cli::prompt::confirm;
+use crate::cli::state::{ProviderInfo, RootValue};
 use aws_sdk_cloudformation::types::StackStatus;
 
 /// Makes the root stack ready for an update: refuses a busy stack, resumes a failed
 /// rollback (the state Amplify users most often get stuck in), and re-creates a root
 /// stack whose creation failed (after confirmation: it has to be deleted).
-pub(super) async fn prepare_stack(
+pub(crate) async fn prepare_stack(
     aws: &Aws,
     stacks: &Stacks<'_>,
     provider: &ProviderInfo,
@@ -128,7 +128,7 @@ mod tests {
     use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 
     use super::*;
-    use crate::cli::stack::sdk_tests::aws_with;
+    use crate::cli::aws::stack::sdk_tests::aws_with;
 
     fn stack(status: StackStatus) -> DescribeStacksOutput {
         DescribeStacksOutput::builder()

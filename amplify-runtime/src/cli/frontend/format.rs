@@ -9,9 +9,9 @@ use std::path::Path;
 use amplify_build::plan::ClientFile;
 use serde_json::{Map, Value};
 
-use crate::cli::client_config::Inputs;
 use crate::cli::error::{CliError, Result};
-use crate::cli::project::{read_json, write_atomic, write_json};
+use crate::cli::frontend::client_config::Inputs;
+use crate::cli::state::project::{read_json, write_atomic, write_json};
 
 /// Keys amplify-rs writes into aws-exports.js; any other key found in an existing file
 /// is the user's and is kept.

@@ -2,6 +2,7 @@
 //! push (`frontend` in `amplify/.config/project-config.json`), written in the formats of
 //! [`format`]. Each frontend is one [`Frontend`]; [`FRONTENDS`] lists them.
 
+pub(crate) mod client_config;
 mod format;
 mod kinds;
 
@@ -12,10 +13,10 @@ use amplify_build::plan::Plan;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::client_config::Inputs;
-use super::error::{CliError, Result};
-use super::project::{read_json, write_json, Project};
-use super::state::AmplifyMeta;
+use crate::cli::error::{CliError, Result};
+use crate::cli::frontend::client_config::Inputs;
+use crate::cli::state::project::{read_json, write_json, Project};
+use crate::cli::state::AmplifyMeta;
 
 pub use format::{write_format, Format};
 

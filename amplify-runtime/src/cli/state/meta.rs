@@ -104,6 +104,18 @@ fn with_output(mut entry: ResourceEntry) -> MetaResource {
     }
 }
 
+/// The value push gave `parameter` of `stack`, if any.
+pub fn pushed_value<'a>(
+    values: &'a [InputValue],
+    stack: &amplify_build::plan::StackPlan,
+    parameter: &str,
+) -> Option<&'a str> {
+    values
+        .iter()
+        .find(|v| v.logical_id == stack.logical_id && v.parameter == parameter)
+        .map(|v| v.value.as_str())
+}
+
 /// The key of a stack's code zip, from the values push deployed.
 fn code_key<'a>(
     stack: &amplify_build::plan::StackPlan,
@@ -114,9 +126,7 @@ fn code_key<'a>(
         _ => None,
     })?;
     stack.inputs.iter().find_map(|i| match &i.input {
-        EnvInput::AssetKey { asset } if asset == code => {
-            crate::cli::inputs::find(pushed, stack, &i.parameter)
-        }
+        EnvInput::AssetKey { asset } if asset == code => pushed_value(pushed, stack, &i.parameter),
         _ => None,
     })
 }

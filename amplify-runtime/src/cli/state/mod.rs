@@ -3,7 +3,12 @@
 //! push in progress. Unknown keys are kept (a file may carry keys of other tools), known
 //! ones are typed: a misspelt key is a compile error, not a silent default.
 
+pub(crate) mod gen1;
+pub(crate) mod gen2;
+pub(crate) mod lock;
 mod meta;
+pub(crate) mod project;
+pub(crate) mod synthesis;
 
 use std::collections::BTreeMap;
 
@@ -13,9 +18,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::error::{CliError, Result};
+use crate::cli::error::{CliError, Result};
 
-pub use meta::{compose_meta, imported_outputs, Pushed};
+pub use meta::{compose_meta, imported_outputs, pushed_value, Pushed};
 
 /// `amplify/team-provider-info.json`: every environment of the project.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,179 @@
+//! `cargo amplify push`: plan locally from the last pushed state (the caller holds the
+//! project's state lock), settle an interrupted push, deploy what changed through the shared
+//! [`Deployment`], and only after success record the outputs and state.
+
+use std::collections::BTreeMap;
+
+use amplify_build::plan::{InputValue, Plan, StackPlan};
+
+use crate::cli::aws::stack::Stacks;
+use crate::cli::commands::settle::settle_if_pending;
+use crate::cli::context::Context;
+use crate::cli::deploy::actions;
+use crate::cli::deploy::changes::{self, Operation, Row};
+use crate::cli::deploy::finalize::{finalize, Deployed};
+use crate::cli::deploy::inputs;
+use crate::cli::deploy::recovery::prepare_stack;
+use crate::cli::deploy::table_changes;
+use crate::cli::deploy::tags::hydrate_tags;
+use crate::cli::deploy::{read_tags, Deployment};
+use crate::cli::error::Result;
+use crate::cli::prompt::confirm;
+use crate::cli::state::EnvParameters;
+
+/// Flags of `push`.
+#[derive(Debug, Clone, Default)]
+pub struct PushOptions {
+    /// `--yes`: no confirmation.
+    pub yes: bool,
+    /// `--force`: deploy even when nothing changed.
+    pub force: bool,
+}
+
+/// What a push did (printed as JSON with `--json`).
+#[derive(Debug, Clone, Default)]
+pub struct PushReport {
+    /// The planned operations.
+    pub rows: Vec<Row>,
+    /// Whether CloudFormation was asked to do anything.
+    pub deployed: bool,
+    /// Objects uploaded, by key.
+    pub uploaded: Vec<String>,
+    /// Every AWS API call made, as `Service.Operation`.
+    pub api_calls: Vec<String>,
+}
+
+/// Runs `push` of the context's environment.
+pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
+    let project = &ctx.project;
+    let env = ctx.env()?;
+    let provider = ctx.provider_info()?;
+    settle_if_pending(ctx).await?;
+
+    let work = assess(ctx)?;
+    let mut report = PushReport {
+        rows: work.rows.clone(),
+        ..PushReport::default()
+    };
+    if !work.changed && !opts.force {
+        eprintln!("No changes detected: environment `{env}` is up to date.");
+        report.api_calls = ctx.connected().map(|a| a.calls.calls()).unwrap_or_default();
+        return Ok(report);
+    }
+
+    eprintln!("{}", changes::table(env, &work.rows));
+    for warning in &work.table_warnings {
+        eprintln!("Warning: {warning}");
+    }
+    if work.rotating {
+        eprintln!("The API key expiry is renewed on this push.");
+    }
+    confirm(opts.yes, "Deploy these changes?")?;
+
+    let aws = ctx.aws().await?;
+    let tags = hydrate_tags(&work.tags_text, &project.project_name()?, env)?;
+    prepare_stack(&aws, &Stacks::new(&aws), provider, &tags, opts.yes).await?;
+
+    let unchanged = |s: &StackPlan| {
+        !opts.force
+            && work.rows.iter().any(|r| {
+                r.category == s.category && r.name == s.name && r.operation == Operation::NoChange
+            })
+    };
+    let outcome = Deployment {
+        project,
+        aws: &aws,
+        plan: &work.plan,
+        env,
+        provider,
+        kept: &work.kept,
+        expiries: work.expiries.clone(),
+        tags: &tags,
+        record_pending: true,
+        events: &ctx.events,
+    }
+    .run(&unchanged)
+    .await?;
+    report.uploaded = outcome.uploaded;
+    report.deployed = outcome.deployed;
+    let done = Deployed {
+        env,
+        plan: &work.plan,
+        fingerprints: &work.fingerprints,
+        provider,
+        inputs: &outcome.inputs,
+    };
+    finalize(project, &aws, &done, &ctx.events).await?;
+    report.api_calls = aws.calls.calls();
+    Ok(report)
+}
+
+/// What a push would do, decided from local files alone.
+struct Assessment {
+    plan: Plan,
+    /// Content hashes of each stack's inputs, by logical id.
+    fingerprints: BTreeMap<String, String>,
+    rows: Vec<Row>,
+    /// Per-environment values kept from earlier pushes.
+    kept: EnvParameters,
+    /// Each API key's expiry (epoch seconds).
+    expiries: Vec<InputValue>,
+    tags_text: String,
+    /// The API key's expiry is renewed.
+    rotating: bool,
+    /// Anything to deploy at all.
+    changed: bool,
+    /// Tables the push replaces or deletes.
+    table_warnings: Vec<table_changes::TableWarning>,
+}
+
+fn assess(ctx: &Context) -> Result<Assessment> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let (plan, left_out) = ctx.target_plan()?;
+    say_left_out(&left_out);
+    let kept = project.kept_parameters(env)?;
+    inputs::check_overrides(&plan, &kept, env)?;
+    let fingerprints = changes::fingerprints(project, &plan, &kept)?;
+    let deployed = project.deployed_meta()?;
+    let rows = changes::rows(&plan, &fingerprints, &deployed);
+    let table_warnings =
+        table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s))?;
+    let (expiries, rotating) = inputs::api_key_expiries(&plan, &kept, inputs::now());
+    let tags_text = read_tags(project)?;
+    let deployed_root = deployed
+        .provider()
+        .and_then(|p| p.root_stack_template_key.as_deref());
+    let deployed_tags =
+        std::fs::read_to_string(project.current_cloud_backend().join("tags.json")).ok();
+    actions::check_inputs(project, &plan)?;
+    inputs::check_secrets(&plan)?;
+    let actions_pending = actions::statuses(project, &plan, &project.meta()?)
+        .iter()
+        .any(|a| a.state == actions::StepState::Pending);
+    let changed = rows.iter().any(|r| r.operation != Operation::NoChange)
+        || deployed_root != Some(plan.root.template_key.as_str())
+        || deployed_tags.as_deref() != Some(tags_text.as_str())
+        || rotating
+        || actions_pending;
+    Ok(Assessment {
+        plan,
+        fingerprints,
+        rows,
+        kept,
+        expiries,
+        tags_text,
+        rotating,
+        changed,
+        table_warnings,
+    })
+}
+
+/// Says which resources the local cloud leaves out.
+fn say_left_out(left_out: &[StackPlan]) {
+    for s in left_out {
+        eprintln!(
+            "The local cloud cannot deploy {} ({} `{}`): it is left out here, and deploys to AWS as declared.",
+            s.name, s.category, s.service
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! `cargo amplify status`: Amplify's table, computed locally against the last pushed state.
+
+use serde_json::json;
+
+use crate::cli::commands::settle::settle_if_pending;
+use crate::cli::context::Context;
+use crate::cli::deploy::actions::{self, StepState};
+use crate::cli::deploy::changes::{self, Operation};
+use crate::cli::error::Result;
+
+/// Flags of `status`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatusOptions {
+    /// `--json`
+    pub json: bool,
+    /// `--show-secrets`: print credentials rather than masking them.
+    pub show_secrets: bool,
+}
+
+/// Runs `status`.
+pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
+    let (project, env) = (&ctx.project, ctx.env()?);
+    let as_json = opts.json;
+    // The env must exist (and its file parse) even though status itself is local.
+    ctx.provider_info()?;
+    // Reconciling needs the stack's real state: the only case where status calls AWS.
+    settle_if_pending(ctx).await?;
+    let (plan, left_out) = ctx.target_plan()?;
+    let kept = project.kept_parameters(env)?;
+    crate::cli::deploy::inputs::check_overrides(&plan, &kept, env)?;
+    let fingerprints = changes::fingerprints(project, &plan, &kept)?;
+    let deployed = project.deployed_meta()?;
+    let rows = changes::rows(&plan, &fingerprints, &deployed);
+    let deployed_provider = deployed.provider();
+    let root_changed = deployed_provider.and_then(|p| p.root_stack_template_key.as_deref())
+        != Some(plan.root.template_key.as_str());
+    let tags_changed = std::fs::read_to_string(project.current_cloud_backend().join("tags.json"))
+        .ok()
+        != std::fs::read_to_string(project.backend_dir().join("tags.json")).ok();
+    let actions = actions::statuses(project, &plan, &project.meta()?);
+    // What a push would replace or delete, or why it would be refused.
+    let (table_warnings, refusal) =
+        match crate::cli::deploy::table_changes::check(&project.root, &plan, |s| {
+            changes::updates(&rows, s)
+        }) {
+            Ok(warnings) => (warnings, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+    if as_json {
+        let resources: Vec<_> = rows
+            .iter()
+            .map(|r| json!({ "category": r.category, "resourceName": r.name, "operation": r.operation.label(), "providerPlugin": amplify_build::plan::PROVIDER }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "environment": env,
+                "resources": resources,
+                "rootStackChanged": root_changed,
+                "leftOutOfLocalCloud": left_out.iter().map(|s| json!({ "category": s.category, "resourceName": s.name, "service": s.service })).collect::<Vec<_>>(),
+                "tagsChanged": tags_changed,
+                "tableWarnings": table_warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "pushRefusal": refusal.as_ref().map(|e| e.message.clone()),
+                "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.state == StepState::Pending, "state": a.state.label() })).collect::<Vec<_>>(),
+            }))
+            .expect("JSON")
+        );
+        return Ok(());
+    }
+    print!("{}", changes::table(env, &rows));
+    for warning in &table_warnings {
+        println!("\nWarning: {warning}");
+    }
+    if let Some(refusal) = &refusal {
+        println!("\nA push would be refused: {}", refusal.message);
+        if let Some(help) = &refusal.help {
+            println!("  help: {help}");
+        }
+    }
+    if !left_out.is_empty() {
+        println!("\nLeft out of the local cloud (it cannot deploy them; they deploy to AWS as declared):");
+        for s in &left_out {
+            println!("  {} ({} `{}`)", s.name, s.category, s.service);
+        }
+    }
+    if tags_changed && deployed_provider.is_some() {
+        println!("\nTag Changes Detected");
+    }
+    if root_changed
+        && rows.iter().all(|r| r.operation == Operation::NoChange)
+        && deployed_provider.is_some()
+    {
+        println!("\nRoot stack changes detected");
+    }
+    if !actions.is_empty() {
+        println!("\nPost-deploy actions:");
+        for a in &actions {
+            println!("  {} ({}): {}", a.name, a.description, a.state.label());
+        }
+    }
+    // What the user needs to call the backend (a GraphQL endpoint), as each category
+    // marks its outputs.
+    let meta = project.meta()?;
+    for stack in &plan.stacks {
+        let Some(outputs) = meta
+            .get(&stack.category, &stack.name)
+            .map(|m| m.string_outputs())
+        else {
+            continue;
+        };
+        let mut first = true;
+        for output in &stack.outputs {
+            let (Some(line), Some(value)) = (&output.status, outputs.get(output.name.as_str()))
+            else {
+                continue;
+            };
+            if first {
+                println!();
+                first = false;
+            }
+            if line.secret && !opts.show_secrets {
+                println!(
+                    "{}: {} (`status --show-secrets` prints it)",
+                    line.label,
+                    mask(value)
+                );
+            } else {
+                println!("{}: {value}", line.label);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A credential with all but its first four characters hidden.
+fn mask(value: &str) -> String {
+    let shown: String = value.chars().take(4).collect();
+    format!(
+        "{shown}{}",
+        "*".repeat(value.chars().count().saturating_sub(4).min(12))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_masked_secret_keeps_only_its_start() {
+        assert_eq!(
+            super::mask("da2-abcdefghijklmnopqrstuvwxyz"),
+            "da2-************"
+        );
+        assert_eq!(super::mask("abc"), "abc");
+    }
+}

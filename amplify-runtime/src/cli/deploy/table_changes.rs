@@ -1,0 +1,285 @@
+//! Changes to DynamoDB tables that CloudFormation cannot make in one update, or makes by
+//! replacing the table (its items lost), found before anything is uploaded by comparing
+//! each stack's template with the one last deployed (`#current-cloud-backend`).
+//!
+//! DynamoDB creates or deletes one global secondary index per table update, so a push
+//! that adds two indexes to a table (two `@index` directives, say) fails half-way in
+//! CloudFormation: it is refused here, with the way through (one index per push). A
+//! changed key or table name replaces the table, and a table no longer declared (a
+//! renamed or removed `@model`, a removed `#[table]`) is deleted: both are said before the
+//! push asks to go on.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use amplify_build::plan::{Plan, StackPlan};
+use serde::Deserialize;
+
+use crate::cli::error::{CliError, Result};
+
+/// A table change worth saying before a push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableWarning {
+    /// `api BlogApi`: the resource whose stack holds the table.
+    pub resource: String,
+    /// The table's logical id.
+    pub table: String,
+    /// What happens to it.
+    pub what: String,
+}
+
+impl std::fmt::Display for TableWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "table `{}` of {}: {}",
+            self.table, self.resource, self.what
+        )
+    }
+}
+
+#[derive(Deserialize)]
+struct Template {
+    #[serde(rename = "Resources", default)]
+    resources: BTreeMap<String, TemplateResource>,
+}
+
+#[derive(Deserialize)]
+struct TemplateResource {
+    #[serde(rename = "Type")]
+    kind: String,
+    #[serde(rename = "Properties", default)]
+    properties: Option<TableProperties>,
+}
+
+/// The properties of an `AWS::DynamoDB::Table` that decide replacement and index
+/// changes (other resources' properties read as the same struct, all defaulted).
+#[derive(Deserialize, Default, PartialEq)]
+struct TableProperties {
+    #[serde(rename = "TableName", default)]
+    table_name: Option<serde_json::Value>,
+    #[serde(rename = "KeySchema", default)]
+    key_schema: Option<serde_json::Value>,
+    #[serde(rename = "GlobalSecondaryIndexes", default)]
+    indexes: Option<Indexes>,
+}
+
+/// `GlobalSecondaryIndexes`: a list, or an intrinsic (`{"Ref": "AWS::NoValue"}`) for none.
+#[derive(Deserialize, PartialEq)]
+#[serde(untagged)]
+enum Indexes {
+    List(Vec<Index>),
+    Intrinsic(serde_json::Value),
+}
+
+#[derive(Deserialize, PartialEq)]
+struct Index {
+    #[serde(rename = "IndexName")]
+    name: String,
+    #[serde(rename = "KeySchema")]
+    key_schema: serde_json::Value,
+}
+
+impl TableProperties {
+    fn indexes(&self) -> BTreeMap<&str, &serde_json::Value> {
+        match &self.indexes {
+            Some(Indexes::List(list)) => list
+                .iter()
+                .map(|i| (i.name.as_str(), &i.key_schema))
+                .collect(),
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
+/// The tables of every template in a resource's folder (its own, and those of the stacks
+/// nested in it, such as a model's in its API's), by logical id; none when the folder
+/// does not exist (a resource never deployed).
+fn tables(folder: &Path) -> BTreeMap<String, TableProperties> {
+    let mut out = BTreeMap::new();
+    for rel in crate::cli::state::project::files_under(folder) {
+        if rel.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(folder.join(&rel)) else {
+            continue;
+        };
+        // Other JSON files (parameters, backend config) are not templates.
+        let Ok(template) = serde_json::from_str::<Template>(&text) else {
+            continue;
+        };
+        out.extend(
+            template
+                .resources
+                .into_iter()
+                .filter(|(_, r)| r.kind == "AWS::DynamoDB::Table")
+                .map(|(id, r)| (id, r.properties.unwrap_or_default())),
+        );
+    }
+    out
+}
+
+/// Checks the tables of the plan's stacks that `changed` selects (those a push updates:
+/// an unchanged stack keeps its tables) against the deployed ones under `root` (the folder
+/// holding `amplify/`): an error for an update CloudFormation cannot make, else what a
+/// push replaces or deletes.
+pub fn check(
+    root: &Path,
+    plan: &Plan,
+    changed: impl Fn(&StackPlan) -> bool,
+) -> Result<Vec<TableWarning>> {
+    check_folders(
+        root,
+        plan.stacks
+            .iter()
+            .filter(|s| changed(s))
+            .map(|s| (format!("{} {}", s.category, s.name), s.folder.as_str())),
+    )
+}
+
+/// [`check`] of each `(resource, folder)`: the folder's templates against their deployed
+/// copies.
+fn check_folders<'p>(
+    root: &Path,
+    stacks: impl Iterator<Item = (String, &'p str)>,
+) -> Result<Vec<TableWarning>> {
+    let mut warnings = Vec::new();
+    let mut refusals = Vec::new();
+    for (resource, folder) in stacks {
+        let Some(deployed) = folder
+            .strip_prefix("amplify/backend/")
+            .map(|rest| root.join("amplify/#current-cloud-backend").join(rest))
+        else {
+            continue;
+        };
+        let before = tables(&deployed);
+        let after = tables(&root.join(folder));
+        for (id, old) in &before {
+            let warn = |what: String| TableWarning {
+                resource: resource.clone(),
+                table: id.clone(),
+                what,
+            };
+            let Some(new) = after.get(id) else {
+                warnings.push(warn("no longer declared: the push deletes it and every item in it (a renamed `@model` or table is a new table; keep the old name to keep the items)".into()));
+                continue;
+            };
+            if old.key_schema != new.key_schema {
+                warnings.push(warn(
+                    "its key changes: CloudFormation replaces the table, and its items are lost"
+                        .into(),
+                ));
+                continue;
+            }
+            if old.table_name != new.table_name {
+                warnings.push(warn(
+                    "its name changes: CloudFormation replaces the table, and its items are lost"
+                        .into(),
+                ));
+                continue;
+            }
+            let (was, is) = (old.indexes(), new.indexes());
+            let changed: Vec<String> = was
+                .iter()
+                .filter(|(name, key)| is.get(*name) != Some(*key))
+                .map(|(name, _)| format!("removes `{name}`"))
+                .chain(
+                    is.iter()
+                        .filter(|(name, key)| was.get(*name) != Some(*key))
+                        .map(|(name, _)| format!("adds `{name}`")),
+                )
+                .collect();
+            if changed.len() > 1 {
+                refusals.push(format!("table `{id}` of {resource} {}", changed.join(", ")));
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        return Err(CliError::input(format!(
+            "DynamoDB creates or deletes one global secondary index per table update, and this push would change several: {}",
+            refusals.join("; ")
+        ))
+        .help("change one index per push: keep one of the changes, push, then make the next (a changed index is a removal and an addition: rename it to add the new one first)"));
+    }
+    Ok(warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(key: &str, indexes: &[(&str, &str)]) -> serde_json::Value {
+        let gsis: Vec<serde_json::Value> = indexes
+            .iter()
+            .map(|(name, pk)| serde_json::json!({"IndexName": name, "KeySchema": [{"AttributeName": pk, "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}))
+            .collect();
+        let gsis = if gsis.is_empty() {
+            serde_json::json!({"Ref": "AWS::NoValue"})
+        } else {
+            serde_json::Value::Array(gsis)
+        };
+        serde_json::json!({"Type": "AWS::DynamoDB::Table", "Properties": {
+            "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+            "GlobalSecondaryIndexes": gsis
+        }})
+    }
+
+    /// The warnings for an API stack that had `before` deployed and now has `after`.
+    fn compare(before: serde_json::Value, after: serde_json::Value) -> Result<Vec<TableWarning>> {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = "api/Blog/build/cloudformation-template.json";
+        for (base, resources) in [
+            ("amplify/#current-cloud-backend", before),
+            ("amplify/backend", after),
+        ] {
+            let path = dir.path().join(base).join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(
+                &path,
+                serde_json::json!({"Resources": resources}).to_string(),
+            )
+            .unwrap();
+        }
+        check_folders(
+            dir.path(),
+            std::iter::once(("api Blog".to_owned(), "amplify/backend/api/Blog")),
+        )
+    }
+
+    #[test]
+    fn one_index_per_table_and_push_passes_two_are_refused() {
+        let before = serde_json::json!({"PostTable": table("id", &[])});
+        let one = serde_json::json!({"PostTable": table("id", &[("bySlug", "slug")])});
+        assert_eq!(compare(before.clone(), one).unwrap(), Vec::new());
+        let two = serde_json::json!({"PostTable": table("id", &[("bySlug", "slug"), ("byAuthor", "author")])});
+        let err = compare(before, two).unwrap_err();
+        assert!(
+            err.message
+                .contains("table `PostTable` of api Blog adds `byAuthor`, adds `bySlug`"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.unwrap().contains("one index per push"));
+    }
+
+    #[test]
+    fn replaced_and_deleted_tables_are_said() {
+        let before =
+            serde_json::json!({"PostTable": table("id", &[]), "NoteTable": table("id", &[])});
+        let after =
+            serde_json::json!({"PostTable": table("slug", &[]), "MemoTable": table("id", &[])});
+        let warnings = compare(before, after).unwrap();
+        let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(
+            text[0].starts_with(
+                "table `NoteTable` of api Blog: no longer declared: the push deletes it"
+            ),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with("table `PostTable` of api Blog: its key changes"),
+            "{text:?}"
+        );
+    }
+}

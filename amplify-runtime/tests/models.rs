@@ -9,7 +9,7 @@ mod common;
 
 use std::io::{Read, Write};
 
-use common::{ok, Emulator, Scratch};
+use common::{ok, Cloud, Emulator, Scratch};
 use serde_json::{json, Value};
 
 const BACKEND: &str = r#"#[amplify::backend]
@@ -592,44 +592,69 @@ fn model_changes_deploy_safely() {
     assert!(created["data"]["createNote"]["id"].is_string(), "{created}");
     let schema = scratch.crate_dir().join("schema.graphql");
 
-    // Two new indexes on one table: refused, nothing changed.
+    // Two new indexes on one table: DynamoDB takes one per table update, so the push
+    // deploys in two steps, one index each, and the note is found through both.
     common::edit(
         &schema,
         "  title: String!\n  stars: Int\n",
-        "  title: String! @index(name: \"byTitle\")\n  stars: Int @index(name: \"byStars\")\n",
+        "  title: String! @index(name: \"byTitle\", queryField: \"notesByTitle\")\n  stars: Int @index(name: \"byStars\", queryField: \"notesByStars\")\n",
     );
-    let before = scratch.state_snapshot();
-    let refused = scratch.amplify(&emulator, &["push", "--yes"]);
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    let status = scratch.amplify(&emulator, &["status", "--json"]);
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        status["deploymentSteps"],
+        json!([["table `NoteTable` of api Notes adds `byStars`"]]),
+        "{status}"
+    );
+    let text =
+        String::from_utf8_lossy(&scratch.amplify(&emulator, &["status"]).stdout).into_owned();
+    assert!(text.contains("this push deploys in 2 steps"), "{text}");
+    let out = scratch.amplify(&emulator, &["push", "--yes", "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("DynamoDB creates or deletes one global secondary index per table update")
-            && stderr.contains("table `NoteTable` of api Notes adds `byStars`, adds `byTitle`")
-            && stderr.contains("help: change one index per push"),
+        stderr.contains("Deployment 1 of 2: table `NoteTable` of api Notes adds `byStars`")
+            && stderr.contains("Deployment 2 of 2: the rest of the push"),
         "{stderr}"
     );
-    assert_eq!(
-        scratch.state_snapshot(),
-        before,
-        "a refused push changes no state"
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let deployed: Vec<&Value> = report["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["phase"] == "deployed")
+        .collect();
+    assert_eq!(deployed.len(), 2, "{report}");
+    assert!(
+        deployed.iter().all(|p| p["status"] == "UPDATE_COMPLETE"),
+        "{report}"
     );
-    let status = scratch.amplify(&emulator, &["status"]);
-    ok(&status);
-    let status = String::from_utf8_lossy(&status.stdout);
-    assert!(status.contains("A push would be refused"), "{status}");
-
-    // One index: an update, and the note is still there, found through it.
-    common::edit(
-        &schema,
-        "  stars: Int @index(name: \"byStars\")\n",
-        "  stars: Int\n",
-    );
-    common::edit(
-        &schema,
-        "@index(name: \"byTitle\")",
-        "@index(name: \"byTitle\", queryField: \"notesByTitle\")",
-    );
-    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    // The first step's template, in the bucket under its own key, had one index.
+    let step_key = report["uploaded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|k| k.contains("-step1-") && k.ends_with("stacks/Note.json"))
+        .unwrap_or_else(|| panic!("no step template uploaded: {report}"))
+        .to_owned();
+    let bucket = scratch.json("amplify/team-provider-info.json")["dev"]["awscloudformation"]
+        ["DeploymentBucketName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let step: Value =
+        serde_json::from_slice(&Cloud::new(&emulator).object(&bucket, &step_key)).unwrap();
+    let indexes = &step["Resources"]["NoteTable"]["Properties"]["GlobalSecondaryIndexes"];
+    assert_eq!(indexes.as_array().map(Vec::len), Some(1), "{indexes}");
+    assert_eq!(indexes[0]["IndexName"], "byStars");
+    for query in [
+        "query { notesByTitle(title: \"kept\") { items { title } } }",
+        "query { notesByStars(stars: 3) { items { title } } }",
+    ] {
+        let found = api.run(None, query, Value::Null);
+        assert!(found.get("errors").is_none(), "{query}: {found}");
+    }
     let found = api.run(
         None,
         "query { notesByTitle(title: \"kept\") { items { title } } }",
@@ -639,6 +664,10 @@ fn model_changes_deploy_safely() {
         found["data"]["notesByTitle"]["items"][0]["title"], "kept",
         "{found}"
     );
+    // Nothing is left to do, and no step is planned again.
+    let again = scratch.amplify(&emulator, &["status", "--json"]);
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["deploymentSteps"], json!([]), "{again}");
 
     // A renamed model is a new table: the push says the old one goes, with its items.
     common::edit(&schema, "type Note @model", "type Memo @model");

@@ -579,6 +579,15 @@ impl Cloud {
         }
     }
 
+    /// An object's bytes.
+    pub fn object(&self, bucket: &str, key: &str) -> Vec<u8> {
+        self.rt.block_on(async {
+            let object = self.s3.get_object().bucket(bucket).key(key).send().await;
+            let object = object.unwrap_or_else(|e| panic!("get s3://{bucket}/{key}: {e:?}"));
+            object.body.collect().await.unwrap().into_bytes().to_vec()
+        })
+    }
+
     /// Whether the bucket exists: false only for S3's 404.
     pub fn bucket_exists(&self, bucket: &str) -> bool {
         match self

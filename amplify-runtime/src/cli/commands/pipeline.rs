@@ -215,6 +215,7 @@ async fn deploy_all(ctx: &Context, aws: &Aws, provider: &ProviderInfo, env: &str
         tags: &tags,
         record_pending: false,
         events: &ctx.events,
+        overrides: &Default::default(),
     }
     .run(&|_| false)
     .await?;

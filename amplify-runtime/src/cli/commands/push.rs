@@ -14,8 +14,8 @@ use crate::cli::deploy::changes::{self, Operation, Row};
 use crate::cli::deploy::finalize::{finalize, Deployed};
 use crate::cli::deploy::inputs;
 use crate::cli::deploy::recovery::prepare_stack;
-use crate::cli::deploy::table_changes;
 use crate::cli::deploy::tags::hydrate_tags;
+use crate::cli::deploy::{index_steps, table_changes, Overrides};
 use crate::cli::deploy::{read_tags, Deployment};
 use crate::cli::error::Result;
 use crate::cli::prompt::confirm;
@@ -65,6 +65,9 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
     for warning in &work.table_warnings {
         eprintln!("Warning: {warning}");
     }
+    if !work.steps.is_empty() {
+        eprintln!("{}", index_steps::describe(&work.steps));
+    }
     if work.rotating {
         eprintln!("The API key expiry is renewed on this push.");
     }
@@ -80,7 +83,8 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
                 r.category == s.category && r.name == s.name && r.operation == Operation::NoChange
             })
     };
-    let outcome = Deployment {
+    let no_overrides = Overrides::default();
+    let deployment = Deployment {
         project,
         aws: &aws,
         plan: &work.plan,
@@ -91,10 +95,27 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
         tags: &tags,
         record_pending: true,
         events: &ctx.events,
+        overrides: &no_overrides,
+    };
+    // Intermediate steps first; each is recorded as pending under its own marked key, so
+    // an interrupted one is never taken for the push, and the next push starts over
+    // (the steps already applied deploy again as no-ops).
+    let total = work.steps.len() + 1;
+    for (i, step) in work.steps.iter().enumerate() {
+        eprintln!(
+            "Deployment {} of {total}: {}",
+            i + 1,
+            step.applies.join("; ")
+        );
+        let (plan, overrides) = index_steps::stage(&work.plan, step, i + 1);
+        let step = deployment.staged(&plan, &overrides).run(&unchanged).await?;
+        report.uploaded.extend(step.uploaded);
     }
-    .run(&unchanged)
-    .await?;
-    report.uploaded = outcome.uploaded;
+    if total > 1 {
+        eprintln!("Deployment {total} of {total}: the rest of the push");
+    }
+    let outcome = deployment.run(&unchanged).await?;
+    report.uploaded.extend(outcome.uploaded);
     report.deployed = outcome.deployed;
     let done = Deployed {
         env,
@@ -125,6 +146,8 @@ struct Assessment {
     changed: bool,
     /// Tables the push replaces or deletes.
     table_warnings: Vec<table_changes::TableWarning>,
+    /// Deployments before the plan's own: index changes one at a time.
+    steps: Vec<index_steps::Step>,
 }
 
 fn assess(ctx: &Context) -> Result<Assessment> {
@@ -136,8 +159,8 @@ fn assess(ctx: &Context) -> Result<Assessment> {
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
-    let table_warnings =
-        table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s))?;
+    let tables = table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s));
+    let steps = index_steps::plan(&project.root, &tables.index_changes)?;
     let (expiries, rotating) = inputs::api_key_expiries(&plan, &kept, inputs::now());
     let tags_text = read_tags(project)?;
     let deployed_root = deployed
@@ -164,7 +187,8 @@ fn assess(ctx: &Context) -> Result<Assessment> {
         tags_text,
         rotating,
         changed,
-        table_warnings,
+        table_warnings: tables.warnings,
+        steps,
     })
 }
 

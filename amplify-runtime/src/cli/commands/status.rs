@@ -6,6 +6,7 @@ use crate::cli::commands::settle::settle_if_pending;
 use crate::cli::context::Context;
 use crate::cli::deploy::actions::{self, StepState};
 use crate::cli::deploy::changes::{self, Operation};
+use crate::cli::deploy::{index_steps, table_changes};
 use crate::cli::error::Result;
 
 /// Flags of `status`.
@@ -38,14 +39,10 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
         .ok()
         != std::fs::read_to_string(project.backend_dir().join("tags.json")).ok();
     let actions = actions::statuses(project, &plan, &project.meta()?);
-    // What a push would replace or delete, or why it would be refused.
-    let (table_warnings, refusal) =
-        match crate::cli::deploy::table_changes::check(&project.root, &plan, |s| {
-            changes::updates(&rows, s)
-        }) {
-            Ok(warnings) => (warnings, None),
-            Err(e) => (Vec::new(), Some(e)),
-        };
+    // What a push would replace or delete, and the index changes it deploys in steps.
+    let tables = table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s));
+    let steps = index_steps::plan(&project.root, &tables.index_changes)?;
+    let table_warnings = tables.warnings;
     if as_json {
         let resources: Vec<_> = rows
             .iter()
@@ -60,7 +57,7 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
                 "leftOutOfLocalCloud": left_out.iter().map(|s| json!({ "category": s.category, "resourceName": s.name, "service": s.service })).collect::<Vec<_>>(),
                 "tagsChanged": tags_changed,
                 "tableWarnings": table_warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "pushRefusal": refusal.as_ref().map(|e| e.message.clone()),
+                "deploymentSteps": steps.iter().map(|s| &s.applies).collect::<Vec<_>>(),
                 "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.state == StepState::Pending, "state": a.state.label() })).collect::<Vec<_>>(),
             }))
             .expect("JSON")
@@ -71,11 +68,8 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
     for warning in &table_warnings {
         println!("\nWarning: {warning}");
     }
-    if let Some(refusal) = &refusal {
-        println!("\nA push would be refused: {}", refusal.message);
-        if let Some(help) = &refusal.help {
-            println!("  help: {help}");
-        }
+    if !steps.is_empty() {
+        println!("\n{}", index_steps::describe(&steps));
     }
     if !left_out.is_empty() {
         println!("\nLeft out of the local cloud (it cannot deploy them; they deploy to AWS as declared):");

@@ -10,6 +10,7 @@ pub(crate) mod assets;
 pub(crate) mod changes;
 pub(crate) mod events;
 pub(crate) mod finalize;
+pub(crate) mod index_steps;
 pub(crate) mod inputs;
 pub(crate) mod packages;
 pub(crate) mod pending;
@@ -19,7 +20,7 @@ pub(crate) mod rust_function;
 pub(crate) mod table_changes;
 pub(crate) mod tags;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use amplify_build::plan::{Asset, EnvInput, InputValue, Plan, RootTemplateError, StackPlan};
 use aws_sdk_cloudformation::types::StackStatus;
@@ -55,6 +56,29 @@ pub(super) struct Deployment<'a> {
     pub record_pending: bool,
     /// Where the phases go as they happen.
     pub events: &'a Events,
+    /// Files deployed in place of the synthesised ones (none but in an intermediate step).
+    pub overrides: &'a Overrides,
+}
+
+/// Files a deployment uses in place of the synthesised ones (an intermediate step's
+/// templates, [`index_steps`]) and, for each key they move, the key the root template
+/// refers to instead.
+#[derive(Debug, Default)]
+pub(crate) struct Overrides {
+    /// Contents by path, relative to the folder holding `amplify/`.
+    pub contents: BTreeMap<String, Vec<u8>>,
+    /// `(synthesised key, key deployed)`.
+    pub rewrites: Vec<(String, String)>,
+}
+
+impl Overrides {
+    /// The file at `relative`: its override, else its bytes on disk.
+    fn read(&self, project: &Project, relative: &str) -> Result<Vec<u8>> {
+        match self.contents.get(relative) {
+            Some(bytes) => Ok(bytes.clone()),
+            None => read(project, relative),
+        }
+    }
 }
 
 /// What a deployment did.
@@ -68,6 +92,16 @@ pub(super) struct Outcome {
 }
 
 impl Deployment<'_> {
+    /// The same deployment of another plan with other files: an intermediate step's.
+    pub fn staged<'b>(&'b self, plan: &'b Plan, overrides: &'b Overrides) -> Deployment<'b> {
+        Deployment {
+            plan,
+            overrides,
+            expiries: self.expiries.clone(),
+            ..*self
+        }
+    }
+
     /// Builds, uploads, updates the root stack and follows it; `unchanged` stacks keep
     /// their code and templates.
     pub async fn run(self, unchanged: &dyn Fn(&StackPlan) -> bool) -> Result<Outcome> {
@@ -86,10 +120,15 @@ impl Deployment<'_> {
             how,
             &mut uploads,
         )?;
-        uploads.extend(templates_and_files(self.project, self.plan, unchanged)?);
+        uploads.extend(templates_and_files(
+            self.project,
+            self.plan,
+            self.overrides,
+            unchanged,
+        )?);
         values.extend(inputs::overrides(self.plan, self.kept));
         values.extend(self.expiries.iter().cloned());
-        let environment = environment_root(self.project, self.plan, values)?;
+        let environment = environment_root(self.project, self.plan, self.overrides, values)?;
         uploads.push((environment.key.clone(), environment.template.into_bytes()));
         let needed = uploads.len();
         self.events.emit(Phase::Prepared {
@@ -164,18 +203,23 @@ impl Deployment<'_> {
 
 /// The templates of the stacks that changed and their files (AppSync resolvers…), by
 /// content-addressed key.
-pub(super) fn templates_and_files(
+fn templates_and_files(
     project: &Project,
     plan: &Plan,
+    overrides: &Overrides,
     unchanged: &dyn Fn(&StackPlan) -> bool,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut uploads = Vec::new();
     for s in plan.stacks.iter().filter(|s| !unchanged(s)) {
-        uploads.push((s.template_key.clone(), read(project, &s.template)?));
+        uploads.push((
+            s.template_key.clone(),
+            overrides.read(project, &s.template)?,
+        ));
         for asset in &s.assets {
             if let Asset::Files { prefix, files, .. } = asset {
                 for f in files {
-                    uploads.push((format!("{prefix}/{}", f.key), read(project, &f.path)?));
+                    let bytes = overrides.read(project, &f.path)?;
+                    uploads.push((format!("{prefix}/{}", f.key), bytes));
                 }
             }
         }
@@ -198,14 +242,20 @@ pub(super) struct EnvironmentRoot {
 }
 
 /// The synthesised root template with `inputs` written into it.
-pub(super) fn environment_root(
+fn environment_root(
     project: &Project,
     plan: &Plan,
+    overrides: &Overrides,
     mut inputs: Vec<InputValue>,
 ) -> Result<EnvironmentRoot> {
     inputs.sort();
     let path = project.root.join(&plan.root.template);
-    let synthesised = std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?;
+    let mut synthesised =
+        std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?;
+    // Keys are content hashes: each occurs only where the root refers to its object.
+    for (from, to) in &overrides.rewrites {
+        synthesised = synthesised.replace(from.as_str(), to);
+    }
     let (template, key) = plan
         .root
         .for_environment(&synthesised, &inputs)

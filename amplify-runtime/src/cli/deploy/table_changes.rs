@@ -3,19 +3,17 @@
 //! each stack's template with the one last deployed (`#current-cloud-backend`).
 //!
 //! DynamoDB creates or deletes one global secondary index per table update, so a push
-//! that adds two indexes to a table (two `@index` directives, say) fails half-way in
-//! CloudFormation: it is refused here, with the way through (one index per push). A
-//! changed key or table name replaces the table, and a table no longer declared (a
-//! renamed or removed `@model`, a removed `#[table]`) is deleted: both are said before the
-//! push asks to go on.
+//! that adds two indexes to a table (two `@index` directives, say) would fail half-way in
+//! CloudFormation: such tables are reported as [`IndexChange`]s, which push deploys in
+//! steps ([`super::index_steps`]). A changed key or table name replaces the table, and a
+//! table no longer declared (a renamed or removed `@model`, a removed `#[table]`) is
+//! deleted: both are said before the push asks to go on.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use amplify_build::plan::{Plan, StackPlan};
 use serde::Deserialize;
-
-use crate::cli::error::{CliError, Result};
 
 /// A table change worth saying before a push.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +34,45 @@ impl std::fmt::Display for TableWarning {
             self.table, self.resource, self.what
         )
     }
+}
+
+/// A table whose global secondary indexes change more than once in one push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexChange {
+    /// `api BlogApi`: the resource whose stack holds the table.
+    pub resource: String,
+    /// The table's logical id.
+    pub table: String,
+    /// The template holding it, relative to the folder holding `amplify/`.
+    pub template: String,
+    /// The template last deployed.
+    pub deployed: PathBuf,
+    /// Indexes removed (a changed index is removed, then added again).
+    pub removed: Vec<String>,
+    /// Indexes added.
+    pub added: Vec<String>,
+}
+
+impl IndexChange {
+    /// Index creations and deletions, in the order they are applied: removals first.
+    pub fn steps(&self) -> impl Iterator<Item = String> + '_ {
+        let removed = self.removed.iter().map(|n| format!("removes `{n}`"));
+        removed.chain(self.added.iter().map(|n| format!("adds `{n}`")))
+    }
+
+    /// How many table updates the change takes.
+    pub fn count(&self) -> usize {
+        self.removed.len() + self.added.len()
+    }
+}
+
+/// What a push does to tables, beyond plain updates.
+#[derive(Debug, Default)]
+pub struct TableReport {
+    /// Replacements and deletions to say before going on.
+    pub warnings: Vec<TableWarning>,
+    /// Tables whose indexes change more than once: deployed in steps.
+    pub index_changes: Vec<IndexChange>,
 }
 
 #[derive(Deserialize)]
@@ -93,9 +130,9 @@ impl TableProperties {
 }
 
 /// The tables of every template in a resource's folder (its own, and those of the stacks
-/// nested in it, such as a model's in its API's), by logical id; none when the folder
-/// does not exist (a resource never deployed).
-fn tables(folder: &Path) -> BTreeMap<String, TableProperties> {
+/// nested in it, such as a model's in its API's), by logical id, with the template's path
+/// in the folder; none when the folder does not exist (a resource never deployed).
+fn tables(folder: &Path) -> BTreeMap<String, (PathBuf, TableProperties)> {
     let mut out = BTreeMap::new();
     for rel in crate::cli::state::project::files_under(folder) {
         if rel.extension().is_none_or(|e| e != "json") {
@@ -113,7 +150,7 @@ fn tables(folder: &Path) -> BTreeMap<String, TableProperties> {
                 .resources
                 .into_iter()
                 .filter(|(_, r)| r.kind == "AWS::DynamoDB::Table")
-                .map(|(id, r)| (id, r.properties.unwrap_or_default())),
+                .map(|(id, r)| (id, (rel.clone(), r.properties.unwrap_or_default()))),
         );
     }
     out
@@ -121,13 +158,9 @@ fn tables(folder: &Path) -> BTreeMap<String, TableProperties> {
 
 /// Checks the tables of the plan's stacks that `changed` selects (those a push updates:
 /// an unchanged stack keeps its tables) against the deployed ones under `root` (the folder
-/// holding `amplify/`): an error for an update CloudFormation cannot make, else what a
-/// push replaces or deletes.
-pub fn check(
-    root: &Path,
-    plan: &Plan,
-    changed: impl Fn(&StackPlan) -> bool,
-) -> Result<Vec<TableWarning>> {
+/// holding `amplify/`): what a push replaces or deletes, and the index changes it makes
+/// in steps.
+pub fn check(root: &Path, plan: &Plan, changed: impl Fn(&StackPlan) -> bool) -> TableReport {
     check_folders(
         root,
         plan.stacks
@@ -139,12 +172,9 @@ pub fn check(
 
 /// [`check`] of each `(resource, folder)`: the folder's templates against their deployed
 /// copies.
-fn check_folders<'p>(
-    root: &Path,
-    stacks: impl Iterator<Item = (String, &'p str)>,
-) -> Result<Vec<TableWarning>> {
-    let mut warnings = Vec::new();
-    let mut refusals = Vec::new();
+fn check_folders<'p>(root: &Path, stacks: impl Iterator<Item = (String, &'p str)>) -> TableReport {
+    let mut report = TableReport::default();
+    let warnings = &mut report.warnings;
     for (resource, folder) in stacks {
         let Some(deployed) = folder
             .strip_prefix("amplify/backend/")
@@ -154,13 +184,13 @@ fn check_folders<'p>(
         };
         let before = tables(&deployed);
         let after = tables(&root.join(folder));
-        for (id, old) in &before {
+        for (id, (deployed_rel, old)) in &before {
             let warn = |what: String| TableWarning {
                 resource: resource.clone(),
                 table: id.clone(),
                 what,
             };
-            let Some(new) = after.get(id) else {
+            let Some((rel, new)) = after.get(id) else {
                 warnings.push(warn("no longer declared: the push deletes it and every item in it (a renamed `@model` or table is a new table; keep the old name to keep the items)".into()));
                 continue;
             };
@@ -179,29 +209,28 @@ fn check_folders<'p>(
                 continue;
             }
             let (was, is) = (old.indexes(), new.indexes());
-            let changed: Vec<String> = was
-                .iter()
-                .filter(|(name, key)| is.get(*name) != Some(*key))
-                .map(|(name, _)| format!("removes `{name}`"))
-                .chain(
-                    is.iter()
-                        .filter(|(name, key)| was.get(*name) != Some(*key))
-                        .map(|(name, _)| format!("adds `{name}`")),
-                )
-                .collect();
-            if changed.len() > 1 {
-                refusals.push(format!("table `{id}` of {resource} {}", changed.join(", ")));
+            let change = IndexChange {
+                resource: resource.clone(),
+                table: id.clone(),
+                template: format!("{folder}/{}", rel.to_string_lossy().replace('\\', "/")),
+                deployed: deployed.join(deployed_rel),
+                removed: was
+                    .iter()
+                    .filter(|(name, key)| is.get(*name) != Some(*key))
+                    .map(|(name, _)| (*name).to_owned())
+                    .collect(),
+                added: is
+                    .iter()
+                    .filter(|(name, key)| was.get(*name) != Some(*key))
+                    .map(|(name, _)| (*name).to_owned())
+                    .collect(),
+            };
+            if change.count() > 1 {
+                report.index_changes.push(change);
             }
         }
     }
-    if !refusals.is_empty() {
-        return Err(CliError::input(format!(
-            "DynamoDB creates or deletes one global secondary index per table update, and this push would change several: {}",
-            refusals.join("; ")
-        ))
-        .help("change one index per push: keep one of the changes, push, then make the next (a changed index is a removal and an addition: rename it to add the new one first)"));
-    }
-    Ok(warnings)
+    report
 }
 
 #[cfg(test)]
@@ -224,8 +253,8 @@ mod tests {
         }})
     }
 
-    /// The warnings for an API stack that had `before` deployed and now has `after`.
-    fn compare(before: serde_json::Value, after: serde_json::Value) -> Result<Vec<TableWarning>> {
+    /// The report for an API stack that had `before` deployed and now has `after`.
+    fn compare(before: serde_json::Value, after: serde_json::Value) -> TableReport {
         let dir = tempfile::tempdir().unwrap();
         let rel = "api/Blog/build/cloudformation-template.json";
         for (base, resources) in [
@@ -247,19 +276,33 @@ mod tests {
     }
 
     #[test]
-    fn one_index_per_table_and_push_passes_two_are_refused() {
-        let before = serde_json::json!({"PostTable": table("id", &[])});
-        let one = serde_json::json!({"PostTable": table("id", &[("bySlug", "slug")])});
-        assert_eq!(compare(before.clone(), one).unwrap(), Vec::new());
-        let two = serde_json::json!({"PostTable": table("id", &[("bySlug", "slug"), ("byAuthor", "author")])});
-        let err = compare(before, two).unwrap_err();
-        assert!(
-            err.message
-                .contains("table `PostTable` of api Blog adds `byAuthor`, adds `bySlug`"),
-            "{}",
-            err.message
+    fn one_index_change_is_an_update_several_are_steps_removals_first() {
+        let before = serde_json::json!({"PostTable": table("id", &[("byOld", "old")])});
+        let one =
+            serde_json::json!({"PostTable": table("id", &[("byOld", "old"), ("bySlug", "slug")])});
+        let report = compare(before.clone(), one);
+        assert_eq!(report.warnings, Vec::new());
+        assert_eq!(report.index_changes, Vec::new());
+        let three = serde_json::json!({"PostTable": table("id", &[("bySlug", "slug"), ("byAuthor", "author")])});
+        let report = compare(before, three);
+        assert_eq!(report.index_changes.len(), 1);
+        let change = &report.index_changes[0];
+        assert_eq!(
+            (change.resource.as_str(), change.table.as_str()),
+            ("api Blog", "PostTable")
         );
-        assert!(err.help.unwrap().contains("one index per push"));
+        assert_eq!(
+            change.template,
+            "amplify/backend/api/Blog/build/cloudformation-template.json"
+        );
+        assert!(change.deployed.ends_with(
+            "amplify/#current-cloud-backend/api/Blog/build/cloudformation-template.json"
+        ));
+        let steps: Vec<String> = change.steps().collect();
+        assert_eq!(
+            steps,
+            ["removes `byOld`", "adds `byAuthor`", "adds `bySlug`"]
+        );
     }
 
     #[test]
@@ -268,7 +311,7 @@ mod tests {
             serde_json::json!({"PostTable": table("id", &[]), "NoteTable": table("id", &[])});
         let after =
             serde_json::json!({"PostTable": table("slug", &[]), "MemoTable": table("id", &[])});
-        let warnings = compare(before, after).unwrap();
+        let warnings = compare(before, after).warnings;
         let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 2, "{text:?}");
         assert!(

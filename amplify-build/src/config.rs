@@ -306,7 +306,14 @@ impl Config {
         // nothing is written.
         let synthesized = if errors.is_empty() {
             let project = self.project_settings(crate_root, &report.project_dir)?;
-            let (files, plan) = synth::synthesize_backend(&backend, &project);
+            // Stacks stay where the last synthesis placed them (its plan, beside the
+            // templates): moving one to another parent stack would replace it.
+            let previous = std::fs::read_to_string(report.project_dir.join(PLAN_FILE))
+                .ok()
+                .and_then(|text| serde_json::from_str::<crate::plan::Plan>(&text).ok())
+                .map(|plan| synth::Previous::of(&plan))
+                .unwrap_or_default();
+            let (files, plan) = synth::synthesize_after(&backend, &project, &previous);
             errors.extend(
                 files
                     .errors

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 pub use actions::{ActionInput, ActionPayload, PostDeployAction};
 pub use publish::{BuildCommand, PublishedFolder};
-pub use root::{LinkPlan, RootPlan, RootSecret, RootTemplateError};
+pub use root::{GroupPlan, LinkPlan, RootPlan, RootSecret, RootTemplateError};
 
 /// Amplify's name for the CloudFormation provider: the key of the provider's blocks in
 /// `team-provider-info.json` and `amplify-meta.json`, and `providerPlugin` of every

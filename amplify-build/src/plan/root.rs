@@ -26,6 +26,10 @@ pub struct RootPlan {
     /// Link stacks: what resources contribute outside their own stacks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<LinkPlan>,
+    /// Group stacks: when the backend is past what one root template may hold, the
+    /// resources' stacks past it are nested one level deeper, in these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupPlan>,
     /// Nested stacks [`RootPlan::for_environment`] leaves out of the root: those of a
     /// [`super::Plan::for_local_cloud`]. Never written by synthesis.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -44,6 +48,29 @@ pub struct RootSecret {
     pub logical_id: String,
 }
 
+/// A group stack of the root: an intermediate nested stack holding resources' stacks, so
+/// that no template passes a CloudFormation quota. A member's per-environment input
+/// `parameter` is the group's parameter `<member logical id><parameter>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupPlan {
+    /// Its logical id in the root (`StackGroup<n>`).
+    pub logical_id: String,
+    /// The template, relative to the folder holding `amplify/`.
+    pub template: String,
+    /// Its content-addressed key in the deployment bucket.
+    pub template_key: String,
+    /// The logical ids of the resources' stacks it holds, in declaration order.
+    pub members: Vec<String>,
+}
+
+impl GroupPlan {
+    /// The group parameter carrying a member's per-environment input.
+    pub fn input_parameter(member: &str, parameter: &str) -> String {
+        format!("{member}{parameter}")
+    }
+}
+
 /// A link stack of the root ([`crate::Link`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,6 +86,11 @@ pub struct LinkPlan {
 }
 
 impl RootPlan {
+    /// The logical ids of its group stacks.
+    pub fn group_ids(&self) -> Vec<String> {
+        self.groups.iter().map(|g| g.logical_id.clone()).collect()
+    }
+
     /// The root template one environment deploys: `template` (the synthesised root, the
     /// file [`RootPlan::template`]) with each of `values` written into its nested stack's
     /// `Parameters`, and the content-addressed key it is uploaded under.
@@ -74,9 +106,21 @@ impl RootPlan {
             .iter()
             .filter(|v| !self.left_out.contains(&v.logical_id))
         {
+            // A grouped member's value goes to its group, under the member's name.
+            let (stack, parameter) = match self
+                .groups
+                .iter()
+                .find(|g| g.members.contains(&v.logical_id))
+            {
+                Some(group) => (
+                    &group.logical_id,
+                    GroupPlan::input_parameter(&v.logical_id, &v.parameter),
+                ),
+                None => (&v.logical_id, v.parameter.clone()),
+            };
             let properties = root
                 .get_mut("Resources")
-                .and_then(|r| r.get_mut(&v.logical_id))
+                .and_then(|r| r.get_mut(stack))
                 .and_then(|r| r.get_mut("Properties"))
                 .and_then(serde_json::Value::as_object_mut)
                 .ok_or_else(|| RootTemplateError::NoStack(v.logical_id.clone()))?;
@@ -86,10 +130,7 @@ impl RootPlan {
             let Some(parameters) = parameters.as_object_mut() else {
                 return Err(RootTemplateError::NoStack(v.logical_id.clone()));
             };
-            parameters.insert(
-                v.parameter.clone(),
-                serde_json::Value::String(v.value.clone()),
-            );
+            parameters.insert(parameter, serde_json::Value::String(v.value.clone()));
         }
         let mut text = serde_json::to_string_pretty(&root).map_err(RootTemplateError::Json)?;
         text.push('\n');

@@ -9,6 +9,7 @@ fn root_plan() -> RootPlan {
         parameters: vec!["env".into()],
         secrets: Vec::new(),
         links: Vec::new(),
+        groups: Vec::new(),
         left_out: Vec::new(),
     }
 }

@@ -6,6 +6,7 @@
 //! the deployment plan and the rest of the layout are built generically from them.
 
 mod export;
+mod groups;
 mod layout;
 mod links;
 mod plan_file;
@@ -20,6 +21,7 @@ use crate::deps::dependencies;
 use crate::plan::{ActionInput, Asset, EnvInput, Plan, ROOT_TEMPLATE_FILE};
 
 pub(crate) use crate::category::stack::derived_output;
+pub(crate) use groups::Previous;
 pub use layout::{gitignore_block, project_config};
 
 /// One created resource with its synthesised stack.
@@ -93,6 +95,16 @@ const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 /// Synthesises every file of a backend whose declaration has no errors, and the
 /// deployment plan (whose `inputs` the caller fills in: it knows what was read).
 pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (FileSet, Plan) {
+    synthesize_after(backend, project, &Previous::default())
+}
+
+/// [`synthesize_backend`], keeping each stack where the `previous` synthesis placed it
+/// (a root past its quotas is split into group stacks; see [`groups`]).
+pub(crate) fn synthesize_after(
+    backend: &Backend,
+    project: &ProjectSettings,
+    previous: &Previous,
+) -> (FileSet, Plan) {
     let mut files = FileSet::default();
     let mut stacks: Vec<Synthesized> = Vec::new();
     for resource in backend.resources.iter().filter(|r| !r.is_imported()) {
@@ -141,16 +153,78 @@ pub fn synthesize_backend(backend: &Backend, project: &ProjectSettings) -> (File
             .push((link.template_path.clone(), link.template.to_json()));
     }
     let root = root::root_stack(backend, &stacks, &links);
+    let (root, grouped) = group_if_needed(root, &stacks, previous, &mut files.errors);
     let root_json = root.to_json();
-    check_quotas((&stacks, &links), &root, &root_json, &mut files.errors);
+    check_quotas((&stacks, &links, &grouped), &root, &root_json, &mut files.errors);
+    for g in &grouped {
+        files
+            .generated
+            .push((groups::template_file(&g.logical_id), g.template.to_json()));
+    }
     files
         .generated
         .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));
     let config = layout::backend_config(backend, &stacks);
     layout::add_layout_files(&config, project, &mut files);
     let mut plan = plan_file::plan(backend, (&stacks, &links), &root, &root_json, project);
+    plan.root.groups = grouped
+        .iter()
+        .map(|g| crate::plan::GroupPlan {
+            logical_id: g.logical_id.clone(),
+            template: groups::template_file(&g.logical_id),
+            template_key: groups::template_key(&g.logical_id, &g.template),
+            members: g.members.clone(),
+        })
+        .collect();
     plan.backend_config = config;
     (files, plan)
+}
+
+/// The root split into group stacks when it is past CloudFormation's quotas (or was
+/// split before); else as it is.
+fn group_if_needed(
+    root: Template,
+    stacks: &[Synthesized],
+    previous: &Previous,
+    errors: &mut Vec<String>,
+) -> (Template, Vec<groups::GroupStack>) {
+    // What the local cloud leaves out is removed from the root by push: it stays there.
+    let movable = stacks
+        .iter()
+        .filter(|s| s.resource.kind.descriptor().local_cloud)
+        .map(|s| s.resource.logical_id())
+        .collect();
+    let placement = match groups::place(&root, &root.to_json(), &movable, previous) {
+        Ok(Some(placement)) => placement,
+        Ok(None) => return (root, Vec::new()),
+        Err(e) => {
+            errors.push(e);
+            return (root, Vec::new());
+        }
+    };
+    // The inputs push writes per environment (code keys, overrides, API-key expiries).
+    let inputs = stacks
+        .iter()
+        .map(|s| {
+            let written = s.stack.bindings.iter().filter(|(_, b)| {
+                matches!(
+                    b,
+                    Binding::Input(
+                        EnvInput::AssetKey { .. }
+                            | EnvInput::Override { .. }
+                            | EnvInput::ApiKeyExpiry { .. }
+                    )
+                )
+            });
+            (s.resource.logical_id(), written.map(|(p, _)| p.clone()).collect())
+        })
+        .collect();
+    groups::split(root, &placement, &inputs, |name, template| {
+        Value::sub(format!(
+            "https://s3.amazonaws.com/${{DeploymentBucketName}}/{}",
+            groups::template_key(name, template)
+        ))
+    })
 }
 
 /// `parameters.json`: the values the root passes to the nested stack, as Amplify keeps
@@ -230,7 +304,7 @@ fn check_parameters(stacks: &[Synthesized], errors: &mut Vec<String>) {
 }
 
 fn check_quotas(
-    (stacks, links): (&[Synthesized], &[links::LinkStack]),
+    (stacks, links, grouped): (&[Synthesized], &[links::LinkStack], &[groups::GroupStack]),
     root: &Template,
     root_json: &str,
     errors: &mut Vec<String>,
@@ -252,7 +326,15 @@ fn check_quotas(
             format!("make `{}` contribute fewer resources", l.owner.ident),
         )
     });
-    let all = nested.chain(linked).chain(std::iter::once((
+    let groups = grouped.iter().map(|g| {
+        (
+            format!("the group stack `{}`", g.logical_id),
+            &g.template,
+            None,
+            "declare fewer resources in this backend".to_owned(),
+        )
+    });
+    let all = nested.chain(linked).chain(groups).chain(std::iter::once((
         "the root stack".to_owned(),
         root,
         Some(root_json),

@@ -59,6 +59,7 @@ pub(super) fn plan(
                     template_key: l.template_key(),
                 })
                 .collect(),
+            groups: Vec::new(),
             left_out: Vec::new(),
         },
         stacks: stacks.iter().map(|s| stack_plan(backend, s)).collect(),

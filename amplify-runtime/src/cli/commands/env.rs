@@ -329,7 +329,7 @@ async fn empty_published_buckets(
     if folders.is_empty() {
         return Ok(());
     }
-    let (_, outputs) = stacks.outputs(root).await?;
+    let (_, outputs) = stacks.outputs(root, &plan.root.group_ids()).await?;
     for (stack, folder) in folders {
         if let Some(bucket) = outputs
             .get(&stack.logical_id)

@@ -171,6 +171,13 @@ pub fn export(ctx: &Context, out: &Path, force: bool) -> Result<PathBuf> {
     };
 
     let plan = ctx.plan()?;
+    if !plan.root.groups.is_empty() {
+        return Err(CliError::input(format!(
+            "this backend's root is split into {} group stacks (it is past the 500 resources one CloudFormation template may hold), and `export` hands the CDK construct one flat root",
+            plan.root.groups.len()
+        ))
+        .help("export a backend that fits one root stack; nothing was written"));
+    }
     let docs = documents(plan, &names);
     for w in &docs.warnings {
         eprintln!("warning: {w}");
@@ -327,6 +334,7 @@ mod tests {
                 parameters: Vec::new(),
                 secrets: Vec::new(),
                 links: Vec::new(),
+                groups: Vec::new(),
                 left_out: Vec::new(),
             },
             stacks: vec![

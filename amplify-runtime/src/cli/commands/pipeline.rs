@@ -115,7 +115,8 @@ pub async fn pipeline_deploy(
     let provider = ensure_root(project, &aws, plan, &names, &env).await?;
     deploy_all(ctx, &aws, &provider, &env).await?;
     // No local state: every action runs, with the deployed stacks' outputs.
-    let (_, deployed) = Stacks::new(&aws).outputs(&names.stack).await?;
+    let groups = plan.root.group_ids();
+    let (_, deployed) = Stacks::new(&aws).outputs(&names.stack, &groups).await?;
     ctx.events.emit(Phase::OutputsCollected {
         stacks: deployed.len() + 1,
     });
@@ -231,7 +232,8 @@ async fn write_outputs(
     env: &str,
     options: &OutputsOptions,
 ) -> Result<()> {
-    let (root, outputs) = Stacks::new(aws).outputs(stack).await?;
+    let groups = plan.root.group_ids();
+    let (root, outputs) = Stacks::new(aws).outputs(stack, &groups).await?;
     let mut provider = ProviderInfo {
         region: Some(aws.region.clone()),
         stack_name: Some(stack.to_owned()),

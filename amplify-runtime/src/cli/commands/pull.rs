@@ -24,7 +24,8 @@ pub async fn pull(ctx: &Context) -> Result<()> {
     let stack = provider.require(RootValue::StackName)?.to_owned();
     let plan = plan_of(ctx)?;
     let aws = ctx.aws().await?;
-    let (root, outputs) = Stacks::new(&aws).outputs(&stack).await?;
+    let groups = plan.root.group_ids();
+    let (root, outputs) = Stacks::new(&aws).outputs(&stack, &groups).await?;
 
     // Rebuilt from the plan and the stacks, so it also works on a fresh clone.
     for (k, v) in &root.outputs {

@@ -46,7 +46,8 @@ pub async fn finalize(
         .provider
         .require(RootValue::DeploymentBucketName)?
         .to_owned();
-    let (root, outputs) = Stacks::new(aws).outputs(stack_name).await?;
+    let groups = d.plan.root.group_ids();
+    let (root, outputs) = Stacks::new(aws).outputs(stack_name, &groups).await?;
     events.emit(Phase::OutputsCollected {
         stacks: outputs.len() + 1,
     });

@@ -273,6 +273,7 @@ mod tests {
                     logical_id: "customHook".into(),
                 }],
                 links: Vec::new(),
+                groups: Vec::new(),
                 left_out: Vec::new(),
             },
             stacks: Vec::new(),

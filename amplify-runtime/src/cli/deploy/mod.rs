@@ -224,9 +224,13 @@ fn templates_and_files(
             }
         }
     }
-    // Link stacks: content-addressed, so an unchanged one is found in the bucket.
+    // Link and group stacks: content-addressed, so an unchanged one is found in the
+    // bucket.
     for link in &plan.root.links {
         uploads.push((link.template_key.clone(), read(project, &link.template)?));
+    }
+    for group in &plan.root.groups {
+        uploads.push((group.template_key.clone(), read(project, &group.template)?));
     }
     Ok(uploads)
 }

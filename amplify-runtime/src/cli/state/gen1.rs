@@ -54,6 +54,7 @@ pub fn plan(project: &Project) -> Result<Plan> {
             parameters: Vec::new(),
             secrets: Vec::new(),
             links: Vec::new(),
+            groups: Vec::new(),
             left_out: Vec::new(),
         },
         stacks,

@@ -208,9 +208,13 @@ impl<'a> Stacks<'a> {
     }
 
     /// Outputs of the root and of each nested stack, by the nested stack's logical id.
+    ///
+    /// The stacks in `groups` (the plan's group stacks) are looked into: their members'
+    /// outputs are read as if they were the root's own nested stacks.
     pub async fn outputs(
         &self,
         root: &str,
+        groups: &[String],
     ) -> Result<(StackInfo, BTreeMap<String, BTreeMap<String, String>>)> {
         let info = self.describe(root).await?.ok_or_else(|| {
             CliError::new(
@@ -218,30 +222,11 @@ impl<'a> Stacks<'a> {
                 format!("stack `{root}` disappeared while reading its outputs"),
             )
         })?;
-        let mut nested = Vec::new();
-        let mut token = None;
-        loop {
-            let out = self
-                .aws
-                .cfn
-                .list_stack_resources()
-                .stack_name(root)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| sdk_error(format!("cannot list the resources of `{root}`"), e))?;
-            for r in out.stack_resource_summaries() {
-                if r.resource_type() == Some("AWS::CloudFormation::Stack") {
-                    if let (Some(l), Some(p)) = (r.logical_resource_id(), r.physical_resource_id())
-                    {
-                        nested.push((l.to_owned(), p.to_owned()));
-                    }
-                }
-            }
-            token = out.next_token().map(ToOwned::to_owned);
-            if token.is_none() {
-                break;
-            }
+        let mut nested = self.nested_stacks(root).await?;
+        let (grouped, mut nested): (Vec<_>, Vec<_>) =
+            nested.drain(..).partition(|(logical, _)| groups.contains(logical));
+        for (_, group) in grouped {
+            nested.extend(self.nested_stacks(&group).await?);
         }
         let mut tasks = tokio::task::JoinSet::new();
         for (logical, physical) in nested {
@@ -275,6 +260,37 @@ impl<'a> Stacks<'a> {
             outputs.insert(logical, values);
         }
         Ok((info, outputs))
+    }
+}
+
+impl Stacks<'_> {
+    /// `(logical id, stack id)` of each stack nested directly in `stack`.
+    async fn nested_stacks(&self, stack: &str) -> Result<Vec<(String, String)>> {
+        let mut nested = Vec::new();
+        let mut token = None;
+        loop {
+            let out = self
+                .aws
+                .cfn
+                .list_stack_resources()
+                .stack_name(stack)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| sdk_error(format!("cannot list the resources of `{stack}`"), e))?;
+            for r in out.stack_resource_summaries() {
+                if r.resource_type() == Some("AWS::CloudFormation::Stack") {
+                    if let (Some(l), Some(p)) = (r.logical_resource_id(), r.physical_resource_id())
+                    {
+                        nested.push((l.to_owned(), p.to_owned()));
+                    }
+                }
+            }
+            token = out.next_token().map(ToOwned::to_owned);
+            if token.is_none() {
+                return Ok(nested);
+            }
+        }
     }
 }
 

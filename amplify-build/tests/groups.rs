@@ -64,15 +64,28 @@ fn two_thousand_resources_are_split_into_groups_within_every_quota() {
     assert!(!plan.root.groups.is_empty());
     let root_text = std::fs::read_to_string(dir.path().join(ROOT_TEMPLATE_FILE)).unwrap();
     let root: Value = serde_json::from_str(&root_text).unwrap();
-    assert!(count(&root, "Resources") <= 500, "{}", count(&root, "Resources"));
+    assert!(
+        count(&root, "Resources") <= 500,
+        "{}",
+        count(&root, "Resources")
+    );
     assert!(root_text.len() <= 1_000_000);
-    assert_eq!(count(&root, "Parameters"), 4, "the provider's own, whatever the size");
+    assert_eq!(
+        count(&root, "Parameters"),
+        4,
+        "the provider's own, whatever the size"
+    );
     let mut placed = 0;
     for group in &plan.root.groups {
         let text = std::fs::read_to_string(dir.path().join(&group.template)).unwrap();
         let t: Value = serde_json::from_str(&text).unwrap();
         assert!(count(&t, "Resources") <= 500, "{}", group.logical_id);
-        assert!(count(&t, "Parameters") <= 200, "{}: {}", group.logical_id, count(&t, "Parameters"));
+        assert!(
+            count(&t, "Parameters") <= 200,
+            "{}: {}",
+            group.logical_id,
+            count(&t, "Parameters")
+        );
         assert!(count(&t, "Outputs") <= 200, "{}", group.logical_id);
         assert!(text.len() <= 1_000_000);
         for m in &group.members {
@@ -147,7 +160,10 @@ fn a_flat_backend_that_grows_past_the_quota_keeps_its_root_stacks_there() {
         Outcome::Synthesized { .. }
     ));
     let plan: Plan = serde_json::from_value(json(dir.path(), PLAN_FILE)).unwrap();
-    assert!(plan.root.groups.is_empty(), "a backend that fits stays flat");
+    assert!(
+        plan.root.groups.is_empty(),
+        "a backend that fits stays flat"
+    );
     assert!(matches!(
         synthesize(dir.path(), &tables(0, 520)).outcome,
         Outcome::Synthesized { .. }

@@ -33,7 +33,10 @@ fn a_root_stack_over_the_resource_quota_is_split_not_refused() {
         &std::fs::read_to_string(dir.path().join(amplify_build::plan::PLAN_FILE)).unwrap(),
     )
     .unwrap();
-    assert!(!plan.root.groups.is_empty(), "the stacks past the root's room are grouped");
+    assert!(
+        !plan.root.groups.is_empty(),
+        "the stacks past the root's room are grouped"
+    );
 }
 
 /// `n` functions with `vars` declared environment variables each.

@@ -7,9 +7,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-
-use common::{ok, Cloud, Emulator, Scratch};
+use common::{ok, post_json as post, Cloud, Emulator, Scratch};
 use serde_json::{json, Value};
 
 const BACKEND: &str = r#"#[amplify::backend]
@@ -48,25 +46,6 @@ type Note @model @auth(rules: [{ allow: public, operations: [read] }, { allow: o
   stars: Int
 }
 "#;
-
-/// One HTTP POST of `body` to `path` of the emulator; the answer's body as JSON.
-fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &Value) -> Value {
-    let body = body.to_string();
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut request = format!("POST {path} HTTP/1.1\r\n");
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str(&format!(
-        "content-length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    ));
-    s.write_all(request.as_bytes()).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let (_, body) = out.split_once("\r\n\r\n").unwrap();
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {out}"))
-}
 
 /// A Cognito call (AWS JSON 1.1).
 fn cognito(port: u16, action: &str, body: Value) -> Value {

@@ -92,13 +92,12 @@ pub(super) fn place(
     places.sizes = previous.groups.iter().map(|(_, m)| m.len()).collect();
     let mut at_root = flat.resources.len() - new.len() - places.grouped();
     for id in &new {
-        let unit = if at_root < ROOT_STACKS && places.acyclic_with(id, &Unit::Root(id.clone()))
-        {
+        let unit = if at_root < ROOT_STACKS && places.acyclic_with(id, &Unit::Root(id.clone())) {
             Unit::Root(id.clone())
         } else {
-            let open = (0..places.sizes.len())
-                .rev()
-                .find(|&g| places.sizes[g] < GROUP_STACKS && places.acyclic_with(id, &Unit::Group(g)));
+            let open = (0..places.sizes.len()).rev().find(|&g| {
+                places.sizes[g] < GROUP_STACKS && places.acyclic_with(id, &Unit::Group(g))
+            });
             match open {
                 Some(g) => Unit::Group(g),
                 None => {
@@ -277,7 +276,10 @@ fn find_cycle(edges: &BTreeMap<Unit, BTreeSet<Unit>>) -> Option<(Unit, Unit)> {
 }
 
 fn successors<'a>(edges: &'a BTreeMap<Unit, BTreeSet<Unit>>, node: &Unit) -> Vec<&'a Unit> {
-    edges.get(node).map(|s| s.iter().collect()).unwrap_or_default()
+    edges
+        .get(node)
+        .map(|s| s.iter().collect())
+        .unwrap_or_default()
 }
 
 /// Where a group's template is written, relative to the folder holding `amplify/`.
@@ -409,7 +411,9 @@ pub(super) fn split(
             .iter()
             .map(|reference| {
                 let value = match group_of.get(reference.target()) {
-                    Some(owner) => Value::get_att(*owner, format!("Outputs.{}", reference.parameter())),
+                    Some(owner) => {
+                        Value::get_att(*owner, format!("Outputs.{}", reference.parameter()))
+                    }
                     None => reference.value(),
                 };
                 (reference.parameter(), value)
@@ -456,7 +460,10 @@ impl Reference {
             Reference::Ref(t) => t.clone(),
             Reference::GetAtt(t, attribute) => {
                 let attribute = attribute.strip_prefix("Outputs.").unwrap_or(attribute);
-                format!("{t}{}", attribute.replace(|c: char| !c.is_ascii_alphanumeric(), ""))
+                format!(
+                    "{t}{}",
+                    attribute.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+                )
             }
         }
     }
@@ -550,7 +557,8 @@ fn globalize(
             *text = rewrite_placeholders(text, &local, &mut |name| {
                 through(Reference::of_placeholder(name)).map(|(g, p)| format!("{g}.Outputs.{p}"))
             });
-            vars.values_mut().for_each(|v| globalize(v, grouped, exported));
+            vars.values_mut()
+                .for_each(|v| globalize(v, grouped, exported));
         }
         _ => each_child(value, &mut |v| globalize(v, grouped, exported)),
     }

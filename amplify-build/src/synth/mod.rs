@@ -155,7 +155,12 @@ pub(crate) fn synthesize_after(
     let root = root::root_stack(backend, &stacks, &links);
     let (root, grouped) = group_if_needed(root, &stacks, previous, &mut files.errors);
     let root_json = root.to_json();
-    check_quotas((&stacks, &links, &grouped), &root, &root_json, &mut files.errors);
+    check_quotas(
+        (&stacks, &links, &grouped),
+        &root,
+        &root_json,
+        &mut files.errors,
+    );
     for g in &grouped {
         files
             .generated
@@ -216,7 +221,10 @@ fn group_if_needed(
                     )
                 )
             });
-            (s.resource.logical_id(), written.map(|(p, _)| p.clone()).collect())
+            (
+                s.resource.logical_id(),
+                written.map(|(p, _)| p.clone()).collect(),
+            )
         })
         .collect();
     groups::split(root, &placement, &inputs, |name, template| {

@@ -156,6 +156,49 @@ pub fn raw_request(
     (status, headers, body.to_owned())
 }
 
+/// One HTTP POST of `body` to `path` of the emulator; the answer's body as JSON.
+pub fn post_json(
+    port: u16,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    let body = body.to_string();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut request = format!("POST {path} HTTP/1.1\r\n");
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str(&format!(
+        "content-length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    use std::io::{Read, Write};
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (_, body) = out.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// Invokes a Lambda function of the emulator by name (raw HTTP, any signature), its
+/// answer as JSON.
+pub fn invoke(port: u16, function: &str) -> serde_json::Value {
+    post_json(
+        port,
+        &format!("/2015-03-31/functions/{function}/invocations"),
+        &[
+            ("Host", &format!("127.0.0.1:{port}")),
+            ("content-type", "application/json"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0",
+            ),
+        ],
+        &serde_json::json!({}),
+    )
+}
+
 /// A scratch workspace with an example app and the crates beside it that it uses.
 pub struct Scratch {
     pub dir: tempfile::TempDir,

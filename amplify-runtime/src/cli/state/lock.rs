@@ -188,12 +188,11 @@ mod tests {
             std::process::abort();
         }
         let (dir, project) = project();
+        // This test's own name, wherever the module lives: the path without the crate.
+        let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+        let name = format!("{module}::a_holder_that_crashed_does_not_block_the_next_push");
         let status = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "cli::lock::tests::a_holder_that_crashed_does_not_block_the_next_push",
-                "--test-threads=1",
-            ])
+            .args(["--exact", &name, "--test-threads=1"])
             .env(CRASH_CHILD, dir.path())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -223,8 +223,9 @@ impl<'a> Stacks<'a> {
             )
         })?;
         let mut nested = self.nested_stacks(root).await?;
-        let (grouped, mut nested): (Vec<_>, Vec<_>) =
-            nested.drain(..).partition(|(logical, _)| groups.contains(logical));
+        let (grouped, mut nested): (Vec<_>, Vec<_>) = nested
+            .drain(..)
+            .partition(|(logical, _)| groups.contains(logical));
         for (_, group) in grouped {
             nested.extend(self.nested_stacks(&group).await?);
         }

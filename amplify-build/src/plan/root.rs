@@ -50,7 +50,7 @@ pub struct RootSecret {
 
 /// A group stack of the root: an intermediate nested stack holding resources' stacks, so
 /// that no template passes a CloudFormation quota. A member's per-environment input
-/// `parameter` is the group's parameter `<member logical id><parameter>`.
+/// `parameter` is the group's parameter `In<member logical id><parameter>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupPlan {
@@ -67,7 +67,7 @@ pub struct GroupPlan {
 impl GroupPlan {
     /// The group parameter carrying a member's per-environment input.
     pub fn input_parameter(member: &str, parameter: &str) -> String {
-        format!("{member}{parameter}")
+        format!("In{member}{parameter}")
     }
 }
 

@@ -89,7 +89,7 @@ pub(super) fn place(
         }
     }
     let mut names: Vec<String> = previous.groups.iter().map(|(n, _)| n.clone()).collect();
-    places.sizes = previous.groups.iter().map(|(_, m)| m.len()).collect();
+    places.sizes.resize(names.len(), 0);
     let mut at_root = flat.resources.len() - new.len() - places.grouped();
     for id in &new {
         let unit = if at_root < ROOT_STACKS && places.acyclic_with(id, &Unit::Root(id.clone())) {
@@ -295,6 +295,20 @@ pub(super) fn template_key(group: &str, template: &Template) -> String {
     )
 }
 
+/// Names a group template uses both as a parameter (or output) and as a member's
+/// logical id, which CloudFormation refuses: a resource named like the parameter
+/// standing for another one's output.
+pub(super) fn name_clashes(group: &GroupStack) -> Vec<String> {
+    group
+        .template
+        .parameters
+        .keys()
+        .chain(group.template.outputs.keys())
+        .filter(|name| group.template.resources.contains_key(*name))
+        .cloned()
+        .collect()
+}
+
 /// One group stack's template.
 pub(super) struct GroupStack {
     pub logical_id: String,
@@ -453,17 +467,15 @@ impl Reference {
         }
     }
 
-    /// The group parameter (and output) standing for it: a root parameter keeps its
-    /// name; a nested stack's output is `<stack><output>`.
+    /// The group parameter (and output) standing for it: a root parameter or resource
+    /// keeps its name; a nested stack's output is `Out<stack><output>`.
     fn parameter(&self) -> String {
         match self {
             Reference::Ref(t) => t.clone(),
             Reference::GetAtt(t, attribute) => {
                 let attribute = attribute.strip_prefix("Outputs.").unwrap_or(attribute);
-                format!(
-                    "{t}{}",
-                    attribute.replace(|c: char| !c.is_ascii_alphanumeric(), "")
-                )
+                let attribute = attribute.replace(|c: char| !c.is_ascii_alphanumeric(), "");
+                format!("Out{t}{attribute}")
             }
         }
     }

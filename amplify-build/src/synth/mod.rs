@@ -227,12 +227,21 @@ fn group_if_needed(
             )
         })
         .collect();
-    groups::split(root, &placement, &inputs, |name, template| {
+    let (root, grouped) = groups::split(root, &placement, &inputs, |name, template| {
         Value::sub(format!(
             "https://s3.amazonaws.com/${{DeploymentBucketName}}/{}",
             groups::template_key(name, template)
         ))
-    })
+    });
+    for group in &grouped {
+        for name in groups::name_clashes(group) {
+            errors.push(format!(
+                "the group stack `{}` would use `{name}` both for a resource's stack and for a parameter or output standing for another's output: rename that resource",
+                group.logical_id
+            ));
+        }
+    }
+    (root, grouped)
 }
 
 /// `parameters.json`: the values the root passes to the nested stack, as Amplify keeps

@@ -29,6 +29,10 @@ pub(crate) struct Synthesized<'a> {
     pub resource: &'a Resource,
     pub stack: NestedStack,
     pub dependencies: Vec<Dependency<'a>>,
+    /// The template's JSON, serialised once (the file, its key and its size use it).
+    pub json: String,
+    /// Its content-addressed key in the deployment bucket.
+    pub key: String,
 }
 
 impl Synthesized<'_> {
@@ -117,19 +121,22 @@ pub(crate) fn synthesize_after(
         let Some(stack) = resource.kind.synthesize(resource, &cx) else {
             continue;
         };
+        let json = stack.template.to_json();
+        let key = root::template_key(resource, &stack, &json);
         stacks.push(Synthesized {
             resource,
             stack,
             dependencies: cx.dependencies,
+            json,
+            key,
         });
     }
 
     for s in &stacks {
         let dir = s.folder();
-        files.generated.push((
-            format!("{dir}/{}", s.stack.template_path),
-            s.stack.template.to_json(),
-        ));
+        files
+            .generated
+            .push((format!("{dir}/{}", s.stack.template_path), s.json.clone()));
         let params_path = if s.stack.template_path.starts_with("build/") {
             format!("{dir}/build/parameters.json")
         } else {
@@ -153,8 +160,7 @@ pub(crate) fn synthesize_after(
             .push((link.template_path.clone(), link.template.to_json()));
     }
     let root = root::root_stack(backend, &stacks, &links);
-    let (root, grouped) = group_if_needed(root, &stacks, previous, &mut files.errors);
-    let root_json = root.to_json();
+    let (root, root_json, grouped) = group_if_needed(root, &stacks, previous, &mut files.errors);
     check_quotas(
         (&stacks, &links, &grouped),
         &root,
@@ -192,19 +198,20 @@ fn group_if_needed(
     stacks: &[Synthesized],
     previous: &Previous,
     errors: &mut Vec<String>,
-) -> (Template, Vec<groups::GroupStack>) {
+) -> (Template, String, Vec<groups::GroupStack>) {
+    let flat_json = root.to_json();
     // What the local cloud leaves out is removed from the root by push: it stays there.
     let movable = stacks
         .iter()
         .filter(|s| s.resource.kind.descriptor().local_cloud)
         .map(|s| s.resource.logical_id())
         .collect();
-    let placement = match groups::place(&root, &root.to_json(), &movable, previous) {
+    let placement = match groups::place(&root, &flat_json, &movable, previous) {
         Ok(Some(placement)) => placement,
-        Ok(None) => return (root, Vec::new()),
+        Ok(None) => return (root, flat_json, Vec::new()),
         Err(e) => {
             errors.push(e);
-            return (root, Vec::new());
+            return (root, flat_json, Vec::new());
         }
     };
     // The inputs push writes per environment (code keys, overrides, API-key expiries).
@@ -241,7 +248,8 @@ fn group_if_needed(
             ));
         }
     }
-    (root, grouped)
+    let root_json = root.to_json();
+    (root, root_json, grouped)
 }
 
 /// `parameters.json`: the values the root passes to the nested stack, as Amplify keeps
@@ -331,7 +339,7 @@ fn check_quotas(
         (
             format!("the stack of `{ident}`"),
             &s.stack.template,
-            None,
+            Some(s.json.as_str()),
             format!("make `{ident}` use fewer other resources (grants, data sources, triggers)"),
         )
     });
@@ -378,7 +386,7 @@ fn check_quotas(
                 "",
             ),
         ];
-        let is_root = json.is_some();
+        let is_root = name == "the root stack";
         for (what, count, max, why) in counts {
             if count > max {
                 let why = if why.is_empty() || !is_root {

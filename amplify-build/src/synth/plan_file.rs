@@ -168,7 +168,7 @@ fn stack_plan(backend: &Backend, s: &Synthesized) -> StackPlan {
         service: descriptor.service.to_owned(),
         logical_id: s.resource.logical_id(),
         template: format!("{folder}/{}", s.stack.template_path),
-        template_key: root::template_key(s.resource, &s.stack),
+        template_key: s.key.clone(),
         folder,
         inputs,
         assets,

@@ -20,14 +20,14 @@ pub fn secret_parameter(resource: &Decl, parameter: &str) -> String {
 
 /// S3 key (under the deployment bucket) of a nested template: content-addressed, so a
 /// changed template is a changed `TemplateURL` and an unchanged one is no update at all.
-pub fn template_key(resource: &Decl, stack: &NestedStack) -> String {
+pub fn template_key(resource: &Decl, stack: &NestedStack, json: &str) -> String {
     let file = stack
         .template_path
         .rsplit('/')
         .next()
         .unwrap_or(&stack.template_path);
     let stem = file.strip_suffix(".json").unwrap_or(file);
-    let hash = content_hash(stack.template.to_json().as_bytes());
+    let hash = content_hash(json.as_bytes());
     format!(
         "amplify-cfn-templates/{}/{}/{stem}-{hash}.json",
         resource.category(),
@@ -191,7 +191,7 @@ fn nested_stack(s: &Synthesized) -> Resource {
             params.insert(name.clone(), v);
         }
     }
-    let key = template_key(s.resource, &s.stack);
+    let key = &s.key;
     let mut r = Resource::new("AWS::CloudFormation::Stack").prop(
         "TemplateURL",
         Value::sub(format!(

@@ -4,7 +4,8 @@
 # again with the environment cargo gave it (captured from `cargo build -vv`), each run
 # after the backend file changed one resource's setting (alternating, so every run
 # re-synthesises). Whole processes, median of N runs.
-# Usage: bash scripts/bench-build-script.sh [runs]   (results for BENCHMARKS.md)
+# Usage: bash scripts/bench-build-script.sh [runs]   (results for BENCHMARKS.md;
+# AMPLIFY_BENCH_SIZES="10 450" picks the backend sizes)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs="${1:-20}"
@@ -47,7 +48,7 @@ echo "| backend | resources | build script ms (median, min–max) |"
 echo "|---|---:|---:|"
 # shellcheck source=scripts/generated-crate.sh
 source "$repo/scripts/generated-crate.sh"
-for n in 10 100 450 2009; do
+for n in ${AMPLIFY_BENCH_SIZES:-10 100 450 2009}; do
   dir="$work/bench-$n"
   make_crate "$dir" "$n"
   read -r med lo hi < <(bench "$dir" src/main.rs "memory = 256" "memory = 512")

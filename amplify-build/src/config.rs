@@ -308,11 +308,7 @@ impl Config {
             let project = self.project_settings(crate_root, &report.project_dir)?;
             // Stacks stay where the last synthesis placed them (its plan, beside the
             // templates): moving one to another parent stack would replace it.
-            let previous = std::fs::read_to_string(report.project_dir.join(PLAN_FILE))
-                .ok()
-                .and_then(|text| serde_json::from_str::<crate::plan::Plan>(&text).ok())
-                .map(|plan| synth::Previous::of(&plan))
-                .unwrap_or_default();
+            let previous = synth::Previous::read(&report.project_dir.join(PLAN_FILE));
             let (files, plan) = synth::synthesize_after(&backend, &project, &previous);
             errors.extend(
                 files

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 
 use crate::cfn::{Resource, Template, Value};
-use crate::plan::{content_hash, GroupPlan, Plan};
+use crate::plan::{content_hash, GroupPlan};
 
 /// Past this many resources (or bytes), a root template is split.
 const ROOT_RESOURCES: usize = 490;
@@ -37,21 +37,48 @@ pub(crate) struct Previous {
 }
 
 impl Previous {
-    /// The placement recorded in a plan.
-    pub(crate) fn of(plan: &Plan) -> Previous {
-        let grouped: BTreeSet<&String> = plan.root.groups.iter().flat_map(|g| &g.members).collect();
+    /// The placement recorded in the plan at `path`, if there is one. Only the stacks'
+    /// ids and the groups are read (the rest is skipped, not built).
+    pub(crate) fn read(path: &std::path::Path) -> Previous {
+        #[derive(serde::Deserialize)]
+        struct Recorded {
+            root: RecordedRoot,
+            stacks: Vec<RecordedStack>,
+        }
+        #[derive(serde::Deserialize)]
+        struct RecordedRoot {
+            #[serde(default)]
+            groups: Vec<GroupPlan>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct RecordedStack {
+            logical_id: String,
+        }
+        let Some(recorded) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Recorded>(&text).ok())
+        else {
+            return Previous::default();
+        };
+        let grouped: BTreeSet<&String> = recorded
+            .root
+            .groups
+            .iter()
+            .flat_map(|g| &g.members)
+            .collect();
         Previous {
-            groups: plan
-                .root
-                .groups
-                .iter()
-                .map(|g| (g.logical_id.clone(), g.members.clone()))
-                .collect(),
-            at_root: plan
+            at_root: recorded
                 .stacks
                 .iter()
                 .map(|s| s.logical_id.clone())
                 .filter(|id| !grouped.contains(id))
+                .collect(),
+            groups: recorded
+                .root
+                .groups
+                .into_iter()
+                .map(|g| (g.logical_id, g.members))
                 .collect(),
         }
     }

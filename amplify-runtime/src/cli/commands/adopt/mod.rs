@@ -5,6 +5,9 @@
 //! (`backend-config.json`, each resource's `cli-inputs.json`, `amplify.state`). What it
 //! cannot express is listed with what to do. Nothing existing is overwritten.
 
+mod rest;
+
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -161,6 +164,7 @@ pub fn adopt(project: &Project, gen1: &Path, local: Option<&Path>) -> Result<Ado
         let service = entry.get("service").and_then(Value::as_str).unwrap_or("S3");
         let _ = write!(items, "{}", storage(name, service, &inputs));
     }
+    let mut functions = BTreeSet::new();
     for (name, _) in category("function").into_iter().flatten() {
         let dir = backend.join("function").join(name);
         let state: FunctionState = read_json(&dir.join("amplify.state"))?;
@@ -187,9 +191,18 @@ pub fn adopt(project: &Project, gen1: &Path, local: Option<&Path>) -> Result<Ado
             "\n    #[function(name = \"{name}\", runtime = {runtime}(code = \"{code}\"))]\n    pub struct {};\n",
             struct_name(name)
         );
+        functions.insert(name.clone());
     }
-    for (name, _) in category("api").into_iter().flatten() {
+    for (name, entry) in category("api").into_iter().flatten() {
         let dir = backend.join("api").join(name);
+        if entry.get("service").and_then(Value::as_str) == Some("API Gateway") {
+            let inputs: rest::RestInputs = read_json(&dir.join("cli-inputs.json"))?;
+            match rest::rest_api(name, &inputs, &functions, auth_struct.is_some()) {
+                Ok(text) => items.push_str(&text),
+                Err(why) => adoption.left.push((format!("api {name}"), why)),
+            }
+            continue;
+        }
         let inputs: ApiInputs = read_json(&dir.join("cli-inputs.json"))?;
         let schema_path = format!("schema/{name}.graphql");
         let schema = std::fs::read(dir.join("schema.graphql"))

@@ -17,7 +17,7 @@ use crate::cli::deploy::recovery::prepare_stack;
 use crate::cli::deploy::tags::hydrate_tags;
 use crate::cli::deploy::{index_steps, table_changes, Overrides};
 use crate::cli::deploy::{read_tags, Deployment};
-use crate::cli::error::Result;
+use crate::cli::error::{CliError, Result};
 use crate::cli::prompt::confirm;
 use crate::cli::state::EnvParameters;
 
@@ -107,7 +107,11 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
             i + 1,
             step.applies.join("; ")
         );
-        let (plan, overrides) = index_steps::stage(&work.plan, step, i + 1);
+        let read = |rel: &str| {
+            let path = project.root.join(rel);
+            std::fs::read(&path).map_err(|e| CliError::io("read", &path, e))
+        };
+        let (plan, overrides) = index_steps::stage(&work.plan, step, i + 1, &read)?;
         let step = deployment.staged(&plan, &overrides).run(&unchanged).await?;
         report.uploaded.extend(step.uploaded);
     }

@@ -156,9 +156,15 @@ fn attribute_definitions(properties: &Value) -> impl Iterator<Item = &Value> {
 /// The plan step `number` deploys, and the files and keys it deploys in place of the
 /// synthesised ones: a changed template gets its own key, a changed file of a stack's
 /// files (a model's stack among an API's) moves the whole folder to its own prefix; the
-/// root template refers to both. Its root key is marked, so that an interrupted step is
-/// never recorded as the push itself.
-pub fn stage(plan: &Plan, step: &Step, number: usize) -> (Plan, Overrides) {
+/// root template refers to both, or the group template holding the stack, which then
+/// gets its own key too. Its root key is marked, so that an interrupted step is never
+/// recorded as the push itself. `read` gives a synthesised file's bytes.
+pub fn stage(
+    plan: &Plan,
+    step: &Step,
+    number: usize,
+    read: &dyn Fn(&str) -> Result<Vec<u8>>,
+) -> Result<(Plan, Overrides)> {
     let mut staged = plan.clone();
     let mut rewrites = Vec::new();
     let tag = |contents: &[&[u8]]| {
@@ -187,12 +193,24 @@ pub fn stage(plan: &Plan, step: &Step, number: usize) -> (Plan, Overrides) {
             }
         }
     }
+    let mut contents = step.contents.clone();
+    // A grouped stack's key is in its group's template: that template changes too.
+    for group in &mut staged.root.groups {
+        let synthesised = String::from_utf8_lossy(&read(&group.template)?).into_owned();
+        let mut text = synthesised.clone();
+        for (from, to) in &rewrites {
+            text = text.replace(from.as_str(), to);
+        }
+        if text != synthesised {
+            let old = group.template_key.clone();
+            let stem = old.strip_suffix(".json").unwrap_or(&old);
+            group.template_key = format!("{stem}-{}.json", tag(&[text.as_bytes()]));
+            rewrites.push((old, group.template_key.clone()));
+            contents.insert(group.template.clone(), text.into_bytes());
+        }
+    }
     staged.root.template_key = format!("{}#step{number}", plan.root.template_key);
-    let overrides = Overrides {
-        contents: step.contents.clone(),
-        rewrites,
-    };
-    (staged, overrides)
+    Ok((staged, Overrides { contents, rewrites }))
 }
 
 #[cfg(test)]
@@ -284,7 +302,7 @@ mod tests {
                 b"{}".to_vec(),
             )]),
         };
-        let (staged, overrides) = stage(&plan, &step, 1);
+        let (staged, overrides) = stage(&plan, &step, 1, &|_| unreachable!("no groups")).unwrap();
         let Asset::Files { prefix, .. } = &staged.stacks[0].assets[0] else {
             panic!("files")
         };
@@ -301,5 +319,48 @@ mod tests {
             "the API's own template did not change"
         );
         assert_ne!(staged.root.template_key, plan.root.template_key);
+    }
+
+    #[test]
+    fn a_grouped_stack_moves_its_group_to_a_key_of_its_own() {
+        let template = "amplify/backend/storage/Notes/build/cloudformation-template.json";
+        let key = "amplify-cfn-templates/storage/Notes/t-abc.json";
+        let plan: Plan = serde_json::from_value(json!({
+            "format": amplify_build::plan::PLAN_FORMAT,
+            "projectName": "notes", "inputs": [], "imported": [],
+            "export": {"root": {}, "parameters": {}},
+            "root": {"template": "root.json", "templateKey": "amplify-cfn-templates/root-1.json", "parameters": [],
+                "groups": [{"logicalId": "StackGroup1", "template": "groups/StackGroup1.json",
+                    "templateKey": "amplify-cfn-templates/groups/StackGroup1-1.json", "members": ["storageNotes"]}]},
+            "stacks": [{"category": "storage", "name": "Notes", "service": "DynamoDB", "logicalId": "storageNotes",
+                "folder": "amplify/backend/storage/Notes", "outputs": [], "exportable": true,
+                "template": template, "templateKey": key}]
+        }))
+        .unwrap();
+        let step = Step {
+            applies: vec![],
+            contents: BTreeMap::from([(template.to_owned(), b"{}".to_vec())]),
+        };
+        let group_text = format!("{{\"TemplateURL\": \"https://s3/{key}\"}}");
+        let read = |rel: &str| -> Result<Vec<u8>> {
+            assert_eq!(rel, "groups/StackGroup1.json");
+            Ok(group_text.clone().into_bytes())
+        };
+        let (staged, overrides) = stage(&plan, &step, 2, &read).unwrap();
+        let member_key = &staged.stacks[0].template_key;
+        assert!(member_key.contains("-step2-"), "{member_key}");
+        let group = &staged.root.groups[0];
+        assert!(
+            group.template_key.contains("-step2-"),
+            "{}",
+            group.template_key
+        );
+        let written =
+            String::from_utf8(overrides.contents["groups/StackGroup1.json"].clone()).unwrap();
+        assert!(written.contains(member_key.as_str()), "{written}");
+        assert!(overrides.rewrites.contains(&(
+            "amplify-cfn-templates/groups/StackGroup1-1.json".to_owned(),
+            group.template_key.clone()
+        )));
     }
 }

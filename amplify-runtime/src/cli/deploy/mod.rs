@@ -230,7 +230,8 @@ fn templates_and_files(
         uploads.push((link.template_key.clone(), read(project, &link.template)?));
     }
     for group in &plan.root.groups {
-        uploads.push((group.template_key.clone(), read(project, &group.template)?));
+        let bytes = overrides.read(project, &group.template)?;
+        uploads.push((group.template_key.clone(), bytes));
     }
     Ok(uploads)
 }

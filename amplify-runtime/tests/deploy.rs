@@ -328,7 +328,18 @@ fn init_push_noop_change_failure_and_delete() {
         "partition_key = id: string,",
         "partition_key = slug: string,",
     );
-    let failed = scratch.amplify(&emulator, &["push", "--yes"]);
+    // It would lose the table's items: refused until the table is named.
+    let refused = scratch.amplify(&emulator, &["push", "--yes"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("`--allow-replace PostTable`"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let failed = scratch.amplify(
+        &emulator,
+        &["push", "--yes", "--allow-replace", "PostTable"],
+    );
     assert_eq!(failed.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("Root cause:"), "{stderr}");

@@ -648,7 +648,8 @@ fn model_changes_deploy_safely() {
     let again: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(again["deploymentSteps"], json!([]), "{again}");
 
-    // A renamed model is a new table: the push says the old one goes, with its items.
+    // A renamed model is a new table: the old one would go with its items, so the push
+    // is refused (nothing deployed) until the table is named with --allow-replace.
     common::edit(&schema, "type Note @model", "type Memo @model");
     // (The function's grant names the model: a stale name is a compile error.)
     common::edit(
@@ -656,7 +657,25 @@ fn model_changes_deploy_safely() {
         "grant(Notes::Note",
         "grant(Notes::Memo",
     );
-    let renamed = scratch.amplify(&emulator, &["push", "--yes"]);
+    let before = scratch.state_snapshot();
+    let refused = scratch.amplify(&emulator, &["push", "--yes"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("this push would lose the items of 1 table(s)")
+            && stderr.contains("table `NoteTable` of api Notes: no longer declared")
+            && stderr.contains("`--allow-replace NoteTable`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        scratch.state_snapshot(),
+        before,
+        "a refused push changes nothing"
+    );
+    let renamed = scratch.amplify(
+        &emulator,
+        &["push", "--yes", "--allow-replace", "NoteTable"],
+    );
     let stderr = String::from_utf8_lossy(&renamed.stderr);
     assert!(renamed.status.success(), "{stderr}");
     assert!(

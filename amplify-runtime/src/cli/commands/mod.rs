@@ -47,9 +47,17 @@ pub(crate) async fn dispatch(ctx: &Context, command: Command) -> Result<u8, CliE
             provider::provider(project)?.status(ctx, opts).await
         }
         Command::Push {
-            yes, force, json, ..
+            yes,
+            force,
+            json,
+            allow_replace,
+            ..
         } => {
-            let options = push::PushOptions { yes, force };
+            let options = push::PushOptions {
+                yes,
+                force,
+                allow_replace,
+            };
             let report = provider::provider(project)?.push(ctx, &options).await?;
             if json {
                 print_push_report(&report, &ctx.events.seen());
@@ -158,7 +166,10 @@ pub(crate) async fn dispatch(ctx: &Context, command: Command) -> Result<u8, CliE
 
 /// The push `run` and `publish` start with: what changed, nothing forced.
 async fn push_what_changed(ctx: &Context, yes: bool) -> Result<push::PushReport, CliError> {
-    let options = push::PushOptions { yes, force: false };
+    let options = push::PushOptions {
+        yes,
+        ..push::PushOptions::default()
+    };
     provider::provider(&ctx.project)?.push(ctx, &options).await
 }
 

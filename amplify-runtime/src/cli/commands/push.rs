@@ -28,6 +28,8 @@ pub struct PushOptions {
     pub yes: bool,
     /// `--force`: deploy even when nothing changed.
     pub force: bool,
+    /// `--allow-replace`: tables the push may replace or delete, with their items.
+    pub allow_replace: Vec<String>,
 }
 
 /// What a push did (printed as JSON with `--json`).
@@ -62,6 +64,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
     }
 
     eprintln!("{}", changes::table(env, &work.rows));
+    refuse_data_loss(&work.table_warnings, &opts.allow_replace)?;
     for warning in &work.table_warnings {
         eprintln!("Warning: {warning}");
     }
@@ -163,7 +166,7 @@ fn assess(ctx: &Context) -> Result<Assessment> {
     let fingerprints = changes::fingerprints(project, &plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(&plan, &fingerprints, &deployed);
-    let tables = table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s));
+    let tables = table_changes::check(&project.root, &plan, &rows);
     let steps = index_steps::plan(&project.root, &tables.index_changes)?;
     let (expiries, rotating) = inputs::api_key_expiries(&plan, &kept, inputs::now());
     let tags_text = read_tags(project)?;
@@ -194,6 +197,30 @@ fn assess(ctx: &Context) -> Result<Assessment> {
         table_warnings: tables.warnings,
         steps,
     })
+}
+
+/// A push that would replace or delete a table (and its items) goes on only when
+/// `--allow-replace` names each such table.
+fn refuse_data_loss(warnings: &[table_changes::TableWarning], allowed: &[String]) -> Result<()> {
+    let refused: Vec<&table_changes::TableWarning> =
+        warnings.iter().filter(|w| !w.allowed_by(allowed)).collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = refused.iter().map(|w| format!("\n    {w}")).collect();
+    let flags: Vec<String> = refused
+        .iter()
+        .map(|w| format!("--allow-replace {}", w.allow_name()))
+        .collect();
+    Err(CliError::input(format!(
+        "this push would lose the items of {} table(s):{}",
+        refused.len(),
+        lines.concat()
+    ))
+    .help(format!(
+        "keep the table's name and key to keep its items; or, to lose them, push again with `{}`. Nothing was deployed",
+        flags.join(" ")
+    )))
 }
 
 /// Says which resources the local cloud leaves out.

@@ -40,7 +40,7 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
         != std::fs::read_to_string(project.backend_dir().join("tags.json")).ok();
     let actions = actions::statuses(project, &plan, &project.meta()?);
     // What a push would replace or delete, and the index changes it deploys in steps.
-    let tables = table_changes::check(&project.root, &plan, |s| changes::updates(&rows, s));
+    let tables = table_changes::check(&project.root, &plan, &rows);
     let steps = index_steps::plan(&project.root, &tables.index_changes)?;
     let table_warnings = tables.warnings;
     if as_json {
@@ -66,7 +66,10 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
     }
     print!("{}", changes::table(env, &rows));
     for warning in &table_warnings {
-        println!("\nWarning: {warning}");
+        println!(
+            "\nWarning: {warning}\n  push refuses this unless given `--allow-replace {}`",
+            warning.allow_name()
+        );
     }
     if !steps.is_empty() {
         println!("\n{}", index_steps::describe(&steps));

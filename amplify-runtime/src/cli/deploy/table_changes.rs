@@ -6,13 +6,16 @@
 //! that adds two indexes to a table (two `@index` directives, say) would fail half-way in
 //! CloudFormation: such tables are reported as [`IndexChange`]s, which push deploys in
 //! steps ([`super::index_steps`]). A changed key or table name replaces the table, and a
-//! table no longer declared (a renamed or removed `@model`, a removed `#[table]`) is
-//! deleted: both are said before the push asks to go on.
+//! table no longer declared (a renamed or removed `@model`, a removed `#[table]` or API) is
+//! deleted: both lose the table's items, so push refuses them unless the user names the
+//! table (`--allow-replace`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use amplify_build::plan::{Plan, StackPlan};
+use amplify_build::plan::Plan;
+
+use super::changes::{self, Operation, Row};
 use serde::Deserialize;
 
 /// A table change worth saying before a push.
@@ -156,18 +159,51 @@ fn tables(folder: &Path) -> BTreeMap<String, (PathBuf, TableProperties)> {
     out
 }
 
-/// Checks the tables of the plan's stacks that `changed` selects (those a push updates:
-/// an unchanged stack keeps its tables) against the deployed ones under `root` (the folder
-/// holding `amplify/`): what a push replaces or deletes, and the index changes it makes
-/// in steps.
-pub fn check(root: &Path, plan: &Plan, changed: impl Fn(&StackPlan) -> bool) -> TableReport {
+/// Checks the tables of the stacks a push updates or deletes (`rows`; an unchanged stack
+/// keeps its tables) against the deployed ones under `root` (the folder holding
+/// `amplify/`): what a push replaces or deletes, and the index changes it makes in steps.
+pub fn check(root: &Path, plan: &Plan, rows: &[Row]) -> TableReport {
+    let deleted: Vec<(String, String)> = rows
+        .iter()
+        .filter(|r| r.operation == Operation::Delete)
+        .map(|r| {
+            (
+                format!("{} {}", r.category, r.name),
+                format!("amplify/backend/{}/{}", r.category, r.name),
+            )
+        })
+        .collect();
+    let updated = plan
+        .stacks
+        .iter()
+        .filter(|s| changes::updates(rows, s))
+        .map(|s| (format!("{} {}", s.category, s.name), s.folder.as_str()));
     check_folders(
         root,
-        plan.stacks
-            .iter()
-            .filter(|s| changed(s))
-            .map(|s| (format!("{} {}", s.category, s.name), s.folder.as_str())),
+        updated.chain(deleted.iter().map(|(r, f)| (r.clone(), f.as_str()))),
     )
+}
+
+impl TableWarning {
+    /// The name `--allow-replace` takes for this table: its resource's name for a
+    /// resource that is one table (`#[table]`), else the table's logical id (a `@model`'s
+    /// `<Model>Table`).
+    pub fn allow_name(&self) -> &str {
+        let resource = self.resource.split_once(' ').map_or("", |(_, name)| name);
+        if self.resource.starts_with("storage ") && !resource.is_empty() {
+            resource
+        } else {
+            &self.table
+        }
+    }
+
+    /// Whether `allowed` (the `--allow-replace` values) names this table, by the name
+    /// [`TableWarning::allow_name`] gives or by its logical id.
+    pub fn allowed_by(&self, allowed: &[String]) -> bool {
+        allowed
+            .iter()
+            .any(|a| a == self.allow_name() || *a == self.table)
+    }
 }
 
 /// [`check`] of each `(resource, folder)`: the folder's templates against their deployed
@@ -324,5 +360,44 @@ mod tests {
             text[1].starts_with("table `PostTable` of api Blog: its key changes"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn a_removed_resource_loses_its_tables_and_only_a_named_one_is_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(
+            "amplify/#current-cloud-backend/storage/Notes/build/cloudformation-template.json",
+        );
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let template = serde_json::json!({"Resources": {"NotesTable": table("id", &[])}});
+        std::fs::write(&path, template.to_string()).unwrap();
+        let plan: Plan = serde_json::from_value(serde_json::json!({
+            "format": amplify_build::plan::PLAN_FORMAT, "projectName": "notes", "inputs": [],
+            "imported": [], "export": {"root": {}, "parameters": {}},
+            "root": {"template": "root.json", "templateKey": "k", "parameters": []},
+            "stacks": []
+        }))
+        .unwrap();
+        let rows = [Row {
+            category: "storage".into(),
+            name: "Notes".into(),
+            operation: Operation::Delete,
+        }];
+        let report = check(dir.path(), &plan, &rows);
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+        let warning = &report.warnings[0];
+        assert_eq!(warning.table, "NotesTable");
+        assert!(
+            warning.to_string().contains("no longer declared"),
+            "{warning}"
+        );
+        assert_eq!(
+            warning.allow_name(),
+            "Notes",
+            "a #[table] is named by its resource"
+        );
+        assert!(!warning.allowed_by(&["Other".into()]));
+        assert!(warning.allowed_by(&["Notes".into()]));
+        assert!(warning.allowed_by(&["NotesTable".into()]));
     }
 }

@@ -18,12 +18,15 @@ use amplify_build::plan::Plan;
 use super::changes::{self, Operation, Row};
 use serde::Deserialize;
 
-/// A table change worth saying before a push.
+/// A change that loses what a table or a user pool holds (items, accounts), said before a
+/// push and refused unless allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableWarning {
+    /// `table` or `user pool`.
+    pub kind: &'static str,
     /// `api BlogApi`: the resource whose stack holds the table.
     pub resource: String,
-    /// The table's logical id.
+    /// The table's (or user pool's) logical id.
     pub table: String,
     /// What happens to it.
     pub what: String,
@@ -33,8 +36,8 @@ impl std::fmt::Display for TableWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "table `{}` of {}: {}",
-            self.table, self.resource, self.what
+            "{} `{}` of {}: {}",
+            self.kind, self.table, self.resource, self.what
         )
     }
 }
@@ -93,9 +96,14 @@ struct TemplateResource {
 }
 
 /// The properties of an `AWS::DynamoDB::Table` that decide replacement and index
-/// changes (other resources' properties read as the same struct, all defaulted).
+/// changes, and of an `AWS::Cognito::UserPool` that decide its replacement (other
+/// resources' properties read as the same struct, all defaulted).
 #[derive(Deserialize, Default, PartialEq)]
 struct TableProperties {
+    #[serde(rename = "UsernameAttributes", default)]
+    username_attributes: Option<serde_json::Value>,
+    #[serde(rename = "AliasAttributes", default)]
+    alias_attributes: Option<serde_json::Value>,
     #[serde(rename = "TableName", default)]
     table_name: Option<serde_json::Value>,
     #[serde(rename = "KeySchema", default)]
@@ -136,6 +144,11 @@ impl TableProperties {
 /// nested in it, such as a model's in its API's), by logical id, with the template's path
 /// in the folder; none when the folder does not exist (a resource never deployed).
 fn tables(folder: &Path) -> BTreeMap<String, (PathBuf, TableProperties)> {
+    resources_of(folder, "AWS::DynamoDB::Table")
+}
+
+/// The resources of type `kind` of every template in a resource's folder, as [`tables`].
+fn resources_of(folder: &Path, kind: &str) -> BTreeMap<String, (PathBuf, TableProperties)> {
     let mut out = BTreeMap::new();
     for rel in crate::cli::state::project::files_under(folder) {
         if rel.extension().is_none_or(|e| e != "json") {
@@ -152,7 +165,7 @@ fn tables(folder: &Path) -> BTreeMap<String, (PathBuf, TableProperties)> {
             template
                 .resources
                 .into_iter()
-                .filter(|(_, r)| r.kind == "AWS::DynamoDB::Table")
+                .filter(|(_, r)| r.kind == kind)
                 .map(|(id, r)| (id, (rel.clone(), r.properties.unwrap_or_default()))),
         );
     }
@@ -184,13 +197,39 @@ pub fn check(root: &Path, plan: &Plan, rows: &[Row]) -> TableReport {
     )
 }
 
+/// The user pools of a resource's folder that a push deletes (no longer declared) or
+/// replaces (its sign-in attributes change, which CloudFormation cannot update): every
+/// account in them is lost.
+fn pools_lost(resource: &str, deployed: &Path, folder: &Path, warnings: &mut Vec<TableWarning>) {
+    let after = resources_of(folder, "AWS::Cognito::UserPool");
+    for (id, (_, old)) in resources_of(deployed, "AWS::Cognito::UserPool") {
+        let what = match after.get(&id) {
+            None => "no longer declared: the push deletes it and every user account in it",
+            Some((_, new))
+                if new.username_attributes != old.username_attributes
+                    || new.alias_attributes != old.alias_attributes =>
+            {
+                "its sign-in attributes change: CloudFormation replaces the user pool, and every user account in it is lost"
+            }
+            Some(_) => continue,
+        };
+        warnings.push(TableWarning {
+            kind: "user pool",
+            resource: resource.to_owned(),
+            table: id,
+            what: what.to_owned(),
+        });
+    }
+}
+
 impl TableWarning {
-    /// The name `--allow-replace` takes for this table: its resource's name for a
-    /// resource that is one table (`#[table]`), else the table's logical id (a `@model`'s
-    /// `<Model>Table`).
+    /// The name `--allow-replace` takes for it: its resource's name for a resource that
+    /// is one table or one user pool (`#[table]`, `#[auth]`), else the table's logical id
+    /// (a `@model`'s `<Model>Table`).
     pub fn allow_name(&self) -> &str {
         let resource = self.resource.split_once(' ').map_or("", |(_, name)| name);
-        if self.resource.starts_with("storage ") && !resource.is_empty() {
+        let single = self.resource.starts_with("storage ") || self.resource.starts_with("auth ");
+        if single && !resource.is_empty() {
             resource
         } else {
             &self.table
@@ -218,10 +257,12 @@ fn check_folders<'p>(root: &Path, stacks: impl Iterator<Item = (String, &'p str)
         else {
             continue;
         };
+        pools_lost(&resource, &deployed, &root.join(folder), warnings);
         let before = tables(&deployed);
         let after = tables(&root.join(folder));
         for (id, (deployed_rel, old)) in &before {
             let warn = |what: String| TableWarning {
+                kind: "table",
                 resource: resource.clone(),
                 table: id.clone(),
                 what,
@@ -399,5 +440,44 @@ mod tests {
         assert!(!warning.allowed_by(&["Other".into()]));
         assert!(warning.allowed_by(&["Notes".into()]));
         assert!(warning.allowed_by(&["NotesTable".into()]));
+    }
+
+    #[test]
+    fn a_user_pool_removed_or_given_other_sign_in_attributes_is_a_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = "auth/Users/build/cloudformation-template.json";
+        let pool = |attributes: &[&str]| {
+            serde_json::json!({"Resources": {"UserPool": {"Type": "AWS::Cognito::UserPool",
+                "Properties": {"UsernameAttributes": attributes}}}})
+        };
+        let write = |base: &str, t: serde_json::Value| {
+            let path = dir.path().join(base).join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t.to_string()).unwrap();
+        };
+        write("amplify/#current-cloud-backend", pool(&["email"]));
+        write("amplify/backend", pool(&["email"]));
+        let same = check_folders(
+            dir.path(),
+            std::iter::once(("auth Users".to_owned(), "amplify/backend/auth/Users")),
+        );
+        assert!(same.warnings.is_empty(), "{:?}", same.warnings);
+        write("amplify/backend", pool(&["phone_number"]));
+        let report = check_folders(
+            dir.path(),
+            std::iter::once(("auth Users".to_owned(), "amplify/backend/auth/Users")),
+        );
+        let text: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            ["user pool `UserPool` of auth Users: its sign-in attributes change: CloudFormation replaces the user pool, and every user account in it is lost"]
+        );
+        assert_eq!(report.warnings[0].allow_name(), "Users");
+        std::fs::remove_file(dir.path().join("amplify/backend").join(rel)).unwrap();
+        let removed = check_folders(
+            dir.path(),
+            std::iter::once(("auth Users".to_owned(), "amplify/backend/auth/Users")),
+        );
+        assert!(removed.warnings[0].what.contains("every user account"));
     }
 }

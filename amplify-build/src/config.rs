@@ -306,9 +306,9 @@ impl Config {
         // nothing is written.
         let synthesized = if errors.is_empty() {
             let project = self.project_settings(crate_root, &report.project_dir)?;
-            // Stacks stay where the last synthesis placed them (its plan, beside the
-            // templates): moving one to another parent stack would replace it.
-            let previous = synth::Previous::read(&report.project_dir.join(PLAN_FILE));
+            // Stacks stay where the last synthesis placed them (its committed files):
+            // moving one to another parent stack would replace it.
+            let previous = synth::Previous::read(&report.project_dir);
             let (files, plan) = synth::synthesize_after(&backend, &project, &previous);
             errors.extend(
                 files

@@ -175,3 +175,28 @@ fn a_flat_backend_that_grows_past_the_quota_keeps_its_root_stacks_there() {
         assert_ne!(after[&format!("storageT{i}")], "root", "T{i} is grouped");
     }
 }
+
+#[test]
+fn a_fresh_clone_places_every_stack_where_it_was_deployed() {
+    let dir = tempfile::tempdir().unwrap();
+    let tables = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("    #[table(partition_key = id: string)]\n    pub struct T{i};\n"))
+            .collect()
+    };
+    // Grown past the quota after a flat deploy: 480 stacks stay at the root.
+    synthesize(dir.path(), &tables(480));
+    synthesize(dir.path(), &tables(520));
+    let deployed = parents(dir.path());
+    assert!(dir
+        .path()
+        .join("amplify/backend/awscloudformation/stack-groups.json")
+        .is_file());
+    // A clone has no `build/` (git-ignored): only the committed files say where stacks are.
+    std::fs::remove_dir_all(dir.path().join("amplify/backend/awscloudformation/build")).unwrap();
+    synthesize(dir.path(), &tables(521));
+    let after = parents(dir.path());
+    for (stack, parent) in &deployed {
+        assert_eq!(after.get(stack), Some(parent), "{stack} moved");
+    }
+}

@@ -172,6 +172,12 @@ pub(crate) fn synthesize_after(
             .generated
             .push((groups::template_file(&g.logical_id), g.template.to_json()));
     }
+    if !grouped.is_empty() {
+        files.generated.push((
+            groups::GROUPS_FILE.to_owned(),
+            groups::groups_file(&grouped),
+        ));
+    }
     files
         .generated
         .push((ROOT_TEMPLATE_FILE.into(), root_json.clone()));

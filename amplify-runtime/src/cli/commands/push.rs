@@ -15,7 +15,7 @@ use crate::cli::deploy::finalize::{finalize, Deployed};
 use crate::cli::deploy::inputs;
 use crate::cli::deploy::recovery::prepare_stack;
 use crate::cli::deploy::tags::hydrate_tags;
-use crate::cli::deploy::{index_steps, table_changes, Overrides};
+use crate::cli::deploy::{index_steps, moves, table_changes, Overrides};
 use crate::cli::deploy::{read_tags, Deployment};
 use crate::cli::error::{CliError, Result};
 use crate::cli::prompt::confirm;
@@ -64,6 +64,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
     }
 
     eprintln!("{}", changes::table(env, &work.rows));
+    refuse_moves(&work.moves)?;
     refuse_data_loss(&work.table_warnings, &opts.allow_replace)?;
     for warning in &work.table_warnings {
         eprintln!("Warning: {warning}");
@@ -155,6 +156,8 @@ struct Assessment {
     table_warnings: Vec<table_changes::TableWarning>,
     /// Deployments before the plan's own: index changes one at a time.
     steps: Vec<index_steps::Step>,
+    /// Stacks the plan gives another parent than the deployed one.
+    moves: Vec<moves::Move>,
 }
 
 fn assess(ctx: &Context) -> Result<Assessment> {
@@ -185,6 +188,7 @@ fn assess(ctx: &Context) -> Result<Assessment> {
         || deployed_tags.as_deref() != Some(tags_text.as_str())
         || rotating
         || actions_pending;
+    let moves = moves::moves(&project.root, &plan);
     Ok(Assessment {
         plan,
         fingerprints,
@@ -196,7 +200,23 @@ fn assess(ctx: &Context) -> Result<Assessment> {
         changed,
         table_warnings: tables.warnings,
         steps,
+        moves,
     })
+}
+
+/// A push that would move stacks to another parent stack goes no further: their
+/// placement (committed beside the backend) was lost or edited.
+fn refuse_moves(moved: &[moves::Move]) -> Result<()> {
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = moved.iter().map(|m| format!("\n    {m}")).collect();
+    Err(CliError::input(format!(
+        "this push would move {} stack(s) to another parent stack, which CloudFormation does by creating them anew and deleting the old ones with what they hold:{}",
+        moved.len(),
+        lines.concat()
+    ))
+    .help("restore `amplify/backend/awscloudformation/stack-groups.json` and `amplify/backend/backend-config.json` as they were at the last push (e.g. `git checkout` them), then build again. Nothing was deployed"))
 }
 
 /// A push that would replace or delete a table (and its items) goes on only when

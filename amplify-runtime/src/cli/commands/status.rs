@@ -43,6 +43,7 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
     let tables = table_changes::check(&project.root, &plan, &rows);
     let steps = index_steps::plan(&project.root, &tables.index_changes)?;
     let table_warnings = tables.warnings;
+    let moved = crate::cli::deploy::moves::moves(&project.root, &plan);
     if as_json {
         let resources: Vec<_> = rows
             .iter()
@@ -58,6 +59,7 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
                 "tagsChanged": tags_changed,
                 "tableWarnings": table_warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "deploymentSteps": steps.iter().map(|s| &s.applies).collect::<Vec<_>>(),
+                "stackMoves": moved.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.state == StepState::Pending, "state": a.state.label() })).collect::<Vec<_>>(),
             }))
             .expect("JSON")
@@ -73,6 +75,9 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
     }
     if !steps.is_empty() {
         println!("\n{}", index_steps::describe(&steps));
+    }
+    for m in &moved {
+        println!("\nWarning: stack {m}: push refuses it (restore `amplify/backend/awscloudformation/stack-groups.json` as it was at the last push)");
     }
     if !left_out.is_empty() {
         println!("\nLeft out of the local cloud (it cannot deploy them; they deploy to AWS as declared):");

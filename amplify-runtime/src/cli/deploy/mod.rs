@@ -12,6 +12,7 @@ pub(crate) mod events;
 pub(crate) mod finalize;
 pub(crate) mod index_steps;
 pub(crate) mod inputs;
+pub(crate) mod moves;
 pub(crate) mod packages;
 pub(crate) mod pending;
 pub(crate) mod publish;

@@ -16,8 +16,8 @@ trap 'cp "$saved" Cargo.lock; rm -f "$saved"' EXIT
 
 cargo update
 echo "== dependencies newer than Cargo.lock pins:"
-diff <(grep -A1 '^name = ' "$saved" | paste - - - | sort) \
-     <(grep -A1 '^name = ' Cargo.lock | paste - - - | sort) | grep '^>' || echo "(none)"
+pins() { grep -A1 '^name = ' "$1" | grep -v '^--$' | paste - - | sort; }
+diff <(pins "$saved") <(pins Cargo.lock) | grep '^>' || echo "(none)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 cargo clippy -p amplify-runtime --no-default-features --features cli -- -D warnings
 echo "== the workspace builds without a warning on today's newest dependencies"

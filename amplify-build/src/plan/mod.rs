@@ -26,6 +26,11 @@ pub const PROVIDER: &str = "awscloudformation";
 /// Where synthesis writes the plan, relative to the folder holding `amplify/`.
 pub const PLAN_FILE: &str = "amplify/backend/awscloudformation/build/deployment-plan.json";
 
+/// Where the placement of resources' stacks in group stacks is kept (when the root is
+/// split): beside the provider's files, committed with the project (unlike `build/`), so
+/// that a fresh clone places every stack where it was deployed.
+pub const GROUPS_FILE: &str = "amplify/backend/awscloudformation/stack-groups.json";
+
 /// The root template, relative to the folder holding `amplify/`.
 pub const ROOT_TEMPLATE_FILE: &str =
     "amplify/backend/awscloudformation/build/root-cloudformation-stack.json";

@@ -33,14 +33,12 @@ const GROUP_STACKS: usize = 40;
 pub(crate) struct Previous {
     /// Members of each group, by group.
     groups: Vec<(String, Vec<String>)>,
-    /// Stacks that were at the root.
-    at_root: BTreeSet<String>,
+    /// The project's folder: its `backend-config.json` lists what was at the root (read
+    /// only when the root is split, not on every build).
+    project_dir: Option<std::path::PathBuf>,
 }
 
-/// Where the placement is kept: beside the provider's files, committed with the
-/// project (unlike `build/`), so that a fresh clone places every stack where it was
-/// deployed.
-pub const GROUPS_FILE: &str = "amplify/backend/awscloudformation/stack-groups.json";
+pub use crate::plan::GROUPS_FILE;
 
 /// The groups file's content.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -61,8 +59,8 @@ impl Previous {
     /// ([`GROUPS_FILE`]) and, at the root, every other resource its `backend-config.json`
     /// lists (both committed, so a fresh clone reads what was deployed).
     pub(crate) fn read(project_dir: &std::path::Path) -> Previous {
-        let read = |rel: &str| std::fs::read_to_string(project_dir.join(rel)).ok();
-        let groups: Vec<(String, Vec<String>)> = read(GROUPS_FILE)
+        let groups = std::fs::read_to_string(project_dir.join(GROUPS_FILE))
+            .ok()
             .and_then(|text| serde_json::from_str::<Recorded>(&text).ok())
             .map(|r| {
                 r.groups
@@ -71,12 +69,25 @@ impl Previous {
                     .collect()
             })
             .unwrap_or_default();
+        Previous {
+            groups,
+            project_dir: Some(project_dir.to_owned()),
+        }
+    }
+
+    /// The stacks that were at the root: every resource the previous `backend-config.json`
+    /// lists outside the groups.
+    fn at_root(&self) -> BTreeSet<String> {
+        let Some(dir) = &self.project_dir else {
+            return BTreeSet::new();
+        };
         let declared: serde_json::Map<String, serde_json::Value> =
-            read("amplify/backend/backend-config.json")
+            std::fs::read_to_string(dir.join("amplify/backend/backend-config.json"))
+                .ok()
                 .and_then(|text| serde_json::from_str(&text).ok())
                 .unwrap_or_default();
-        let grouped: BTreeSet<&String> = groups.iter().flat_map(|(_, m)| m).collect();
-        let at_root = declared
+        let grouped: BTreeSet<&String> = self.groups.iter().flat_map(|(_, m)| m).collect();
+        declared
             .iter()
             .filter(|(category, _)| *category != "parameters")
             .flat_map(|(category, resources)| {
@@ -84,8 +95,7 @@ impl Previous {
                 names.map(move |name| format!("{category}{name}"))
             })
             .filter(|id| !grouped.contains(id))
-            .collect();
-        Previous { groups, at_root }
+            .collect()
     }
 }
 
@@ -119,6 +129,7 @@ pub(super) fn place(
     if fits && previous.groups.is_empty() {
         return Ok(None);
     }
+    let was_at_root = previous.at_root();
     let mut places = Places::new(flat);
     let mut new = Vec::new();
     for id in flat.resources.keys() {
@@ -128,7 +139,7 @@ pub(super) fn place(
             .position(|(_, members)| members.contains(id));
         match kept {
             Some(g) if movable.contains(id) => places.assign(id, Unit::Group(g)),
-            _ if !movable.contains(id) || previous.at_root.contains(id) => {
+            _ if !movable.contains(id) || was_at_root.contains(id) => {
                 places.assign(id, Unit::Root(id.clone()))
             }
             _ => new.push(id.clone()),
@@ -202,7 +213,7 @@ struct Places {
 
 impl Places {
     fn new(flat: &Template) -> Places {
-        let ids: BTreeSet<&String> = flat.resources.keys().collect();
+        let ids: BTreeSet<&str> = flat.resources.keys().map(String::as_str).collect();
         let depends = flat
             .resources
             .iter()
@@ -210,7 +221,7 @@ impl Places {
                 let mut targets = BTreeSet::new();
                 for v in r.properties.values() {
                     v.visit_refs(&mut |t| {
-                        if ids.contains(&t.to_owned()) && t != id {
+                        if ids.contains(t) && t != id {
                             targets.insert(t.to_owned());
                         }
                     });

@@ -16,8 +16,7 @@ use crate::cli::progress::Progress;
 use crate::cli::prompt::confirm;
 use crate::cli::state::project::{read_json, write_atomic, write_json, Project};
 use crate::cli::state::{
-    AmplifyMeta, AwsConfigLevel, EnvEntry, LocalAwsInfo, LocalEnvInfo, ProviderInfo, RootValue,
-    TeamProviderInfo,
+    AmplifyMeta, AwsConfigLevel, EnvEntry, LocalAwsInfo, ProviderInfo, RootValue, TeamProviderInfo,
 };
 
 /// Flags of `init`.
@@ -245,14 +244,7 @@ fn record_init(
     };
     local_aws.0.insert(env.to_owned(), level);
     write_json(&project.local_aws_path(), &local_aws)?;
-    write_json(
-        &project.local_env_path(),
-        &LocalEnvInfo {
-            project_path: project.root.display().to_string(),
-            default_editor: "none".into(),
-            env_name: env.to_owned(),
-        },
-    )?;
+    project.select_env(env)?;
     let mut entry = EnvEntry::default();
     entry.providers.insert(PROVIDER.to_owned(), provider);
     tpi.0.insert(env.to_owned(), entry);

@@ -13,7 +13,7 @@ use crate::cli::context::Context;
 use crate::cli::error::{CliError, Result};
 use crate::cli::frontend;
 use crate::cli::state::project::{swap_dir, write_atomic, write_json, Project};
-use crate::cli::state::{AmplifyMeta, EnvEntry, LocalEnvInfo, ProviderInfo, RootValue};
+use crate::cli::state::{AmplifyMeta, EnvEntry, ProviderInfo, RootValue};
 use amplify_build::plan::PROVIDER;
 
 /// `env list [--json]`.
@@ -70,14 +70,7 @@ pub async fn checkout(ctx: &Context) -> Result<()> {
     let aws = ctx.aws().await?;
     let meta = restore_current_cloud_backend(project, &aws, provider).await?;
     write_json(&project.meta_path(), &meta)?;
-    write_json(
-        &project.local_env_path(),
-        &LocalEnvInfo {
-            project_path: project.root.display().to_string(),
-            default_editor: "none".into(),
-            env_name: name.to_owned(),
-        },
-    )?;
+    project.select_env(name)?;
     if meta.resources().next().is_some() {
         let local_cloud = crate::cli::commands::configure::recorded_endpoint(project, name);
         frontend::write_frontend(project, name, ctx.plan()?, &meta, local_cloud.as_deref())?;

@@ -12,6 +12,7 @@ pub(crate) mod export;
 pub(crate) mod local;
 pub(crate) mod notifications;
 pub(crate) mod pipeline;
+mod preview;
 pub(crate) mod provider;
 pub(crate) mod pull;
 pub(crate) mod push;

@@ -15,7 +15,7 @@ use crate::cli::error::{CliError, Result};
 use crate::cli::frontend::client_config::Inputs;
 use crate::cli::frontend::{self, Format};
 use crate::cli::state::project::{read_json, write_json};
-use crate::cli::state::{compose_meta, LocalEnvInfo, RootValue};
+use crate::cli::state::{compose_meta, RootValue};
 
 /// Runs `pull`.
 pub async fn pull(ctx: &Context) -> Result<()> {
@@ -44,14 +44,7 @@ pub async fn pull(ctx: &Context) -> Result<()> {
     // A fresh clone (or a Gen 1 project) has no environment selected: the pulled one
     // becomes the current one, as Amplify's pull does.
     if project.current_env()?.is_none() {
-        write_json(
-            &project.local_env_path(),
-            &LocalEnvInfo {
-                project_path: project.root.display().to_string(),
-                default_editor: "none".into(),
-                env_name: env.to_owned(),
-            },
-        )?;
+        project.select_env(env)?;
     }
     let written = frontend::write_frontend(project, env, &plan, &meta, aws.endpoint.as_deref())?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();

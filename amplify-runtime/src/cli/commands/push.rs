@@ -2,11 +2,10 @@
 //! project's state lock), settle an interrupted push, deploy what changed through the shared
 //! [`Deployment`], and only after success record the outputs and state.
 
-use std::collections::BTreeMap;
-
 use amplify_build::plan::{InputValue, Plan, StackPlan};
 
 use crate::cli::aws::stack::Stacks;
+use crate::cli::commands::preview::{preview, Preview};
 use crate::cli::commands::settle::settle_if_pending;
 use crate::cli::context::Context;
 use crate::cli::deploy::actions;
@@ -19,7 +18,6 @@ use crate::cli::deploy::{index_steps, moves, table_changes, Overrides};
 use crate::cli::deploy::{read_tags, Deployment};
 use crate::cli::error::{CliError, Result};
 use crate::cli::prompt::confirm;
-use crate::cli::state::EnvParameters;
 
 /// Flags of `push`.
 #[derive(Debug, Clone, Default)]
@@ -54,7 +52,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
 
     let work = assess(ctx)?;
     let mut report = PushReport {
-        rows: work.rows.clone(),
+        rows: work.preview.rows.clone(),
         ..PushReport::default()
     };
     if !work.changed && !opts.force {
@@ -63,14 +61,14 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
         return Ok(report);
     }
 
-    eprintln!("{}", changes::table(env, &work.rows));
-    refuse_moves(&work.moves)?;
-    refuse_data_loss(&work.table_warnings, &opts.allow_replace)?;
-    for warning in &work.table_warnings {
+    eprintln!("{}", changes::table(env, &work.preview.rows));
+    refuse_moves(&work.preview.moves)?;
+    refuse_data_loss(&work.preview.losses, &opts.allow_replace)?;
+    for warning in &work.preview.losses {
         eprintln!("Warning: {warning}");
     }
-    if !work.steps.is_empty() {
-        eprintln!("{}", index_steps::describe(&work.steps));
+    if !work.preview.steps.is_empty() {
+        eprintln!("{}", index_steps::describe(&work.preview.steps));
     }
     if work.rotating {
         eprintln!("The API key expiry is renewed on this push.");
@@ -83,7 +81,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
 
     let unchanged = |s: &StackPlan| {
         !opts.force
-            && work.rows.iter().any(|r| {
+            && work.preview.rows.iter().any(|r| {
                 r.category == s.category && r.name == s.name && r.operation == Operation::NoChange
             })
     };
@@ -94,7 +92,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
         plan: &work.plan,
         env,
         provider,
-        kept: &work.kept,
+        kept: &work.preview.kept,
         expiries: work.expiries.clone(),
         tags: &tags,
         record_pending: true,
@@ -104,8 +102,8 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
     // Intermediate steps first; each is recorded as pending under its own marked key, so
     // an interrupted one is never taken for the push, and the next push starts over
     // (the steps already applied deploy again as no-ops).
-    let total = work.steps.len() + 1;
-    for (i, step) in work.steps.iter().enumerate() {
+    let total = work.preview.steps.len() + 1;
+    for (i, step) in work.preview.steps.iter().enumerate() {
         eprintln!(
             "Deployment {} of {total}: {}",
             i + 1,
@@ -128,7 +126,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
     let done = Deployed {
         env,
         plan: &work.plan,
-        fingerprints: &work.fingerprints,
+        fingerprints: &work.preview.fingerprints,
         provider,
         inputs: &outcome.inputs,
     };
@@ -140,11 +138,8 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
 /// What a push would do, decided from local files alone.
 struct Assessment {
     plan: Plan,
-    /// Content hashes of each stack's inputs, by logical id.
-    fingerprints: BTreeMap<String, String>,
-    rows: Vec<Row>,
-    /// Per-environment values kept from earlier pushes.
-    kept: EnvParameters,
+    /// Its changes, as `status` shows them.
+    preview: Preview,
     /// Each API key's expiry (epoch seconds).
     expiries: Vec<InputValue>,
     tags_text: String,
@@ -152,28 +147,17 @@ struct Assessment {
     rotating: bool,
     /// Anything to deploy at all.
     changed: bool,
-    /// Tables the push replaces or deletes.
-    table_warnings: Vec<table_changes::TableWarning>,
-    /// Deployments before the plan's own: index changes one at a time.
-    steps: Vec<index_steps::Step>,
-    /// Stacks the plan gives another parent than the deployed one.
-    moves: Vec<moves::Move>,
 }
 
 fn assess(ctx: &Context) -> Result<Assessment> {
-    let (project, env) = (&ctx.project, ctx.env()?);
+    let project = &ctx.project;
     let (plan, left_out) = ctx.target_plan()?;
     say_left_out(&left_out);
-    let kept = project.kept_parameters(env)?;
-    inputs::check_overrides(&plan, &kept, env)?;
-    let fingerprints = changes::fingerprints(project, &plan, &kept)?;
-    let deployed = project.deployed_meta()?;
-    let rows = changes::rows(&plan, &fingerprints, &deployed);
-    let tables = table_changes::check(&project.root, &plan, &rows);
-    let steps = index_steps::plan(&project.root, &tables.index_changes)?;
-    let (expiries, rotating) = inputs::api_key_expiries(&plan, &kept, inputs::now());
+    let preview = preview(ctx, &plan)?;
+    let (expiries, rotating) = inputs::api_key_expiries(&plan, &preview.kept, inputs::now());
     let tags_text = read_tags(project)?;
-    let deployed_root = deployed
+    let deployed_root = preview
+        .deployed
         .provider()
         .and_then(|p| p.root_stack_template_key.as_deref());
     let deployed_tags =
@@ -183,24 +167,21 @@ fn assess(ctx: &Context) -> Result<Assessment> {
     let actions_pending = actions::statuses(project, &plan, &project.meta()?)
         .iter()
         .any(|a| a.state == actions::StepState::Pending);
-    let changed = rows.iter().any(|r| r.operation != Operation::NoChange)
+    let changed = preview
+        .rows
+        .iter()
+        .any(|r| r.operation != Operation::NoChange)
         || deployed_root != Some(plan.root.template_key.as_str())
         || deployed_tags.as_deref() != Some(tags_text.as_str())
         || rotating
         || actions_pending;
-    let moves = moves::moves(&project.root, &plan);
     Ok(Assessment {
         plan,
-        fingerprints,
-        rows,
-        kept,
+        preview,
         expiries,
         tags_text,
         rotating,
         changed,
-        table_warnings: tables.warnings,
-        steps,
-        moves,
     })
 }
 
@@ -216,7 +197,7 @@ fn refuse_moves(moved: &[moves::Move]) -> Result<()> {
         moved.len(),
         lines.concat()
     ))
-    .help("restore `amplify/backend/awscloudformation/stack-groups.json` and `amplify/backend/backend-config.json` as they were at the last push (e.g. `git checkout` them), then build again. Nothing was deployed"))
+    .help(format!("restore `{}` and `amplify/backend/backend-config.json` as they were at the last push (e.g. `git checkout` them), then build again. Nothing was deployed", amplify_build::plan::GROUPS_FILE)))
 }
 
 /// A push that would replace or delete a table (and its items) goes on only when

@@ -2,11 +2,12 @@
 
 use serde_json::json;
 
+use crate::cli::commands::preview::{preview, Preview};
 use crate::cli::commands::settle::settle_if_pending;
 use crate::cli::context::Context;
 use crate::cli::deploy::actions::{self, StepState};
 use crate::cli::deploy::changes::{self, Operation};
-use crate::cli::deploy::{index_steps, table_changes};
+use crate::cli::deploy::index_steps;
 use crate::cli::error::Result;
 
 /// Flags of `status`.
@@ -27,11 +28,14 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
     // Reconciling needs the stack's real state: the only case where status calls AWS.
     settle_if_pending(ctx).await?;
     let (plan, left_out) = ctx.target_plan()?;
-    let kept = project.kept_parameters(env)?;
-    crate::cli::deploy::inputs::check_overrides(&plan, &kept, env)?;
-    let fingerprints = changes::fingerprints(project, &plan, &kept)?;
-    let deployed = project.deployed_meta()?;
-    let rows = changes::rows(&plan, &fingerprints, &deployed);
+    let Preview {
+        rows,
+        deployed,
+        losses: table_warnings,
+        steps,
+        moves: moved,
+        ..
+    } = preview(ctx, &plan)?;
     let deployed_provider = deployed.provider();
     let root_changed = deployed_provider.and_then(|p| p.root_stack_template_key.as_deref())
         != Some(plan.root.template_key.as_str());
@@ -39,11 +43,6 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
         .ok()
         != std::fs::read_to_string(project.backend_dir().join("tags.json")).ok();
     let actions = actions::statuses(project, &plan, &project.meta()?);
-    // What a push would replace or delete, and the index changes it deploys in steps.
-    let tables = table_changes::check(&project.root, &plan, &rows);
-    let steps = index_steps::plan(&project.root, &tables.index_changes)?;
-    let table_warnings = tables.warnings;
-    let moved = crate::cli::deploy::moves::moves(&project.root, &plan);
     if as_json {
         let resources: Vec<_> = rows
             .iter()
@@ -77,7 +76,10 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
         println!("\n{}", index_steps::describe(&steps));
     }
     for m in &moved {
-        println!("\nWarning: stack {m}: push refuses it (restore `amplify/backend/awscloudformation/stack-groups.json` as it was at the last push)");
+        println!(
+            "\nWarning: stack {m}: push refuses it (restore `{}` as it was at the last push)",
+            amplify_build::plan::GROUPS_FILE
+        );
     }
     if !left_out.is_empty() {
         println!("\nLeft out of the local cloud (it cannot deploy them; they deploy to AWS as declared):");

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use amplify_build::plan::{Plan, PLAN_FILE};
+use amplify_build::plan::{Plan, GROUPS_FILE, PLAN_FILE};
 
 use crate::cli::state::project::read_json;
 
@@ -31,8 +31,14 @@ impl std::fmt::Display for Move {
 /// The moves from the plan last deployed (in `#current-cloud-backend` under `root`, the
 /// folder holding `amplify/`) to `plan`; none when nothing was deployed.
 pub fn moves(root: &Path, plan: &Plan) -> Vec<Move> {
-    let rel = PLAN_FILE.replacen("amplify/backend/", "amplify/#current-cloud-backend/", 1);
-    let Ok(Some(deployed)) = read_json::<Plan>(&root.join(rel)) else {
+    let deployed_copy = |file: &str| {
+        root.join(file.replacen("amplify/backend/", "amplify/#current-cloud-backend/", 1))
+    };
+    if plan.root.groups.is_empty() && !deployed_copy(GROUPS_FILE).exists() {
+        return Vec::new(); // every stack at the root, then and now
+    }
+    let rel = deployed_copy(PLAN_FILE);
+    let Ok(Some(deployed)) = read_json::<Plan>(&rel) else {
         return Vec::new();
     };
     let (before, after) = (parents(&deployed), parents(plan));

@@ -30,6 +30,9 @@ pub struct TableWarning {
     pub table: String,
     /// What happens to it.
     pub what: String,
+    /// Whether it is all its resource holds, in the resource's own template (a table
+    /// resource, an auth resource): then `--allow-replace` names it by its resource.
+    pub by_resource: bool,
 }
 
 impl std::fmt::Display for TableWarning {
@@ -140,16 +143,18 @@ impl TableProperties {
     }
 }
 
-/// The tables of every template in a resource's folder (its own, and those of the stacks
-/// nested in it, such as a model's in its API's), by logical id, with the template's path
-/// in the folder; none when the folder does not exist (a resource never deployed).
-fn tables(folder: &Path) -> BTreeMap<String, (PathBuf, TableProperties)> {
-    resources_of(folder, "AWS::DynamoDB::Table")
-}
+/// A resource's tables or user pools by logical id, with the template's path in its
+/// folder.
+type Found = BTreeMap<String, (PathBuf, TableProperties)>;
 
-/// The resources of type `kind` of every template in a resource's folder, as [`tables`].
-fn resources_of(folder: &Path, kind: &str) -> BTreeMap<String, (PathBuf, TableProperties)> {
-    let mut out = BTreeMap::new();
+const TABLE: &str = "AWS::DynamoDB::Table";
+const USER_POOL: &str = "AWS::Cognito::UserPool";
+
+/// The tables and the user pools of every template in a resource's folder (its own, and
+/// those of the stacks nested in it, such as a model's in its API's), each file read once;
+/// none when the folder does not exist (a resource never deployed).
+fn stateful(folder: &Path) -> (Found, Found) {
+    let (mut tables, mut pools) = (Found::new(), Found::new());
     for rel in crate::cli::state::project::files_under(folder) {
         if rel.extension().is_none_or(|e| e != "json") {
             continue;
@@ -161,15 +166,16 @@ fn resources_of(folder: &Path, kind: &str) -> BTreeMap<String, (PathBuf, TablePr
         let Ok(template) = serde_json::from_str::<Template>(&text) else {
             continue;
         };
-        out.extend(
-            template
-                .resources
-                .into_iter()
-                .filter(|(_, r)| r.kind == kind)
-                .map(|(id, r)| (id, (rel.clone(), r.properties.unwrap_or_default()))),
-        );
+        for (id, r) in template.resources {
+            let found = match r.kind.as_str() {
+                TABLE => &mut tables,
+                USER_POOL => &mut pools,
+                _ => continue,
+            };
+            found.insert(id, (rel.clone(), r.properties.unwrap_or_default()));
+        }
     }
-    out
+    (tables, pools)
 }
 
 /// Checks the tables of the stacks a push updates or deletes (`rows`; an unchanged stack
@@ -200,10 +206,9 @@ pub fn check(root: &Path, plan: &Plan, rows: &[Row]) -> TableReport {
 /// The user pools of a resource's folder that a push deletes (no longer declared) or
 /// replaces (its sign-in attributes change, which CloudFormation cannot update): every
 /// account in them is lost.
-fn pools_lost(resource: &str, deployed: &Path, folder: &Path, warnings: &mut Vec<TableWarning>) {
-    let after = resources_of(folder, "AWS::Cognito::UserPool");
-    for (id, (_, old)) in resources_of(deployed, "AWS::Cognito::UserPool") {
-        let what = match after.get(&id) {
+fn pools_lost(resource: &str, before: &Found, after: &Found, warnings: &mut Vec<TableWarning>) {
+    for (id, (_, old)) in before {
+        let what = match after.get(id) {
             None => "no longer declared: the push deletes it and every user account in it",
             Some((_, new))
                 if new.username_attributes != old.username_attributes
@@ -216,20 +221,19 @@ fn pools_lost(resource: &str, deployed: &Path, folder: &Path, warnings: &mut Vec
         warnings.push(TableWarning {
             kind: "user pool",
             resource: resource.to_owned(),
-            table: id,
+            table: id.clone(),
             what: what.to_owned(),
+            by_resource: false,
         });
     }
 }
 
 impl TableWarning {
     /// The name `--allow-replace` takes for it: its resource's name for a resource that
-    /// is one table or one user pool (`#[table]`, `#[auth]`), else the table's logical id
-    /// (a `@model`'s `<Model>Table`).
+    /// is one table or one user pool, else its logical id (a `@model`'s `<Model>Table`).
     pub fn allow_name(&self) -> &str {
         let resource = self.resource.split_once(' ').map_or("", |(_, name)| name);
-        let single = self.resource.starts_with("storage ") || self.resource.starts_with("auth ");
-        if single && !resource.is_empty() {
+        if self.by_resource && !resource.is_empty() {
             resource
         } else {
             &self.table
@@ -257,15 +261,26 @@ fn check_folders<'p>(root: &Path, stacks: impl Iterator<Item = (String, &'p str)
         else {
             continue;
         };
-        pools_lost(&resource, &deployed, &root.join(folder), warnings);
-        let before = tables(&deployed);
-        let after = tables(&root.join(folder));
+        let first = warnings.len();
+        let (before, pools) = stateful(&deployed);
+        let (after, pools_after) = stateful(&root.join(folder));
+        pools_lost(&resource, &pools, &pools_after, warnings);
+        // One table or pool in the resource's own template (`build/<…>.json`, not a
+        // nested stack's): the resource is that table or pool.
+        let by_resource = match (before.len(), pools.len()) {
+            (1, 0) => before
+                .values()
+                .all(|(rel, _)| rel.components().count() <= 2),
+            (0, 1) => pools.values().all(|(rel, _)| rel.components().count() <= 2),
+            _ => false,
+        };
         for (id, (deployed_rel, old)) in &before {
             let warn = |what: String| TableWarning {
                 kind: "table",
                 resource: resource.clone(),
                 table: id.clone(),
                 what,
+                by_resource: false,
             };
             let Some((rel, new)) = after.get(id) else {
                 warnings.push(warn("no longer declared: the push deletes it and every item in it (a renamed `@model` or table is a new table; keep the old name to keep the items)".into()));
@@ -305,6 +320,9 @@ fn check_folders<'p>(root: &Path, stacks: impl Iterator<Item = (String, &'p str)
             if change.count() > 1 {
                 report.index_changes.push(change);
             }
+        }
+        for w in &mut warnings[first..] {
+            w.by_resource = by_resource;
         }
     }
     report

@@ -103,6 +103,16 @@ impl Project {
         Ok(info.map(|i| i.env_name).filter(|e| !e.is_empty()))
     }
 
+    /// Makes `env` the environment selected on this machine (`local-env-info.json`).
+    pub fn select_env(&self, env: &str) -> Result<()> {
+        let info = LocalEnvInfo {
+            project_path: self.root.display().to_string(),
+            default_editor: "none".into(),
+            env_name: env.to_owned(),
+        };
+        write_json(&self.local_env_path(), &info)
+    }
+
     /// `team-provider-info.json` (empty when missing).
     pub fn team_provider_info(&self) -> Result<TeamProviderInfo> {
         Ok(read_json(&self.team_provider_info_path())?.unwrap_or_default())

@@ -121,6 +121,11 @@ fn api_modes() {
 }
 
 #[test]
+fn adopted_names() {
+    check("adopted_names");
+}
+
+#[test]
 fn storage_options() {
     check("storage_options");
 }

@@ -355,6 +355,14 @@ impl Arg {
                 );
                 None
             }
+            ArgValue::Ident(ident) => {
+                let key = self.key_text();
+                cx.error(
+                    ident.span(),
+                    format!("`{key}` expects a string literal, found the name `{ident}`; write it in quotes: `{key} = \"{ident}\"`"),
+                );
+                None
+            }
             other => {
                 wrong_type(cx, self, other, "a string literal");
                 None

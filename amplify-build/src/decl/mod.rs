@@ -10,6 +10,7 @@
 
 pub mod args;
 pub mod diagnostics;
+pub mod names;
 
 use syn::{Attribute, Item};
 

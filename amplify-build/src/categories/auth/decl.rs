@@ -3,9 +3,10 @@
 use super::{AuthSpec, MfaMode, PasswordPolicy, SignIn};
 use crate::decl::args::{choice, wrong_type, Arg, ArgReader, ArgValue};
 use crate::decl::diagnostics::{did_you_mean, Diagnostics};
+use crate::decl::names;
 
 const PASSWORD_KEYS: &[&str] = &["min_length", "lowercase", "uppercase", "numbers", "symbols"];
-const IDENTITY_POOL_KEYS: &[&str] = &["guest_access"];
+const IDENTITY_POOL_KEYS: &[&str] = &["guest_access", "name"];
 
 /// The longest user-pool group name Cognito accepts.
 const MAX_GROUP_NAME: usize = 128;
@@ -140,10 +141,17 @@ pub(super) fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
                 .take("guest_access")
                 .and_then(|a| a.flag(cx))
                 .unwrap_or(false);
+            spec.identity_pool_name = p
+                .take("name")
+                .and_then(|a| names::physical_name(cx, &a, &names::IDENTITY_POOL));
             p.finish();
             spec.identity_pool = Some(guest);
         }
     }
+
+    spec.user_pool_name = r
+        .take("user_pool_name")
+        .and_then(|a| names::physical_name(cx, &a, &names::USER_POOL));
 
     Some(spec)
 }

@@ -101,6 +101,12 @@ pub struct AuthSpec {
     pub groups: Vec<String>,
     /// Identity pool, if declared: `Some(guest_access)`.
     pub identity_pool: Option<bool>,
+    /// The user pool's name before (`user_pool_name = "..."`, an adopted Gen 1 pool):
+    /// deployed as `<user_pool_name>-<env>` instead of `<resource>-<env>`.
+    pub user_pool_name: Option<String>,
+    /// The identity pool's name before (`identity_pool(name = "...")`): deployed as
+    /// `<name>__<env>`, as Amplify Gen 1 names identity pools.
+    pub identity_pool_name: Option<String>,
 }
 
 impl Default for AuthSpec {
@@ -116,6 +122,8 @@ impl Default for AuthSpec {
             mfa_totp: false,
             groups: Vec::new(),
             identity_pool: None,
+            user_pool_name: None,
+            identity_pool_name: None,
         }
     }
 }
@@ -127,6 +135,7 @@ const KEYS: &[&str] = &[
     "mfa",
     "groups",
     "identity_pool",
+    "user_pool_name",
 ];
 
 const IMPORT: &[ImportKey] = &[

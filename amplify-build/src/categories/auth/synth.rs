@@ -90,7 +90,10 @@ pub(super) fn nested_stack(name: &str, spec: &AuthSpec) -> NestedStack {
         let mut pool = Resource::new("AWS::Cognito::IdentityPool")
             .prop(
                 "IdentityPoolName",
-                Value::sub(format!("{name}_identitypool_${{env}}")),
+                match &spec.identity_pool_name {
+                    Some(kept) => Value::sub(format!("{kept}__${{env}}")),
+                    None => Value::sub(format!("{name}_identitypool_${{env}}")),
+                },
             )
             .prop("AllowUnauthenticatedIdentities", guest)
             .prop("CognitoIdentityProviders", Value::List(providers));
@@ -122,7 +125,7 @@ pub(super) fn nested_stack(name: &str, spec: &AuthSpec) -> NestedStack {
         t.resource(format!("{group}Group"), g);
     }
 
-    let pool_name = Value::sub(format!("{name}-${{env}}"));
+    let pool_name = user_pool_name(name, spec);
     if spec.identity_pool.is_some() {
         t.output("IdentityPoolId", Value::r#ref("IdentityPool"));
         t.output("IdentityPoolName", Value::get_att("IdentityPool", "Name"));
@@ -189,7 +192,7 @@ fn user_pool(name: &str, spec: &AuthSpec, needs_sms: bool) -> Resource {
         .collect();
     let p = &spec.password;
     let mut pool = Resource::new("AWS::Cognito::UserPool")
-        .prop("UserPoolName", Value::sub(format!("{name}-${{env}}")))
+        .prop("UserPoolName", user_pool_name(name, spec))
         .prop(
             "Policies",
             obj([(
@@ -339,4 +342,10 @@ pub(super) fn root_roles(resource: &Decl, spec: &AuthSpec, roles: &mut RootRoles
     roles
         .resources
         .push(("IdentityPoolRoleAttachment".to_owned(), attachment));
+}
+
+/// `<name>-<env>`: the resource's name, or the one the pool was deployed with before.
+fn user_pool_name(resource: &str, spec: &AuthSpec) -> Value {
+    let name = spec.user_pool_name.as_deref().unwrap_or(resource);
+    Value::sub(format!("{name}-${{env}}"))
 }

@@ -3,6 +3,7 @@
 use super::{Access, Audience, BucketSpec};
 use crate::decl::args::{choice, Arg, ArgReader};
 use crate::decl::diagnostics::Diagnostics;
+use crate::decl::names;
 
 /// Parses the arguments of `#[bucket]`.
 pub(super) fn parse(r: &mut ArgReader) -> Option<BucketSpec> {
@@ -29,7 +30,14 @@ pub(super) fn parse(r: &mut ArgReader) -> Option<BucketSpec> {
         .take("versioning")
         .and_then(|a| a.flag(cx))
         .unwrap_or(true);
-    Some(BucketSpec { access, versioning })
+    let bucket_name = r
+        .take("bucket_name")
+        .and_then(|a| names::physical_name(cx, &a, &names::BUCKET));
+    Some(BucketSpec {
+        access,
+        versioning,
+        bucket_name,
+    })
 }
 
 /// `audience = [read, write, delete]`.

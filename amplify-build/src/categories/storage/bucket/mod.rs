@@ -49,9 +49,19 @@ pub struct BucketSpec {
     pub access: Vec<(Audience, Vec<Access>, Span)>,
     /// Keep prior object versions.
     pub versioning: bool,
+    /// The name it was deployed with before (`bucket_name = "..."`, an adopted Gen 1
+    /// bucket): deployed, as Amplify Gen 1 names buckets, as
+    /// `<bucket_name><root stack suffix>-<env>`; otherwise CloudFormation names it.
+    pub bucket_name: Option<String>,
 }
 
-const KEYS: &[&str] = &["authenticated", "guest", "groups", "versioning"];
+const KEYS: &[&str] = &[
+    "authenticated",
+    "guest",
+    "groups",
+    "versioning",
+    "bucket_name",
+];
 
 const IMPORT: &[ImportKey] = &[ImportKey {
     key: "name",
@@ -87,6 +97,7 @@ impl Category for Bucket {
         BucketSpec {
             access: Vec::new(),
             versioning: true,
+            bucket_name: None,
         }
     }
 

@@ -7,6 +7,21 @@ use crate::category::stack::{description, IdentityRole, NestedStack, StackContex
 use crate::cfn::policy;
 use crate::cfn::{list, obj, Resource, Template, Value};
 
+/// `<name><suffix>-<env>`, where the suffix is the fourth `-`-separated part of the
+/// stack's name (`amplify-<project>-<env>-<suffix>-storage<resource>-<id>`): the name
+/// Amplify Gen 1 gives a bucket, kept for a bucket adopted from it.
+fn gen1_bucket_name(name: &str) -> Value {
+    let split = obj([(
+        "Fn::Split",
+        list(["-".into(), Value::r#ref("AWS::StackName")]),
+    )]);
+    let suffix = obj([("Fn::Select", list([Value::Int(3), split]))]);
+    Value::Join(
+        String::new(),
+        vec![name.into(), suffix, "-".into(), Value::r#ref("env")],
+    )
+}
+
 /// The nested stack of one bucket.
 pub(super) fn nested_stack(spec: &BucketSpec, cx: &StackContext<'_>) -> NestedStack {
     let mut t = Template::new(description("storage-S3"));
@@ -107,7 +122,11 @@ pub(super) fn nested_stack(spec: &BucketSpec, cx: &StackContext<'_>) -> NestedSt
 }
 
 fn bucket(spec: &BucketSpec) -> Resource {
-    policy::private_bucket()
+    let named = match &spec.bucket_name {
+        Some(name) => policy::private_bucket().prop("BucketName", gen1_bucket_name(name)),
+        None => policy::private_bucket(),
+    };
+    named
         .prop(
             "VersioningConfiguration",
             obj([("Status", Value::from(if spec.versioning { "Enabled" } else { "Suspended" }))]),

@@ -3,6 +3,7 @@
 use super::{Billing, Index, KeyAttr, KeyType, TableSpec};
 use crate::decl::args::{choice, wrong_type, Arg, ArgReader, ArgValue};
 use crate::decl::diagnostics::Diagnostics;
+use crate::decl::names;
 
 const INDEX_KEYS: &[&str] = &["name", "partition_key", "sort_key"];
 const PROVISIONED_KEYS: &[&str] = &["read", "write"];
@@ -23,6 +24,7 @@ pub(super) fn imported() -> TableSpec {
         billing: Billing::OnDemand,
         point_in_time_recovery: true,
         stream: false,
+        table_name: None,
     }
 }
 
@@ -120,6 +122,9 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<T
         .and_then(|a| a.flag(cx))
         .unwrap_or(true);
     let stream = r.take("stream").and_then(|a| a.flag(cx)).unwrap_or(false);
+    let table_name = r
+        .take("table_name")
+        .and_then(|a| names::physical_name(cx, &a, &names::TABLE));
 
     // Every key attribute needs one definition; the same name with two types is a mistake.
     if let Some(pk) = &partition_key {
@@ -154,6 +159,7 @@ pub(super) fn parse(r: &mut ArgReader, attr_span: proc_macro2::Span) -> Option<T
         billing,
         point_in_time_recovery,
         stream,
+        table_name,
     })
 }
 

@@ -89,6 +89,9 @@ pub struct TableSpec {
     pub point_in_time_recovery: bool,
     /// Emit a stream of item changes.
     pub stream: bool,
+    /// The name it was deployed with before (`table_name = "..."`, an adopted Gen 1
+    /// table): deployed as `<table_name>-<env>` instead of `<resource>-<env>`.
+    pub table_name: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -98,6 +101,7 @@ const KEYS: &[&str] = &[
     "billing",
     "point_in_time_recovery",
     "stream",
+    "table_name",
 ];
 
 const IMPORT: &[ImportKey] = &[ImportKey {

@@ -79,7 +79,13 @@ fn table(name: &str, spec: &TableSpec) -> Resource {
         .collect();
 
     let mut table = Resource::new("AWS::DynamoDB::Table")
-        .prop("TableName", Value::sub(format!("{name}-${{env}}")))
+        .prop(
+            "TableName",
+            Value::sub(format!(
+                "{}-${{env}}",
+                spec.table_name.as_deref().unwrap_or(name)
+            )),
+        )
         .prop("AttributeDefinitions", Value::List(definitions))
         .prop(
             "KeySchema",

@@ -4,6 +4,7 @@
 //! to the environment's deployment bucket).
 
 use std::io::Read as _;
+use std::path::Path;
 
 use serde_json::json;
 
@@ -14,7 +15,7 @@ use crate::cli::error::{CliError, Result};
 use crate::cli::frontend;
 use crate::cli::state::project::{swap_dir, write_atomic, write_json, Project};
 use crate::cli::state::{AmplifyMeta, EnvEntry, ProviderInfo, RootValue};
-use amplify_build::plan::PROVIDER;
+use amplify_build::plan::{Plan, PROVIDER};
 
 /// `env list [--json]`.
 pub fn list(project: &Project, as_json: bool) -> Result<()> {
@@ -68,7 +69,8 @@ pub async fn checkout(ctx: &Context) -> Result<()> {
     let (project, name) = (&ctx.project, ctx.env()?);
     let provider = ctx.provider_info()?;
     let aws = ctx.aws().await?;
-    let meta = restore_current_cloud_backend(project, &aws, provider).await?;
+    let plan = ctx.plan().ok();
+    let meta = restore_current_cloud_backend(project, &aws, provider, plan).await?;
     write_json(&project.meta_path(), &meta)?;
     project.select_env(name)?;
     if meta.resources().next().is_some() {
@@ -85,10 +87,40 @@ async fn restore_current_cloud_backend(
     project: &Project,
     aws: &Aws,
     provider: &ProviderInfo,
+    plan: Option<&Plan>,
+) -> Result<AmplifyMeta> {
+    let staging = project.amplify_dir().join(".current-cloud-backend.staging");
+    let mut meta = restore_from_bucket(aws, provider, &staging).await?;
+    // Not pushed by amplify-rs (no deployment plan in it: Amplify Gen 1's, or none at
+    // all): what is deployed is read from CloudFormation itself.
+    let ours = staging
+        .join("awscloudformation/build/deployment-plan.json")
+        .is_file();
+    if !ours {
+        let _ = std::fs::remove_dir_all(&staging);
+        if let Some(deployed) =
+            super::deployed::from_cloudformation(aws, provider, plan, &staging).await?
+        {
+            meta = deployed;
+        }
+    }
+    if staging.is_dir() {
+        swap_dir(&staging, &project.current_cloud_backend())?;
+    } else {
+        let _ = std::fs::remove_dir_all(project.current_cloud_backend());
+    }
+    Ok(meta)
+}
+
+/// The zip the environment's last push left in its deployment bucket, unpacked into
+/// `staging`; its `amplify-meta.json` (providers only when there is none).
+async fn restore_from_bucket(
+    aws: &Aws,
+    provider: &ProviderInfo,
+    staging: &Path,
 ) -> Result<AmplifyMeta> {
     let bucket = provider.require(RootValue::DeploymentBucketName)?;
-    let staging = project.amplify_dir().join(".current-cloud-backend.staging");
-    let _ = std::fs::remove_dir_all(&staging);
+    let _ = std::fs::remove_dir_all(staging);
     let object = aws
         .s3
         .get_object()
@@ -109,7 +141,6 @@ async fn restore_current_cloud_backend(
             })?
             .into_bytes(),
         Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => {
-            let _ = std::fs::remove_dir_all(project.current_cloud_backend());
             let mut meta = AmplifyMeta::default();
             meta.providers.insert(PROVIDER.to_owned(), provider.clone());
             return Ok(meta);
@@ -139,11 +170,10 @@ async fn restore_current_cloud_backend(
             .map_err(|e| CliError::io("read", &rel, e))?;
         write_atomic(&staging.join(rel), &content)?;
     }
-    let meta: AmplifyMeta =
+    Ok(
         crate::cli::state::project::read_json(&staging.join("amplify-meta.json"))?
-            .unwrap_or_default();
-    swap_dir(&staging, &project.current_cloud_backend())?;
-    Ok(meta)
+            .unwrap_or_default(),
+    )
 }
 
 /// `env import --name <env> --stack-name <stack>`: registers an environment someone else

@@ -6,6 +6,7 @@
 pub(crate) mod adopt;
 pub(crate) mod configure;
 pub(crate) mod console;
+mod deployed;
 pub(crate) mod env;
 pub(crate) mod environments;
 pub(crate) mod export;
@@ -88,7 +89,10 @@ pub(crate) async fn dispatch(ctx: &Context, command: Command) -> Result<u8, CliE
             for (resource, what) in &done.left {
                 eprintln!("Not adopted: {resource}: {what}");
             }
-            eprintln!("Next: `cargo build` synthesises `amplify/` from src/cloud.rs; `cargo amplify init` and `push` deploy it as a new environment (the Gen 1 environment's stacks are not taken over: move data with your own tools until adopting in place lands).");
+            match &done.env {
+                Some(env) => eprintln!("Next: `cargo build` synthesises `amplify/` from src/cloud.rs; `cargo amplify env checkout {env}` reads what Gen 1 deployed; `cargo amplify status` shows what the first push changes (it refuses to replace a user pool, a table or a bucket unless `--allow-replace` names it); `cargo amplify push` updates the Gen 1 stacks in place."),
+                None => eprintln!("Next: `cargo build` synthesises `amplify/` from src/cloud.rs; `cargo amplify init` and `push` deploy it as a new environment."),
+            }
         }),
         Command::Pull { .. } => provider::provider(project)?.pull(ctx).await,
         Command::Generate {

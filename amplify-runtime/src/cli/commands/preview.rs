@@ -39,7 +39,7 @@ pub(super) fn preview(ctx: &Context, plan: &Plan) -> Result<Preview> {
     let fingerprints = changes::fingerprints(project, plan, &kept)?;
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(plan, &fingerprints, &deployed);
-    let tables = table_changes::check(&project.root, plan, &rows);
+    let tables = table_changes::check(&project.root, plan, &rows, env);
     let steps = index_steps::plan(&project.root, &tables.index_changes)?;
     Ok(Preview {
         moves: moves::moves(&project.root, plan),

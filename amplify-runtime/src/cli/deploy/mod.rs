@@ -13,6 +13,7 @@ pub(crate) mod finalize;
 pub(crate) mod index_steps;
 pub(crate) mod inputs;
 pub(crate) mod moves;
+pub(crate) mod names;
 pub(crate) mod packages;
 pub(crate) mod pending;
 pub(crate) mod publish;

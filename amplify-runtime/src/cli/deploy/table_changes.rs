@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use amplify_build::plan::Plan;
 
 use super::changes::{self, Operation, Row};
+use super::names::Tree;
 use serde::Deserialize;
 
 /// A change that loses what a table or a user pool holds (items, accounts), said before a
@@ -109,6 +110,8 @@ struct TableProperties {
     alias_attributes: Option<serde_json::Value>,
     #[serde(rename = "TableName", default)]
     table_name: Option<serde_json::Value>,
+    #[serde(rename = "BucketName", default)]
+    bucket_name: Option<serde_json::Value>,
     #[serde(rename = "KeySchema", default)]
     key_schema: Option<serde_json::Value>,
     #[serde(rename = "GlobalSecondaryIndexes", default)]
@@ -149,12 +152,21 @@ type Found = BTreeMap<String, (PathBuf, TableProperties)>;
 
 const TABLE: &str = "AWS::DynamoDB::Table";
 const USER_POOL: &str = "AWS::Cognito::UserPool";
+const BUCKET: &str = "AWS::S3::Bucket";
 
-/// The tables and the user pools of every template in a resource's folder (its own, and
-/// those of the stacks nested in it, such as a model's in its API's), each file read once;
-/// none when the folder does not exist (a resource never deployed).
-fn stateful(folder: &Path) -> (Found, Found) {
-    let (mut tables, mut pools) = (Found::new(), Found::new());
+/// What a resource's folder holds that a replacement would lose, by kind.
+#[derive(Default)]
+struct Stateful {
+    tables: Found,
+    pools: Found,
+    buckets: Found,
+}
+
+/// The tables, user pools and buckets of every template in a resource's folder (its own,
+/// and those of the stacks nested in it, such as a model's in its API's), each file read
+/// once; none when the folder does not exist (a resource never deployed).
+fn stateful(folder: &Path) -> Stateful {
+    let mut found = Stateful::default();
     for rel in crate::cli::state::project::files_under(folder) {
         if rel.extension().is_none_or(|e| e != "json") {
             continue;
@@ -167,21 +179,22 @@ fn stateful(folder: &Path) -> (Found, Found) {
             continue;
         };
         for (id, r) in template.resources {
-            let found = match r.kind.as_str() {
-                TABLE => &mut tables,
-                USER_POOL => &mut pools,
+            let kind = match r.kind.as_str() {
+                TABLE => &mut found.tables,
+                USER_POOL => &mut found.pools,
+                BUCKET => &mut found.buckets,
                 _ => continue,
             };
-            found.insert(id, (rel.clone(), r.properties.unwrap_or_default()));
+            kind.insert(id, (rel.clone(), r.properties.unwrap_or_default()));
         }
     }
-    (tables, pools)
+    found
 }
 
 /// Checks the tables of the stacks a push updates or deletes (`rows`; an unchanged stack
 /// keeps its tables) against the deployed ones under `root` (the folder holding
 /// `amplify/`): what a push replaces or deletes, and the index changes it makes in steps.
-pub fn check(root: &Path, plan: &Plan, rows: &[Row]) -> TableReport {
+pub fn check(root: &Path, plan: &Plan, rows: &[Row], env: &str) -> TableReport {
     let deleted: Vec<(String, String)> = rows
         .iter()
         .filter(|r| r.operation == Operation::Delete)
@@ -199,6 +212,7 @@ pub fn check(root: &Path, plan: &Plan, rows: &[Row]) -> TableReport {
         .map(|s| (format!("{} {}", s.category, s.name), s.folder.as_str()));
     check_folders(
         root,
+        env,
         updated.chain(deleted.iter().map(|(r, f)| (r.clone(), f.as_str()))),
     )
 }
@@ -249,32 +263,103 @@ impl TableWarning {
     }
 }
 
+/// The deployed and the planned templates, to resolve names in.
+struct Trees<'e> {
+    deployed: Tree,
+    planned: Tree,
+    env: &'e str,
+}
+
+impl Trees<'_> {
+    /// Whether a table's or a bucket's name resolves differently once the plan deploys
+    /// (a name set on one side only is a change too: CloudFormation then picks one).
+    fn renamed(
+        &self,
+        category: &str,
+        name: &str,
+        kind: &str,
+        (old_rel, old): &(PathBuf, TableProperties),
+        (new_rel, new): &(PathBuf, TableProperties),
+    ) -> bool {
+        let property = |p: &TableProperties| {
+            if kind == BUCKET {
+                p.bucket_name.clone()
+            } else {
+                p.table_name.clone()
+            }
+        };
+        match (property(old), property(new)) {
+            (None, None) => false,
+            (Some(was), Some(is)) => {
+                self.deployed
+                    .resolve(self.env, category, name, old_rel, &was)
+                    != self.planned.resolve(self.env, category, name, new_rel, &is)
+            }
+            _ => true,
+        }
+    }
+}
+
 /// [`check`] of each `(resource, folder)`: the folder's templates against their deployed
 /// copies.
-fn check_folders<'p>(root: &Path, stacks: impl Iterator<Item = (String, &'p str)>) -> TableReport {
+fn check_folders<'p>(
+    root: &Path,
+    env: &str,
+    stacks: impl Iterator<Item = (String, &'p str)>,
+) -> TableReport {
     let mut report = TableReport::default();
     let warnings = &mut report.warnings;
+    let trees = Trees {
+        deployed: Tree::new(&root.join("amplify/#current-cloud-backend")),
+        planned: Tree::new(&root.join("amplify/backend")),
+        env,
+    };
     for (resource, folder) in stacks {
-        let Some(deployed) = folder
-            .strip_prefix("amplify/backend/")
-            .map(|rest| root.join("amplify/#current-cloud-backend").join(rest))
-        else {
+        let Some(rest) = folder.strip_prefix("amplify/backend/") else {
             continue;
         };
+        let Some((category, name)) = rest.split_once('/') else {
+            continue;
+        };
+        let deployed = root.join("amplify/#current-cloud-backend").join(rest);
         let first = warnings.len();
-        let (before, pools) = stateful(&deployed);
-        let (after, pools_after) = stateful(&root.join(folder));
-        pools_lost(&resource, &pools, &pools_after, warnings);
+        let was = stateful(&deployed);
+        let is = stateful(&root.join(folder));
+        let (before, pools, pools_after) = (&was.tables, &was.pools, &is.pools);
+        let after = &is.tables;
+        pools_lost(&resource, pools, pools_after, warnings);
+        let renamed =
+            |kind: &str, old: &(PathBuf, TableProperties), new: &(PathBuf, TableProperties)| {
+                trees.renamed(category, name, kind, old, new)
+            };
+        for (id, old) in &was.buckets {
+            if let Some(new) = is.buckets.get(id) {
+                if renamed(BUCKET, old, new) {
+                    warnings.push(TableWarning {
+                        kind: "bucket",
+                        resource: resource.clone(),
+                        table: id.clone(),
+                        what: "its name changes: CloudFormation replaces the bucket, and the app is given a new, empty one (the objects stay in the old bucket, outside the stack)".into(),
+                        by_resource: false,
+                    });
+                }
+            }
+        }
         // One table or pool in the resource's own template (`build/<…>.json`, not a
         // nested stack's): the resource is that table or pool.
-        let by_resource = match (before.len(), pools.len()) {
-            (1, 0) => before
+        let by_resource = match (before.len(), pools.len(), was.buckets.len()) {
+            (1, 0, 0) => before
                 .values()
                 .all(|(rel, _)| rel.components().count() <= 2),
-            (0, 1) => pools.values().all(|(rel, _)| rel.components().count() <= 2),
+            (0, 1, 0) => pools.values().all(|(rel, _)| rel.components().count() <= 2),
+            (0, 0, 1) => was
+                .buckets
+                .values()
+                .all(|(rel, _)| rel.components().count() <= 2),
             _ => false,
         };
-        for (id, (deployed_rel, old)) in &before {
+        for (id, deployed_entry) in before {
+            let (deployed_rel, old) = deployed_entry;
             let warn = |what: String| TableWarning {
                 kind: "table",
                 resource: resource.clone(),
@@ -282,10 +367,11 @@ fn check_folders<'p>(root: &Path, stacks: impl Iterator<Item = (String, &'p str)
                 what,
                 by_resource: false,
             };
-            let Some((rel, new)) = after.get(id) else {
+            let Some(planned_entry) = after.get(id) else {
                 warnings.push(warn("no longer declared: the push deletes it and every item in it (a renamed `@model` or table is a new table; keep the old name to keep the items)".into()));
                 continue;
             };
+            let (rel, new) = planned_entry;
             if old.key_schema != new.key_schema {
                 warnings.push(warn(
                     "its key changes: CloudFormation replaces the table, and its items are lost"
@@ -293,7 +379,7 @@ fn check_folders<'p>(root: &Path, stacks: impl Iterator<Item = (String, &'p str)
                 ));
                 continue;
             }
-            if old.table_name != new.table_name {
+            if renamed(TABLE, deployed_entry, planned_entry) {
                 warnings.push(warn(
                     "its name changes: CloudFormation replaces the table, and its items are lost"
                         .into(),
@@ -366,6 +452,7 @@ mod tests {
         }
         check_folders(
             dir.path(),
+            "dev",
             std::iter::once(("api Blog".to_owned(), "amplify/backend/api/Blog")),
         )
     }
@@ -442,7 +529,7 @@ mod tests {
             name: "Notes".into(),
             operation: Operation::Delete,
         }];
-        let report = check(dir.path(), &plan, &rows);
+        let report = check(dir.path(), &plan, &rows, "dev");
         assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
         let warning = &report.warnings[0];
         assert_eq!(warning.table, "NotesTable");
@@ -477,12 +564,14 @@ mod tests {
         write("amplify/backend", pool(&["email"]));
         let same = check_folders(
             dir.path(),
+            "dev",
             std::iter::once(("auth Users".to_owned(), "amplify/backend/auth/Users")),
         );
         assert!(same.warnings.is_empty(), "{:?}", same.warnings);
         write("amplify/backend", pool(&["phone_number"]));
         let report = check_folders(
             dir.path(),
+            "dev",
             std::iter::once(("auth Users".to_owned(), "amplify/backend/auth/Users")),
         );
         let text: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
@@ -494,8 +583,83 @@ mod tests {
         std::fs::remove_file(dir.path().join("amplify/backend").join(rel)).unwrap();
         let removed = check_folders(
             dir.path(),
+            "dev",
             std::iter::once(("auth Users".to_owned(), "amplify/backend/auth/Users")),
         );
         assert!(removed.warnings[0].what.contains("every user account"));
+    }
+
+    /// A Gen 1 storage stack (names by `Fn::If`/`Fn::Join` over what its root passes)
+    /// taken over by amplify-rs's (names by `Fn::Sub`/`Fn::Join` over `Ref env`): the same
+    /// names are no rename; another bucket name is one, said as a bucket's loss.
+    #[test]
+    fn names_are_compared_resolved_across_spellings() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |base: &str, rel: &str, value: serde_json::Value| {
+            let path = dir.path().join(base).join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, value.to_string()).unwrap();
+        };
+        let root = "awscloudformation/build/root-cloudformation-stack.json";
+        let own = "storage/Files/build/cloudformation-template.json";
+        let suffix =
+            serde_json::json!({"Fn::Select": [3, {"Fn::Split": ["-", {"Ref": "AWS::StackName"}]}]});
+        let deployed = "amplify/#current-cloud-backend";
+        write(
+            deployed,
+            root,
+            serde_json::json!({"Resources": {"storageFiles": {"Properties": {
+            "Parameters": {"env": "dev", "bucketName": "files", "tableName": "notes"}}}}}),
+        );
+        write(
+            deployed,
+            own,
+            serde_json::json!({
+            "Parameters": {"env": {}, "bucketName": {}, "tableName": {}},
+            "Conditions": {"ShouldNotCreateEnvResources": {"Fn::Equals": [{"Ref": "env"}, "NONE"]}},
+            "Resources": {
+                "S3Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::If": [
+                    "ShouldNotCreateEnvResources", {"Ref": "bucketName"},
+                    {"Fn::Join": ["", [{"Ref": "bucketName"}, suffix.clone(), "-", {"Ref": "env"}]]}]}}},
+                "DynamoDBTable": {"Type": "AWS::DynamoDB::Table", "Properties": {
+                    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                    "TableName": {"Fn::If": ["ShouldNotCreateEnvResources", {"Ref": "tableName"},
+                        {"Fn::Join": ["", [{"Ref": "tableName"}, "-", {"Ref": "env"}]]}]}}}}}),
+        );
+        let planned = |bucket: &str| {
+            write(
+                "amplify/backend",
+                root,
+                serde_json::json!({"Parameters": {"env": {}}, "Resources": {
+                "storageFiles": {"Properties": {"Parameters": {"env": {"Ref": "env"}}}}}}),
+            );
+            write(
+                "amplify/backend",
+                own,
+                serde_json::json!({"Parameters": {"env": {}}, "Resources": {
+                "S3Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::Join": ["", [
+                    bucket, suffix.clone(), "-", {"Ref": "env"}]]}}},
+                "DynamoDBTable": {"Type": "AWS::DynamoDB::Table", "Properties": {
+                    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                    "TableName": {"Fn::Sub": "notes-${env}"}}}}}),
+            );
+            check_folders(
+                dir.path(),
+                "dev",
+                std::iter::once(("storage Files".to_owned(), "amplify/backend/storage/Files")),
+            )
+        };
+        assert_eq!(planned("files").warnings, Vec::new());
+        let renamed = planned("photos").warnings;
+        assert_eq!(renamed.len(), 1, "{renamed:?}");
+        assert_eq!(
+            (renamed[0].kind, renamed[0].table.as_str()),
+            ("bucket", "S3Bucket")
+        );
+        assert!(
+            renamed[0].what.contains("new, empty"),
+            "{}",
+            renamed[0].what
+        );
     }
 }

@@ -265,8 +265,22 @@ impl<'a> Stacks<'a> {
 }
 
 impl Stacks<'_> {
+    /// The template `stack` was last deployed with, as CloudFormation keeps it.
+    pub async fn template(&self, stack: &str) -> Result<String> {
+        let out = self
+            .aws
+            .cfn
+            .get_template()
+            .stack_name(stack)
+            .template_stage(aws_sdk_cloudformation::types::TemplateStage::Original)
+            .send()
+            .await
+            .map_err(|e| sdk_error(format!("cannot read the template of `{stack}`"), e))?;
+        Ok(out.template_body().unwrap_or_default().to_owned())
+    }
+
     /// `(logical id, stack id)` of each stack nested directly in `stack`.
-    async fn nested_stacks(&self, stack: &str) -> Result<Vec<(String, String)>> {
+    pub async fn nested_stacks(&self, stack: &str) -> Result<Vec<(String, String)>> {
         let mut nested = Vec::new();
         let mut token = None;
         loop {

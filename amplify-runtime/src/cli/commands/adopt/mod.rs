@@ -5,6 +5,7 @@
 //! (`backend-config.json`, each resource's `cli-inputs.json`, `amplify.state`). What it
 //! cannot express is listed with what to do. Nothing existing is overwritten.
 
+mod envs;
 mod rest;
 
 use std::collections::BTreeSet;
@@ -24,6 +25,8 @@ pub struct Adoption {
     pub written: Vec<String>,
     /// `(category resource, what to do)` for each resource not adopted.
     pub left: Vec<(String, String)>,
+    /// The Gen 1 environment made current, when its environments were adopted.
+    pub env: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +47,8 @@ struct CognitoConfig {
     user_pool_group_list: Vec<String>,
     auth_selections: String,
     allow_unauthenticated_identities: bool,
+    user_pool_name: Option<String>,
+    identity_pool_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +84,12 @@ struct StorageInputs {
     partition_key: Option<KeyInput>,
     #[serde(default)]
     sort_key: Option<KeyInput>,
+    /// An S3 bucket's name before Gen 1's stack suffix and environment.
+    #[serde(default)]
+    bucket_name: Option<String>,
+    /// A DynamoDB table's name before Gen 1's environment suffix.
+    #[serde(default)]
+    table_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +303,8 @@ pub fn adopt(project: &Project, gen1: &Path, local: Option<&Path>) -> Result<Ado
         write_atomic(&manifest_path, with_dependencies.as_bytes())?;
         adoption.written.push("Cargo.toml".into());
     }
+    let gen1_amplify = backend.parent().unwrap_or(&backend).to_path_buf();
+    adoption.env = envs::adopt_environments(project, &gen1_amplify, &mut adoption)?;
     Ok(adoption)
 }
 
@@ -354,6 +367,10 @@ fn auth(name: &str, ident: &str, c: &CognitoConfig) -> String {
         format!("name = \"{name}\""),
         format!("sign_in = [{}]", sign_in.join(", ")),
     ];
+    // The names Gen 1 deployed the pools with, so the first push updates them in place.
+    if let Some(pool) = &c.user_pool_name {
+        args.push(format!("user_pool_name = \"{pool}\""));
+    }
     if !c.required_attributes.is_empty() {
         args.push(format!(
             "required_attributes = [{}]",
@@ -393,10 +410,17 @@ fn auth(name: &str, ident: &str, c: &CognitoConfig) -> String {
         args.push(format!("groups = [{}]", c.user_pool_group_list.join(", ")));
     }
     if c.auth_selections == "identityPoolAndUserPool" {
-        args.push(if c.allow_unauthenticated_identities {
-            "identity_pool(guest_access = true)".to_owned()
-        } else {
+        let mut options = Vec::new();
+        if c.allow_unauthenticated_identities {
+            options.push("guest_access = true".to_owned());
+        }
+        if let Some(pool) = &c.identity_pool_name {
+            options.push(format!("name = \"{pool}\""));
+        }
+        args.push(if options.is_empty() {
             "identity_pool".to_owned()
+        } else {
+            format!("identity_pool({})", options.join(", "))
         });
     }
     format!(
@@ -423,6 +447,9 @@ fn storage(name: &str, service: &str, s: &StorageInputs) -> String {
         if let Some(sk) = &s.sort_key {
             args.push(format!("sort_key = {}", key(sk)));
         }
+        if let Some(table) = &s.table_name {
+            args.push(format!("table_name = \"{table}\""));
+        }
         return format!(
             "\n    #[table({})]\n    pub struct {ident};\n",
             args.join(", ")
@@ -448,6 +475,9 @@ fn storage(name: &str, service: &str, s: &StorageInputs) -> String {
         if !p.is_empty() {
             args.push(format!("{key} = [{}]", p.join(", ")));
         }
+    }
+    if let Some(bucket) = &s.bucket_name {
+        args.push(format!("bucket_name = \"{bucket}\""));
     }
     format!(
         "\n    #[bucket({})]\n    pub struct {ident};\n",

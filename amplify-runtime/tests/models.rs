@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{ok, post_json as post, Cloud, Emulator, Scratch};
+use common::{cognito, ok, post_json as post, Cloud, Emulator, Scratch};
 use serde_json::{json, Value};
 
 const BACKEND: &str = r#"#[amplify::backend]
@@ -46,25 +46,6 @@ type Note @model @auth(rules: [{ allow: public, operations: [read] }, { allow: o
   stars: Int
 }
 "#;
-
-/// A Cognito call (AWS JSON 1.1).
-fn cognito(port: u16, action: &str, body: Value) -> Value {
-    let target = format!("AWSCognitoIdentityProviderService.{action}");
-    post(
-        port,
-        "/",
-        &[
-            ("Host", &format!("127.0.0.1:{port}")),
-            ("X-Amz-Target", &target),
-            ("content-type", "application/x-amz-json-1.1"),
-            (
-                "Authorization",
-                "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
-            ),
-        ],
-        &body,
-    )
-}
 
 /// A new confirmed user's ID token.
 fn sign_in(port: u16, pool: &str, client: &str, email: &str) -> String {

@@ -181,6 +181,25 @@ pub fn post_json(
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
+/// A Cognito user-pools call to the emulator (AWS JSON 1.1), its answer.
+pub fn cognito(port: u16, action: &str, body: serde_json::Value) -> serde_json::Value {
+    let target = format!("AWSCognitoIdentityProviderService.{action}");
+    post_json(
+        port,
+        "/",
+        &[
+            ("Host", &format!("127.0.0.1:{port}")),
+            ("X-Amz-Target", &target),
+            ("content-type", "application/x-amz-json-1.1"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+            ),
+        ],
+        &body,
+    )
+}
+
 /// Invokes a Lambda function of the emulator by name (raw HTTP, any signature), its
 /// answer as JSON.
 pub fn invoke(port: u16, function: &str) -> serde_json::Value {
@@ -505,6 +524,17 @@ impl Cloud {
                 None
             }
         }
+    }
+
+    /// Waits until `name` is no longer in progress (two minutes at most).
+    pub fn wait(&self, name: &str) {
+        for _ in 0..1200 {
+            if !self.status(name).ends_with("_IN_PROGRESS") {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("stack {name} still in progress: {}", self.status(name));
     }
 
     /// The status of a stack that must exist.

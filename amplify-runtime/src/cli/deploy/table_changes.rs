@@ -108,6 +108,8 @@ struct TableProperties {
     username_attributes: Option<serde_json::Value>,
     #[serde(rename = "AliasAttributes", default)]
     alias_attributes: Option<serde_json::Value>,
+    #[serde(rename = "UsernameConfiguration", default)]
+    username_configuration: Option<serde_json::Value>,
     #[serde(rename = "TableName", default)]
     table_name: Option<serde_json::Value>,
     #[serde(rename = "BucketName", default)]
@@ -226,9 +228,10 @@ fn pools_lost(resource: &str, before: &Found, after: &Found, warnings: &mut Vec<
             None => "no longer declared: the push deletes it and every user account in it",
             Some((_, new))
                 if new.username_attributes != old.username_attributes
-                    || new.alias_attributes != old.alias_attributes =>
+                    || new.alias_attributes != old.alias_attributes
+                    || new.username_configuration != old.username_configuration =>
             {
-                "its sign-in attributes change: CloudFormation replaces the user pool, and every user account in it is lost"
+                "its sign-in attributes or user-name case sensitivity change: CloudFormation replaces the user pool, and every user account in it is lost"
             }
             Some(_) => continue,
         };
@@ -548,7 +551,7 @@ mod tests {
     }
 
     #[test]
-    fn a_user_pool_removed_or_given_other_sign_in_attributes_is_a_loss() {
+    fn a_user_pool_removed_or_given_other_sign_in_settings_is_a_loss() {
         let dir = tempfile::tempdir().unwrap();
         let rel = "auth/Users/build/cloudformation-template.json";
         let pool = |attributes: &[&str]| {
@@ -577,9 +580,23 @@ mod tests {
         let text: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(
             text,
-            ["user pool `UserPool` of auth Users: its sign-in attributes change: CloudFormation replaces the user pool, and every user account in it is lost"]
+            ["user pool `UserPool` of auth Users: its sign-in attributes or user-name case sensitivity change: CloudFormation replaces the user pool, and every user account in it is lost"]
         );
         assert_eq!(report.warnings[0].allow_name(), "Users");
+        // A pool deployed without `UsernameConfiguration` (older Gen 1 pools, case
+        // sensitive) given one is replaced too.
+        write(
+            "amplify/backend",
+            serde_json::json!({"Resources": {"UserPool": {
+            "Type": "AWS::Cognito::UserPool", "Properties": {"UsernameAttributes": ["email"],
+            "UsernameConfiguration": {"CaseSensitive": false}}}}}),
+        );
+        let report = check_folders(
+            dir.path(),
+            "dev",
+            std::iter::once(("auth Users".to_owned(), "amplify/backend/auth/Users")),
+        );
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
         std::fs::remove_file(dir.path().join("amplify/backend").join(rel)).unwrap();
         let removed = check_folders(
             dir.path(),

@@ -149,6 +149,10 @@ pub(super) fn parse(r: &mut ArgReader) -> Option<AuthSpec> {
         }
     }
 
+    spec.case_sensitive_usernames = r
+        .take("case_sensitive_usernames")
+        .and_then(|a| a.flag(cx))
+        .unwrap_or(false);
     spec.user_pool_name = r
         .take("user_pool_name")
         .and_then(|a| names::physical_name(cx, &a, &names::USER_POOL));

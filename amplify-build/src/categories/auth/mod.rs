@@ -107,6 +107,9 @@ pub struct AuthSpec {
     /// The identity pool's name before (`identity_pool(name = "...")`): deployed as
     /// `<name>__<env>`, as Amplify Gen 1 names identity pools.
     pub identity_pool_name: Option<String>,
+    /// User names told apart by case (`case_sensitive_usernames`): the pool is deployed
+    /// without `UsernameConfiguration`, as Gen 1 pools made before Amplify asked are.
+    pub case_sensitive_usernames: bool,
 }
 
 impl Default for AuthSpec {
@@ -124,6 +127,7 @@ impl Default for AuthSpec {
             identity_pool: None,
             user_pool_name: None,
             identity_pool_name: None,
+            case_sensitive_usernames: false,
         }
     }
 }
@@ -136,6 +140,7 @@ const KEYS: &[&str] = &[
     "groups",
     "identity_pool",
     "user_pool_name",
+    "case_sensitive_usernames",
 ];
 
 const IMPORT: &[ImportKey] = &[

@@ -238,10 +238,12 @@ fn user_pool(name: &str, spec: &AuthSpec, needs_sms: bool) -> Resource {
             )]),
         );
     }
-    pool = pool.prop(
-        "UsernameConfiguration",
-        obj([("CaseSensitive", false.into())]),
-    );
+    if !spec.case_sensitive_usernames {
+        pool = pool.prop(
+            "UsernameConfiguration",
+            obj([("CaseSensitive", false.into())]),
+        );
+    }
     pool = pool.prop("MfaConfiguration", spec.mfa.cognito());
     if spec.mfa != MfaMode::Off {
         let mut methods = Vec::new();

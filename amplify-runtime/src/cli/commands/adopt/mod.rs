@@ -49,6 +49,9 @@ struct CognitoConfig {
     allow_unauthenticated_identities: bool,
     user_pool_name: Option<String>,
     identity_pool_name: Option<String>,
+    /// Absent in projects from before the Amplify CLI asked: their pools have no
+    /// `UsernameConfiguration` (user names are case sensitive).
+    username_case_sensitive: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -371,6 +374,9 @@ fn auth(name: &str, ident: &str, c: &CognitoConfig) -> String {
     if let Some(pool) = &c.user_pool_name {
         args.push(format!("user_pool_name = \"{pool}\""));
     }
+    if c.username_case_sensitive.is_none() {
+        args.push("case_sensitive_usernames".to_owned());
+    }
     if !c.required_attributes.is_empty() {
         args.push(format!(
             "required_attributes = [{}]",
@@ -543,6 +549,22 @@ mod tests {
             format!("[package]\nname = \"x\"\n\n[dependencies]\namplify = {{ package = \"amplify-runtime\", version = \"{version}\" }}\nserde = \"1\"\n\n[build-dependencies]\namplify-build = {{ version = \"{version}\" }}\n")
         );
         assert_eq!(dependencies(&out, None), out, "nothing added twice");
+    }
+
+    #[test]
+    fn a_pool_from_before_case_insensitive_user_names_keeps_case_sensitivity() {
+        let legacy: CognitoConfig = serde_json::from_str(
+            r#"{"usernameAttributes": ["email"], "userPoolName": "old_pool"}"#,
+        )
+        .unwrap();
+        let text = auth("users", "Users", &legacy);
+        assert!(
+            text.contains("user_pool_name = \"old_pool\", case_sensitive_usernames"),
+            "{text}"
+        );
+        let asked: CognitoConfig =
+            serde_json::from_str(r#"{"usernameCaseSensitive": false}"#).unwrap();
+        assert!(!auth("users", "Users", &asked).contains("case_sensitive"));
     }
 
     #[test]

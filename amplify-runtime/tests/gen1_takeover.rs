@@ -468,6 +468,12 @@ fn a_gen1_environment_is_adopted_and_pushed_in_place_with_its_data() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("src/cloud.rs"));
 
     // What Gen 1 deployed, read back; nothing replaced by the first push.
+    let unread = scratch.amplify(&emulator, &["status"]);
+    assert!(
+        String::from_utf8_lossy(&unread.stdout).contains("env checkout dev"),
+        "status says the deployed state is not read yet: {}",
+        ok(&unread)
+    );
     ok(&scratch.amplify(&emulator, &["env", "checkout", "dev"]));
     assert!(app
         .join("amplify/#current-cloud-backend/api/refappapi/build/stacks/Todo.json")
@@ -495,7 +501,10 @@ fn a_gen1_environment_is_adopted_and_pushed_in_place_with_its_data() {
     );
     assert_eq!(operation("api", "refappapi").as_deref(), Some("Update"));
     assert_eq!(operation("function", "refappfn").as_deref(), Some("Create"));
-    ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    // A push with no local record (as from a fresh clone) reads it first, too.
+    fs::remove_dir_all(app.join("amplify/#current-cloud-backend")).unwrap();
+    let pushed = ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    assert!(pushed.contains("No local record of environment `dev`"), "{pushed}");
 
     // The stacks are ours now (the function is new in them)…
     let stacks = cloud.nested(ROOT);

@@ -81,6 +81,28 @@ pub async fn checkout(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// Before a push with no local record of what the environment holds (a fresh clone, an
+/// adopted Gen 1 environment, whose root stack exists): reads it — the bucket's zip, else
+/// CloudFormation — so the push compares with the stacks it updates, and refuses what
+/// would replace their pools, tables and buckets, rather than taking every resource as new.
+pub async fn read_deployed_if_unrecorded(ctx: &Context) -> Result<()> {
+    let project = &ctx.project;
+    let provider = ctx.provider_info()?;
+    if project.current_cloud_backend().exists() || provider.stack_id.is_none() {
+        return Ok(());
+    }
+    let aws = ctx.aws().await?;
+    let meta = restore_current_cloud_backend(project, &aws, provider, ctx.plan().ok()).await?;
+    if project.current_cloud_backend().exists() {
+        eprintln!(
+            "No local record of environment `{}`'s last push: read what its stacks hold.",
+            ctx.env()?
+        );
+        write_json(&project.meta_path(), &meta)?;
+    }
+    Ok(())
+}
+
 /// `#current-cloud-backend` of the environment's last push, from its deployment bucket;
 /// returns its `amplify-meta.json` (providers only when it was never pushed).
 async fn restore_current_cloud_backend(

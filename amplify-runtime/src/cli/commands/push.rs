@@ -49,6 +49,7 @@ pub async fn push(ctx: &Context, opts: &PushOptions) -> Result<PushReport> {
     let env = ctx.env()?;
     let provider = ctx.provider_info()?;
     settle_if_pending(ctx).await?;
+    super::environments::read_deployed_if_unrecorded(ctx).await?;
 
     let work = assess(ctx)?;
     let mut report = PushReport {

@@ -24,7 +24,12 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
     let (project, env) = (&ctx.project, ctx.env()?);
     let as_json = opts.json;
     // The env must exist (and its file parse) even though status itself is local.
-    ctx.provider_info()?;
+    let provider = ctx.provider_info()?;
+    // The environment's stack exists but nothing here says what it holds (a fresh clone,
+    // an adopted Gen 1 environment): every row would read as new.
+    let unrecorded = provider.stack_id.is_some()
+        && !project.current_cloud_backend().exists()
+        && !project.meta_path().exists();
     // Reconciling needs the stack's real state: the only case where status calls AWS.
     settle_if_pending(ctx).await?;
     let (plan, left_out) = ctx.target_plan()?;
@@ -59,6 +64,7 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
                 "tableWarnings": table_warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "deploymentSteps": steps.iter().map(|s| &s.applies).collect::<Vec<_>>(),
                 "stackMoves": moved.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "deployedStateUnread": unrecorded,
                 "postDeployActions": actions.iter().map(|a| json!({ "name": a.name, "description": a.description, "pending": a.state == StepState::Pending, "state": a.state.label() })).collect::<Vec<_>>(),
             }))
             .expect("JSON")
@@ -71,6 +77,9 @@ pub async fn status(ctx: &Context, opts: StatusOptions) -> Result<()> {
             "\nWarning: {warning}\n  push refuses this unless given `--allow-replace {}`",
             warning.allow_name()
         );
+    }
+    if unrecorded {
+        println!("\nNothing here records what environment `{env}`'s stacks hold: `cargo amplify env checkout {env}` reads it (push does first), then status compares with it.");
     }
     if !steps.is_empty() {
         println!("\n{}", index_steps::describe(&steps));

@@ -3,6 +3,7 @@
 //! Logical ids live in ordered maps so that a template serialises to the same bytes
 //! every time; [`Template::to_json`] is the only place JSON text is produced.
 
+mod json;
 pub mod policy;
 mod read;
 mod value;
@@ -73,7 +74,7 @@ impl Template {
 
     /// Pretty-printed JSON with a trailing newline: the exact bytes written to disk.
     pub fn to_json(&self) -> String {
-        to_pretty_json(self)
+        json::template(self)
     }
 
     /// Names of the parameters that no resource, output or condition refers to.

@@ -163,7 +163,11 @@ impl Config {
         } else {
             crate_root.clone()
         };
-        let (mut report, declaration) = match self.run(&crate_root, &target, read_only) {
+        crate::plan::hash_memo::load(&out_dir);
+        let run = self.run(&crate_root, &target, read_only);
+        // Only a speed-up for the next run: a memo that cannot be written is no error.
+        let _ = crate::plan::hash_memo::save(&out_dir);
+        let (mut report, declaration) = match run {
             Ok(done) => done,
             // A mistake in the sources, not in the build: an error of the build like the
             // compiler's, without the build script's panic around it.

@@ -504,7 +504,10 @@ fn a_gen1_environment_is_adopted_and_pushed_in_place_with_its_data() {
     // A push with no local record (as from a fresh clone) reads it first, too.
     fs::remove_dir_all(app.join("amplify/#current-cloud-backend")).unwrap();
     let pushed = ok(&scratch.amplify(&emulator, &["push", "--yes"]));
-    assert!(pushed.contains("No local record of environment `dev`"), "{pushed}");
+    assert!(
+        pushed.contains("No local record of environment `dev`"),
+        "{pushed}"
+    );
 
     // The stacks are ours now (the function is new in them)…
     let stacks = cloud.nested(ROOT);

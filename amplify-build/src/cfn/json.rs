@@ -109,9 +109,10 @@ impl Writer {
                 Item::List(vec![Item::Text(resource), Item::Text(attribute)]),
             ),
             Value::Sub(text) => self.single("Fn::Sub", Item::Text(text)),
-            Value::SubWith(text, vars) => {
-                self.single("Fn::Sub", Item::List(vec![Item::Text(text), Item::Map(vars)]))
-            }
+            Value::SubWith(text, vars) => self.single(
+                "Fn::Sub",
+                Item::List(vec![Item::Text(text), Item::Map(vars)]),
+            ),
             Value::Join(separator, parts) => self.single(
                 "Fn::Join",
                 Item::List(vec![
@@ -123,9 +124,10 @@ impl Writer {
                 "Fn::If",
                 Item::List(vec![Item::Text(condition), Item::Value(a), Item::Value(b)]),
             ),
-            Value::Equals(a, b) => {
-                self.single("Fn::Equals", Item::List(vec![Item::Value(a), Item::Value(b)]))
-            }
+            Value::Equals(a, b) => self.single(
+                "Fn::Equals",
+                Item::List(vec![Item::Value(a), Item::Value(b)]),
+            ),
             Value::Not(v) => self.single("Fn::Not", Item::List(vec![Item::Value(v)])),
             Value::ImportValue(v) => self.single("Fn::ImportValue", Item::Value(v)),
         }
@@ -311,12 +313,18 @@ mod tests {
         vars.insert("Name".to_owned(), Value::get_att("R", "Arn"));
         let mut r = Resource::new("AWS::S3::Bucket")
             .prop("A", Value::SubWith("${Name}-x".into(), vars))
-            .prop("B", list([Value::Bool(true), Value::List(vec![]), obj::<&str>([])]))
+            .prop(
+                "B",
+                list([Value::Bool(true), Value::List(vec![]), obj::<&str>([])]),
+            )
             .prop(
                 "C",
                 Value::If(
                     "IsProd".into(),
-                    Box::new(Value::Join(",".into(), vec!["a".into(), Value::sub("${env}")])),
+                    Box::new(Value::Join(
+                        ",".into(),
+                        vec!["a".into(), Value::sub("${env}")],
+                    )),
                     Box::new(Value::ImportValue(Box::new(Value::no_value()))),
                 ),
             )

@@ -7,6 +7,7 @@
 //! inputs ([`EnvInput`]), its assets, its outputs and its client-configuration fragments.
 
 mod actions;
+pub(crate) mod hash_memo;
 mod publish;
 mod root;
 
@@ -509,8 +510,17 @@ impl OutputDef {
 
 /// First 16 hex digits of the SHA-256 of `bytes`: used in content-addressed S3 keys.
 pub fn content_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let prefix = hash_memo::digest_prefix(bytes, || {
+        let digest = Sha256::digest(bytes);
+        let mut prefix = [0u8; 8];
+        prefix.copy_from_slice(&digest[..8]);
+        prefix
+    });
+    let mut out = String::with_capacity(16);
+    for b in prefix {
+        let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{b:02x}"));
+    }
+    out
 }
 
 #[cfg(test)]

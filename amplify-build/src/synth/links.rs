@@ -18,6 +18,8 @@ pub(crate) struct LinkStack<'a> {
     /// Relative to the folder holding `amplify/`.
     pub template_path: String,
     pub template: Template,
+    /// The template's text, made once.
+    pub json: String,
     /// What the root passes for each parameter.
     pub parameters: IndexMap<String, Value>,
 }
@@ -25,7 +27,7 @@ pub(crate) struct LinkStack<'a> {
 impl LinkStack<'_> {
     /// Its content-addressed key in the deployment bucket.
     pub fn template_key(&self) -> String {
-        let hash = content_hash(self.template.to_json().as_bytes());
+        let hash = content_hash(self.json.as_bytes());
         format!(
             "amplify-cfn-templates/links/{}-{hash}.json",
             self.logical_id
@@ -88,6 +90,7 @@ pub(crate) fn link_stacks<'a>(
                     link.name
                 ),
                 logical_id,
+                json: template.to_json(),
                 template,
                 parameters,
             });

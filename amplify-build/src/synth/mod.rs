@@ -157,7 +157,7 @@ pub(crate) fn synthesize_after(
     for link in &links {
         files
             .generated
-            .push((link.template_path.clone(), link.template.to_json()));
+            .push((link.template_path.clone(), link.json.clone()));
     }
     let root = root::root_stack(backend, &stacks, &links);
     let (root, root_json, grouped) = group_if_needed(root, &stacks, previous, &mut files.errors);
@@ -170,7 +170,7 @@ pub(crate) fn synthesize_after(
     for g in &grouped {
         files
             .generated
-            .push((groups::template_file(&g.logical_id), g.template.to_json()));
+            .push((groups::template_file(&g.logical_id), g.json.clone()));
     }
     if !grouped.is_empty() {
         files.generated.push((
@@ -189,7 +189,7 @@ pub(crate) fn synthesize_after(
         .map(|g| crate::plan::GroupPlan {
             logical_id: g.logical_id.clone(),
             template: groups::template_file(&g.logical_id),
-            template_key: groups::template_key(&g.logical_id, &g.template),
+            template_key: g.key.clone(),
             members: g.members.clone(),
         })
         .collect();
@@ -240,10 +240,9 @@ fn group_if_needed(
             )
         })
         .collect();
-    let (root, grouped) = groups::split(root, &placement, &inputs, |name, template| {
+    let (root, grouped) = groups::split(root, &placement, &inputs, |key| {
         Value::sub(format!(
-            "https://s3.amazonaws.com/${{DeploymentBucketName}}/{}",
-            groups::template_key(name, template)
+            "https://s3.amazonaws.com/${{DeploymentBucketName}}/{key}"
         ))
     });
     for group in &grouped {
@@ -353,7 +352,7 @@ fn check_quotas(
         (
             format!("the link stack `{}`", l.logical_id),
             &l.template,
-            None,
+            Some(l.json.as_str()),
             format!("make `{}` contribute fewer resources", l.owner.ident),
         )
     });
@@ -361,7 +360,7 @@ fn check_quotas(
         (
             format!("the group stack `{}`", g.logical_id),
             &g.template,
-            None,
+            Some(g.json.as_str()),
             "declare fewer resources in this backend".to_owned(),
         )
     });

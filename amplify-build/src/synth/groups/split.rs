@@ -14,11 +14,11 @@ pub(in crate::synth) fn template_file(group: &str) -> String {
     format!("amplify/backend/awscloudformation/build/groups/{group}.json")
 }
 
-/// Its content-addressed key in the deployment bucket.
-pub(in crate::synth) fn template_key(group: &str, template: &Template) -> String {
+/// Its content-addressed key in the deployment bucket, for its text `json`.
+fn template_key(group: &str, json: &str) -> String {
     format!(
         "amplify-cfn-templates/groups/{group}-{}.json",
-        content_hash(template.to_json().as_bytes())
+        content_hash(json.as_bytes())
     )
 }
 
@@ -41,6 +41,9 @@ pub(in crate::synth) struct GroupStack {
     pub logical_id: String,
     pub template: Template,
     pub members: Vec<String>,
+    /// The template's text and its key in the deployment bucket, made once it is whole.
+    pub json: String,
+    pub key: String,
 }
 
 /// The root and its group stacks for `placement`: members move into their group's
@@ -52,7 +55,7 @@ pub(in crate::synth) fn split(
     mut root: Template,
     placement: &Placement,
     inputs: &BTreeMap<String, Vec<String>>,
-    template_url: impl Fn(&str, &Template) -> Value,
+    template_url: impl Fn(&str) -> Value,
 ) -> (Template, Vec<GroupStack>) {
     let group_of: BTreeMap<&str, &str> = placement
         .iter()
@@ -61,8 +64,19 @@ pub(in crate::synth) fn split(
     let mut groups: Vec<(GroupStack, Wiring)> = Vec::new();
     // What each group must output, for the root and other groups.
     let mut exported: BTreeMap<String, BTreeSet<Reference>> = BTreeMap::new();
+    // Taken out of the root in one pass (removing each from the ordered map would move
+    // every later resource, once per member).
+    let mut moving = BTreeMap::new();
+    for (id, resource) in std::mem::take(&mut root.resources) {
+        if group_of.contains_key(id.as_str()) {
+            moving.insert(id, resource);
+        } else {
+            root.resources.insert(id, resource);
+        }
+    }
     for (name, members) in placement {
-        let (group, wiring) = move_members(&mut root, name, members, &group_of, inputs);
+        let (group, wiring) =
+            move_members(&mut root, &mut moving, name, members, &group_of, inputs);
         for reference in &wiring.used {
             if let Some(owner) = group_of.get(reference.target()) {
                 exported
@@ -80,7 +94,9 @@ pub(in crate::synth) fn split(
                 .template
                 .output(reference.parameter(), reference.value());
         }
-        let url = template_url(&group.logical_id, &group.template);
+        group.json = group.template.to_json();
+        group.key = template_key(&group.logical_id, &group.json);
+        let url = template_url(&group.key);
         let resource = group_resource(&group.logical_id, wiring, &group_of, url);
         root.resource(group.logical_id.clone(), resource);
     }
@@ -94,10 +110,11 @@ struct Wiring {
     after: BTreeSet<String>,
 }
 
-/// Moves `members` out of `root` into group `name`'s template, their outside references
+/// Moves `members` (out of the root, in `moving`) into group `name`'s template, their outside references
 /// turned into its parameters.
 fn move_members(
     root: &mut Template,
+    moving: &mut BTreeMap<String, Resource>,
     name: &str,
     members: &[String],
     group_of: &BTreeMap<&str, &str>,
@@ -113,7 +130,7 @@ fn move_members(
     };
     let inside = |t: &str| group_of.get(t) == Some(&name);
     for member in members {
-        let Some(mut r) = root.resources.shift_remove(member) else {
+        let Some(mut r) = moving.remove(member) else {
             continue;
         };
         for v in r.properties.values_mut() {
@@ -154,6 +171,8 @@ fn move_members(
         logical_id: name.to_owned(),
         template: t,
         members: members.to_vec(),
+        json: String::new(),
+        key: String::new(),
     };
     (group, wiring)
 }

@@ -82,7 +82,7 @@ pub(super) fn digest_prefix(bytes: &[u8], digest: impl FnOnce() -> [u8; 8]) -> [
 pub(crate) fn load(out_dir: &Path) {
     let bytes = std::fs::read(out_dir.join(FILE)).unwrap_or_default();
     let mut memo = Memo::default();
-    if bytes.len() % ENTRY == 0 {
+    if bytes.len().is_multiple_of(ENTRY) {
         for entry in bytes.chunks_exact(ENTRY) {
             let mut fp = [0u8; 16];
             fp.copy_from_slice(&entry[..16]);

@@ -73,9 +73,17 @@ pub(super) async fn from_cloudformation(
     if stacks.describe(root).await?.is_none() {
         return Ok(None);
     }
-    let nested = stacks.nested_stacks(root).await?;
+    let mut nested = stacks.nested_stacks(root).await?;
     if nested.is_empty() {
         return Ok(None);
+    }
+    // A root split into group stacks: their members are the category stacks.
+    let groups = plan.map(|p| p.root.group_ids()).unwrap_or_default();
+    let (grouped, mut nested): (Vec<_>, Vec<_>) = nested
+        .drain(..)
+        .partition(|(logical, _)| groups.contains(logical));
+    for (_, group) in grouped {
+        nested.extend(stacks.nested_stacks(&group).await?);
     }
     write_atomic(
         &staging.join("awscloudformation/build/root-cloudformation-stack.json"),

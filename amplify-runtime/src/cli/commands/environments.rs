@@ -92,7 +92,18 @@ pub async fn read_deployed_if_unrecorded(ctx: &Context) -> Result<()> {
         return Ok(());
     }
     let aws = ctx.aws().await?;
-    let meta = restore_current_cloud_backend(project, &aws, provider, ctx.plan().ok()).await?;
+    let meta = match restore_current_cloud_backend(project, &aws, provider, ctx.plan().ok()).await {
+        Ok(meta) => meta,
+        // Gone or unreadable (the stack or bucket deleted out of band): the push goes on
+        // as before, recreating what is missing.
+        Err(e) => {
+            eprintln!(
+                "Warning: could not read what environment `{}` holds: {e}",
+                ctx.env()?
+            );
+            return Ok(());
+        }
+    };
     if project.current_cloud_backend().exists() {
         eprintln!(
             "No local record of environment `{}`'s last push: read what its stacks hold.",

@@ -321,7 +321,7 @@ fn read(path: &Path) -> Option<Json> {
 }
 
 /// A resource's own template in its folder, as Amplify finds it: a `*template*.json` in
-/// `build/`, else in the folder itself.
+/// `build/`, else in the folder itself (a `*cloudformation-template*` one first).
 fn own_template(folder: &Path) -> Option<PathBuf> {
     ["build", ""].iter().find_map(|dir| {
         let mut found: Vec<PathBuf> = std::fs::read_dir(folder.join(dir))
@@ -331,7 +331,14 @@ fn own_template(folder: &Path) -> Option<PathBuf> {
             .filter(|n| n.contains("template") && n.ends_with(".json"))
             .map(|n| Path::new(dir).join(n))
             .collect();
-        found.sort();
+        // Beside it may lie templates of other stacks (a link stack's): the resource's
+        // own is the `cloudformation-template` one.
+        found.sort_by_key(|p| {
+            (
+                !p.to_string_lossy().contains("cloudformation-template"),
+                p.clone(),
+            )
+        });
         found.into_iter().next()
     })
 }
@@ -429,6 +436,30 @@ mod tests {
                 .resolve(&json!({"Fn::Sub": "x-${Missing}-${!Literal}"}))
                 .render(),
             "x-<#Missing>-${Literal}"
+        );
+    }
+
+    #[test]
+    fn a_resource_s_own_template_is_found_beside_link_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        let build = dir.path().join("build");
+        std::fs::create_dir_all(&build).unwrap();
+        for f in [
+            "Grants-link-template.json",
+            "cloudformation-template.json",
+            "parameters.json",
+        ] {
+            std::fs::write(build.join(f), "{}").unwrap();
+        }
+        assert_eq!(
+            own_template(dir.path()),
+            Some(PathBuf::from("build/cloudformation-template.json"))
+        );
+        let flat = tempfile::tempdir().unwrap();
+        std::fs::write(flat.path().join("Fn-cloudformation-template.json"), "{}").unwrap();
+        assert_eq!(
+            own_template(flat.path()),
+            Some(PathBuf::from("Fn-cloudformation-template.json"))
         );
     }
 }

@@ -19,6 +19,8 @@ use serde_json::{json, Value};
 const ROOT: &str = "amplify-refapp-dev-0d4ca";
 const BUCKET: &str = "amplify-refapp-dev-0d4ca-deployment";
 const PASSWORD: &str = "Gen1-Passw0rd!";
+const NAMED_IAM: aws_sdk_cloudformation::types::Capability =
+    aws_sdk_cloudformation::types::Capability::CapabilityNamedIam;
 
 fn env_conditions() -> Value {
     json!({"ShouldNotCreateEnvResources": {"Fn::Equals": [{"Ref": "env"}, "NONE"]}})
@@ -225,7 +227,7 @@ fn deploy_gen1(cloud: &Cloud) -> String {
                 .stack_name(ROOT)
                 .template_body(root_template(false).to_string())
                 .set_parameters(Some(parameters.to_vec()))
-                .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
+                .capabilities(NAMED_IAM)
                 .send(),
         )
         .unwrap();
@@ -242,32 +244,20 @@ fn deploy_gen1(cloud: &Cloud) -> String {
         ("api/cloudformation-template.json", api_template()),
         ("api/stacks/Todo.json", model_template()),
     ] {
-        cloud
-            .rt
-            .block_on(
-                cloud
-                    .s3
-                    .put_object()
-                    .bucket(BUCKET)
-                    .key(format!("amplify-cfn-templates/{key}"))
-                    .body(ByteStream::from(template.to_string().into_bytes()))
-                    .send(),
-            )
-            .unwrap();
+        cloud.put(
+            BUCKET,
+            &format!("amplify-cfn-templates/{key}"),
+            template.to_string().into_bytes(),
+        );
     }
-    cloud
-        .rt
-        .block_on(
-            cloud
-                .cfn
-                .update_stack()
-                .stack_name(ROOT)
-                .template_body(root_template(true).to_string())
-                .set_parameters(Some(parameters.to_vec()))
-                .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
-                .send(),
-        )
-        .unwrap();
+    let update = cloud
+        .cfn
+        .update_stack()
+        .stack_name(ROOT)
+        .template_body(root_template(true).to_string())
+        .set_parameters(Some(parameters.to_vec()))
+        .capabilities(NAMED_IAM);
+    cloud.rt.block_on(update.send()).unwrap();
     cloud.wait(ROOT);
     assert_eq!(cloud.status(ROOT), "UPDATE_COMPLETE");
     created.stack_id().unwrap().to_owned()

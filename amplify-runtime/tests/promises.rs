@@ -271,18 +271,7 @@ fn a_gen1_project_without_a_crate_is_pulled_into_its_client_files() {
         let template = format!(
             r#"{{"Resources": {{"Handle": {{"Type": "AWS::CloudFormation::WaitConditionHandle"}}}}, "Outputs": {{{outputs}}}}}"#
         );
-        cloud
-            .rt
-            .block_on(
-                cloud
-                    .s3
-                    .put_object()
-                    .bucket(bucket)
-                    .key(&key)
-                    .body(template.into_bytes().into())
-                    .send(),
-            )
-            .unwrap();
+        cloud.put(bucket, &key, template.into_bytes());
         if i > 0 {
             root.push(',');
         }

@@ -534,6 +534,20 @@ impl Cloud {
         }
     }
 
+    /// Puts `bytes` at `key` of `bucket`.
+    pub fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) {
+        self.rt
+            .block_on(
+                self.s3
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .body(bytes.into())
+                    .send(),
+            )
+            .unwrap();
+    }
+
     /// An object's bytes.
     pub fn object(&self, bucket: &str, key: &str) -> Vec<u8> {
         self.rt.block_on(async {

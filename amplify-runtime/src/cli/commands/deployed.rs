@@ -91,37 +91,94 @@ pub(super) async fn from_cloudformation(
     )?;
     let mut meta = AmplifyMeta::default();
     meta.providers.insert(PROVIDER.to_owned(), provider.clone());
-    for (logical, physical) in nested {
-        let Some((category, name, rel)) = place(plan, &logical) else {
-            continue;
-        };
-        write_atomic(
-            &staging.join(&rel),
-            stacks.template(&physical).await?.as_bytes(),
-        )?;
-        let folder = staging.join(&category).join(&name);
-        for (inner, inner_physical) in stacks.nested_stacks(&physical).await? {
+    let placed: Vec<Placed> = nested
+        .into_iter()
+        .filter_map(|(logical, physical)| {
+            let (category, name, template) = place(plan, &logical)?;
+            let service = declared(plan, &logical)
+                .map(|s| s.service.clone())
+                .unwrap_or_default();
+            Some(Placed {
+                category,
+                name,
+                template,
+                physical,
+                service,
+            })
+        })
+        .collect();
+    let read = read_all(aws, placed.iter().map(|p| p.physical.clone()).collect()).await?;
+    for (p, read) in placed.into_iter().zip(read) {
+        write_atomic(&staging.join(&p.template), read.template.as_bytes())?;
+        let folder = staging.join(&p.category).join(&p.name);
+        for (inner, template) in &read.inner {
             write_atomic(
                 &folder.join(format!("build/stacks/{inner}.json")),
-                stacks.template(&inner_physical).await?.as_bytes(),
+                template.as_bytes(),
             )?;
         }
-        let service = declared(plan, &logical)
-            .map(|s| s.service.clone())
-            .unwrap_or_default();
-        meta.insert(
-            &category,
-            &name,
-            deployed_resource(aws, &physical, service).await?,
-        );
+        let mut resource = read.resource;
+        resource.entry.service = p.service;
+        meta.insert(&p.category, &p.name, resource);
     }
     write_json(&staging.join("amplify-meta.json"), &meta)?;
     Ok(Some(meta))
 }
 
-/// The meta entry of a stack deployed by another tool: its outputs and when it last
-/// changed; no content hash, so the first push updates it.
-async fn deployed_resource(aws: &Aws, physical: &str, service: String) -> Result<MetaResource> {
+/// A deployed category stack and where its copy goes.
+struct Placed {
+    category: String,
+    name: String,
+    /// Its template's path under the backend folder.
+    template: PathBuf,
+    physical: String,
+    service: String,
+}
+
+/// What one deployed stack holds: its template, those of the stacks nested in it (by
+/// logical id), and its meta entry.
+struct ReadStack {
+    template: String,
+    inner: Vec<(String, String)>,
+    resource: MetaResource,
+}
+
+/// How many stacks are read at once: a Gen 1 project's few dozen in a few round trips,
+/// clear of CloudFormation's throttling.
+const PARALLEL_READS: usize = 8;
+
+/// Reads each stack in `physical` ([`PARALLEL_READS`] at a time), in the order given.
+async fn read_all(aws: &Aws, physical: Vec<String>) -> Result<Vec<ReadStack>> {
+    let mut queue = physical.into_iter().enumerate();
+    let mut running = tokio::task::JoinSet::new();
+    let mut done = Vec::new();
+    loop {
+        while running.len() < PARALLEL_READS {
+            let Some((i, stack)) = queue.next() else {
+                break;
+            };
+            let aws = aws.clone();
+            running.spawn(async move { (i, read_one(&aws, &stack).await) });
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let (i, read) = joined.expect("a stack reader does not panic");
+        done.push((i, read?));
+    }
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, read)| read).collect())
+}
+
+/// One stack deployed by another tool: its templates, outputs and when it last changed
+/// (no content hash, so the first push updates it).
+async fn read_one(aws: &Aws, physical: &str) -> Result<ReadStack> {
+    let stacks = Stacks::new(aws);
+    let template = stacks.template(physical).await?;
+    let mut inner = Vec::new();
+    for (logical, inner_physical) in stacks.nested_stacks(physical).await? {
+        inner.push((logical, stacks.template(&inner_physical).await?));
+    }
     let out = aws
         .cfn
         .describe_stacks()
@@ -132,7 +189,7 @@ async fn deployed_resource(aws: &Aws, physical: &str, service: String) -> Result
     let stack = out.stacks().first();
     let mut resource = MetaResource {
         entry: ResourceEntry {
-            service,
+            service: String::new(),
             service_type: None,
             provider_plugin: PROVIDER.to_owned(),
             depends_on: Vec::new(),
@@ -148,7 +205,11 @@ async fn deployed_resource(aws: &Aws, physical: &str, service: String) -> Result
             resource.output.insert(key.to_owned(), value.into());
         }
     }
-    Ok(resource)
+    Ok(ReadStack {
+        template,
+        inner,
+        resource,
+    })
 }
 
 #[cfg(test)]

@@ -95,14 +95,7 @@ impl Writer {
             }
             Value::Str(text) => self.string(text),
             Value::List(items) => self.list(items.iter().map(Item::Value)),
-            Value::Map(map) => {
-                self.open('{');
-                for (k, v) in map {
-                    self.key(k);
-                    self.value(v);
-                }
-                self.close('}');
-            }
+            Value::Map(map) => self.value_map(map),
             Value::Ref(name) => self.single("Ref", Item::Text(name)),
             Value::GetAtt(resource, attribute) => self.single(
                 "Fn::GetAtt",

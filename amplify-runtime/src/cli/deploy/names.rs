@@ -7,6 +7,8 @@
 //! id, a stack's own name) stays a symbol named by where it comes from, equal on both
 //! sides when it comes from the same resource.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
@@ -262,6 +264,9 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// A resource's own template: its file in the resource's folder, and its text.
+type OwnTemplate = (PathBuf, Json);
+
 /// The template files of a backend folder (`amplify/backend` or its deployed copy), read
 /// as a tree of stacks to resolve names in: the root template, each resource's own
 /// template (the one its root stack resource `<category><resource>` deploys) and the
@@ -269,6 +274,9 @@ impl<'a> Scope<'a> {
 pub struct Tree {
     base: PathBuf,
     root: Json,
+    /// Each resource's own template (file and text), read once: an API's models all
+    /// resolve through it.
+    own: RefCell<HashMap<(String, String), Option<OwnTemplate>>>,
 }
 
 impl Tree {
@@ -279,6 +287,7 @@ impl Tree {
         Tree {
             base: base.to_owned(),
             root,
+            own: RefCell::default(),
         }
     }
 
@@ -294,13 +303,20 @@ impl Tree {
     ) -> Name {
         let root = Scope::root(&self.root, env);
         let folder = self.base.join(category).join(name);
-        let own_file = own_template(&folder);
-        let own_template = own_file.as_deref().and_then(|f| read(&folder.join(f)));
-        let own = own_template
+        let mut cache = self.own.borrow_mut();
+        let own_entry = cache
+            .entry((category.to_owned(), name.to_owned()))
+            .or_insert_with(|| {
+                let file = own_template(&folder)?;
+                let template = read(&folder.join(&file))?;
+                Some((file, template))
+            });
+        let own_file = own_entry.as_ref().map(|(f, _)| f.as_path());
+        let own = own_entry
             .as_ref()
-            .map(|t| root.nested(&format!("{category}{name}"), t));
+            .map(|(_, t)| root.nested(&format!("{category}{name}"), t));
         let nested_in = file.parent().is_some_and(|p| p.ends_with("build/stacks"));
-        match (&own, own_file.as_deref() == Some(file), nested_in) {
+        match (&own, own_file == Some(file), nested_in) {
             (Some(own), true, _) => own.resolve(value),
             (Some(own), false, true) => {
                 let logical = file.file_stem().map(|s| s.to_string_lossy().into_owned());

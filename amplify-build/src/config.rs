@@ -54,6 +54,9 @@ pub struct Report {
     pub read_only_fallback: bool,
     /// Problems that do not stop synthesis but would stop a deploy (quotas).
     pub warnings: Vec<String>,
+    /// True when only an edited declaration and what it affects were synthesised again,
+    /// the rest kept from the last run (a build script's run after one resource changed).
+    pub incremental: bool,
 }
 
 impl Report {
@@ -69,8 +72,17 @@ impl Report {
             outcome: Outcome::InvalidDeclaration(vec![problem]),
             read_only_fallback: read_only,
             warnings: Vec::new(),
+            incremental: false,
         }
     }
+}
+
+/// What becomes of the macro's declaration file after a run.
+enum Keep {
+    /// Unchanged: the fast path found the declared resources as they were.
+    Declaration,
+    /// Rewritten with the run's declaration, or removed when there is none.
+    Rewrite(Option<Declaration>),
 }
 
 /// How synthesis ended.
@@ -164,7 +176,14 @@ impl Config {
             crate_root.clone()
         };
         crate::plan::hash_memo::load(&out_dir);
-        let run = self.run(&crate_root, &target, read_only);
+        let run = match self.fast_run(&crate_root, &target, read_only, &out_dir) {
+            Some(report) => Ok((report, Keep::Declaration)),
+            None => {
+                let state = Some(out_dir.as_path());
+                self.run(&crate_root, &target, read_only, state)
+                    .map(|(report, d)| (report, Keep::Rewrite(d)))
+            }
+        };
         // Only a speed-up for the next run: a memo that cannot be written is no error.
         let _ = crate::plan::hash_memo::save(&out_dir);
         let (mut report, declaration) = match run {
@@ -181,12 +200,14 @@ impl Config {
         // checked against the build's date and CloudFormation's quotas.
         let declaration_path = out_dir.join(DECLARATION_FILE);
         // Its errors then reach the compiler through the macro, each at its token.
-        let macro_reports = declaration.is_some();
+        let macro_reports = !matches!(declaration, Keep::Rewrite(None));
         match declaration {
-            Some(d) => {
+            // The fast path found the declared resources unchanged.
+            Keep::Declaration => {}
+            Keep::Rewrite(Some(d)) => {
                 afs::write_if_changed(&declaration_path, &crate::cfn::to_pretty_json(&d))?;
             }
-            None => {
+            Keep::Rewrite(None) => {
                 let _ = std::fs::remove_file(&declaration_path);
             }
         }
@@ -244,7 +265,7 @@ impl Config {
     /// Synthesises for the crate at `crate_root`, writing `amplify/` beside its
     /// `Cargo.toml`. Prints nothing; for tools and tests.
     pub fn synthesize_in(&self, crate_root: &Path) -> Result<Report, Error> {
-        self.run(crate_root, crate_root, false)
+        self.run(crate_root, crate_root, false, None)
             .map(|(report, _)| report)
     }
 
@@ -256,12 +277,18 @@ impl Config {
         }
     }
 
+    /// `state_dir`: where the snapshot for the next run's fast path is kept (`OUT_DIR`).
     fn run(
         &self,
         crate_root: &Path,
         project_dir: &Path,
         read_only: bool,
+        state_dir: Option<&Path>,
     ) -> Result<(Report, Option<Declaration>), Error> {
+        if let Some(dir) = state_dir {
+            // Recorded again only when this run writes everything.
+            crate::incremental::forget(dir);
+        }
         if let Some(attribute) = self.duplicates.first() {
             return Err(Error::DuplicateCategory(attribute.clone()));
         }
@@ -280,6 +307,7 @@ impl Config {
             outcome: Outcome::NoBackend,
             read_only_fallback: read_only,
             warnings: Vec::new(),
+            incremental: false,
         };
         for (at, attribute) in &scan.stray_attributes {
             report.warnings.push(format!(
@@ -336,9 +364,101 @@ impl Config {
             report.outcome = Outcome::InvalidDeclaration(problems);
             return Ok((report, Some(declaration)));
         }
-        let (files, plan) = synthesized.expect("synthesised when there are no errors");
-        self.write(crate_root, &backend, files, plan, &mut report)?;
+        let (files, mut plan) = synthesized.expect("synthesised when there are no errors");
+        let seeded = files.seeded.iter().map(|(f, _)| f.clone()).collect();
+        self.write(crate_root, &backend, files, &mut plan, &mut report)?;
+        if let Some(dir) = state_dir {
+            let project = self.project_settings(crate_root, &report.project_dir)?;
+            crate::incremental::record(
+                dir,
+                &crate::incremental::FullRun {
+                    key: self.run_key(&report.project_dir, read_only, &today, &project),
+                    backend_file: &file,
+                    module: &module,
+                    backend: &backend,
+                    plan: &plan,
+                    crate_root,
+                    project_dir: &report.project_dir,
+                    roots: self.existing_roots(crate_root),
+                    seeded,
+                    outputs: report.written.len() + report.unchanged,
+                    warnings: &report.warnings,
+                    reported_inputs: &report.inputs,
+                },
+            );
+        }
         Ok((report, Some(declaration)))
+    }
+
+    /// The fast path's outcome as a report, when it applies.
+    fn fast_run(
+        &self,
+        crate_root: &Path,
+        project_dir: &Path,
+        read_only: bool,
+        state_dir: &Path,
+    ) -> Option<Report> {
+        if !self.duplicates.is_empty() {
+            return None;
+        }
+        let today = self.date.clone().unwrap_or_else(build_date);
+        let project = self.project_settings(crate_root, project_dir).ok()?;
+        let run = crate::incremental::try_fast(&crate::incremental::FastContext {
+            key: self.run_key(project_dir, read_only, &today, &project),
+            state_dir,
+            crate_root,
+            project_dir,
+            roots: self.existing_roots(crate_root),
+            registry: &self.registry,
+            today: &today,
+            project: &project,
+        })?;
+        Some(Report {
+            project_dir: project_dir.to_owned(),
+            written: run.written,
+            removed: Vec::new(),
+            unchanged: run.unchanged,
+            inputs: run.inputs,
+            outcome: Outcome::Synthesized {
+                resources: run.resources,
+            },
+            read_only_fallback: read_only,
+            warnings: run.warnings,
+            incremental: true,
+        })
+    }
+
+    /// Everything but the sources that decides what synthesis writes: this
+    /// configuration, the build script itself (its categories' code), the date, the
+    /// project, where it writes.
+    fn run_key(
+        &self,
+        project_dir: &Path,
+        read_only: bool,
+        today: &str,
+        project: &ProjectSettings,
+    ) -> String {
+        let script = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+            .unwrap_or_default();
+        let text = format!(
+            "{self:?}\n{project:?}\n{today}\n{}\n{}\n{read_only}\n{script}",
+            env!("CARGO_PKG_VERSION"),
+            project_dir.display()
+        );
+        format!(
+            "{:032x}",
+            crate::plan::hash_memo::fingerprint(text.as_bytes())
+        )
+    }
+
+    /// The crate roots that exist (a new `src/bin/*.rs` is a new place to look).
+    fn existing_roots(&self, crate_root: &Path) -> Vec<PathBuf> {
+        self.roots(crate_root)
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect()
     }
 
     fn project_settings(
@@ -358,7 +478,7 @@ impl Config {
         crate_root: &Path,
         backend: &Backend,
         files: synth::FileSet,
-        mut plan: crate::plan::Plan,
+        plan: &mut crate::plan::Plan,
         report: &mut Report,
     ) -> Result<(), Error> {
         let project_dir = report.project_dir.clone();
@@ -377,7 +497,7 @@ impl Config {
         plan.inputs = input_files(crate_root, &read);
         let outcome = afs::write_if_changed(
             &project_dir.join(PLAN_FILE),
-            &crate::cfn::to_pretty_json(&plan),
+            &crate::cfn::to_pretty_json(&*plan),
         )?;
         self.record(report, PLAN_FILE, outcome);
         let keep: Vec<(&str, &str)> = backend

@@ -52,6 +52,7 @@ mod embed;
 mod error;
 pub mod files;
 mod fs;
+mod incremental;
 pub mod operations;
 pub mod parse;
 pub mod plan;

@@ -58,65 +58,73 @@ pub fn parse_backend(
         );
         return Backend::default();
     };
-    let mut resources = Vec::new();
-    for item in items {
-        check_misspelt_attributes(item, registry, cx);
-        if let Item::Mod(nested) = item {
-            check_nested_module(nested, &module.ident, registry, cx);
-            continue;
-        }
-        let Item::Struct(item_struct) = item else {
-            if let Some(attr) = item_attrs(item)
-                .iter()
-                .find(|a| resource_kind(a, registry).is_some())
-            {
-                cx.error(
-                    attr.span(),
-                    "resources are declared on unit structs: write `pub struct Name;` under this attribute",
-                );
-            }
-            continue;
-        };
-        let declaring: Vec<(&Attribute, &Kind)> = item_struct
-            .attrs
-            .iter()
-            .filter_map(|a| Some((a, resource_kind(a, registry)?)))
-            .collect();
-        let Some(&(attr, kind)) = declaring.first() else {
-            continue;
-        };
-        if let Some((second, _)) = declaring.get(1) {
-            cx.error(
-                second.span(),
-                format!(
-                    "`{}` already has `#[{}]`; a struct declares one resource",
-                    item_struct.ident,
-                    kind.descriptor().attribute
-                ),
-            );
-        }
-        if !matches!(item_struct.fields, syn::Fields::Unit)
-            || !item_struct.generics.params.is_empty()
-        {
-            cx.error(
-                item_struct.ident.span(),
-                format!(
-                    "resource `{}` must be a unit struct: `pub struct {};`",
-                    item_struct.ident, item_struct.ident
-                ),
-            );
-        }
-        resources.push(parse_resource(
-            &item_struct.ident,
-            attr,
-            (kind, registry),
-            (files, today),
-            cx,
-        ));
-    }
+    let resources = items
+        .iter()
+        .filter_map(|item| parse_item(item, &module.ident, registry, (files, today), cx))
+        .collect();
     let backend = Backend { resources };
     validate::validate(&backend, cx);
     backend
+}
+
+/// The resource one item of the backend module `module` declares, if any, with the
+/// mistakes in it reported to `cx` (those between resources are [`validate`]'s).
+pub(crate) fn parse_item(
+    item: &Item,
+    module: &syn::Ident,
+    registry: &Registry,
+    (files, today): (FileLoader, Option<&str>),
+    cx: &Diagnostics,
+) -> Option<Resource> {
+    check_misspelt_attributes(item, registry, cx);
+    if let Item::Mod(nested) = item {
+        check_nested_module(nested, module, registry, cx);
+        return None;
+    }
+    let Item::Struct(item_struct) = item else {
+        if let Some(attr) = item_attrs(item)
+            .iter()
+            .find(|a| resource_kind(a, registry).is_some())
+        {
+            cx.error(
+                attr.span(),
+                "resources are declared on unit structs: write `pub struct Name;` under this attribute",
+            );
+        }
+        return None;
+    };
+    let declaring: Vec<(&Attribute, &Kind)> = item_struct
+        .attrs
+        .iter()
+        .filter_map(|a| Some((a, resource_kind(a, registry)?)))
+        .collect();
+    let &(attr, kind) = declaring.first()?;
+    if let Some((second, _)) = declaring.get(1) {
+        cx.error(
+            second.span(),
+            format!(
+                "`{}` already has `#[{}]`; a struct declares one resource",
+                item_struct.ident,
+                kind.descriptor().attribute
+            ),
+        );
+    }
+    if !matches!(item_struct.fields, syn::Fields::Unit) || !item_struct.generics.params.is_empty() {
+        cx.error(
+            item_struct.ident.span(),
+            format!(
+                "resource `{}` must be a unit struct: `pub struct {};`",
+                item_struct.ident, item_struct.ident
+            ),
+        );
+    }
+    Some(parse_resource(
+        &item_struct.ident,
+        attr,
+        (kind, registry),
+        (files, today),
+        cx,
+    ))
 }
 
 /// Resources are read from the backend module itself; one inside a nested module would

@@ -14,7 +14,7 @@ const MAX_LOGICAL_ID: usize = 255;
 /// Amplify resource names (folder names, Lambda names) stay well below that.
 const MAX_NAME: usize = 60;
 
-pub(super) fn validate(backend: &Backend, cx: &Diagnostics) {
+pub(crate) fn validate(backend: &Backend, cx: &Diagnostics) {
     check_names(backend, cx);
     for resource in &backend.resources {
         resource.kind.check(resource, backend, cx);

@@ -41,7 +41,7 @@ impl Hasher for Identity {
 /// Two independent 64-bit multiply–xorshift lanes over 8-byte words, each finished with
 /// an avalanche: cheap unoptimised, and for texts (not adversarial input) as unlikely to
 /// collide as a 128-bit value can be.
-fn fingerprint(bytes: &[u8]) -> u128 {
+pub(crate) fn fingerprint(bytes: &[u8]) -> u128 {
     let (mut a, mut b) = (
         0x9E37_79B9_7F4A_7C15u64 ^ bytes.len() as u64,
         0xC2B2_AE3D_27D4_EB4Fu64,

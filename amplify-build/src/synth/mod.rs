@@ -74,6 +74,19 @@ pub fn bootstrap_root_template() -> String {
     root::root_stack(&Backend::default(), &[], &[]).to_json()
 }
 
+/// The root template's content-addressed key in the deployment bucket.
+pub(crate) fn root_template_key(root_json: &str) -> String {
+    format!(
+        "amplify-cfn-templates/root-cloudformation-stack-{}.json",
+        crate::plan::content_hash(root_json.as_bytes())
+    )
+}
+
+/// A group stack's content-addressed key in the deployment bucket.
+pub(crate) fn group_template_key(group: &str, json: &str) -> String {
+    groups::template_key(group, json)
+}
+
 /// Every file of the `amplify/` folder, relative to the folder that contains `amplify/`.
 #[derive(Debug, Clone, Default)]
 pub struct FileSet {

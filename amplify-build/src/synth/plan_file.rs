@@ -8,7 +8,6 @@ use super::{derived_output, export, root, Synthesized};
 use crate::category::model::Backend;
 use crate::category::stack::{Binding, ProjectSettings};
 use crate::cfn::Template;
-use crate::plan::content_hash;
 use crate::plan::{
     Asset, CategoryInfo, ChildStack, ImportedResource, LinkPlan, Plan, RootPlan, RootSecret,
     StackInput, StackPlan, PLAN_FORMAT, ROOT_TEMPLATE_FILE,
@@ -27,10 +26,7 @@ pub(super) fn plan(
         inputs: Vec::new(),
         root: RootPlan {
             template: ROOT_TEMPLATE_FILE.to_owned(),
-            template_key: format!(
-                "amplify-cfn-templates/root-cloudformation-stack-{}.json",
-                content_hash(root_json.as_bytes())
-            ),
+            template_key: super::root_template_key(root_json),
             parameters: root.parameters.keys().cloned().collect(),
             secrets: stacks
                 .iter()

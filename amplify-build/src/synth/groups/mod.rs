@@ -17,7 +17,7 @@ use crate::cfn::Template;
 
 mod split;
 
-pub(super) use split::{name_clashes, split, template_file, GroupStack};
+pub(super) use split::{name_clashes, split, template_file, template_key, GroupStack};
 
 /// Past this many resources (or bytes), a root template is split.
 const ROOT_RESOURCES: usize = 490;

@@ -15,7 +15,7 @@ pub(in crate::synth) fn template_file(group: &str) -> String {
 }
 
 /// Its content-addressed key in the deployment bucket, for its text `json`.
-fn template_key(group: &str, json: &str) -> String {
+pub(in crate::synth) fn template_key(group: &str, json: &str) -> String {
     format!(
         "amplify-cfn-templates/groups/{group}-{}.json",
         content_hash(json.as_bytes())

@@ -8,7 +8,8 @@
 # again), and a full synthesis (the snapshot removed before each run, as after an edit
 # the fast path cannot follow).
 # Usage: bash scripts/bench-build-script.sh [runs]   (results for BENCHMARKS.md;
-# AMPLIFY_BENCH_SIZES="10 450" picks the backend sizes)
+# AMPLIFY_BENCH_SIZES="10 450" picks the backend sizes; AMPLIFY_BENCH_PROFILE=release
+# builds the crate with `--release`, whose build scripts cargo also leaves unoptimised)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs="${1:-20}"
@@ -20,7 +21,9 @@ export CARGO_TARGET_DIR="$repo/target/bench-builds"
 # $1: crate dir; $2: file whose line $3 is toggled with $4 between runs.
 bench() {
   local dir="$1" file="$2" from="$3" to="$4"
-  (cd "$dir" && cargo build --offline -vv 2>&1) >"$work/build.log"
+  local profile=()
+  [[ "${AMPLIFY_BENCH_PROFILE:-dev}" == release ]] && profile=(--release)
+  (cd "$dir" && cargo build --offline "${profile[@]}" -vv 2>&1) >"$work/build.log"
   python3 - "$runs" "$dir" "$file" "$from" "$to" "$work/build.log" <<'PY'
 import os, shlex, statistics, subprocess, sys, time
 runs, crate, file, a, b, log = int(sys.argv[1]), *sys.argv[2:7]

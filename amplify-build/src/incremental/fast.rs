@@ -36,8 +36,16 @@ pub(crate) struct FastRun {
     pub resources: usize,
 }
 
-/// The outputs after the edit, when the edit is one the fast path can follow.
+/// The outputs after the edit, when the edit is one the fast path can follow. A category
+/// that panics on the partial backend (it reads a resource it has no edge to) gets the
+/// full synthesis too.
 pub(crate) fn try_fast(cx: &FastContext) -> Option<FastRun> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fast_run(cx)))
+        .ok()
+        .flatten()
+}
+
+fn fast_run(cx: &FastContext) -> Option<FastRun> {
     let mut snap: Snapshot =
         serde_json::from_slice(&std::fs::read(cx.state_dir.join(SNAPSHOT_FILE)).ok()?).ok()?;
     if snap.key != cx.key || snap.roots != cx.roots || !outputs_in_place(&snap, cx) {
@@ -113,16 +121,16 @@ struct Texts<'a> {
 
 impl Texts<'_> {
     /// Item `index`'s text before (`after == false`) or after the edit.
-    fn item(&self, items: &[ItemRecord], index: usize, after: bool) -> &str {
+    fn item(&self, items: &[ItemRecord], index: usize, after: bool) -> Option<&str> {
         let i = &items[index];
         if !after {
-            return &self.old[i.start..i.end];
+            return self.old.get(i.start..i.end);
         }
-        let shift = |at: usize| at.checked_add_signed(self.delta).unwrap_or(at);
+        let shift = |at: usize| at.checked_add_signed(self.delta);
         match index.cmp(&self.changed) {
-            std::cmp::Ordering::Less => &self.new[i.start..i.end],
-            std::cmp::Ordering::Equal => &self.new[i.start..shift(i.end)],
-            std::cmp::Ordering::Greater => &self.new[shift(i.start)..shift(i.end)],
+            std::cmp::Ordering::Less => self.new.get(i.start..i.end),
+            std::cmp::Ordering::Equal => self.new.get(i.start..shift(i.end)?),
+            std::cmp::Ordering::Greater => self.new.get(shift(i.start)?..shift(i.end)?),
         }
     }
 }
@@ -278,7 +286,7 @@ fn closure(items: &[ItemRecord], by_ident: &HashMap<&str, usize>, start: Vec<usi
 fn partial<'t>(
     (items, inputs): (&[ItemRecord], &[&Path]),
     members: &[usize],
-    text_of: impl Fn(usize) -> &'t str,
+    text_of: impl Fn(usize) -> Option<&'t str>,
     cx: &FastContext,
 ) -> Option<Backend> {
     let diagnostics = Diagnostics::new();
@@ -291,7 +299,7 @@ fn partial<'t>(
     let module = ident("backend");
     let mut resources = Vec::new();
     for &j in members {
-        let item: syn::Item = syn::parse_str(text_of(j)).ok()?;
+        let item: syn::Item = syn::parse_str(text_of(j)?).ok()?;
         let syn::Item::Struct(s) = &item else {
             return None;
         };

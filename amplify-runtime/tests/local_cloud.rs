@@ -93,7 +93,7 @@ fn the_local_cloud_keeps_deployed_stacks_across_restarts() {
         "{}",
         String::from_utf8_lossy(&pushed.stderr)
     );
-    let app = std::process::Command::new(env!("CARGO"))
+    let app = common::without_test_package_env(&mut std::process::Command::new(env!("CARGO")))
         .args(["run", "-q", "-p", "blog-example", "--", "--json"])
         .current_dir(scratch.crate_dir())
         .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))

@@ -380,7 +380,7 @@ fn general_plugins_on_path_run_with_the_project_context_and_are_listed() {
 #[test]
 fn a_third_party_category_of_the_crate_is_listed() {
     let scratch = Scratch::jobs();
-    let build = Command::new(env!("CARGO"))
+    let build = common::without_test_package_env(&mut Command::new(env!("CARGO")))
         .args(["build", "-q", "-p", "jobs-example"])
         .current_dir(scratch.crate_dir())
         .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))

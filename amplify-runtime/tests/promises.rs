@@ -302,17 +302,19 @@ fn a_gen1_project_without_a_crate_is_pulled_into_its_client_files() {
     }
 
     let amplify = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_cargo-amplify"))
-            .arg("amplify")
-            .args(args)
-            .current_dir(dir.path())
-            .env("AWS_ENDPOINT_URL", &emulator.url)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap()
+        common::without_test_package_env(&mut std::process::Command::new(env!(
+            "CARGO_BIN_EXE_cargo-amplify"
+        )))
+        .arg("amplify")
+        .args(args)
+        .current_dir(dir.path())
+        .env("AWS_ENDPOINT_URL", &emulator.url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap()
     };
     ok(&amplify(&["pull", "--env", "dev"]));
     let exports = fs::read_to_string(dir.path().join("src/aws-exports.js")).unwrap();

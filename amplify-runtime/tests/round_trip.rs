@@ -88,7 +88,7 @@ fn a_signed_in_user_s_post_reaches_dynamodb_and_the_photo_reaches_s3() {
         "bootstrap needs {needs:?}"
     );
 
-    let run = Command::new(env!("CARGO"))
+    let run = common::without_test_package_env(&mut Command::new(env!("CARGO")))
         .args(["run", "-q", "-p", "blog-example", "--", "--json"])
         .current_dir(scratch.crate_dir())
         .env("CARGO_TARGET_DIR", repo().join("target/scratch-builds"))

@@ -18,7 +18,7 @@ use common::*;
 
 /// Builds the seed category's program and returns a PATH that has it first.
 fn path_with_seed_program(scratch: &Scratch) -> String {
-    let build = Command::new(env!("CARGO"))
+    let build = common::without_test_package_env(&mut Command::new(env!("CARGO")))
         .args([
             "build",
             "-q",

@@ -206,7 +206,7 @@ amplify-build = {{ path = "{build}" }}
 
     /// [`ScratchCrate::cargo`] with extra environment variables.
     pub fn cargo_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
-        Command::new(env!("CARGO"))
+        without_test_package_env(&mut Command::new(env!("CARGO")))
             .args(args)
             .current_dir(self.path())
             .env(
@@ -264,4 +264,27 @@ pub fn cfn_lint<P: AsRef<Path>>(templates: impl IntoIterator<Item = P>) -> Vec<s
     // cfn-lint exits non-zero exactly when it has findings.
     assert_eq!(out.status.success(), findings.is_empty(), "{findings:?}");
     findings
+}
+
+/// Removes from `cmd` the variables `cargo test` set for this test's own package
+/// (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, …). Cargo fingerprints a variable a build
+/// script watches by its value in cargo's own environment, so a cargo run from a test
+/// that passed them on would rebuild such dependencies (ring, and all above it) each time
+/// tests of another package had built in the same target folder.
+pub fn without_test_package_env(cmd: &mut Command) -> &mut Command {
+    for (key, _) in std::env::vars_os() {
+        let Some(key) = key.to_str() else { continue };
+        let per_package = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_BIN_",
+            "CARGO_CRATE_",
+        ]
+        .iter()
+        .any(|prefix| key.starts_with(prefix));
+        if per_package || key == "CARGO_PRIMARY_PACKAGE" || key == "CARGO_TARGET_TMPDIR" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
 }

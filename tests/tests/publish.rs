@@ -10,7 +10,7 @@ use serde_json::Value;
 const PUBLISHED: [&str; 3] = ["amplify-build", "amplify-macros", "amplify-runtime"];
 
 fn cargo(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO"))
+    amplify_tests::without_test_package_env(&mut Command::new(env!("CARGO")))
         .args(args)
         .current_dir(workspace_root())
         .output()

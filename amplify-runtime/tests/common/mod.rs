@@ -215,7 +215,8 @@ impl Scratch {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-amplify"));
-        cmd.arg("amplify")
+        without_test_package_env(&mut cmd)
+            .arg("amplify")
             .args(args)
             .current_dir(self.crate_dir())
             .env("AWS_ACCESS_KEY_ID", "testing")
@@ -240,7 +241,7 @@ impl Scratch {
     /// `cargo run` of the app `package` with `args`, built with the configuration now on
     /// disk.
     pub fn run_app(&self, package: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO"))
+        without_test_package_env(&mut Command::new(env!("CARGO")))
             .args(["run", "-q", "-p", package, "--"])
             .args(args)
             .current_dir(self.crate_dir())
@@ -254,7 +255,7 @@ impl Scratch {
     /// environment, as an app calling its backend has them (the endpoint it reads from
     /// the configuration the push recorded).
     pub fn run_app_with_credentials(&self, package: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO"))
+        without_test_package_env(&mut Command::new(env!("CARGO")))
             .args(["run", "-q", "-p", package, "--"])
             .args(args)
             .current_dir(self.crate_dir())
@@ -598,4 +599,27 @@ pub fn edit(path: &Path, from: &str, to: &str) {
 
 pub fn tpi_after(scratch: &Scratch) -> Value {
     scratch.json("amplify/team-provider-info.json")
+}
+
+/// Removes from `cmd` the variables `cargo test` set for this test's own package
+/// (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, …). Cargo fingerprints a variable a build
+/// script watches by its value in cargo's own environment, so a cargo run from a test
+/// that passed them on would rebuild such dependencies (ring, and all above it) each time
+/// tests of another package had built in the same target folder.
+pub fn without_test_package_env(cmd: &mut Command) -> &mut Command {
+    for (key, _) in std::env::vars_os() {
+        let Some(key) = key.to_str() else { continue };
+        let per_package = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_BIN_",
+            "CARGO_CRATE_",
+        ]
+        .iter()
+        .any(|prefix| key.starts_with(prefix));
+        if per_package || key == "CARGO_PRIMARY_PACKAGE" || key == "CARGO_TARGET_TMPDIR" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
 }

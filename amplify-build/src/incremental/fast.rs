@@ -139,88 +139,24 @@ impl Texts<'_> {
 /// snapshot; the files written.
 fn apply_edit(snap: &mut Snapshot, texts: &Texts, cx: &FastContext) -> Option<Vec<PathBuf>> {
     let items = &snap.items;
-    let changed = &items[texts.changed];
-    // A one-of-a-kind resource (the auth) is one others may look up by kind.
-    let mut per_kind: HashMap<&str, usize> = HashMap::new();
-    for i in items {
-        *per_kind.entry(i.attribute.as_str()).or_default() += 1;
-    }
-    let singletons: Vec<usize> = (0..items.len())
-        .filter(|&j| per_kind[items[j].attribute.as_str()] == 1)
-        .collect();
-    if singletons.contains(&texts.changed) {
-        return None;
-    }
-    let mut affected = vec![texts.changed];
-    affected.extend(
-        (0..items.len()).filter(|&j| j != texts.changed && items[j].edges.contains(&changed.ident)),
-    );
-    if affected.iter().any(|&j| items[j].linked) {
-        return None;
-    }
-    let by_ident: HashMap<&str, usize> = (0..items.len())
-        .map(|j| (items[j].ident.as_str(), j))
-        .collect();
-    let members = closure(
-        items,
-        &by_ident,
-        [affected.as_slice(), &singletons].concat(),
-    );
+    let (affected, members) = affected_members(items, texts.changed)?;
     let inputs: Vec<&Path> = snap.inputs.iter().map(|(p, _)| p.as_path()).collect();
-    let before = partial(
-        (items, &inputs),
-        &members,
-        |j| texts.item(items, j, false),
-        cx,
-    )?;
-    let after = partial(
-        (items, &inputs),
-        &members,
-        |j| texts.item(items, j, true),
-        cx,
-    )?;
+    let parsed = |after: bool| {
+        partial(
+            (items, &inputs),
+            &members,
+            |j| texts.item(items, j, after),
+            cx,
+        )
+    };
+    let (before, after) = (parsed(false)?, parsed(true)?);
     let (old_files, old_plan) = synth::synthesize_backend(&before, cx.project);
     let (new_files, new_plan) = synth::synthesize_backend(&after, cx.project);
     if !old_files.errors.is_empty() || !new_files.errors.is_empty() {
         return None;
     }
-    // The partial synthesis must reproduce the last run's keys (what it reads is all
-    // there), and change only the affected resources' templates.
-    let mut key_changes = Vec::new();
-    let mut folders = Vec::new();
-    for &j in &members {
-        let record = &items[j];
-        let resource = after.resources.iter().find(|r| r.ident == record.ident)?;
-        let logical_id = resource.logical_id();
-        let key_in = |plan: &crate::plan::Plan| {
-            plan.stacks
-                .iter()
-                .find(|s| s.logical_id == logical_id)
-                .map(|s| s.template_key.clone())
-        };
-        let (old, new) = (key_in(&old_plan), key_in(&new_plan));
-        if old != record.key {
-            return None;
-        }
-        let is_affected = affected.contains(&j);
-        match (old, new) {
-            (Some(old), Some(new)) if old != new => {
-                if !is_affected {
-                    return None;
-                }
-                key_changes.push((j, old, new));
-            }
-            (old, new) if old.is_some() != new.is_some() => return None,
-            _ => {}
-        }
-        if is_affected {
-            folders.push(format!(
-                "amplify/backend/{}/{}/",
-                resource.category(),
-                resource.name
-            ));
-        }
-    }
+    let (key_changes, folders) =
+        changed_keys(items, (&members, &affected), &after, (&old_plan, &new_plan))?;
     let normalise = |text: &str| {
         let mut text = text.to_owned();
         for (_, old, new) in &key_changes {
@@ -251,13 +187,103 @@ fn apply_edit(snap: &mut Snapshot, texts: &Texts, cx: &FastContext) -> Option<Ve
         snap.items[j].key = Some(new);
     }
     snap.backend_hash = new_hash;
-    let record = &mut snap.items[texts.changed];
+    shift_items(&mut snap.items, texts)?;
+    Some(written)
+}
+
+/// The edited item and those with edges to it (`affected`), and every resource the
+/// partial backend needs (`members`: they, what they reference, one-of-a-kind resources);
+/// `None` when the edited item is one-of-a-kind (others may look it up by kind) or an
+/// affected one takes part in a link stack.
+fn affected_members(items: &[ItemRecord], changed: usize) -> Option<(Vec<usize>, Vec<usize>)> {
+    let mut per_kind: HashMap<&str, usize> = HashMap::new();
+    for i in items {
+        *per_kind.entry(i.attribute.as_str()).or_default() += 1;
+    }
+    let singletons: Vec<usize> = (0..items.len())
+        .filter(|&j| per_kind[items[j].attribute.as_str()] == 1)
+        .collect();
+    if singletons.contains(&changed) {
+        return None;
+    }
+    let ident = &items[changed].ident;
+    let mut affected = vec![changed];
+    affected.extend((0..items.len()).filter(|&j| j != changed && items[j].edges.contains(ident)));
+    if affected.iter().any(|&j| items[j].linked) {
+        return None;
+    }
+    let by_ident: HashMap<&str, usize> = (0..items.len())
+        .map(|j| (items[j].ident.as_str(), j))
+        .collect();
+    let members = closure(
+        items,
+        &by_ident,
+        [affected.as_slice(), &singletons].concat(),
+    );
+    Some((affected, members))
+}
+
+/// A template key the edit changed: the item, its old key, its new key.
+type KeyChange = (usize, String, String);
+
+/// The template keys the edit changed and the affected
+/// resources' folders. `None` unless the partial synthesis before the edit reproduces
+/// the last run's keys (what the categories read is all there) and only affected
+/// resources' templates change.
+fn changed_keys(
+    items: &[ItemRecord],
+    (members, affected): (&[usize], &[usize]),
+    after: &Backend,
+    (old_plan, new_plan): (&crate::plan::Plan, &crate::plan::Plan),
+) -> Option<(Vec<KeyChange>, Vec<String>)> {
+    let mut key_changes = Vec::new();
+    let mut folders = Vec::new();
+    for &j in members {
+        let record = &items[j];
+        let resource = after.resources.iter().find(|r| r.ident == record.ident)?;
+        let logical_id = resource.logical_id();
+        let key_in = |plan: &crate::plan::Plan| {
+            plan.stacks
+                .iter()
+                .find(|s| s.logical_id == logical_id)
+                .map(|s| s.template_key.clone())
+        };
+        let (old, new) = (key_in(old_plan), key_in(new_plan));
+        if old != record.key {
+            return None;
+        }
+        let is_affected = affected.contains(&j);
+        match (old, new) {
+            (Some(old), Some(new)) if old != new => {
+                if !is_affected {
+                    return None;
+                }
+                key_changes.push((j, old, new));
+            }
+            (old, new) if old.is_some() != new.is_some() => return None,
+            _ => {}
+        }
+        if is_affected {
+            folders.push(format!(
+                "amplify/backend/{}/{}/",
+                resource.category(),
+                resource.name
+            ));
+        }
+    }
+    Some((key_changes, folders))
+}
+
+/// The recorded item ranges after the edit: the edited item's end and every later item
+/// move by the edit's length.
+fn shift_items(items: &mut [ItemRecord], texts: &Texts) -> Option<()> {
+    let record = &mut items[texts.changed];
     record.end = record.end.checked_add_signed(texts.delta)?;
-    for later in &mut snap.items[texts.changed + 1..] {
+    for later in &mut items[texts.changed + 1..] {
         later.start = later.start.checked_add_signed(texts.delta)?;
         later.end = later.end.checked_add_signed(texts.delta)?;
     }
-    Some(written)
+    Some(())
 }
 
 /// `start` (the affected resources and every one-of-a-kind resource) and what they
@@ -371,7 +397,7 @@ fn own_files(
 /// the root's, and the backend file's hash). Returns the files rewritten.
 fn patch(
     snap: &mut Snapshot,
-    key_changes: &[(usize, String, String)],
+    key_changes: &[KeyChange],
     new_hash: &str,
     project_dir: &Path,
 ) -> Option<Vec<PathBuf>> {

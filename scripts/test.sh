@@ -33,7 +33,9 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 cargo clippy -p amplify-runtime --no-default-features --features cli --locked -- -D warnings
 cargo clippy -p amplify-runtime --features graphql --locked -- -D warnings
 cargo clippy -p amplify-runtime --features rest --locked -- -D warnings
-cargo test --workspace --all-features --locked
+# Every test, each test binary a job, three at a time (the deploy tests mostly wait on the
+# emulator): see the script.
+bash scripts/run-tests.sh
 # The README's first command, once, as a newcomer runs it: local cloud, push, round trip.
 bash scripts/main.sh
 # Generated files that are committed (the examples' amplify/ folders, goldens) must be what

@@ -93,6 +93,7 @@ fn the_local_cloud_keeps_deployed_stacks_across_restarts() {
         "{}",
         String::from_utf8_lossy(&pushed.stderr)
     );
+    let exclusive = common::lock_scratch_builds();
     let app = common::without_test_package_env(&mut std::process::Command::new(env!("CARGO")))
         .args(["run", "-q", "-p", "blog-example", "--", "--json"])
         .current_dir(scratch.crate_dir())
@@ -104,6 +105,7 @@ fn the_local_cloud_keeps_deployed_stacks_across_restarts() {
         .env_remove("AMPLIFY_OUTPUTS")
         .output()
         .unwrap();
+    drop(exclusive);
     assert!(
         app.status.success(),
         "the round trip reaches the local cloud by itself: {}{}",

@@ -88,6 +88,7 @@ fn a_signed_in_user_s_post_reaches_dynamodb_and_the_photo_reaches_s3() {
         "bootstrap needs {needs:?}"
     );
 
+    let exclusive = common::lock_scratch_builds();
     let run = common::without_test_package_env(&mut Command::new(env!("CARGO")))
         .args(["run", "-q", "-p", "blog-example", "--", "--json"])
         .current_dir(scratch.crate_dir())
@@ -101,6 +102,7 @@ fn a_signed_in_user_s_post_reaches_dynamodb_and_the_photo_reaches_s3() {
         .env_remove("AWS_PROFILE")
         .output()
         .unwrap();
+    drop(exclusive);
     assert!(
         run.status.success(),
         "{}",

@@ -220,13 +220,38 @@ amplify-build = {{ path = "{build}" }}
     }
 }
 
-/// The scratch crates of one test binary share a target directory (dependencies build
-/// once), so their binaries share paths: one test at a time may build and run.
-pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+/// Held while a test builds and runs scratch crates: see [`exclusive`].
+pub struct Exclusive {
+    _thread: std::sync::MutexGuard<'static, ()>,
+    _process: fs::File,
+}
+
+/// Scratch crates share one target directory (dependencies build once), so crates of
+/// the same package share their binaries' paths: one test at a time may build and run,
+/// in this process (a mutex) and in the other test binaries running beside it (a lock
+/// on a file in that directory, released when the process ends, however it ends).
+pub fn exclusive() -> Exclusive {
     static SHARED_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    SHARED_TARGET
+    let thread = SHARED_TARGET
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Exclusive {
+        _thread: thread,
+        _process: lock_scratch_builds(&workspace_root().join("target/scratch-builds")),
+    }
+}
+
+/// An exclusive lock on `<dir>/.tests.lock`, shared with amplify-runtime's tests.
+fn lock_scratch_builds(dir: &Path) -> fs::File {
+    fs::create_dir_all(dir).unwrap();
+    let file = fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".tests.lock"))
+        .unwrap();
+    file.lock().unwrap();
+    file
 }
 
 /// Every CloudFormation template under `dir` (nested templates and the root stack).

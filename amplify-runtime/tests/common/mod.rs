@@ -241,6 +241,7 @@ impl Scratch {
     /// `cargo run` of the app `package` with `args`, built with the configuration now on
     /// disk.
     pub fn run_app(&self, package: &str, args: &[&str]) -> Output {
+        let _exclusive = lock_scratch_builds();
         without_test_package_env(&mut Command::new(env!("CARGO")))
             .args(["run", "-q", "-p", package, "--"])
             .args(args)
@@ -255,6 +256,7 @@ impl Scratch {
     /// environment, as an app calling its backend has them (the endpoint it reads from
     /// the configuration the push recorded).
     pub fn run_app_with_credentials(&self, package: &str, args: &[&str]) -> Output {
+        let _exclusive = lock_scratch_builds();
         without_test_package_env(&mut Command::new(env!("CARGO")))
             .args(["run", "-q", "-p", package, "--"])
             .args(args)
@@ -599,6 +601,23 @@ pub fn edit(path: &Path, from: &str, to: &str) {
 
 pub fn tpi_after(scratch: &Scratch) -> Value {
     scratch.json("amplify/team-provider-info.json")
+}
+
+/// An exclusive lock on `target/scratch-builds/.tests.lock`, held while an app is built
+/// and run: scratch crates of one package share their binary's path in that shared target
+/// directory, and test binaries may run side by side (amplify-tests takes the same lock).
+/// Released when dropped or when the process ends.
+pub fn lock_scratch_builds() -> fs::File {
+    let dir = repo().join("target/scratch-builds");
+    fs::create_dir_all(&dir).unwrap();
+    let file = fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".tests.lock"))
+        .unwrap();
+    file.lock().unwrap();
+    file
 }
 
 /// Removes from `cmd` the variables `cargo test` set for this test's own package

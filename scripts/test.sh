@@ -25,7 +25,10 @@ export SOURCE_DATE_EPOCH=1796083200
 
 bash scripts/setup-python-tools.sh
 bash scripts/setup-emulator.sh
-bash scripts/setup-node-tools.sh
+# The node tools (the Amplify CLI alone is ~1,600 packages) install while cargo compiles.
+node_log="$(mktemp)"
+bash scripts/setup-node-tools.sh >"$node_log" 2>&1 &
+node_setup=$!
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 # The feature sets users install alone: the CLI (`--features cli`, as the README installs
@@ -35,6 +38,13 @@ cargo clippy -p amplify-runtime --features graphql --locked -- -D warnings
 cargo clippy -p amplify-runtime --features rest --locked -- -D warnings
 # Every test, each test binary a job, three at a time (the deploy tests mostly wait on the
 # emulator): see the script.
+status=0
+wait "$node_setup" || status=$?
+cat "$node_log"
+if ((status)); then
+    echo "scripts/test.sh: installing the node tools failed (scripts/setup-node-tools.sh)" >&2
+    exit "$status"
+fi
 bash scripts/run-tests.sh
 # The README's first command, once, as a newcomer runs it: local cloud, push, round trip.
 bash scripts/main.sh

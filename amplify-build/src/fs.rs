@@ -145,7 +145,7 @@ pub fn source_is_read_only(crate_root: &Path) -> bool {
 
 /// Removes the folders of resources no longer declared, in the folders of `categories`
 /// (those of the registered categories). Only files synthesis writes are deleted
-/// (templates, `parameters.json`, `schema.graphql`, `build/`); a folder that still holds
+/// (templates, `parameters.json`, `amplify.state`, `schema.graphql`, `build/`); a folder that still holds
 /// anything else is left in place and reported.
 pub fn prune_stale_resources(
     backend_dir: &Path,
@@ -177,6 +177,7 @@ pub fn prune_stale_resources(
                 let file_name = file.file_name().to_string_lossy().into_owned();
                 let generated = file_name.ends_with("cloudformation-template.json")
                     || file_name == "parameters.json"
+                    || file_name == "amplify.state"
                     || file_name == "schema.graphql";
                 if generated && file.path().is_file() {
                     fs::remove_file(file.path()).map_err(io)?;

@@ -223,7 +223,24 @@ pub enum EnvInput {
     },
 }
 
+/// Where push keeps, beside an API key's expiry, the validity it was declared with
+/// (`team-provider-info.json`, as Amplify keeps it).
+pub const API_KEY_DAYS: &str = "apiKeyExpirationDays";
+
 impl EnvInput {
+    /// The keys push keeps for it in the environment's `categories` block of
+    /// `team-provider-info.json` (the input's `parameter` and, for an API key, its declared
+    /// validity). The Amplify CLI lists each in `backend-config.json` as
+    /// `AMPLIFY_<category>_<resource>_<key>` and rewrites that list when it differs.
+    /// Overrides are kept only where an environment sets one, and secrets nowhere.
+    pub fn kept_keys<'a>(&self, parameter: &'a str) -> Vec<&'a str> {
+        match self {
+            EnvInput::DeploymentBucket | EnvInput::AssetKey { .. } => vec![parameter],
+            EnvInput::ApiKeyExpiry { .. } => vec![parameter, API_KEY_DAYS],
+            EnvInput::Secret { .. } | EnvInput::Override { .. } => Vec::new(),
+        }
+    }
+
     /// Whether Amplify keeps it as an environment parameter: out of `parameters.json`,
     /// listed under `parameters` in `backend-config.json` as
     /// `AMPLIFY_<category>_<resource>_<parameter>`.

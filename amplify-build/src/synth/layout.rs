@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::{FileSet, Synthesized};
 use crate::category::model::Backend;
-use crate::category::stack::ProjectSettings;
+use crate::category::stack::{Binding, ProjectSettings};
 use crate::cfn::to_pretty_json;
 use crate::files::{BackendConfig, DependsOn, ParameterUse, ResourceEntry, ResourceRef, IMPORTED};
 use crate::plan::PROVIDER;
@@ -39,10 +39,14 @@ pub(super) fn add_layout_files(
     project: &ProjectSettings,
     files: &mut FileSet,
 ) {
+    // With its keys sorted, as the Amplify CLI writes it: the CLI compares each resource's
+    // entry with the one last pushed as text, so any other order reads as a change to it.
+    let config = serde_json::to_value(config).expect("backend-config.json serialises");
     files.generated.push((
         "amplify/backend/backend-config.json".into(),
-        to_pretty_json(config),
+        to_pretty_json(&sorted_keys(config)),
     ));
+    files.seeded.push(("amplify/cli.json".into(), cli_json()));
     files.seeded.push((
         "amplify/.config/project-config.json".into(),
         project_config(project),
@@ -54,6 +58,64 @@ pub(super) fn add_layout_files(
             { "Key": "user:Application", "Value": "{project-name}" }
         ])),
     ));
+}
+
+/// `value` with the keys of every object in code-unit order.
+fn sorted_keys(value: Json) -> Json {
+    match value {
+        Json::Object(map) => {
+            let mut entries: Vec<(String, Json)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Json::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        Json::Array(items) => Json::Array(items.into_iter().map(sorted_keys).collect()),
+        other => other,
+    }
+}
+
+/// `amplify/cli.json`, the Amplify CLI's feature flags for the project: without it the
+/// CLI takes the folder for one of its oldest (GraphQL transformer v1). The flags a new
+/// Gen 1 project gets, for the GraphQL transformer and auth.
+fn cli_json() -> String {
+    to_pretty_json(&json!({
+        "features": {
+            "graphqltransformer": {
+                "addmissingownerfields": true,
+                "improvepluralization": false,
+                "validatetypenamereservedwords": true,
+                "useexperimentalpipelinedtransformer": true,
+                "enableiterativegsiupdates": true,
+                "secondarykeyasgsi": true,
+                "skipoverridemutationinputtypes": true,
+                "transformerversion": 2,
+                "suppressschemamigrationprompt": true,
+                "securityenhancementnotification": false,
+                "showfieldauthnotification": false,
+                "usesubusernamefordefaultidentityclaim": true,
+                "usefieldnameforprimarykeyconnectionfield": false,
+                "enableautoindexquerynames": true,
+                "respectprimarykeyattributesonconnectionfield": true,
+                "shoulddeepmergedirectiveconfigdefaults": false,
+                "populateownerfieldforstaticgroupauth": true,
+                "subscriptionsinheritprimaryauth": false,
+                "enablegen2migration": false
+            },
+            "auth": {
+                "enablecaseinsensitivity": true,
+                "useinclusiveterminology": true,
+                "breakcirculardependency": true,
+                "forcealiasattributes": false,
+                "useenabledmfas": true
+            },
+            "project": { "overrides": true }
+        },
+        "debug": {}
+    }))
 }
 
 /// `backend-config.json`: category → resource → metadata, plus the environment
@@ -91,18 +153,26 @@ pub(super) fn backend_config(backend: &Backend, stacks: &[Synthesized]) -> Backe
             extra: s.stack.backend_config.clone(),
         };
         config.insert(category, &resource.name, entry);
-        for (name, binding) in &s.stack.bindings {
-            if s.stack.template.parameters.contains_key(name) && binding.is_env_parameter() {
-                config.parameters.insert(
-                    format!("AMPLIFY_{category}_{}_{name}", resource.name),
-                    ParameterUse {
-                        used_by: vec![ResourceRef {
-                            category: category.to_owned(),
-                            resource_name: resource.name.clone(),
-                        }],
-                    },
-                );
-            }
+        let kept = s
+            .stack
+            .bindings
+            .iter()
+            .filter_map(|(name, binding)| match binding {
+                Binding::Input(input) if s.stack.template.parameters.contains_key(name) => {
+                    Some(input.kept_keys(name))
+                }
+                _ => None,
+            });
+        for key in kept.flatten() {
+            config.parameters.insert(
+                format!("AMPLIFY_{category}_{}_{key}", resource.name),
+                ParameterUse {
+                    used_by: vec![ResourceRef {
+                        category: category.to_owned(),
+                        resource_name: resource.name.clone(),
+                    }],
+                },
+            );
         }
     }
     debug_assert_eq!(config.entries().count(), backend.resources.len());

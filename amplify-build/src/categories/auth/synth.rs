@@ -8,7 +8,7 @@ use super::{client, AuthSpec, MfaMode, SignIn};
 use crate::category::model::Resource as Decl;
 use crate::category::stack::{description, NestedStack, RootRef, RootRoles};
 use crate::cfn::policy;
-use crate::cfn::{list, obj, Resource, Template, Value};
+use crate::cfn::{list, obj, to_pretty_json, Resource, Template, Value};
 
 /// The nested stack of a user pool named `name`.
 pub(super) fn nested_stack(name: &str, spec: &AuthSpec) -> NestedStack {
@@ -155,6 +155,50 @@ pub(super) fn nested_stack(name: &str, spec: &AuthSpec) -> NestedStack {
         .backend_config
         .insert("frontendAuthConfig".into(), frontend_auth_config(spec));
     stack
+        .files
+        .push(("parameters.json".into(), amplify_cli_parameters(name, spec)));
+    stack
+}
+
+/// `auth/<name>/parameters.json` as the Amplify CLI reads it for a pool it did not write
+/// (its older layout, which it still reads where a resource has no `cli-inputs.json`):
+/// the settings from which it derives `frontendAuthConfig` and its SMS checks, the same
+/// values as ours. No `cli-inputs.json` on purpose: from one, the CLI would regenerate the
+/// pool's template at its next push, with its own logical ids.
+fn amplify_cli_parameters(name: &str, spec: &AuthSpec) -> String {
+    let lower = |values: Vec<&str>| -> Vec<String> {
+        values.iter().map(|v| v.to_ascii_lowercase()).collect()
+    };
+    let mfa_types: Vec<&str> = client::mfa_types(spec)
+        .into_iter()
+        .map(|t| if t == "SMS" { "SMS Text Message" } else { t })
+        .collect();
+    let password_characters: Vec<String> = client::password_characters(spec)
+        .into_iter()
+        .map(|c| {
+            // `REQUIRES_LOWERCASE` → `Requires Lowercase`.
+            let words: Vec<String> = c
+                .split('_')
+                .map(|w| w[..1].to_owned() + &w[1..].to_ascii_lowercase())
+                .collect();
+            words.join(" ")
+        })
+        .collect();
+    let username_attributes = lower(client::username_attributes(spec));
+    to_pretty_json(&json!({
+        "resourceName": name,
+        "serviceName": "Cognito",
+        "authSelections": if spec.identity_pool.is_some() { "identityPoolAndUserPool" } else { "userPoolOnly" },
+        "usernameAttributes": if username_attributes.is_empty() { Vec::new() } else { vec![username_attributes.join(", ")] },
+        "requiredAttributes": spec.required_attributes,
+        "autoVerifiedAttributes": lower(client::verification_mechanisms(spec)),
+        "passwordPolicyMinLength": spec.password.min_length,
+        "passwordPolicyCharacters": password_characters,
+        "mfaConfiguration": spec.mfa.cognito(),
+        "mfaTypes": mfa_types,
+        "allowUnauthenticatedIdentities": spec.identity_pool.unwrap_or(false),
+        "userPoolGroupList": spec.groups,
+    }))
 }
 
 fn user_pool(name: &str, spec: &AuthSpec, needs_sms: bool) -> Resource {

@@ -8,7 +8,7 @@ use super::{granted_variables, FunctionSpec};
 use crate::category::model::Resource as Decl;
 use crate::category::stack::{description, Binding, NestedStack, StackContext};
 use crate::cfn::policy;
-use crate::cfn::{list, obj, Resource, Template, Value};
+use crate::cfn::{list, obj, to_pretty_json, Resource, Template, Value};
 use crate::plan::{Asset, CodeSource, EnvInput};
 
 /// The nested stack of one function.
@@ -139,7 +139,26 @@ pub(super) fn nested_stack(
         architecture: spec.architecture,
     });
     stack.backend_config.insert("build".into(), json!(true));
+    if let super::Runtime::Rust { .. } = spec.runtime {
+        stack
+            .files
+            .push(("amplify.state".into(), amplify_cli_state()));
+    }
     stack
+}
+
+/// `amplify.state`: how the Amplify CLI builds and packages the function when it pushes
+/// or exports the folder. It has no runtime for Rust; its Node.js runtime with the
+/// legacy build zips `src/` as it is (no `package.json`, nothing to install), and push
+/// leaves there a `bootstrap` launcher and the binary it built (see the runtime's
+/// `deploy::amplify_cli`), so the zip it makes runs as ours does on `provided.al2023`.
+fn amplify_cli_state() -> String {
+    to_pretty_json(&json!({
+        "pluginId": "amplify-nodejs-function-runtime-provider",
+        "functionRuntime": "nodejs",
+        "useLegacyBuild": true,
+        "defaultEditorFile": "src/bootstrap"
+    }))
 }
 
 fn lambda(spec: &FunctionSpec, function_name: Value, variables: Vec<(String, Value)>) -> Resource {

@@ -118,13 +118,15 @@ fn missing_code(name: &str, dir: &Path) -> CliError {
     .help("create it, or fix `code = \"...\"` in the declaration (relative to the crate root)")
 }
 
-/// Builds a code asset and returns its zip.
+/// Builds a code asset and returns its zip. A Rust function's binary is also put in
+/// `cli_folder`, the function's folder where the Amplify CLI packages it from `src/`.
 pub fn build_zip(
     project_root: &Path,
     name: &str,
     asset: &Asset,
     packages: &mut Option<Packages>,
     how: FunctionBuild,
+    cli_folder: Option<&Path>,
 ) -> Result<Vec<u8>> {
     let Some((source, _, architecture)) = code(asset) else {
         return Err(CliError::new(
@@ -147,6 +149,9 @@ pub fn build_zip(
             };
             let binary = function.build(project_root, how)?;
             let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
+            if let Some(folder) = cli_folder {
+                super::amplify_cli::place_binary(folder, &bytes)?;
+            }
             zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
         }
         CodeSource::Folder { path } => {

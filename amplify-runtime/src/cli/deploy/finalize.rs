@@ -106,7 +106,9 @@ pub async fn finalize(
     copy_dir(
         &project.backend_dir(),
         &staging,
-        &["amplify-meta.json", ".temp"],
+        // node_modules: a function's dependencies or binary (see `amplify_cli`), which
+        // the Amplify CLI leaves out of what it compares too.
+        &["amplify-meta.json", ".temp", "node_modules"],
     )?;
     write_json(&staging.join("amplify-meta.json"), &meta)?;
     let mut files = Vec::new();
@@ -126,6 +128,28 @@ pub async fn finalize(
         .map_err(|e| {
             sdk_error(
                 format!("cannot upload `#current-cloud-backend.zip` to `{bucket}`"),
+                e,
+            )
+        })?;
+
+    // Beside it, at the bucket's root, the metadata: the Amplify CLI reads both before it
+    // pushes an environment it did not deploy last.
+    let meta_json = serde_json::to_vec_pretty(&meta).map_err(|e| {
+        CliError::new(
+            crate::cli::error::Kind::Other,
+            format!("amplify-meta.json: {e}"),
+        )
+    })?;
+    aws.s3
+        .put_object()
+        .bucket(&bucket)
+        .key("amplify-meta.json")
+        .body(meta_json.into())
+        .send()
+        .await
+        .map_err(|e| {
+            sdk_error(
+                format!("cannot upload `amplify-meta.json` to `{bucket}`"),
                 e,
             )
         })?;

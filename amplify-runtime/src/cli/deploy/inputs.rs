@@ -3,15 +3,14 @@
 //! and how they are kept in `team-provider-info.json` (Amplify's
 //! `categories.<category>.<resource>.<parameter>`).
 
-use amplify_build::plan::{content_hash, EnvInput, InputValue, Plan, RootSecret, StackPlan};
+use amplify_build::plan::{
+    content_hash, EnvInput, InputValue, Plan, RootSecret, StackPlan, API_KEY_DAYS,
+};
 
 use crate::cli::error::{CliError, Result};
 use indexmap::IndexMap;
 
 use crate::cli::state::{pushed_value, EnvParameters, ParameterValue};
-
-/// Where the declared validity of an API key is kept beside its expiry.
-const API_KEY_DAYS: &str = "apiKeyExpirationDays";
 
 /// The stored values of one resource.
 fn stored<'a>(

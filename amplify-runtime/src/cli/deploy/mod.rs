@@ -6,6 +6,7 @@
 //! state. Making a failed root stack deployable again is [`recovery`].
 
 pub(crate) mod actions;
+pub(crate) mod amplify_cli;
 pub(crate) mod assets;
 pub(crate) mod changes;
 pub(crate) mod events;
@@ -361,7 +362,17 @@ pub(super) fn code_keys(
                 Some(prev) if unchanged(s) => prev.to_owned(),
                 _ => {
                     eprintln!("Building function {} …", s.name);
-                    let zip = assets::build_zip(&project.root, &s.name, code, &mut packages, how)?;
+                    let folder = project.backend_dir().join(&s.category).join(&s.name);
+                    let cli_folder =
+                        amplify_cli::packages_from_src(&folder).then_some(folder.as_path());
+                    let zip = assets::build_zip(
+                        &project.root,
+                        &s.name,
+                        code,
+                        &mut packages,
+                        how,
+                        cli_folder,
+                    )?;
                     let key = assets::zip_key(&s.name, &zip);
                     uploads.push((key.clone(), zip));
                     key

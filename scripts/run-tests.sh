@@ -36,7 +36,7 @@ PY
 # Slowest first (seconds on a CI run, 2026-12-06: deploy 257, export 203, client_config
 # 166, environments 72, compiletest 67, local_cloud 66, plugins 63, pipeline 61,
 # third_party 60, hosting 56, build_script 33, large_backend 31); the rest after them.
-slow=(deploy export client_config environments compiletest local_cloud plugins pipeline
+slow=(deploy export client_config amplify_cli environments compiletest local_cloud plugins pipeline
   third_party hosting build_script large_backend graphql_codegen generated_backends
   round_trip gen1_takeover)
 ordered=()

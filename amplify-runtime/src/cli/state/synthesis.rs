@@ -45,14 +45,44 @@ fn read_plan(project: &Project) -> Result<Option<Plan>> {
     Ok(plan.filter(|p| p.format == PLAN_FORMAT))
 }
 
-/// Whether every file the plan was made from still has the bytes it had.
+/// Whether every file the plan was made from still has the bytes it had, and every
+/// template it was made into too.
 fn is_fresh(project: &Project, plan: &Plan) -> bool {
-    plan.inputs.iter().all(|input| {
+    let inputs = plan.inputs.iter().all(|input| {
         let path = project.root.join(&input.path);
         std::fs::read(path)
             .map(|bytes| amplify_build::plan::content_hash(&bytes) == input.sha256)
             .unwrap_or(false)
-    })
+    });
+    inputs && templates_intact(project, plan)
+}
+
+/// Whether each template synthesis wrote still has its bytes: its key in the deployment
+/// bucket ends with their content hash. Another tool may have rewritten one in the folder
+/// (the Amplify CLI's `export` builds the root stack and function templates its own way),
+/// and cargo would not run the build script again for that.
+fn templates_intact(project: &Project, plan: &Plan) -> bool {
+    let root = std::iter::once((&plan.root.template, &plan.root.template_key));
+    let links = plan
+        .root
+        .links
+        .iter()
+        .map(|l| (&l.template, &l.template_key));
+    let groups = plan
+        .root
+        .groups
+        .iter()
+        .map(|g| (&g.template, &g.template_key));
+    let stacks = plan.stacks.iter().map(|s| (&s.template, &s.template_key));
+    root.chain(links)
+        .chain(groups)
+        .chain(stacks)
+        .all(|(template, key)| {
+            std::fs::read(project.root.join(template)).is_ok_and(|bytes| {
+                let hash = amplify_build::plan::content_hash(&bytes);
+                key.ends_with(&format!("-{hash}.json"))
+            })
+        })
 }
 
 /// `cargo check` of the crate: runs its build script (which synthesises) and shows the

@@ -25,6 +25,13 @@ pub fn packages_from_src(folder: &Path) -> bool {
     folder.join("amplify.state").is_file()
 }
 
+/// Whether `rel` (relative to the function's `folder`) is one of the files push puts
+/// there for the Amplify CLI: not an input of the stack (the code is fingerprinted from
+/// its sources), so it is left out of the stack's fingerprint.
+pub fn written_by_push(folder: &Path, rel: &Path) -> bool {
+    rel.starts_with("src") && packages_from_src(folder)
+}
+
 /// Puts the built `binary` and its launcher in the function's `src/`, each replaced
 /// whole.
 pub fn place_binary(folder: &Path, binary: &[u8]) -> Result<()> {
@@ -47,6 +54,20 @@ fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_push_writes_is_told_apart_in_a_folder_with_amplify_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let launcher = Path::new("src/bootstrap");
+        assert!(!written_by_push(dir.path(), launcher));
+        std::fs::write(dir.path().join("amplify.state"), "{}").unwrap();
+        assert!(written_by_push(dir.path(), launcher));
+        assert!(written_by_push(
+            dir.path(),
+            Path::new("src").join(BINARY).as_path()
+        ));
+        assert!(!written_by_push(dir.path(), Path::new("parameters.json")));
+    }
 
     #[test]
     fn the_launcher_and_binary_are_executable_under_src() {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use amplify_build::plan::{Asset, Plan, PROVIDER};
 use sha2::{Digest, Sha256};
 
+use crate::cli::deploy::amplify_cli;
 use crate::cli::deploy::assets::{self, hex, Packages};
 use crate::cli::deploy::inputs;
 use crate::cli::error::Result;
@@ -69,6 +70,9 @@ pub fn fingerprints(
         let dir = project.root.join(&stack.folder);
         let mut hasher = Sha256::new();
         for rel in files_under(&dir) {
+            if amplify_cli::written_by_push(&dir, &rel) {
+                continue;
+            }
             hasher.update(rel.to_string_lossy().as_bytes());
             hasher.update(std::fs::read(dir.join(&rel)).unwrap_or_default());
         }

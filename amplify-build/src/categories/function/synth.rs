@@ -139,19 +139,17 @@ pub(super) fn nested_stack(
         architecture: spec.architecture,
     });
     stack.backend_config.insert("build".into(), json!(true));
-    if let super::Runtime::Rust { .. } = spec.runtime {
-        stack
-            .files
-            .push(("amplify.state".into(), amplify_cli_state()));
-    }
+    stack
+        .files
+        .push(("amplify.state".into(), amplify_cli_state()));
     stack
 }
 
 /// `amplify.state`: how the Amplify CLI builds and packages the function when it pushes
-/// or exports the folder. It has no runtime for Rust; its Node.js runtime with the
-/// legacy build zips `src/` as it is (no `package.json`, nothing to install), and push
-/// leaves there a `bootstrap` launcher and the binary it built (see the runtime's
-/// `deploy::amplify_cli`), so the zip it makes runs as ours does on `provided.al2023`.
+/// or exports the folder. Its Node.js runtime with the legacy build zips `src/` as it is,
+/// and push leaves there the files of the zip it deployed (see the runtime's
+/// `deploy::amplify_cli`): the CLI has no Rust runtime, and its Python one would rebuild
+/// the code with pipenv.
 fn amplify_cli_state() -> String {
     to_pretty_json(&json!({
         "pluginId": "amplify-nodejs-function-runtime-provider",

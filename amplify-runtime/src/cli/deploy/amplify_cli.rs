@@ -1,23 +1,28 @@
 //! What the Amplify CLI needs in a function's folder to push or export it: it packages a
 //! function by zipping `function/<name>/src/` (its Node.js runtime's legacy build, which
-//! synthesis names in the folder's `amplify.state`, since it has none for Rust). Push
-//! leaves there what its own zip holds: a `bootstrap` that starts the binary it built,
-//! kept under `src/node_modules/`, which the CLI zips but leaves out of the folder hash it
-//! compares with the last push (so a rebuilt binary does not read as a change to it), and
-//! which Amplify's `.gitignore` block keeps out of the repository.
+//! synthesis names in the folder's `amplify.state`: the CLI has no Rust runtime, and its
+//! Python one would rebuild the code with pipenv). Push leaves there what its own zip
+//! holds: a Node.js or Python function's files, or for a Rust function a `bootstrap` that
+//! starts the binary it built, kept under `src/node_modules/`, which the CLI zips but
+//! leaves out of the folder hash it compares with the last push (a rebuilt binary does not
+//! read as a change to it) and which Amplify's `.gitignore` block keeps out of the
+//! repository.
 
 use std::path::Path;
 
 use crate::cli::error::{CliError, Result};
-use crate::cli::state::project::write_atomic;
+use crate::cli::state::project::swap_dir;
 
-/// Where the binary goes, under the function's `src/`.
+/// Where a Rust function's binary goes, under the function's `src/`.
 const BINARY: &str = "node_modules/amplify-rs-function/bootstrap";
 
 /// The launcher at the zip's root, where Lambda's `provided.al2023` runtime looks.
 const LAUNCHER: &str = "#!/bin/sh\n\
 # Written by cargo amplify push: starts the function's binary, built by that push.\n\
 exec \"$LAMBDA_TASK_ROOT/node_modules/amplify-rs-function/bootstrap\" \"$@\"\n";
+
+/// Where the next `src/` is built, beside it.
+const STAGING: &str = ".src.staging";
 
 /// Whether `folder` (a function's resource folder) is packaged by the Amplify CLI from
 /// `src/`: synthesis wrote its `amplify.state`.
@@ -29,26 +34,38 @@ pub fn packages_from_src(folder: &Path) -> bool {
 /// there for the Amplify CLI: not an input of the stack (the code is fingerprinted from
 /// its sources), so it is left out of the stack's fingerprint.
 pub fn written_by_push(folder: &Path, rel: &Path) -> bool {
-    rel.starts_with("src") && packages_from_src(folder)
+    (rel.starts_with("src") || rel.starts_with(STAGING)) && packages_from_src(folder)
 }
 
-/// Puts the built `binary` and its launcher in the function's `src/`, each replaced
-/// whole.
-pub fn place_binary(folder: &Path, binary: &[u8]) -> Result<()> {
-    let src = folder.join("src");
-    write_executable(&src.join(BINARY), binary)?;
-    write_executable(&src.join("bootstrap"), LAUNCHER.as_bytes())
+/// The files of a Rust function's package for the Amplify CLI: the launcher and `binary`.
+pub fn rust_package(binary: Vec<u8>) -> Vec<(String, Vec<u8>, u32)> {
+    vec![
+        ("bootstrap".to_owned(), LAUNCHER.as_bytes().to_vec(), 0o755),
+        (BINARY.to_owned(), binary, 0o755),
+    ]
 }
 
-fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic(path, bytes)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-            .map_err(|e| CliError::io("set the mode of", path, e))?;
+/// Replaces the function's `src/` with `files` (relative path, bytes, mode): built
+/// beside it, then swapped in, so it is the old package or the new one, never a mix.
+pub fn place_package(folder: &Path, files: &[(String, Vec<u8>, u32)]) -> Result<()> {
+    let staging = folder.join(STAGING);
+    let _ = std::fs::remove_dir_all(&staging);
+    for (rel, bytes, mode) in files {
+        let path = staging.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| CliError::io("create", parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| CliError::io("write", &path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(*mode))
+                .map_err(|e| CliError::io("set the mode of", &path, e))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
     }
-    Ok(())
+    swap_dir(&staging, &folder.join("src"))
 }
 
 #[cfg(test)]
@@ -72,7 +89,13 @@ mod tests {
     #[test]
     fn the_launcher_and_binary_are_executable_under_src() {
         let dir = tempfile::tempdir().unwrap();
-        place_binary(dir.path(), b"\x7fELF").unwrap();
+        std::fs::create_dir_all(dir.path().join("src/stale")).unwrap();
+        std::fs::write(dir.path().join("src/stale/index.js"), "old").unwrap();
+        place_package(dir.path(), &rust_package(b"\x7fELF".to_vec())).unwrap();
+        assert!(
+            !dir.path().join("src/stale").exists(),
+            "the old package is replaced whole"
+        );
         let binary = dir.path().join("src").join(BINARY);
         assert_eq!(std::fs::read(&binary).unwrap(), b"\x7fELF");
         let launcher = std::fs::read_to_string(dir.path().join("src/bootstrap")).unwrap();

@@ -118,8 +118,8 @@ fn missing_code(name: &str, dir: &Path) -> CliError {
     .help("create it, or fix `code = \"...\"` in the declaration (relative to the crate root)")
 }
 
-/// Builds a code asset and returns its zip. A Rust function's binary is also put in
-/// `cli_folder`, the function's folder where the Amplify CLI packages it from `src/`.
+/// Builds a code asset and returns its zip. Its files are also put in `cli_folder`, the
+/// function's folder where the Amplify CLI packages it from `src/`.
 pub fn build_zip(
     project_root: &Path,
     name: &str,
@@ -150,7 +150,8 @@ pub fn build_zip(
             let binary = function.build(project_root, how)?;
             let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
             if let Some(folder) = cli_folder {
-                super::amplify_cli::place_binary(folder, &bytes)?;
+                let package = super::amplify_cli::rust_package(bytes.clone());
+                super::amplify_cli::place_package(folder, &package)?;
             }
             zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
         }
@@ -170,6 +171,10 @@ pub fn build_zip(
                 let bytes = std::fs::read(dir.join(&rel))
                     .map_err(|e| CliError::io("read", &dir.join(&rel), e))?;
                 files.push((rel.to_string_lossy().replace('\\', "/"), bytes, 0o644));
+            }
+            // The code already in the CLI's place (a Gen 1 layout kept) is left as it is.
+            if let Some(folder) = cli_folder.filter(|f| f.join("src") != dir) {
+                super::amplify_cli::place_package(folder, &files)?;
             }
             zip_files(&files)
         }

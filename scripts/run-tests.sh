@@ -33,9 +33,10 @@ print("\n".join(names))
 PY
 )
 
-# Slowest first (seconds on a CI run, 2026-12-06: deploy 257, export 203, client_config
-# 166, environments 72, compiletest 67, local_cloud 66, plugins 63, pipeline 61,
-# third_party 60, hosting 56, build_script 33, large_backend 31); the rest after them.
+# Slowest first (seconds on a fresh-clone run, 2026-12-06, three jobs side by side: deploy
+# 874, export 524, client_config 390, amplify_cli 284, environments 244, pipeline 224,
+# local_cloud 158, compiletest 145, plugins 138, hosting 137, third_party 93); the rest
+# after them.
 slow=(deploy export client_config amplify_cli environments compiletest local_cloud plugins pipeline
   third_party hosting build_script large_backend graphql_codegen generated_backends
   round_trip gen1_takeover)

@@ -243,14 +243,7 @@ fn lambda_zip(
         return Ok(zip);
     }
     eprintln!("Building function {name} …");
-    let zip = assets::build_zip(
-        &project.root,
-        name,
-        asset,
-        packages,
-        FunctionBuild::Lambda,
-        None,
-    )?;
+    let zip = assets::build_zip(&project.root, name, asset, packages, FunctionBuild::Lambda)?;
     // Best effort: without it, the next export builds again.
     let _ = amplify_build::write_atomic(&cached, &zip);
     Ok(zip)

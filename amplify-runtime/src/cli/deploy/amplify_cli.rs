@@ -2,14 +2,17 @@
 //! function by zipping `function/<name>/src/` (its Node.js runtime's legacy build, which
 //! synthesis names in the folder's `amplify.state`: the CLI has no Rust runtime, and its
 //! Python one would rebuild the code with pipenv). Push leaves there what its own zip
-//! holds: a Node.js or Python function's files, or for a Rust function a `bootstrap` that
+//! holds, once it has deployed it: a Node.js or Python function's files, or for a Rust function a `bootstrap` that
 //! starts the binary it built, kept under `src/node_modules/`, which the CLI zips but
 //! leaves out of the folder hash it compares with the last push (a rebuilt binary does not
 //! read as a change to it) and which Amplify's `.gitignore` block keeps out of the
 //! repository.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use amplify_build::plan::{Asset, CodeSource};
+
+use crate::cli::deploy::assets::ZipEntry;
 use crate::cli::error::{CliError, Result};
 use crate::cli::state::project::swap_dir;
 
@@ -37,8 +40,49 @@ pub fn written_by_push(folder: &Path, rel: &Path) -> bool {
     (rel.starts_with("src") || rel.starts_with(STAGING)) && packages_from_src(folder)
 }
 
+/// What push leaves in one function's `src/` for the Amplify CLI, once it has deployed.
+pub struct CliPackage {
+    folder: PathBuf,
+    files: Vec<ZipEntry>,
+}
+
+impl CliPackage {
+    /// The package of the function in `folder` whose deployed zip holds `entries`, or
+    /// `None` where the CLI does not package from `src/`, or where `src/` is already the
+    /// code (a Gen 1 layout kept: it stays as it is).
+    pub fn of(
+        folder: PathBuf,
+        project_root: &Path,
+        asset: &Asset,
+        entries: &[ZipEntry],
+    ) -> Option<CliPackage> {
+        if !packages_from_src(&folder) {
+            return None;
+        }
+        let Asset::FunctionCode { source, .. } = asset else {
+            return None;
+        };
+        let files = match source {
+            CodeSource::RustPackage { .. } => {
+                let binary = entries.iter().find(|(name, ..)| name == "bootstrap")?;
+                rust_package(binary.1.clone())
+            }
+            CodeSource::Folder { path } if project_root.join(path) == folder.join("src") => {
+                return None
+            }
+            CodeSource::Folder { .. } => entries.to_vec(),
+        };
+        Some(CliPackage { folder, files })
+    }
+
+    /// Replaces the function's `src/` with the package.
+    pub fn place(&self) -> Result<()> {
+        place_package(&self.folder, &self.files)
+    }
+}
+
 /// The files of a Rust function's package for the Amplify CLI: the launcher and `binary`.
-pub fn rust_package(binary: Vec<u8>) -> Vec<(String, Vec<u8>, u32)> {
+fn rust_package(binary: Vec<u8>) -> Vec<ZipEntry> {
     vec![
         ("bootstrap".to_owned(), LAUNCHER.as_bytes().to_vec(), 0o755),
         (BINARY.to_owned(), binary, 0o755),
@@ -47,7 +91,7 @@ pub fn rust_package(binary: Vec<u8>) -> Vec<(String, Vec<u8>, u32)> {
 
 /// Replaces the function's `src/` with `files` (relative path, bytes, mode): built
 /// beside it, then swapped in, so it is the old package or the new one, never a mix.
-pub fn place_package(folder: &Path, files: &[(String, Vec<u8>, u32)]) -> Result<()> {
+fn place_package(folder: &Path, files: &[ZipEntry]) -> Result<()> {
     let staging = folder.join(STAGING);
     let _ = std::fs::remove_dir_all(&staging);
     for (rel, bytes, mode) in files {

@@ -118,16 +118,28 @@ fn missing_code(name: &str, dir: &Path) -> CliError {
     .help("create it, or fix `code = \"...\"` in the declaration (relative to the crate root)")
 }
 
-/// Builds a code asset and returns its zip. Its files are also put in `cli_folder`, the
-/// function's folder where the Amplify CLI packages it from `src/`.
+/// One file of a zip: its name, bytes and Unix mode.
+pub type ZipEntry = (String, Vec<u8>, u32);
+
+/// Builds a code asset and returns its zip.
 pub fn build_zip(
     project_root: &Path,
     name: &str,
     asset: &Asset,
     packages: &mut Option<Packages>,
     how: FunctionBuild,
-    cli_folder: Option<&Path>,
 ) -> Result<Vec<u8>> {
+    zip_files(&build_entries(project_root, name, asset, packages, how)?)
+}
+
+/// Builds a code asset and returns the files of its zip.
+pub fn build_entries(
+    project_root: &Path,
+    name: &str,
+    asset: &Asset,
+    packages: &mut Option<Packages>,
+    how: FunctionBuild,
+) -> Result<Vec<ZipEntry>> {
     let Some((source, _, architecture)) = code(asset) else {
         return Err(CliError::new(
             Kind::Other,
@@ -149,11 +161,7 @@ pub fn build_zip(
             };
             let binary = function.build(project_root, how)?;
             let bytes = std::fs::read(&binary).map_err(|e| CliError::io("read", &binary, e))?;
-            if let Some(folder) = cli_folder {
-                let package = super::amplify_cli::rust_package(bytes.clone());
-                super::amplify_cli::place_package(folder, &package)?;
-            }
-            zip_files(&[("bootstrap".to_owned(), bytes, 0o755)])
+            Ok(vec![("bootstrap".to_owned(), bytes, 0o755)])
         }
         CodeSource::Folder { path } => {
             let dir = project_root.join(path);
@@ -172,19 +180,15 @@ pub fn build_zip(
                     .map_err(|e| CliError::io("read", &dir.join(&rel), e))?;
                 files.push((rel.to_string_lossy().replace('\\', "/"), bytes, 0o644));
             }
-            // The code already in the CLI's place (a Gen 1 layout kept) is left as it is.
-            if let Some(folder) = cli_folder.filter(|f| f.join("src") != dir) {
-                super::amplify_cli::place_package(folder, &files)?;
-            }
-            zip_files(&files)
+            Ok(files)
         }
     }
 }
 
 /// A zip whose bytes depend only on the file names, modes and contents: fixed
 /// timestamps, sorted entries.
-pub fn zip_files(files: &[(String, Vec<u8>, u32)]) -> Result<Vec<u8>> {
-    let mut sorted: Vec<&(String, Vec<u8>, u32)> = files.iter().collect();
+pub fn zip_files(files: &[ZipEntry]) -> Result<Vec<u8>> {
+    let mut sorted: Vec<&ZipEntry> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes, mode) in sorted {

@@ -118,41 +118,12 @@ pub async fn finalize(
         files.push((rel.to_string_lossy().replace('\\', "/"), bytes, 0o644));
     }
     let zip = assets::zip_files(&files)?;
-    aws.s3
-        .put_object()
-        .bucket(&bucket)
-        .key("#current-cloud-backend.zip")
-        .body(zip.into())
-        .send()
-        .await
-        .map_err(|e| {
-            sdk_error(
-                format!("cannot upload `#current-cloud-backend.zip` to `{bucket}`"),
-                e,
-            )
-        })?;
+    put(aws, &bucket, "#current-cloud-backend.zip", zip).await?;
 
     // Beside it, at the bucket's root, the metadata: the Amplify CLI reads both before it
     // pushes an environment it did not deploy last.
-    let meta_json = serde_json::to_vec_pretty(&meta).map_err(|e| {
-        CliError::new(
-            crate::cli::error::Kind::Other,
-            format!("amplify-meta.json: {e}"),
-        )
-    })?;
-    aws.s3
-        .put_object()
-        .bucket(&bucket)
-        .key("amplify-meta.json")
-        .body(meta_json.into())
-        .send()
-        .await
-        .map_err(|e| {
-            sdk_error(
-                format!("cannot upload `amplify-meta.json` to `{bucket}`"),
-                e,
-            )
-        })?;
+    let meta_json = serde_json::to_vec_pretty(&meta).expect("amplify-meta.json serialises");
+    put(aws, &bucket, "amplify-meta.json", meta_json).await?;
 
     swap_dir(&staging, &project.current_cloud_backend())?;
     write_json(&project.meta_path(), &meta)?;
@@ -176,6 +147,19 @@ pub async fn finalize(
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// Uploads `bytes` as `key` of the deployment bucket.
+async fn put(aws: &Aws, bucket: &str, key: &str, bytes: Vec<u8>) -> Result<()> {
+    aws.s3
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(bytes.into())
+        .send()
+        .await
+        .map_err(|e| sdk_error(format!("cannot upload `{key}` to `{bucket}`"), e))?;
+    Ok(())
 }
 
 /// The `outputs` object of each action's result: the strings it reports as outputs of

@@ -30,6 +30,7 @@ use aws_sdk_cloudformation::types::StackStatus;
 
 use crate::cli::aws::stack::{Stacks, UpdateStarted};
 use crate::cli::aws::{sdk_error, Aws};
+use crate::cli::deploy::amplify_cli::CliPackage;
 use crate::cli::deploy::pending::{clear_pending, write_pending};
 use crate::cli::deploy::rust_function::FunctionBuild;
 use crate::cli::error::{CliError, Kind, Result};
@@ -114,6 +115,7 @@ impl Deployment<'_> {
             .to_owned();
         let stack_name = self.provider.require(RootValue::StackName)?.to_owned();
         let mut uploads: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut cli_packages = Vec::new();
         let how = FunctionBuild::for_endpoint(self.aws.endpoint.as_deref());
         let mut values = code_keys(
             self.project,
@@ -122,6 +124,7 @@ impl Deployment<'_> {
             unchanged,
             how,
             &mut uploads,
+            &mut cli_packages,
         )?;
         uploads.extend(templates_and_files(
             self.project,
@@ -152,6 +155,10 @@ impl Deployment<'_> {
             tags: self.tags,
         };
         let deployed = self.update_root(&root).await?;
+        // Only now: a failed push leaves the functions' `src/` as the last deploy left it.
+        for package in &cli_packages {
+            package.place()?;
+        }
         Ok(Outcome {
             inputs: environment.inputs,
             uploaded,
@@ -334,7 +341,8 @@ async fn follow(
 }
 
 /// The key of every code asset: the deployed one when its stack is unchanged, else
-/// built, zipped and queued for upload.
+/// built, zipped and queued for upload (and its package for the Amplify CLI kept, to be
+/// put in place once deployed).
 pub(super) fn code_keys(
     project: &Project,
     plan: &Plan,
@@ -342,6 +350,7 @@ pub(super) fn code_keys(
     unchanged: &dyn Fn(&StackPlan) -> bool,
     how: FunctionBuild,
     uploads: &mut Vec<(String, Vec<u8>)>,
+    cli_packages: &mut Vec<CliPackage>,
 ) -> Result<Vec<InputValue>> {
     let mut packages: Option<Packages> = None;
     let mut keys = Vec::new();
@@ -362,17 +371,11 @@ pub(super) fn code_keys(
                 Some(prev) if unchanged(s) => prev.to_owned(),
                 _ => {
                     eprintln!("Building function {} …", s.name);
-                    let folder = project.backend_dir().join(&s.category).join(&s.name);
-                    let cli_folder =
-                        amplify_cli::packages_from_src(&folder).then_some(folder.as_path());
-                    let zip = assets::build_zip(
-                        &project.root,
-                        &s.name,
-                        code,
-                        &mut packages,
-                        how,
-                        cli_folder,
-                    )?;
+                    let entries =
+                        assets::build_entries(&project.root, &s.name, code, &mut packages, how)?;
+                    let zip = assets::zip_files(&entries)?;
+                    let folder = project.root.join(&s.folder);
+                    cli_packages.extend(CliPackage::of(folder, &project.root, code, &entries));
                     let key = assets::zip_key(&s.name, &zip);
                     uploads.push((key.clone(), zip));
                     key

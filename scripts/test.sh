@@ -22,6 +22,13 @@ export AWS_EC2_METADATA_DISABLED=true
 # The build's date is an input (Lambda runtime deprecation): pinned, so that no test's
 # outcome depends on the day it runs. 1796083200 is 2026-12-01.
 export SOURCE_DATE_EPOCH=1796083200
+# Disk: the suite builds the workspace and a dozen scratch apps with different feature
+# sets (target/ reached 17 GiB and CI ran out of space). A run from a clean clone gains
+# nothing from incremental caches (3.6 GiB of them), and the scratch apps, which have no
+# profile of their own, keep line tables only, as the workspace's own profile does; its
+# dependencies stay without debug info (`profile.dev.package."*"` in Cargo.toml wins).
+export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_DEV_DEBUG=line-tables-only
 
 bash scripts/setup-python-tools.sh
 bash scripts/setup-emulator.sh

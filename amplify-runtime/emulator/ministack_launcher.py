@@ -1,4 +1,4 @@
-"""Starts the MiniStack emulator (pinned 1.5.33) with six fixes.
+"""Starts the MiniStack emulator (pinned 1.5.33) with ten fixes.
 
 1. Nested-stack updates: unchanged resources reach provisioners._update_resource without
    old_attrs, so a Fn::GetAtt on them (an AppSync ApiId, a DynamoDB Arn) fails and the
@@ -38,6 +38,25 @@
 7. AppSync resolver code from S3: `AWS::AppSync::Resolver` reads only an inline `Code`;
    with `CodeS3Location` the resolver has no code. The code is read from the emulator's
    own bucket, as for schemas.
+
+8. Booleans passed to a nested stack: CloudFormation hands a JSON `true` / `false` in a
+   nested stack's `Parameters` to the child as "true" / "false"; MiniStack hands Python's
+   "True" / "False", which fail the child's `AllowedValues: [true, false]` (the Amplify
+   CLI's root stack passes `DynamoDBEnableServerSideEncryption: false` to every API).
+
+9. `cfn-response` for inline Node.js code: Lambda gives code written in a template's
+   `Code.ZipFile` the `cfn-response` module, with which a custom resource's function
+   answers CloudFormation (the Amplify CLI's root stack updates the auth roles' trust
+   policies that way); MiniStack's zip of the inline code lacks it, the function fails to
+   load and the stack waits for an answer that never comes. `cfn_response.js`, beside
+   this file, is added to the zip as `node_modules/cfn-response`.
+
+10. Password policies from template parameters: CloudFormation converts a user pool's
+    `MinimumLength` and `Require*` to the property's number and boolean types; MiniStack
+    keeps what the template resolved to, so a policy written with `Ref`s to string
+    parameters (the Amplify CLI's auth stack) makes every sign-up fail ("'<' not supported
+    between instances of 'int' and 'str'") or ignore a "false". The policy is read with
+    those types when a password is checked.
 
 And one setting: Lambda processes inherit this process's environment, and their AWS SDKs
 must call this emulator, not AWS: AWS_ENDPOINT_URL is set to it unless given.
@@ -256,6 +275,66 @@ def _resolver_create_from_s3(logical_id, props, stack_name):
 
 
 provisioners._RESOURCE_HANDLERS["AWS::AppSync::Resolver"]["create"] = _resolver_create_from_s3
+
+_nested_stack_deploy = provisioners._cfn_nested_stack_deploy
+
+
+def _as_cloudformation_text(value):
+    return str(value).lower() if isinstance(value, bool) else value
+
+
+def _nested_stack_deploy_with_json_booleans(logical_id, props, parent_stack_name, **kwargs):
+    parameters = props.get("Parameters")
+    if isinstance(parameters, dict):
+        props = dict(props, Parameters={k: _as_cloudformation_text(v) for k, v in parameters.items()})
+    return _nested_stack_deploy(logical_id, props, parent_stack_name, **kwargs)
+
+
+provisioners._cfn_nested_stack_deploy = _nested_stack_deploy_with_json_booleans
+
+_zip_inline = provisioners._zip_inline
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "cfn_response.js")) as f:
+    _CFN_RESPONSE_JS = f.read()
+
+
+def _zip_inline_with_cfn_response(source, handler, runtime="python3.12"):
+    archive = _zip_inline(source, handler, runtime)
+    if archive is None or not (runtime or "").startswith("nodejs"):
+        return archive
+    import io
+    import zipfile
+    buffer = io.BytesIO(archive)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("node_modules/cfn-response/index.js", _CFN_RESPONSE_JS)
+    return buffer.getvalue()
+
+
+provisioners._zip_inline = _zip_inline_with_cfn_response
+
+import ministack.services.cognito as cognito  # noqa: E402
+
+_password_policy_errors = cognito._password_policy_errors
+
+
+def _typed_policy(policy):
+    typed = dict(policy)
+    if isinstance(typed.get("MinimumLength"), str) and typed["MinimumLength"].isdigit():
+        typed["MinimumLength"] = int(typed["MinimumLength"])
+    for key, value in policy.items():
+        if key.startswith("Require") and isinstance(value, str):
+            typed[key] = value.strip().lower() == "true"
+    return typed
+
+
+def _password_policy_errors_typed(pool, password):
+    policies = pool.get("Policies") or {}
+    policy = policies.get("PasswordPolicy")
+    if isinstance(policy, dict):
+        pool = dict(pool, Policies=dict(policies, PasswordPolicy=_typed_policy(policy)))
+    return _password_policy_errors(pool, password)
+
+
+cognito._password_policy_errors = _password_policy_errors_typed
 
 import ministack.services.cloudfront as cloudfront  # noqa: E402
 from ministack.core import iam_evaluator  # noqa: E402

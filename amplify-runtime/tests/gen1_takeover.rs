@@ -411,14 +411,8 @@ fn a_gen1_environment_is_adopted_and_pushed_in_place_with_its_data() {
     // Adopted into a crate as `cargo new` makes it.
     let gen1 = tempfile::tempdir().unwrap();
     gen1_project(gen1.path(), &stack_id, &cloud);
-    let scratch = Scratch::generated("adopted", &[("src/main.rs", "fn main() {}\n".to_owned())]);
+    let scratch = Scratch::new_app("adopted");
     let app = scratch.crate_dir();
-    fs::write(
-        app.join("Cargo.toml"),
-        "[package]\nname = \"adopted\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
-    )
-    .unwrap();
-    fs::remove_file(app.join("build.rs")).unwrap();
     let gen1_dir = gen1.path().to_str().unwrap();
     let said = ok(&scratch.amplify(
         &emulator,

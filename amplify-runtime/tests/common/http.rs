@@ -123,3 +123,46 @@ pub fn invoke(port: u16, function: &str) -> serde_json::Value {
         &serde_json::json!({}),
     )
 }
+
+/// The trust policy (`AssumeRolePolicyDocument`) of IAM role `role` in the emulator, as
+/// JSON (IAM's query API answers it percent-encoded in XML).
+pub fn role_trust_policy(port: u16, role: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let body = format!("Action=GetRole&Version=2010-05-08&RoleName={role}");
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         content-length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let encoded = out
+        .split_once("<AssumeRolePolicyDocument>")
+        .and_then(|(_, rest)| rest.split_once("</AssumeRolePolicyDocument>"))
+        .unwrap_or_else(|| panic!("no trust policy for role {role}: {out}"))
+        .0;
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    let text = String::from_utf8(decoded).unwrap().replace("&quot;", "\"");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}

@@ -41,6 +41,24 @@ impl Emulator {
 
     /// An emulator whose resources belong to `account` (MINISTACK_ACCOUNT_ID).
     pub fn start_for_account(account: &str) -> Emulator {
+        Emulator::start_with(account, &[])
+    }
+
+    /// An emulator whose Node.js Lambda functions find the AWS SDK v3 packages, as
+    /// Lambda's own Node.js runtimes carry them: MiniStack runs functions as local node
+    /// processes, which find them through `NODE_PATH` — here the Amplify CLI's install
+    /// (`tests/amplify-cli`, which has `@aws-sdk/client-*`).
+    pub fn start_with_node_sdk() -> Emulator {
+        let modules = repo().join("tests/amplify-cli/node_modules");
+        assert!(
+            modules.join("@aws-sdk").is_dir(),
+            "the AWS SDK for Node.js is missing: run `bash scripts/setup-node-tools.sh`"
+        );
+        Emulator::start_with("000000000000", &[("NODE_PATH", modules.to_str().unwrap())])
+    }
+
+    /// An emulator for `account`, its process (and the functions it runs) given `env`.
+    fn start_with(account: &str, env: &[(&str, &str)]) -> Emulator {
         let python = repo().join("target/tools/ministack/bin/python");
         assert!(
             python.exists(),
@@ -58,6 +76,7 @@ impl Emulator {
             .env("GATEWAY_PORT", port.to_string())
             .env("BIND_HOST", "127.0.0.1")
             .env("MINISTACK_ACCOUNT_ID", account)
+            .envs(env.iter().copied())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()
@@ -156,6 +175,20 @@ impl Scratch {
         }
         fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
         Scratch { dir, app: "app" }
+    }
+
+    /// A binary crate `package` as `cargo new` makes it (no dependencies, no build script),
+    /// alone in a workspace: where `cargo amplify adopt` writes a Gen 1 project's crate.
+    pub fn new_app(package: &str) -> Scratch {
+        let scratch = Scratch::generated(package, &[("src/main.rs", "fn main() {}\n".to_owned())]);
+        let app = scratch.crate_dir();
+        fs::write(
+            app.join("Cargo.toml"),
+            format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n"),
+        )
+        .unwrap();
+        fs::remove_file(app.join("build.rs")).unwrap();
+        scratch
     }
 
     /// `members` copied from `examples/`, in a workspace of their own whose path

@@ -195,7 +195,8 @@ async fn restore_from_bucket(
             .by_index(i)
             .map_err(|e| CliError::input(format!("`#current-cloud-backend.zip`: {e}")))?;
         // Only plain relative paths: a name with `..` would write outside the folder.
-        let Some(rel) = file.enclosed_name() else {
+        // Folders are made with the files they hold (the Amplify CLI's zip lists them too).
+        let Some(rel) = file.enclosed_name().filter(|_| !file.is_dir()) else {
             continue;
         };
         let mut content = Vec::new();

@@ -21,6 +21,8 @@ const MINISTACK_VERSION: &str = "1.5.33";
 const CRYPTOGRAPHY_VERSION: &str = "50.0.2";
 /// The launcher with the fixes (see the file's docstring).
 const LAUNCHER: &str = include_str!("../../../emulator/ministack_launcher.py");
+/// The `cfn-response` module the launcher adds to inline Node.js functions.
+const CFN_RESPONSE: &str = include_str!("../../../emulator/cfn_response.js");
 /// The port used when none was given or remembered (LocalStack's, which tools expect).
 const DEFAULT_PORT: u16 = 4566;
 
@@ -36,8 +38,8 @@ fn folder(project: &Project) -> PathBuf {
     project.root.join("amplify/.config/local-cloud")
 }
 
-/// The emulator's Python, installed (once) into the cache, and the launcher written
-/// beside it.
+/// The emulator's Python, installed (once) into the cache, and the launcher (with the
+/// module it reads) written beside it.
 fn install() -> Result<(PathBuf, PathBuf)> {
     // `cryptography` lets the emulator verify Cognito tokens' signatures (API Gateway
     // user-pool authorizers); without it every token is refused.
@@ -50,6 +52,7 @@ fn install() -> Result<(PathBuf, PathBuf)> {
     )?;
     let launcher = venv.join("ministack_launcher.py");
     write_atomic(&launcher, LAUNCHER.as_bytes())?;
+    write_atomic(&venv.join("cfn_response.js"), CFN_RESPONSE.as_bytes())?;
     Ok((tools::python(&venv), launcher))
 }
 

@@ -9,7 +9,7 @@ use amplify_build::plan::Plan;
 
 use crate::cli::context::Context;
 use crate::cli::deploy::changes::{self, Row};
-use crate::cli::deploy::{index_steps, inputs, moves, table_changes};
+use crate::cli::deploy::{index_steps, inputs, moves, retired_callouts, table_changes};
 use crate::cli::error::Result;
 use crate::cli::state::{AmplifyMeta, EnvParameters};
 
@@ -25,7 +25,8 @@ pub(super) struct Preview {
     pub deployed: AmplifyMeta,
     /// Tables and user pools the push would replace or delete.
     pub losses: Vec<table_changes::TableWarning>,
-    /// Deployments before the plan's own: index changes one at a time.
+    /// Deployments before the plan's own: custom resources of the deployed root retired,
+    /// index changes one at a time.
     pub steps: Vec<index_steps::Step>,
     /// Stacks the plan gives another parent than the deployed one.
     pub moves: Vec<moves::Move>,
@@ -40,7 +41,10 @@ pub(super) fn preview(ctx: &Context, plan: &Plan) -> Result<Preview> {
     let deployed = project.deployed_meta()?;
     let rows = changes::rows(plan, &fingerprints, &deployed);
     let tables = table_changes::check(&project.root, plan, &rows, env);
-    let steps = index_steps::plan(&project.root, &tables.index_changes)?;
+    let mut steps: Vec<index_steps::Step> = retired_callouts::step(&project.root, plan)?
+        .into_iter()
+        .collect();
+    steps.extend(index_steps::plan(&project.root, &tables.index_changes)?);
     Ok(Preview {
         moves: moves::moves(&project.root, plan),
         fingerprints,

@@ -19,6 +19,8 @@ use crate::cli::error::{CliError, Result};
 /// One intermediate deployment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
+    /// Why the push deploys in steps, for the summary.
+    pub reason: &'static str,
     /// What it applies, one line per table: "table `NoteTable` of api Notes adds `byStars`".
     pub applies: Vec<String>,
     /// Templates in place of the synthesised ones, by path relative to the folder holding
@@ -62,7 +64,11 @@ pub fn plan(root: &Path, changes: &[IndexChange]) -> Result<Vec<Step>> {
                 (path, text)
             })
             .collect();
-        steps.push(Step { applies, contents });
+        steps.push(Step {
+            reason: "DynamoDB creates or deletes one index per table update",
+            applies,
+            contents,
+        });
     }
     Ok(steps)
 }
@@ -70,15 +76,19 @@ pub fn plan(root: &Path, changes: &[IndexChange]) -> Result<Vec<Step>> {
 /// What `steps` (before the plan's own deployment) do, for `status` and `push`.
 pub fn describe(steps: &[Step]) -> String {
     let total = steps.len() + 1;
+    let mut reasons: Vec<&str> = steps.iter().map(|s| s.reason).collect();
+    reasons.dedup();
     let mut text = format!(
-        "DynamoDB creates or deletes one index per table update: this push deploys in {total} steps."
+        "{}: this push deploys in {total} steps.",
+        reasons.join("; ")
     );
     for (i, step) in steps.iter().enumerate() {
         text.push_str(&format!("\n  {}. {}", i + 1, step.applies.join("; ")));
     }
-    text.push_str(&format!(
-        "\n  {total}. the rest of the push, with each table's last index change"
-    ));
+    text.push_str(&format!("\n  {total}. the rest of the push"));
+    if steps.iter().any(|s| s.reason.starts_with("DynamoDB")) {
+        text.push_str(", with each table's last index change");
+    }
     text
 }
 
@@ -296,6 +306,7 @@ mod tests {
         }))
         .unwrap_or_else(|e| panic!("a minimal plan: {e}"));
         let step = Step {
+            reason: "test",
             applies: vec![],
             contents: BTreeMap::from([(
                 "amplify/backend/api/Notes/build/stacks/Note.json".to_owned(),
@@ -338,6 +349,7 @@ mod tests {
         }))
         .unwrap();
         let step = Step {
+            reason: "test",
             applies: vec![],
             contents: BTreeMap::from([(template.to_owned(), b"{}".to_vec())]),
         };

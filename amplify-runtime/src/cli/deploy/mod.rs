@@ -19,6 +19,7 @@ pub(crate) mod packages;
 pub(crate) mod pending;
 pub(crate) mod publish;
 pub(crate) mod recovery;
+pub(crate) mod retired_callouts;
 pub(crate) mod rust_function;
 pub(crate) mod table_changes;
 pub(crate) mod tags;
@@ -265,8 +266,9 @@ fn environment_root(
 ) -> Result<EnvironmentRoot> {
     inputs.sort();
     let path = project.root.join(&plan.root.template);
-    let mut synthesised =
-        std::fs::read_to_string(&path).map_err(|e| CliError::io("read", &path, e))?;
+    // An intermediate step's root in place of the synthesised one.
+    let mut synthesised = String::from_utf8(overrides.read(project, &plan.root.template)?)
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
     // Keys are content hashes: each occurs only where the root refers to its object.
     for (from, to) in &overrides.rewrites {
         synthesised = synthesised.replace(from.as_str(), to);

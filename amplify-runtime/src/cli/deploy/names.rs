@@ -61,6 +61,21 @@ impl Name {
         Some(out)
     }
 
+    /// The items of a list value, as a `CommaDelimitedList` parameter's text holds them
+    /// (`"email,phone_number"`); a value known only once deployed is one item.
+    fn items(&self) -> Vec<String> {
+        match self.literal() {
+            Some(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            None if self.0 == [Part::Symbol("AWS::NoValue".into())] => Vec::new(),
+            None => vec![self.render()],
+        }
+    }
+
     fn render(&self) -> String {
         self.0
             .iter()
@@ -332,6 +347,33 @@ impl Tree {
     }
 }
 
+impl Tree {
+    /// A list property (`UsernameAttributes`), a list or a `Ref` to a `CommaDelimitedList`
+    /// parameter, resolved as [`Tree::resolve`] does to its items, sorted: the same set
+    /// however a template spells it (Gen 1 passes `"email"` to a list parameter). `None`
+    /// (no such property) is the empty list.
+    pub fn resolve_list(
+        &self,
+        env: &str,
+        category: &str,
+        name: &str,
+        file: &Path,
+        value: Option<&Json>,
+    ) -> Vec<String> {
+        let mut items: Vec<String> = match value {
+            None => Vec::new(),
+            Some(Json::Array(values)) => values
+                .iter()
+                .flat_map(|v| self.resolve(env, category, name, file, v).items())
+                .collect(),
+            Some(other) => self.resolve(env, category, name, file, other).items(),
+        };
+        items.sort();
+        items.dedup();
+        items
+    }
+}
+
 fn read(path: &Path) -> Option<Json> {
     serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
 }
@@ -410,6 +452,24 @@ mod tests {
 
     /// Gen 1's bucket name (a condition on `env`, the stack name's suffix) and the one
     /// amplify-rs writes for `bucket_name` resolve alike; another environment does not.
+    /// Gen 1's auth stack takes its sign-in attributes as a `CommaDelimitedList` its root
+    /// passes as text; amplify-rs writes the list: both are the same items.
+    #[test]
+    fn a_list_parameter_s_text_is_its_items() {
+        let gen1 = json!({"Parameters": {"usernameAttributes": {"Type": "CommaDelimitedList"}}});
+        let root = json!({"Resources": {"authUsers": {"Properties": {"Parameters": {
+            "usernameAttributes": "phone_number, email"}}}}});
+        let root = Scope::root(&root, "dev");
+        let passed = root
+            .nested("authUsers", &gen1)
+            .resolve(&json!({"Ref": "usernameAttributes"}));
+        assert_eq!(passed.items(), ["phone_number", "email"]);
+        let none = root.resolve(&json!({"Ref": "AWS::NoValue"}));
+        assert!(none.items().is_empty());
+        let unknown = root.resolve(&json!({"Fn::GetAtt": ["Pool", "Arn"]}));
+        assert_eq!(unknown.items().len(), 1, "a deploy-time value is one item");
+    }
+
     #[test]
     fn a_gen1_bucket_name_is_decided_on_the_environment() {
         let suffix = json!({"Fn::Select": [3, {"Fn::Split": ["-", {"Ref": "AWS::StackName"}]}]});

@@ -222,15 +222,18 @@ pub fn check(root: &Path, plan: &Plan, rows: &[Row], env: &str) -> TableReport {
 /// The user pools of a resource's folder that a push deletes (no longer declared) or
 /// replaces (its sign-in attributes change, which CloudFormation cannot update): every
 /// account in them is lost.
-fn pools_lost(resource: &str, before: &Found, after: &Found, warnings: &mut Vec<TableWarning>) {
-    for (id, (_, old)) in before {
+fn pools_lost(
+    trees: &Trees<'_>,
+    (category, name): (&str, &str),
+    resource: &str,
+    before: &Found,
+    after: &Found,
+    warnings: &mut Vec<TableWarning>,
+) {
+    for (id, old) in before {
         let what = match after.get(id) {
             None => "no longer declared: the push deletes it and every user account in it",
-            Some((_, new))
-                if new.username_attributes != old.username_attributes
-                    || new.alias_attributes != old.alias_attributes
-                    || new.username_configuration != old.username_configuration =>
-            {
+            Some(new) if trees.sign_in_changes(category, name, old, new) => {
                 "its sign-in attributes or user-name case sensitivity change: CloudFormation replaces the user pool, and every user account in it is lost"
             }
             Some(_) => continue,
@@ -274,6 +277,30 @@ struct Trees<'e> {
 }
 
 impl Trees<'_> {
+    /// Whether a user pool's sign-in attributes (`UsernameAttributes`, `AliasAttributes`,
+    /// compared as resolved sets) or user-name case sensitivity change once the plan
+    /// deploys: CloudFormation replaces the pool for either.
+    fn sign_in_changes(
+        &self,
+        category: &str,
+        name: &str,
+        (old_rel, old): &(PathBuf, TableProperties),
+        (new_rel, new): &(PathBuf, TableProperties),
+    ) -> bool {
+        let list = |tree: &Tree, rel: &Path, value: &Option<serde_json::Value>| {
+            tree.resolve_list(self.env, category, name, rel, value.as_ref())
+        };
+        let case_sensitive = |tree: &Tree, rel: &Path, p: &TableProperties| {
+            p.username_configuration
+                .as_ref()
+                .map(|c| tree.resolve(self.env, category, name, rel, &c["CaseSensitive"]))
+        };
+        let (was, is) = (&self.deployed, &self.planned);
+        list(was, old_rel, &old.username_attributes) != list(is, new_rel, &new.username_attributes)
+            || list(was, old_rel, &old.alias_attributes) != list(is, new_rel, &new.alias_attributes)
+            || case_sensitive(was, old_rel, old) != case_sensitive(is, new_rel, new)
+    }
+
     /// Whether a table's or a bucket's name resolves differently once the plan deploys
     /// (a name set on one side only is a change too: CloudFormation then picks one).
     fn renamed(
@@ -330,7 +357,14 @@ fn check_folders<'p>(
         let is = stateful(&root.join(folder));
         let (before, pools, pools_after) = (&was.tables, &was.pools, &is.pools);
         let after = &is.tables;
-        pools_lost(&resource, pools, pools_after, warnings);
+        pools_lost(
+            &trees,
+            (category, name),
+            &resource,
+            pools,
+            pools_after,
+            warnings,
+        );
         let renamed =
             |kind: &str, old: &(PathBuf, TableProperties), new: &(PathBuf, TableProperties)| {
                 trees.renamed(category, name, kind, old, new)

@@ -2,15 +2,21 @@
 //! `scripts/setup-node-tools.sh`) on the blog example's folder after `cargo amplify push`:
 //! its `env list`, `status`, `push` and `export` succeed, its push finds nothing to
 //! deploy and deploys nothing, its export keeps our resolvers and data sources and
-//! packages the Rust function's binary, and our next push still succeeds.
+//! packages the Rust function's binary, and our next push still succeeds. And a Gen 1
+//! project the CLI creates and pushes itself, adopted and pushed by us (`gen1.rs`).
 
+#[path = "../common/mod.rs"]
 mod common;
+mod gen1;
+mod service;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::*;
 use serde_json::Value;
+use service::AmplifyService;
 
 /// The installed CLI, run with its own home (its plugin registry and logs) and a
 /// `$PREFIX/lib/node_modules` that is the install itself: the CLI looks for plugins
@@ -19,6 +25,8 @@ struct AmplifyCli {
     bin: PathBuf,
     home: tempfile::TempDir,
     prefix: tempfile::TempDir,
+    /// The Amplify service it calls (`init`, `pull`), when a test started one.
+    service: Option<String>,
 }
 
 impl AmplifyCli {
@@ -35,11 +43,31 @@ impl AmplifyCli {
             bin: modules.join(".bin/amplify"),
             home: tempfile::tempdir().unwrap(),
             prefix,
+            service: None,
         }
     }
 
-    fn run(&self, dir: &Path, emulator: &Emulator, args: &[&str]) -> Output {
-        Command::new(&self.bin)
+    /// The CLI calling `service` for the Amplify service and its Studio check.
+    fn with_service(mut self, service: &AmplifyService) -> AmplifyCli {
+        self.service = Some(service.url.clone());
+        self
+    }
+
+    /// `amplify <args>` with `input` on its standard input (a headless command's request).
+    fn run_with_input(
+        &self,
+        dir: &Path,
+        emulator: &Emulator,
+        args: &[&str],
+        input: &str,
+    ) -> Output {
+        let mut command = Command::new(&self.bin);
+        if let Some(service) = &self.service {
+            command
+                .env("AWS_AMPLIFY_ENDPOINT", service)
+                .env("AMPLIFY_CLI_APPSTATE_BASE_URL", service);
+        }
+        let mut child = command
             .args(args)
             .current_dir(dir)
             .env("HOME", self.home.path())
@@ -52,14 +80,25 @@ impl AmplifyCli {
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_REGION", "us-east-1")
             .env_remove("AWS_PROFILE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
     }
 
     /// `amplify <args>`, which must succeed; its standard output.
     fn ok(&self, dir: &Path, emulator: &Emulator, args: &[&str]) -> String {
-        let out = self.run(dir, emulator, args);
+        self.ok_with_input(dir, emulator, args, "")
+    }
+
+    /// [`AmplifyCli::ok`] with `input` on its standard input.
+    fn ok_with_input(&self, dir: &Path, emulator: &Emulator, args: &[&str], input: &str) -> String {
+        let out = self.run_with_input(dir, emulator, args, input);
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
             out.status.success(),

@@ -133,6 +133,21 @@ fn status_rows(stdout: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `amplify status` in `dir`, which must list every resource as `No Change`: its output
+/// and the resources' names, sorted.
+fn unchanged_status(cli: &AmplifyCli, dir: &Path, emulator: &Emulator) -> (String, Vec<String>) {
+    let status = cli.ok(dir, emulator, &["status"]);
+    let rows = status_rows(&status);
+    assert!(
+        rows.iter()
+            .all(|(_, _, operation)| operation == "No Change"),
+        "{status}"
+    );
+    let mut resources: Vec<String> = rows.into_iter().map(|(_, r, _)| r).collect();
+    resources.sort();
+    (status, resources)
+}
+
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -166,18 +181,10 @@ fn the_amplify_cli_runs_on_a_folder_cargo_amplify_pushed() {
     let envs = cli.ok(&dir, &emulator, &["env", "list"]);
     assert!(envs.contains("*dev"), "{envs}");
 
-    let status = cli.ok(&dir, &emulator, &["status"]);
-    let rows = status_rows(&status);
-    let mut resources: Vec<&str> = rows.iter().map(|(_, r, _)| r.as_str()).collect();
-    resources.sort();
+    let (status, resources) = unchanged_status(&cli, &dir, &emulator);
     assert_eq!(
         resources,
         ["BlogApi", "BlogAuth", "Photos", "PostTable", "PostsFn"],
-        "{status}"
-    );
-    assert!(
-        rows.iter()
-            .all(|(_, _, operation)| operation == "No Change"),
         "{status}"
     );
     assert!(
@@ -261,11 +268,5 @@ fn the_amplify_cli_runs_on_a_folder_cargo_amplify_pushed() {
     // The CLI's export rewrote files of the folder (it builds before exporting); our next
     // push synthesises them again and succeeds.
     ok(&scratch.amplify(&emulator, &["push", "--yes"]));
-    let status = cli.ok(&dir, &emulator, &["status"]);
-    assert!(
-        status_rows(&status)
-            .iter()
-            .all(|(_, _, operation)| operation == "No Change"),
-        "{status}"
-    );
+    unchanged_status(&cli, &dir, &emulator);
 }

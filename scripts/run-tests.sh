@@ -34,11 +34,10 @@ PY
 )
 
 # Slowest first (seconds on a fresh-clone run, 2026-12-06, three jobs side by side: deploy
-# 874, export 524, client_config 390, amplify_cli 284, environments 244, pipeline 224,
-# local_cloud 158, compiletest 145, plugins 138, hosting 137, third_party 93); the rest
-# after them.
-slow=(deploy export client_config amplify_cli environments compiletest local_cloud plugins pipeline
-  third_party hosting build_script large_backend graphql_codegen generated_backends
+# 660, export 554, amplify_cli 298, client_config 285, pipeline 155, build_script 144,
+# compiletest 140, hosting 134, local_cloud 108); the rest after them.
+slow=(deploy export amplify_cli client_config pipeline build_script compiletest hosting local_cloud
+  environments third_party plugins large_backend graphql_codegen generated_backends
   round_trip gen1_takeover)
 ordered=()
 for name in "${slow[@]}"; do

@@ -38,12 +38,12 @@ fn init_args() -> [String; 8] {
     ]
 }
 
-/// Email sign-in, an identity pool for signed-in users, a password policy.
+/// Email sign-in, an identity pool for signed-in users and guests, a password policy.
 fn auth_request() -> Value {
     json!({"version": 2, "resourceName": "gen1auth", "serviceConfiguration": {
         "serviceName": "Cognito",
         "includeIdentityPool": true,
-        "identityPoolConfiguration": {"unauthenticatedLogin": false},
+        "identityPoolConfiguration": {"unauthenticatedLogin": true},
         "userPoolConfiguration": {
             "signinMethod": "EMAIL",
             "requiredSignupAttributes": ["EMAIL"],
@@ -51,30 +51,29 @@ fn auth_request() -> Value {
                 "additionalConstraints": ["REQUIRE_LOWERCASE", "REQUIRE_DIGIT"]}}}})
 }
 
-/// A bucket signed-in users read and write.
+/// A bucket signed-in users read and write, and guests read.
 fn storage_request() -> Value {
     json!({"version": 1, "serviceConfiguration": {
         "serviceName": "S3", "resourceName": "gen1files", "bucketName": "gen1files",
-        "permissions": {"auth": ["CREATE_AND_UPDATE", "READ", "DELETE"]}}})
+        "permissions": {"auth": ["CREATE_AND_UPDATE", "READ", "DELETE"], "guest": ["READ"]}}})
 }
 
-/// A GraphQL API with one `@model`, behind an API key.
+/// A GraphQL API with one `@model` its owners edit and anyone with the API key reads;
+/// the user pool first.
 fn api_request() -> Value {
     json!({"version": 1, "serviceConfiguration": {
         "serviceName": "AppSync", "apiName": "gen1api",
-        "transformSchema": "type Note @model @auth(rules: [{ allow: public }]) {\n  id: ID!\n  content: String!\n}\n",
-        "defaultAuthType": {"mode": "API_KEY", "expirationTime": 7}}})
+        "transformSchema": "type Note @model @auth(rules: [{ allow: owner }, { allow: public, operations: [read] }]) {\n  id: ID!\n  content: String!\n}\n",
+        "defaultAuthType": {"mode": "AMAZON_COGNITO_USER_POOLS", "cognitoUserPoolId": "authgen1auth"},
+        "additionalAuthTypes": [{"mode": "API_KEY", "expirationTime": 7}]}})
 }
 
 /// `output.<key>` of resource `name` of `category` in the project's amplify-meta.json.
-fn meta_output(project: &Path, category: &str, key: &str) -> String {
+fn meta_output(project: &Path, category: &str, name: &str, key: &str) -> String {
     let meta = json(&project.join("amplify/backend/amplify-meta.json"));
-    let resources = meta[category].as_object().unwrap();
-    assert_eq!(resources.len(), 1, "{category}: {resources:?}");
-    let (_, resource) = resources.iter().next().unwrap();
-    resource["output"][key]
+    meta[category][name]["output"][key]
         .as_str()
-        .unwrap_or_else(|| panic!("no {category} output {key}: {resource}"))
+        .unwrap_or_else(|| panic!("no output {key} of {category} {name}: {meta}"))
         .to_owned()
 }
 
@@ -164,8 +163,8 @@ fn a_gen1_project_the_amplify_cli_made_is_adopted_and_both_clis_work_on_it() {
     );
 
     // Its users and data.
-    let pool = meta_output(project, "auth", "UserPoolId");
-    let client = meta_output(project, "auth", "AppClientIDWeb");
+    let pool = meta_output(project, "auth", "gen1auth", "UserPoolId");
+    let client = meta_output(project, "auth", "gen1auth", "AppClientIDWeb");
     let signed_up = cognito(
         emulator.port(),
         "SignUp",
@@ -183,7 +182,7 @@ fn a_gen1_project_the_amplify_cli_made_is_adopted_and_both_clis_work_on_it() {
         signed_in["AuthenticationResult"]["IdToken"].is_string(),
         "{signed_in}"
     );
-    let bucket = meta_output(project, "storage", "BucketName");
+    let bucket = meta_output(project, "storage", "gen1files", "BucketName");
     let put = cloud
         .s3
         .put_object()

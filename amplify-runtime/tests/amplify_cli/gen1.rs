@@ -38,7 +38,8 @@ fn init_args() -> [String; 8] {
     ]
 }
 
-/// Email sign-in, an identity pool for signed-in users and guests, a password policy.
+/// Email sign-in, a group, an identity pool for signed-in users and guests, a password
+/// policy.
 fn auth_request() -> Value {
     json!({"version": 2, "resourceName": "gen1auth", "serviceConfiguration": {
         "serviceName": "Cognito",
@@ -47,6 +48,7 @@ fn auth_request() -> Value {
         "userPoolConfiguration": {
             "signinMethod": "EMAIL",
             "requiredSignupAttributes": ["EMAIL"],
+            "userPoolGroups": [{"groupName": "Editors"}],
             "passwordPolicy": {"minimumLength": 8,
                 "additionalConstraints": ["REQUIRE_LOWERCASE", "REQUIRE_DIGIT"]}}}})
 }
@@ -226,8 +228,30 @@ fn a_gen1_project_the_amplify_cli_made_is_adopted_and_both_clis_work_on_it() {
     let status = scratch.amplify(&emulator, &["status", "--json"]);
     ok(&status);
     let status: Value = serde_json::from_slice(&status.stdout).unwrap();
-    assert_eq!(status["tableWarnings"], json!([]), "{status:#}");
-    let pushed = ok(&scratch.amplify(&emulator, &["push", "--yes"]));
+    // Nothing replaced but Gen 1's stack of the pool's groups, which cannot move in place.
+    let warnings = status["tableWarnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{status:#}");
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .starts_with("user pool group `EditorsGroup` of auth userPoolGroups"),
+        "{status:#}"
+    );
+    assert!(said.contains("auth userPoolGroups"), "{said}");
+    let refused = scratch.amplify(&emulator, &["push", "--yes"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", ok(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("EditorsGroup"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    // As adopt says: once without the groups, allowing their loss (then with them again).
+    edit(&app.join("src/cloud.rs"), ", groups = [Editors]", "");
+    let pushed = ok(&scratch.amplify(
+        &emulator,
+        &["push", "--yes", "--allow-replace", "EditorsGroup"],
+    ));
     assert!(
         pushed.contains("Deployment 1 of 2: retires `UpdateRolesWithIDPFunctionOutputs`"),
         "{pushed}"

@@ -155,6 +155,7 @@ type Found = BTreeMap<String, (PathBuf, TableProperties)>;
 const TABLE: &str = "AWS::DynamoDB::Table";
 const USER_POOL: &str = "AWS::Cognito::UserPool";
 const BUCKET: &str = "AWS::S3::Bucket";
+const USER_POOL_GROUP: &str = "AWS::Cognito::UserPoolGroup";
 
 /// What a resource's folder holds that a replacement would lose, by kind.
 #[derive(Default)]
@@ -162,6 +163,8 @@ struct Stateful {
     tables: Found,
     pools: Found,
     buckets: Found,
+    /// User pool groups: deleting one loses every user's membership in it.
+    groups: Found,
 }
 
 /// The tables, user pools and buckets of every template in a resource's folder (its own,
@@ -185,6 +188,7 @@ fn stateful(folder: &Path) -> Stateful {
                 TABLE => &mut found.tables,
                 USER_POOL => &mut found.pools,
                 BUCKET => &mut found.buckets,
+                USER_POOL_GROUP => &mut found.groups,
                 _ => continue,
             };
             kind.insert(id, (rel.clone(), r.properties.unwrap_or_default()));
@@ -369,6 +373,17 @@ fn check_folders<'p>(
             |kind: &str, old: &(PathBuf, TableProperties), new: &(PathBuf, TableProperties)| {
                 trees.renamed(category, name, kind, old, new)
             };
+        // Gen 1 keeps a pool's groups in a stack of their own (`auth/userPoolGroups`);
+        // adopted, they are declared on the pool, and that stack is deleted.
+        for id in was.groups.keys().filter(|id| !is.groups.contains_key(*id)) {
+            warnings.push(TableWarning {
+                kind: "user pool group",
+                resource: resource.clone(),
+                table: id.clone(),
+                what: "no longer declared in this stack: the push deletes the group and every user's membership in it (a group of the same name declared in another stack cannot be created while this one exists)".into(),
+                by_resource: false,
+            });
+        }
         for (id, old) in &was.buckets {
             if let Some(new) = is.buckets.get(id) {
                 if renamed(BUCKET, old, new) {

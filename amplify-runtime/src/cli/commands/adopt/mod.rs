@@ -165,7 +165,11 @@ pub fn adopt(project: &Project, gen1: &Path, local: Option<&Path>) -> Result<Ado
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let category = |name: &str| config.get(name).and_then(Value::as_object);
     let mut auth_struct = None;
-    for (name, _) in category("auth").into_iter().flatten() {
+    for (name, entry) in category("auth").into_iter().flatten() {
+        if entry.get("service").and_then(Value::as_str) == Some("Cognito-UserPool-Groups") {
+            adoption.left.push((format!("auth {name}"), "the groups are declared on the pool (`groups = [...]`), but Gen 1 keeps them in a stack of their own, which CloudFormation cannot move into the pool's (their names clash while both exist), and deleting it loses every user's membership in them: `status` names each group and `push` refuses; to move them, push once without `groups` and with `--allow-replace <Group>Group` for each, then with them".into()));
+            continue;
+        }
         let inputs: AuthInputs =
             read_json(&backend.join("auth").join(name).join("cli-inputs.json"))?;
         let ident = struct_name(name);

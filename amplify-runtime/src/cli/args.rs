@@ -114,9 +114,9 @@ pub(super) enum Command {
         /// Print a JSON report (operations, uploads, API calls) on stdout.
         #[arg(long)]
         json: bool,
-        /// A table this push may replace or delete, losing its items (its logical id, as
-        /// the refusal names it); repeatable.
-        #[arg(long = "allow-replace", value_name = "TABLE")]
+        /// A table, user pool, bucket or user pool group this push may replace or delete,
+        /// losing what it holds (the name the refusal gives); repeatable.
+        #[arg(long = "allow-replace", value_name = "NAME")]
         allow_replace: Vec<String>,
     },
     /// Build the folders the backend publishes (a site), then push: deploy what changed

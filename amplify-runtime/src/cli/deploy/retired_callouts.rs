@@ -29,6 +29,10 @@ exports.handler = (event, context) => {\n\
     response.send(event, context, response.SUCCESS, {}, event.PhysicalResourceId);\n\
 };\n";
 
+/// The responder's runtime, the newest Node.js one Lambda has: the deployed function's may
+/// be one Lambda no longer lets a function be updated on (a project made years ago).
+const RESPONDER_RUNTIME: &str = "nodejs24.x";
+
 /// The intermediate deployment retiring the deployed root's custom resources that the
 /// plan drops, backed by inline functions it drops too; `None` when there are none (or no
 /// deployed root to compare with).
@@ -145,6 +149,7 @@ fn responder(function: &Value) -> Value {
     if let Some(properties) = function["Properties"].as_object_mut() {
         properties.insert("Code".into(), json!({ "ZipFile": RESPONDER }));
         properties.insert("Handler".into(), json!("index.handler"));
+        properties.insert("Runtime".into(), json!(RESPONDER_RUNTIME));
     }
     function
 }
@@ -239,8 +244,9 @@ mod tests {
             &gen1_root()["Resources"]["UpdateRolesWithIDPFunctionOutputs"],
             "its properties unchanged, so CloudFormation does not call it to update"
         );
-        let code = &retired[0].kept[1].1["Properties"]["Code"]["ZipFile"];
-        assert_eq!(code, RESPONDER);
+        let function = &retired[0].kept[1].1["Properties"];
+        assert_eq!(function["Code"]["ZipFile"], RESPONDER);
+        assert_eq!(function["Runtime"], RESPONDER_RUNTIME);
     }
 
     #[test]
